@@ -1,0 +1,94 @@
+"""The PLC meeting app: create_app builds it from configuration."""
+from __future__ import annotations
+
+from pathlib import Path
+
+from flask import Flask, render_template
+
+from plc.config import load_config
+from plc.extensions import csrf, db, limiter, login_manager, migrate, socketio
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def create_app(overrides: dict | None = None, instance_path: str | None = None) -> Flask:
+    app = Flask(
+        __name__,
+        instance_path=instance_path or str(ROOT / "instance"),
+        static_folder=str(ROOT / "static"),
+        template_folder=str(ROOT / "templates"),
+    )
+    Path(app.instance_path).mkdir(parents=True, exist_ok=True)
+    app.config.update(load_config(app.instance_path))
+    app.config.update(overrides or {})
+
+    _check_protocols(app)
+
+    db.init_app(app)
+    migrate.init_app(app, db, directory=str(ROOT / "migrations"))
+    csrf.init_app(app)
+    login_manager.init_app(app)
+    login_manager.login_view = "accounts.login"
+    login_manager.login_message = "Please log in to continue."
+    limiter.init_app(app)
+    socketio.init_app(
+        app,
+        async_mode=app.config["SOCKETIO_ASYNC_MODE"],
+        message_queue=app.config["SOCKETIO_MESSAGE_QUEUE"],
+        manage_session=True,
+    )
+
+    from plc import models  # noqa: F401  (registers every table)
+    from plc.accounts.routes import bp as accounts_bp
+    from plc.meetings import events  # noqa: F401  (registers Socket.IO handlers)
+    from plc.meetings.routes import bp as meetings_bp
+    from plc.teams.routes import bp as teams_bp
+    from plc.cli import register_cli
+
+    app.register_blueprint(accounts_bp)
+    app.register_blueprint(teams_bp)
+    app.register_blueprint(meetings_bp)
+    register_cli(app)
+    _register_error_pages(app)
+    _register_security_headers(app)
+    return app
+
+
+def _check_protocols(app: Flask) -> None:
+    """A malformed protocol file stops start-up with a message naming file, step and field."""
+    from plc.protocols import ProtocolError, load_protocols
+
+    try:
+        load_protocols(app.config["PROTOCOLS_DIR"])
+    except ProtocolError as exc:
+        raise SystemExit(f"Protocol files in {app.config['PROTOCOLS_DIR']} are not valid:\n{exc}") from exc
+
+
+def _register_error_pages(app: Flask) -> None:
+    messages = {
+        400: ("Something was wrong with that request", "Please go back and try again."),
+        403: ("Not allowed", "You do not have access to this page."),
+        404: ("Not found", "There is nothing here, or it is not yours to see."),
+        413: ("Too large", "That upload is larger than the limit."),
+        429: ("Too many tries", "Please wait a minute before trying again."),
+    }
+
+    def handler(error):
+        title, text = messages[error.code]
+        return render_template("error.html", title=title, text=text, code=error.code), error.code
+
+    for code in messages:
+        app.register_error_handler(code, handler)
+
+
+def _register_security_headers(app: Flask) -> None:
+    @app.after_request
+    def headers(response):
+        response.headers.setdefault(
+            "Content-Security-Policy",
+            "default-src 'self'; img-src 'self' data: blob:; style-src 'self'; "
+            "script-src 'self'; connect-src 'self' ws: wss:; frame-ancestors 'none'",
+        )
+        response.headers.setdefault("X-Content-Type-Options", "nosniff")
+        response.headers.setdefault("Referrer-Policy", "same-origin")
+        return response

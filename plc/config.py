@@ -1,0 +1,44 @@
+"""Every setting comes from the environment, with defaults that run on one machine."""
+import os
+import secrets
+from pathlib import Path
+
+
+def _instance_secret_key(instance_path: str) -> str:
+    """Read the secret key kept in the instance folder, creating it on first run."""
+    path = Path(instance_path) / "secret_key"
+    if not path.exists():
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(secrets.token_hex(32))
+        path.chmod(0o600)
+    return path.read_text().strip()
+
+
+def load_config(instance_path: str) -> dict:
+    env = os.environ.get
+    return {
+        "SECRET_KEY": env("PLC_SECRET_KEY") or _instance_secret_key(instance_path),
+        "SQLALCHEMY_DATABASE_URI": env(
+            "PLC_DATABASE_URL", f"sqlite:///{Path(instance_path) / 'plc.sqlite3'}"
+        ),
+        # Socket.IO: "threading" for tests and the shell, "gevent" when served for real.
+        "SOCKETIO_ASYNC_MODE": env("PLC_SOCKETIO_ASYNC_MODE", "threading"),
+        # e.g. redis://localhost:6379/0 when several server processes share rooms.
+        "SOCKETIO_MESSAGE_QUEUE": env("PLC_SOCKETIO_MESSAGE_QUEUE") or None,
+        "RATELIMIT_STORAGE_URI": env("PLC_RATELIMIT_STORAGE_URI", "memory://"),
+        "JOIN_ATTEMPTS_LIMIT": env("PLC_JOIN_ATTEMPTS_LIMIT", "20 per minute"),
+        "PROTOCOLS_DIR": env(
+            "PLC_PROTOCOLS_DIR", str(Path(__file__).resolve().parent.parent / "protocols")
+        ),
+        "UPLOADS_DIR": env(
+            "PLC_UPLOADS_DIR", str(Path(__file__).resolve().parent.parent / "uploads")
+        ),
+        "MEETING_CODE_HOURS": int(env("PLC_MEETING_CODE_HOURS", "12")),
+        "RESPONSE_MAX_CHARS": int(env("PLC_RESPONSE_MAX_CHARS", "500")),
+        "MAX_CONTENT_LENGTH": int(env("PLC_MAX_REQUEST_MB", "64")) * 1024 * 1024,
+        "PUBLIC_URL": env("PLC_PUBLIC_URL") or None,
+        "SESSION_COOKIE_SAMESITE": "Lax",
+        "SESSION_COOKIE_HTTPONLY": True,
+        "SESSION_COOKIE_SECURE": env("PLC_SECURE_COOKIES", "0") == "1",
+        "PERMANENT_SESSION_LIFETIME": 60 * 60 * 24 * 30,
+    }

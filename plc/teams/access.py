@@ -1,0 +1,39 @@
+"""Who may see and do what in a team: the one place for these rules.
+
+Anything a user may not see answers 404, not 403, so that the existence of
+another team's meetings, units or student work is not revealed.
+"""
+from __future__ import annotations
+
+from flask import abort
+from flask_login import current_user
+
+from plc.extensions import db
+from plc.teams.models import Membership, Team
+
+
+def membership_of(user, team_id: int) -> Membership | None:
+    if not user or not user.is_authenticated:
+        return None
+    return db.session.execute(
+        db.select(Membership).filter_by(team_id=team_id, user_id=user.id)
+    ).scalar_one_or_none()
+
+
+def can_facilitate(membership: Membership | None) -> bool:
+    return membership is not None and membership.role == "facilitator"
+
+
+def team_for_member(team_id: int) -> tuple[Team, Membership]:
+    """The team and the current user's membership, or 404."""
+    membership = membership_of(current_user, team_id)
+    if membership is None:
+        abort(404)
+    return membership.team, membership
+
+
+def team_for_facilitator(team_id: int) -> tuple[Team, Membership]:
+    team, membership = team_for_member(team_id)
+    if not can_facilitate(membership):
+        abort(404)
+    return team, membership

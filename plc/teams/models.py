@@ -1,0 +1,59 @@
+import secrets
+
+from plc.extensions import db
+from plc.timeutil import utcnow
+
+
+def new_invite_token() -> str:
+    return secrets.token_urlsafe(16)
+
+
+class Team(db.Model):
+    id = db.Column(db.Integer, primary_key=True)
+    name = db.Column(db.String(120), nullable=False)
+    invite_token = db.Column(db.String(40), nullable=False, unique=True, default=new_invite_token)
+    created_at = db.Column(db.DateTime, nullable=False, default=utcnow)
+
+    memberships = db.relationship("Membership", back_populates="team", cascade="all, delete-orphan")
+    units = db.relationship(
+        "Unit", back_populates="team", cascade="all, delete-orphan", order_by="Unit.id"
+    )
+
+
+class Membership(db.Model):
+    __table_args__ = (db.UniqueConstraint("team_id", "user_id"),)
+
+    id = db.Column(db.Integer, primary_key=True)
+    team_id = db.Column(db.Integer, db.ForeignKey("team.id"), nullable=False, index=True)
+    user_id = db.Column(db.Integer, db.ForeignKey("user.id"), nullable=False, index=True)
+    role = db.Column(db.String(20), nullable=False, default="member")
+    joined_at = db.Column(db.DateTime, nullable=False, default=utcnow)
+
+    team = db.relationship("Team", back_populates="memberships")
+    user = db.relationship("User", back_populates="memberships")
+
+
+class Unit(db.Model):
+    id = db.Column(db.Integer, primary_key=True)
+    team_id = db.Column(db.Integer, db.ForeignKey("team.id"), nullable=False, index=True)
+    title = db.Column(db.String(160), nullable=False)
+    created_at = db.Column(db.DateTime, nullable=False, default=utcnow)
+
+    team = db.relationship("Team", back_populates="units")
+    tasks = db.relationship(
+        "Task", back_populates="unit", cascade="all, delete-orphan", order_by="Task.id"
+    )
+
+
+class Task(db.Model):
+    """A rich math problem the team solves, anticipates and then sorts student work for."""
+
+    id = db.Column(db.Integer, primary_key=True)
+    unit_id = db.Column(db.Integer, db.ForeignKey("unit.id"), nullable=False, index=True)
+    title = db.Column(db.String(160), nullable=False)
+    text = db.Column(db.Text, nullable=False)
+    # Generated file name under the uploads folder; served only to the team.
+    image_name = db.Column(db.String(80))
+    created_at = db.Column(db.DateTime, nullable=False, default=utcnow)
+
+    unit = db.relationship("Unit", back_populates="tasks")
