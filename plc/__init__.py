@@ -31,6 +31,8 @@ def create_app(overrides: dict | None = None, instance_path: str | None = None) 
     login_manager.login_view = "accounts.login"
     login_manager.login_message = "Please log in to continue."
     limiter.init_app(app)
+    # Socket.IO handlers must be declared before init_app, which copies them onto its server.
+    from plc.meetings import events  # noqa: F401
     socketio.init_app(
         app,
         async_mode=app.config["SOCKETIO_ASYNC_MODE"],
@@ -40,7 +42,6 @@ def create_app(overrides: dict | None = None, instance_path: str | None = None) 
 
     from plc import models  # noqa: F401  (registers every table)
     from plc.accounts.routes import bp as accounts_bp
-    from plc.meetings import events  # noqa: F401  (registers Socket.IO handlers)
     from plc.meetings.routes import bp as meetings_bp
     from plc.teams.routes import bp as teams_bp
     from plc.cli import register_cli

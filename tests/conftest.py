@@ -67,3 +67,64 @@ def gen_task(team: Team, title="Apple boxes", text="A store packs 6 apples in a 
     db.session.add_all([unit, task])
     db.session.commit()
     return task
+
+
+def gen_meeting(team: Team, facilitator: User, protocol_ids=("doing-math-together",), protocols=None):
+    from flask import current_app
+
+    from plc.meetings.services import start_meeting
+    from plc.protocols import load_protocols
+
+    task = gen_task(team)
+    protocols = protocols or load_protocols(current_app.config["PROTOCOLS_DIR"])
+    return start_meeting(team, task, facilitator, protocols, list(protocol_ids))
+
+
+def join_as(app, meeting, name="Ana", role="classroom_teacher"):
+    """A phone: a Flask test client that joined through the join form."""
+    phone = app.test_client()
+    response = phone.post("/join", data={"code": meeting.code, "name": name, "role": role})
+    assert response.status_code == 302, response.get_data(as_text=True)
+    return phone
+
+
+class LiveClient:
+    """A Socket.IO test client that keeps every event it received, to look at more than once."""
+
+    def __init__(self, sio):
+        self.sio = sio
+        self.log = []
+
+    def __getattr__(self, name):
+        return getattr(self.sio, name)
+
+    def events(self):
+        if self.sio.is_connected():
+            self.log += self.sio.get_received()
+        return self.log
+
+    def clear(self):
+        self.events()
+        self.log = []
+
+
+def live_client(app, http_client, meeting) -> LiveClient:
+    """A Socket.IO test client connected to the meeting with the cookies of http_client."""
+    from plc.extensions import socketio
+
+    return LiveClient(socketio.test_client(app, flask_test_client=http_client, auth={"meeting_id": meeting.id}))
+
+
+def events_named(client: LiveClient, name):
+    return [e["args"][0] if e["args"] else None for e in client.events() if e["name"] == name]
+
+
+@pytest.fixture
+def room(app):
+    """A running Doing Math Together meeting with its facilitator logged in."""
+    facilitator = gen_user()
+    team = gen_team(facilitator)
+    meeting = gen_meeting(team, facilitator)
+    http = app.test_client()
+    login(http, facilitator)
+    return {"meeting": meeting, "facilitator": facilitator, "team": team, "http": http}

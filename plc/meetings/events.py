@@ -1,0 +1,171 @@
+"""Live room events. Each handler stores through services, then broadcasts."""
+from __future__ import annotations
+
+from typing import Annotated, Optional
+
+from flask import request, session
+from flask_login import current_user
+from flask_socketio import ConnectionRefusedError, emit, join_room
+from pydantic import Field
+
+from plc.extensions import db, socketio
+from plc.meetings import services
+from plc.meetings.live import (
+    Payload, Seat, control_room, live_event, participant_room, room,
+)
+from plc.meetings.models import Meeting
+from plc.meetings.state import control_state, own_response_ids, response_payload, room_state
+from plc.teams.access import can_facilitate, membership_of
+
+
+class ConnectAuth(Payload):
+    meeting_id: int
+
+
+class GotoStep(Payload):
+    pos: int
+
+
+class AddTime(Payload):
+    seconds: Annotated[int, Field(ge=-3600, le=3600)]
+
+
+class Flag(Payload):
+    value: bool
+
+
+class Spotlight(Payload):
+    response_id: Optional[int]
+
+
+class NewResponse(Payload):
+    text: Annotated[str, Field(max_length=5000)]
+    field: Optional[Annotated[str, Field(max_length=40)]] = None
+
+
+class EditResponse(Payload):
+    id: int
+    text: Annotated[str, Field(max_length=5000)]
+
+
+class ResponseId(Payload):
+    id: int
+
+
+def broadcast_room(meeting: Meeting) -> None:
+    socketio.emit("state", room_state(meeting), to=room(meeting.id))
+    socketio.emit("control", control_state(meeting), to=control_room(meeting.id))
+
+
+def _seat_for(meeting: Meeting) -> Seat | None:
+    token = (session.get("seats") or {}).get(str(meeting.id))
+    participant = services.participant_for_token(meeting.id, token)
+    if participant is not None:
+        return Seat(meeting_id=meeting.id, participant_id=participant.id)
+    membership = membership_of(current_user, meeting.team_id)
+    if membership is not None:
+        return Seat(meeting_id=meeting.id, user_id=current_user.id, can_control=can_facilitate(membership))
+    return None
+
+
+@socketio.on("connect")
+def on_connect(auth=None):
+    """Every (re)connect joins the rooms again and receives the whole state of the room."""
+    try:
+        try:
+            meeting_id = ConnectAuth.model_validate(auth or {}).meeting_id
+        except ValueError:
+            raise ConnectionRefusedError("Say which meeting to connect to.")
+        meeting = db.session.get(Meeting, meeting_id)
+        seat = _seat_for(meeting) if meeting else None
+        if seat is None:
+            raise ConnectionRefusedError("You are not in this meeting.")
+        session["live_seat"] = seat.as_dict()
+        join_room(room(meeting.id))
+        if seat.can_control:
+            join_room(control_room(meeting.id))
+            emit("control", control_state(meeting))
+        mine = []
+        if seat.participant_id:
+            join_room(participant_room(seat.participant_id))
+            mine = own_response_ids(meeting, seat.participant_id)
+        state = room_state(meeting)
+        emit("hello", {**seat.as_dict(), "own_response_ids": mine})
+        emit("state", state)
+        if seat.participant_id:
+            # Someone joined or came back: the projector's list of names may change.
+            socketio.emit("participants", state["participants"], to=room(meeting.id), skip_sid=request.sid)
+    finally:
+        db.session.remove()
+
+
+@live_event("step:goto", GotoStep, control=True)
+def on_goto(meeting, seat, data):
+    services.goto_step(meeting, data.pos)
+    broadcast_room(meeting)
+
+
+@live_event("timer:start", control=True)
+def on_timer_start(meeting, seat, data):
+    services.start_timer(meeting)
+    broadcast_room(meeting)
+
+
+@live_event("timer:pause", control=True)
+def on_timer_pause(meeting, seat, data):
+    services.pause_timer(meeting)
+    broadcast_room(meeting)
+
+
+@live_event("timer:add", AddTime, control=True)
+def on_timer_add(meeting, seat, data):
+    services.add_time(meeting, data.seconds)
+    broadcast_room(meeting)
+
+
+@live_event("names:hide", Flag, control=True)
+def on_names_hide(meeting, seat, data):
+    services.set_names_hidden(meeting, data.value)
+    broadcast_room(meeting)
+
+
+@live_event("input:lock", Flag, control=True)
+def on_input_lock(meeting, seat, data):
+    services.set_input_locked(meeting, data.value)
+    broadcast_room(meeting)
+
+
+@live_event("response:spotlight", Spotlight, control=True)
+def on_spotlight(meeting, seat, data):
+    services.spotlight(meeting, data.response_id)
+    broadcast_room(meeting)
+
+
+@live_event("meeting:end", control=True)
+def on_end(meeting, seat, data):
+    services.end_meeting(meeting)
+    broadcast_room(meeting)
+
+
+@live_event("response:add", NewResponse, participant=True)
+def on_response_add(meeting, seat, data, participant):
+    response = services.add_response(meeting, participant, data.text, data.field)
+    socketio.emit("response:mine", {"id": response.id}, to=participant_room(participant.id))
+    socketio.emit("response:upsert", response_payload(meeting, response), to=room(meeting.id))
+    return {"ok": True, "id": response.id}
+
+
+@live_event("response:edit", EditResponse, participant=True)
+def on_response_edit(meeting, seat, data, participant):
+    response = services.edit_response(meeting, participant, data.id, data.text)
+    socketio.emit("response:upsert", response_payload(meeting, response), to=room(meeting.id))
+
+
+@live_event("response:withdraw", ResponseId, participant=True)
+def on_response_withdraw(meeting, seat, data, participant):
+    was_spotlit = meeting.spotlight_response_id == data.id
+    services.withdraw_response(meeting, participant, data.id)
+    if was_spotlit:
+        broadcast_room(meeting)
+    else:
+        socketio.emit("response:removed", {"id": data.id}, to=room(meeting.id))

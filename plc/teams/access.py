@@ -9,7 +9,7 @@ from flask import abort
 from flask_login import current_user
 
 from plc.extensions import db
-from plc.teams.models import Membership, Team
+from plc.teams.models import Membership, Task, Team, Unit
 
 
 def membership_of(user, team_id: int) -> Membership | None:
@@ -37,3 +37,22 @@ def team_for_facilitator(team_id: int) -> tuple[Team, Membership]:
     if not can_facilitate(membership):
         abort(404)
     return team, membership
+
+
+def unit_for_facilitator(unit_id: int) -> Unit:
+    """A unit of a team the current user facilitates, or 404."""
+    unit = db.get_or_404(Unit, unit_id)
+    team_for_facilitator(unit.team_id)
+    return unit
+
+
+def task_for_member(task_id: int) -> tuple[Task, Membership]:
+    """A task of one of the current user's teams and their membership there, or 404."""
+    task = db.get_or_404(Task, task_id)
+    _, membership = team_for_member(task.unit.team_id)
+    return task, membership
+
+
+def member_of_team(team: Team, membership_id: int) -> Membership:
+    """One membership of team, or 404 (never one from another team)."""
+    return db.first_or_404(db.select(Membership).filter_by(id=membership_id, team_id=team.id))

@@ -1,3 +1,158 @@
-from flask import Blueprint
+from flask import (
+    Blueprint, abort, current_app, flash, redirect, render_template, request,
+    send_from_directory, url_for,
+)
+from flask_login import current_user, login_required
+
+from plc.roles import TEAM_ROLES
+from plc.teams import services
+from plc.teams.access import (
+    can_facilitate, member_of_team, membership_of, task_for_member, team_for_facilitator,
+    team_for_member, unit_for_facilitator,
+)
+from plc.teams.forms import RoleForm, TaskForm, TeamForm, UnitForm
 
 bp = Blueprint("teams", __name__)
+
+
+@bp.app_template_global()
+def optional_url(endpoint: str, **values) -> str | None:
+    """url_for(endpoint, ...), or None while no blueprint provides that endpoint."""
+    if endpoint not in current_app.view_functions:
+        return None
+    return url_for(endpoint, **values)
+
+
+@bp.app_template_filter()
+def team_role(role: str) -> str:
+    return TEAM_ROLES.get(role, role)
+
+
+def _role_form(membership) -> RoleForm:
+    return RoleForm(prefix=f"member-{membership.id}", data={"role": membership.role})
+
+
+@bp.get("/")
+def index():
+    if not current_user.is_authenticated:
+        return render_template("teams/landing.html")
+    return render_template("teams/index.html", memberships=services.teams_of(current_user))
+
+
+@bp.route("/teams/new", methods=["GET", "POST"])
+@login_required
+def new():
+    form = TeamForm()
+    if form.validate_on_submit():
+        team = services.create_team(form.name.data, current_user)
+        flash("Team created. Add a unit, then share the invite link with your colleagues.", "success")
+        return redirect(url_for("teams.show", team_id=team.id))
+    return render_template("teams/new.html", form=form)
+
+
+@bp.get("/teams/<int:team_id>")
+@login_required
+def show(team_id: int):
+    team, membership = team_for_member(team_id)
+    facilitator = can_facilitate(membership)
+    return render_template(
+        "teams/show.html",
+        team=team,
+        membership=membership,
+        can_facilitate=facilitator,
+        invite_url=services.invite_url(team) if facilitator else None,
+        role_forms={m.id: _role_form(m) for m in team.memberships} if facilitator else {},
+        unit_form=UnitForm() if facilitator else None,
+    )
+
+
+@bp.post("/teams/<int:team_id>/invite/rotate")
+@login_required
+def rotate_invite(team_id: int):
+    team, _ = team_for_facilitator(team_id)
+    services.rotate_invite(team)
+    flash("There is a new invite link. The old one no longer works.", "success")
+    return redirect(url_for("teams.show", team_id=team.id))
+
+
+@bp.post("/teams/<int:team_id>/members/<int:membership_id>/role")
+@login_required
+def set_role(team_id: int, membership_id: int):
+    team, _ = team_for_facilitator(team_id)
+    member = member_of_team(team, membership_id)
+    form = _role_form(member)
+    if not form.validate_on_submit():
+        flash("Choose one of the roles.", "error")
+    else:
+        try:
+            services.set_role(member, form.role.data)
+        except services.LastFacilitator as exc:
+            flash(str(exc), "error")
+        else:
+            flash(f"{member.user.name} is now {team_role(member.role)}.", "success")
+    return redirect(url_for("teams.show", team_id=team.id))
+
+
+@bp.route("/invite/<token>", methods=["GET", "POST"])
+def accept_invite(token: str):
+    team = services.team_by_invite(token)
+    if team is None:
+        abort(404)
+    if not current_user.is_authenticated:
+        flash("Create an account, or log in, to join this team.")
+        return redirect(url_for("accounts.signup", next=request.path))
+    if request.method == "POST":
+        services.join_team(team, current_user)
+        flash(f"You joined {team.name}.", "success")
+        return redirect(url_for("teams.show", team_id=team.id))
+    return render_template(
+        "teams/invite.html", team=team, membership=membership_of(current_user, team.id)
+    )
+
+
+@bp.route("/teams/<int:team_id>/units/new", methods=["GET", "POST"])
+@login_required
+def new_unit(team_id: int):
+    team, _ = team_for_facilitator(team_id)
+    form = UnitForm()
+    if form.validate_on_submit():
+        unit = services.create_unit(team, form.title.data)
+        flash("Unit added. Now add its first task.", "success")
+        return redirect(url_for("teams.show", team_id=team.id, _anchor=f"unit-{unit.id}"))
+    return render_template("teams/new_unit.html", team=team, unit_form=form)
+
+
+@bp.route("/units/<int:unit_id>/tasks/new", methods=["GET", "POST"])
+@login_required
+def new_task(unit_id: int):
+    unit = unit_for_facilitator(unit_id)
+    form = TaskForm()
+    if form.validate_on_submit():
+        try:
+            task = services.create_task(unit, form.title.data, form.text.data, form.image.data)
+        except services.ImageRejected as exc:
+            form.image.errors.append(str(exc))
+        else:
+            flash("Task added.", "success")
+            return redirect(url_for("teams.show_task", task_id=task.id))
+    return render_template("teams/new_task.html", unit=unit, form=form)
+
+
+@bp.get("/tasks/<int:task_id>")
+@login_required
+def show_task(task_id: int):
+    task, membership = task_for_member(task_id)
+    return render_template("teams/task.html", task=task, can_facilitate=can_facilitate(membership))
+
+
+@bp.get("/tasks/<int:task_id>/image")
+def task_image(task_id: int):
+    """Members only; anyone else, logged in or not, gets 404."""
+    task, _ = task_for_member(task_id)
+    if not task.image_name:
+        abort(404)
+    response = send_from_directory(
+        current_app.config["UPLOADS_DIR"], task.image_name, mimetype="image/jpeg"
+    )
+    response.cache_control.private = True
+    return response

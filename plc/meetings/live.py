@@ -1,0 +1,109 @@
+"""Socket.IO plumbing for a live room: who a connection is, rooms, and checked events.
+
+Every event goes through `live_event`, which checks the payload's shape, that the
+sender is in a meeting that is still running and that its role allows the action.
+A rejected event gets an `error` event back (and a failed acknowledgement) and
+changes nothing.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from functools import wraps
+from typing import Callable
+
+from flask import request, session
+from flask_socketio import emit
+from pydantic import BaseModel, ConfigDict, ValidationError
+
+from plc.extensions import db, socketio
+from plc.meetings.models import Meeting, Participant
+from plc.meetings.services import MeetingError
+
+
+class Payload(BaseModel):
+    model_config = ConfigDict(extra="forbid", strict=True)
+
+
+class Empty(Payload):
+    pass
+
+
+@dataclass(frozen=True)
+class Seat:
+    """Who is on the other end of one connection."""
+
+    meeting_id: int
+    participant_id: int | None = None
+    user_id: int | None = None
+    can_control: bool = False
+
+    def as_dict(self) -> dict:
+        return self.__dict__.copy()
+
+
+def room(meeting_id: int) -> str:
+    return f"meeting:{meeting_id}"
+
+
+def control_room(meeting_id: int) -> str:
+    return f"meeting:{meeting_id}:control"
+
+
+def participant_room(participant_id: int) -> str:
+    return f"participant:{participant_id}"
+
+
+def current_seat() -> Seat | None:
+    data = session.get("live_seat")
+    return Seat(**data) if data else None
+
+
+def reject(event: str, message: str) -> dict:
+    emit("error", {"event": event, "message": message}, to=request.sid)
+    return {"ok": False, "error": message}
+
+
+def _validation_message(exc: ValidationError) -> str:
+    err = exc.errors()[0]
+    where = ".".join(str(p) for p in err["loc"]) or "payload"
+    return f"Bad request: {where}: {err['msg']}"
+
+
+def live_event(name: str, payload: type[Payload] = Empty, *, control: bool = False,
+               participant: bool = False) -> Callable:
+    """Register a checked handler: fn(meeting, seat, data[, participant]) -> ack dict or None."""
+
+    def register(fn: Callable) -> Callable:
+        @wraps(fn)
+        def handler(data=None):
+            try:
+                seat = current_seat()
+                if seat is None:
+                    return reject(name, "Join the meeting first.")
+                try:
+                    checked = payload.model_validate({} if data is None else data)
+                except ValidationError as exc:
+                    return reject(name, _validation_message(exc))
+                if control and not seat.can_control:
+                    return reject(name, "Only the facilitator can do that.")
+                meeting = db.session.get(Meeting, seat.meeting_id)
+                if meeting is None or meeting.ended_at is not None:
+                    return reject(name, "This meeting has ended.")
+                args = [meeting, seat, checked]
+                if participant:
+                    person = db.session.get(Participant, seat.participant_id) if seat.participant_id else None
+                    if person is None or person.meeting_id != meeting.id:
+                        return reject(name, "Only participants who joined with the code can do that.")
+                    args.append(person)
+                return fn(*args) or {"ok": True}
+            except MeetingError as exc:
+                db.session.rollback()
+                return reject(name, str(exc))
+            finally:
+                # Flask's teardown does not run for Socket.IO events.
+                db.session.remove()
+
+        socketio.on_event(name, handler)
+        return fn
+
+    return register

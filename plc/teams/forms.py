@@ -1,0 +1,29 @@
+from flask_wtf import FlaskForm
+from flask_wtf.file import FileAllowed, FileField
+from wtforms import SelectField, StringField, TextAreaField
+from wtforms.validators import DataRequired, Length
+
+from plc.roles import TEAM_ROLES
+
+TASK_TEXT_MAX = 4000
+
+
+class TeamForm(FlaskForm):
+    name = StringField("Team name", validators=[DataRequired(), Length(max=120)])
+
+
+class UnitForm(FlaskForm):
+    title = StringField("Unit title", validators=[DataRequired(), Length(max=160)])
+
+
+class TaskForm(FlaskForm):
+    title = StringField("Task title", validators=[DataRequired(), Length(max=160)])
+    text = TextAreaField("Problem", validators=[DataRequired(), Length(max=TASK_TEXT_MAX)])
+    image = FileField(
+        "Picture (optional)",
+        validators=[FileAllowed(["jpg", "jpeg", "png", "webp"], "Choose a JPEG, PNG or WebP picture.")],
+    )
+
+
+class RoleForm(FlaskForm):
+    role = SelectField("Role", choices=list(TEAM_ROLES.items()))

@@ -1,0 +1,302 @@
+// The live room in the browser: the projector, the facilitator's control page and the phone
+// share this module. The server sends the whole state on every (re)connect and after each
+// change; this file only renders what it is told and sends what a person does.
+
+const root = document.querySelector("[data-meeting-id]");
+const meetingId = Number(root.dataset.meetingId);
+const view = root.dataset.view; // "projector" | "control" | "phone"
+const canControl = root.dataset.canControl === "true";
+const maxChars = Number(root.dataset.maxChars || 500);
+
+let state = null;
+let script = "";
+let mine = new Set();
+let timerEndsAt = null; // ms, local clock, while running
+let timerLeft = 0; // seconds, while paused
+let editing = false; // a phone's own answer is open for editing: keep it on screen
+
+const bound = (name) => root.querySelector(`[data-bind="${name}"]`);
+
+function el(tag, attrs = {}, ...children) {
+  const node = document.createElement(tag);
+  for (const [key, value] of Object.entries(attrs)) {
+    if (value === false || value == null) continue;
+    if (key === "class") node.className = value;
+    else if (key.startsWith("on")) node.addEventListener(key.slice(2), value);
+    else node.setAttribute(key, value === true ? "" : value);
+  }
+  for (const child of children.flat()) {
+    if (child != null) node.append(child instanceof Node ? child : document.createTextNode(String(child)));
+  }
+  return node;
+}
+
+function setText(name, text) {
+  const node = bound(name);
+  if (node) node.textContent = text;
+}
+
+function show(name, visible) {
+  const node = bound(name);
+  if (node) node.classList.toggle("hidden", !visible);
+}
+
+function say(message, kind = "info") {
+  const node = bound("status");
+  if (!node) return;
+  node.textContent = message;
+  node.dataset.kind = kind;
+}
+
+// --- connection -----------------------------------------------------------
+
+const socket = io({ auth: { meeting_id: meetingId } });
+
+socket.on("connect", () => say(""));
+socket.on("disconnect", () => say("Reconnecting…", "warn"));
+socket.on("connect_error", (err) => say(err.message === "xhr poll error" ? "Reconnecting…" : err.message, "error"));
+socket.on("error", (err) => say(err.message, "error"));
+
+socket.on("hello", (hello) => { mine = new Set(hello.own_response_ids); });
+socket.on("control", (control) => { script = control.script; setText("script", script); });
+socket.on("state", (next) => {
+  const stepChanged = !state || state.step.pos !== next.step.pos;
+  state = next;
+  if (stepChanged) mine = new Set([...mine].filter((id) => next.responses.some((r) => r.id === id)));
+  setTimer(next.timer);
+  render(stepChanged);
+});
+socket.on("participants", (people) => { if (state) { state.participants = people; renderPeople(); } });
+socket.on("response:mine", ({ id }) => { mine.add(id); });
+socket.on("response:upsert", (response) => {
+  if (!state) return;
+  const index = state.responses.findIndex((r) => r.id === response.id);
+  if (index >= 0) state.responses[index] = response; else state.responses.push(response);
+  renderResponses();
+});
+socket.on("response:removed", ({ id }) => {
+  if (!state) return;
+  state.responses = state.responses.filter((r) => r.id !== id);
+  mine.delete(id);
+  renderResponses();
+});
+
+function send(event, payload = {}) {
+  return new Promise((resolve) => {
+    socket.timeout(8000).emit(event, payload, (err, ack) => {
+      if (err) { say("No answer from the server; check your connection.", "error"); resolve(null); return; }
+      if (!ack.ok) say(ack.error, "error"); else say("");
+      resolve(ack.ok ? ack : null);
+    });
+  });
+}
+
+// --- timer ----------------------------------------------------------------
+
+function setTimer(timer) {
+  timerEndsAt = timer.running ? Date.now() + timer.seconds_left * 1000 : null;
+  timerLeft = timer.seconds_left;
+  tick();
+}
+
+function tick() {
+  const node = bound("timer");
+  if (!node || !state) return;
+  const left = timerEndsAt ? Math.max(0, (timerEndsAt - Date.now()) / 1000) : timerLeft;
+  const whole = Math.ceil(left);
+  node.textContent = `${Math.floor(whole / 60)}:${String(whole % 60).padStart(2, "0")}`;
+  node.classList.toggle("timer-running", Boolean(timerEndsAt));
+  node.classList.toggle("timer-done", whole === 0);
+  node.setAttribute("aria-label", `${Math.floor(whole / 60)} minutes ${whole % 60} seconds left`);
+}
+setInterval(tick, 250);
+
+// --- rendering --------------------------------------------------------------
+
+function render(stepChanged) {
+  const { step, meeting } = state;
+  setText("protocol", step.protocol_title);
+  setText("step-title", step.title);
+  setText("progress", `Step ${step.pos + 1} of ${step.total}`);
+  setText("prompt", step.prompt);
+  document.title = `${step.title} · Math PLC`;
+  show("ended", meeting.ended);
+  show("locked", state.input_locked && !meeting.ended);
+  show("anonymous-note", step.anonymous && ["responses", "anticipate"].includes(step.activity));
+  renderPeople();
+  renderResponses();
+  renderControls();
+  renderAgenda();
+  if (view === "phone" && (stepChanged || meeting.ended)) { editing = false; renderInputs(); }
+  if (view === "phone") setInputsDisabled(state.input_locked || meeting.ended);
+}
+
+function renderPeople() {
+  setText("people-count", String(state.participants.length));
+  const list = bound("people");
+  if (!list) return;
+  list.replaceChildren(...state.participants.map((p) =>
+    el("li", {}, el("span", { class: "person-name" }, p.name), el("span", { class: "person-role" }, p.role))));
+  if (!state.participants.length) list.append(el("li", { class: "empty" }, "Nobody yet: scan the QR code or type the code."));
+}
+
+function questionLabel(field) {
+  return state.step.questions && field ? state.step.questions[field] : null;
+}
+
+function responseCard(r) {
+  const spot = state.spotlight_id === r.id;
+  return el("article", { class: `response${spot ? " is-spotlit" : ""}`, "data-response-id": r.id },
+    el("p", { class: "response-text" }, r.text),
+    r.author ? el("p", { class: "response-author" }, r.author) : null,
+    view === "control" && canControl
+      ? el("button", { type: "button", class: "secondary small", "aria-pressed": String(spot),
+          onclick: () => send("response:spotlight", { response_id: spot ? null : r.id }) },
+        spot ? "Remove spotlight" : "Spotlight")
+      : null);
+}
+
+function renderResponses() {
+  setText("response-count", state.responses.length ? `${state.responses.length} responses so far` : "");
+  if (view === "phone") { renderMine(); return; }
+  const box = bound("responses");
+  if (!box) return;
+  const { step } = state;
+  if (!["responses", "anticipate"].includes(step.activity)) {
+    box.replaceChildren();
+  } else if (step.questions) {
+    box.replaceChildren(...Object.entries(step.questions).map(([field, question]) =>
+      el("section", { class: "question-column" }, el("h2", {}, question),
+        ...state.responses.filter((r) => r.field === field).map(responseCard))));
+  } else if (!state.responses.length) {
+    box.replaceChildren(el("p", { class: "empty" }, "Responses appear here as they are sent."));
+  } else {
+    box.replaceChildren(...state.responses.map(responseCard));
+  }
+  const spot = bound("spotlight");
+  if (spot) {
+    const r = state.responses.find((x) => x.id === state.spotlight_id);
+    spot.classList.toggle("hidden", !r);
+    spot.replaceChildren(...(r ? [el("p", { class: "spotlight-text" }, r.text),
+      r.author ? el("p", { class: "response-author" }, r.author) : null,
+      questionLabel(r.field) ? el("p", { class: "muted" }, questionLabel(r.field)) : null] : []));
+  }
+}
+
+function renderControls() {
+  if (!canControl) return;
+  const toggle = bound("timer-toggle");
+  if (toggle) toggle.textContent = state.timer.running ? "Pause timer" : "Start timer";
+  for (const [action, on, label] of [["hide-names", state.names_hidden, ["Hide names", "Show names"]],
+    ["lock-input", state.input_locked, ["Lock input", "Unlock input"]]]) {
+    const button = root.querySelector(`[data-action="${action}"]`);
+    button.setAttribute("aria-pressed", String(on));
+    button.textContent = label[on ? 1 : 0];
+  }
+  root.querySelector('[data-action="prev"]').disabled = state.step.pos === 0;
+  root.querySelector('[data-action="next"]').disabled = state.step.pos === state.step.total - 1;
+  for (const button of root.querySelectorAll(".controls button")) {
+    if (state.meeting.ended) button.disabled = true;
+  }
+}
+
+function renderAgenda() {
+  const list = bound("agenda");
+  if (!list) return;
+  list.replaceChildren(...state.agenda.map((s, pos) =>
+    el("li", { class: pos === state.step.pos ? "current" : "" },
+      el("button", { type: "button", class: "link-button", "aria-current": pos === state.step.pos ? "step" : false,
+        onclick: () => send("step:goto", { pos }) }, `${s.title}`),
+      el("span", { class: "muted" }, ` · ${s.minutes} min`))));
+}
+
+// --- the facilitator's controls ---------------------------------------------
+
+const actions = {
+  prev: () => send("step:goto", { pos: state.step.pos - 1 }),
+  next: () => send("step:goto", { pos: state.step.pos + 1 }),
+  "timer-toggle": () => send(state.timer.running ? "timer:pause" : "timer:start"),
+  "add-minute": () => send("timer:add", { seconds: 60 }),
+  "hide-names": () => send("names:hide", { value: !state.names_hidden }),
+  "lock-input": () => send("input:lock", { value: !state.input_locked }),
+  end: () => { if (confirm("End the meeting for everyone? The join code stops working.")) send("meeting:end"); },
+};
+
+if (canControl) {
+  root.addEventListener("click", (event) => {
+    const button = event.target.closest("[data-action]");
+    if (button && state && actions[button.dataset.action]) actions[button.dataset.action]();
+  });
+  // Presentation clickers send arrow and page keys.
+  document.addEventListener("keydown", (event) => {
+    if (!state || event.target.closest("input, textarea, select")) return;
+    if (["ArrowRight", "PageDown"].includes(event.key) && state.step.pos < state.step.total - 1) actions.next();
+    else if (["ArrowLeft", "PageUp"].includes(event.key) && state.step.pos > 0) actions.prev();
+    else return;
+    event.preventDefault();
+  });
+}
+
+// --- the phone's inputs -------------------------------------------------------
+
+function composer(field, label) {
+  const id = `answer-${field || "main"}`;
+  const input = el("textarea", { id, name: "text", rows: 3, maxlength: maxChars, required: true });
+  const counter = el("span", { class: "counter muted", "aria-live": "off" }, `0 / ${maxChars}`);
+  input.addEventListener("input", () => { counter.textContent = `${input.value.length} / ${maxChars}`; });
+  const form = el("form", { class: "composer", "data-field": field || "" },
+    el("label", { for: id }, label),
+    input,
+    el("div", { class: "row" }, el("button", { type: "submit" }, "Send"), counter),
+    el("ul", { class: "mine list", "data-mine-for": field || "" }));
+  form.addEventListener("submit", async (event) => {
+    event.preventDefault();
+    const text = input.value.trim();
+    if (!text) { say("Write something first.", "error"); input.focus(); return; }
+    const ack = await send("response:add", field ? { text, field } : { text });
+    if (ack) { input.value = ""; counter.textContent = `0 / ${maxChars}`; input.focus(); }
+  });
+  return form;
+}
+
+function renderInputs() {
+  const box = bound("inputs");
+  const { step, meeting } = state;
+  if (meeting.ended) { box.replaceChildren(); return; }
+  if (step.activity === "responses") box.replaceChildren(composer(null, "Your answer"));
+  else if (step.questions) box.replaceChildren(...Object.entries(step.questions).map(([f, q]) => composer(f, q)));
+  else box.replaceChildren(el("p", { class: "muted follow" }, "Follow along on the main screen."));
+  renderMine();
+}
+
+function setInputsDisabled(disabled) {
+  for (const control of bound("inputs").querySelectorAll("textarea, button")) control.disabled = disabled;
+}
+
+function renderMine() {
+  if (editing) return;
+  for (const list of root.querySelectorAll("[data-mine-for]")) {
+    const field = list.dataset.mineFor || null;
+    const items = state.responses.filter((r) => mine.has(r.id) && (r.field || null) === field);
+    list.replaceChildren(...items.map(mineItem));
+  }
+}
+
+function mineItem(r) {
+  const item = el("li", { class: "mine-item" }, el("p", {}, r.text));
+  const done = () => { editing = false; renderMine(); };
+  const edit = () => {
+    editing = true;
+    const box = el("textarea", { rows: 3, maxlength: maxChars, "aria-label": "Edit your answer" });
+    box.value = r.text;
+    const save = async () => { if (await send("response:edit", { id: r.id, text: box.value.trim() })) done(); };
+    item.replaceChildren(box, el("div", { class: "row" },
+      el("button", { type: "button", onclick: save }, "Save"),
+      el("button", { type: "button", class: "secondary", onclick: done }, "Cancel")));
+    box.focus();
+  };
+  item.append(el("div", { class: "row" },
+    el("button", { type: "button", class: "secondary small", onclick: edit }, "Edit"),
+    el("button", { type: "button", class: "secondary small", onclick: () => send("response:withdraw", { id: r.id }) }, "Withdraw")));
+  return item;
+}
