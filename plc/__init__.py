@@ -1,6 +1,7 @@
 """The PLC meeting app: create_app builds it from configuration."""
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
 from flask import Flask, render_template
@@ -14,7 +15,7 @@ ROOT = Path(__file__).resolve().parent.parent
 def create_app(overrides: dict | None = None, instance_path: str | None = None) -> Flask:
     app = Flask(
         __name__,
-        instance_path=instance_path or str(ROOT / "instance"),
+        instance_path=instance_path or os.environ.get("PLC_INSTANCE_PATH") or str(ROOT / "instance"),
         static_folder=str(ROOT / "static"),
         template_folder=str(ROOT / "templates"),
     )

@@ -1,6 +1,6 @@
 from flask_wtf import FlaskForm
 from flask_wtf.file import FileAllowed, FileField
-from wtforms import SelectField, StringField, TextAreaField
+from wtforms import SelectChoice, SelectField, StringField, TextAreaField
 from wtforms.validators import DataRequired, Length
 
 from plc.roles import TEAM_ROLES
@@ -26,4 +26,4 @@ class TaskForm(FlaskForm):
 
 
 class RoleForm(FlaskForm):
-    role = SelectField("Role", choices=list(TEAM_ROLES.items()))
+    role = SelectField("Role", choices=[SelectChoice(value, label) for value, label in TEAM_ROLES.items()])
