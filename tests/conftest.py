@@ -4,6 +4,8 @@ from __future__ import annotations
 import itertools
 
 import pytest
+from flask import g
+from flask.testing import FlaskClient
 
 from plc import create_app
 from plc.extensions import db
@@ -11,6 +13,18 @@ from plc.accounts.models import User
 from plc.teams.models import Membership, Task, Team, Unit
 
 _seq = itertools.count(1)
+
+
+def forget_cached_user() -> None:
+    """Tests keep one app context open, so Flask's `g` outlives a request; Flask-Login
+    caches the user there. Forget it before each request or event, as a server would."""
+    g.pop("_login_user", None)
+
+
+class FreshUserClient(FlaskClient):
+    def open(self, *args, **kwargs):
+        forget_cached_user()
+        return super().open(*args, **kwargs)
 
 
 @pytest.fixture
@@ -26,6 +40,7 @@ def app(tmp_path):
         },
         instance_path=str(tmp_path / "instance"),
     )
+    app.test_client_class = FreshUserClient
     with app.app_context():
         db.create_all()
         yield app
@@ -98,6 +113,10 @@ class LiveClient:
     def __getattr__(self, name):
         return getattr(self.sio, name)
 
+    def emit(self, *args, **kwargs):
+        forget_cached_user()
+        return self.sio.emit(*args, **kwargs)
+
     def events(self):
         if self.sio.is_connected():
             self.log += self.sio.get_received()
@@ -112,6 +131,7 @@ def live_client(app, http_client, meeting) -> LiveClient:
     """A Socket.IO test client connected to the meeting with the cookies of http_client."""
     from plc.extensions import socketio
 
+    forget_cached_user()
     return LiveClient(socketio.test_client(app, flask_test_client=http_client, auth={"meeting_id": meeting.id}))
 
 
