@@ -1,5 +1,6 @@
 from flask_wtf import FlaskForm
 from wtforms import SelectField, SelectMultipleField, StringField
+from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, InputRequired, Length, ValidationError
 from wtforms.widgets import CheckboxInput, ListWidget
 
@@ -29,7 +30,7 @@ class JoinForm(FlaskForm):
         validators=[DataRequired("Say what to call you."), Length(max=40, message="Please use 40 characters or fewer.")],
         render_kw={"autocomplete": "nickname", "maxlength": 40},
     )
-    role = SelectField("Your role", choices=list(PARTICIPANT_ROLES.items()),
+    role = SelectField("Your role", choices=[SelectChoice(value=k, label=v) for k, v in PARTICIPANT_ROLES.items()],
                        validators=[DataRequired("Choose your role.")])
 
     def validate_code(self, field):

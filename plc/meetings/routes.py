@@ -6,6 +6,7 @@ from flask import (
     Blueprint, abort, current_app, flash, redirect, render_template, request, session, url_for,
 )
 from flask_login import current_user, login_required
+from wtforms.fields.choices import SelectChoice
 
 from plc.extensions import db, limiter
 from plc.meetings import services
@@ -39,8 +40,8 @@ def new(team_id):
         db.select(Task).join(Unit).filter(Unit.team_id == team.id).order_by(Unit.id, Task.id)
     ).scalars().all()
     form = StartMeetingForm(task_id=request.args.get("task_id", type=int))
-    form.task_id.choices = [(t.id, f"{t.unit.title} — {t.title}") for t in tasks]
-    form.protocols.choices = [(p.id, p.title) for p in protocols.values()]
+    form.task_id.choices = [SelectChoice(value=t.id, label=f"{t.unit.title} — {t.title}") for t in tasks]
+    form.protocols.choices = [SelectChoice(value=p.id, label=p.title) for p in protocols.values()]
     if form.validate_on_submit():
         task = next(t for t in tasks if t.id == form.task_id.data)
         try:
