@@ -23,7 +23,7 @@ class JoinForm(FlaskForm):
         "Meeting code", filters=[normalize_code],
         validators=[DataRequired("Type the six-character code from the screen.")],
         render_kw={"autocomplete": "off", "autocapitalize": "characters", "spellcheck": "false",
-                   "inputmode": "text", "maxlength": 12},
+                   "inputmode": "text", "maxlength": 12, "class": "code-input"},
     )
     name = StringField(
         "Your name", filters=[lambda s: (s or "").strip()],

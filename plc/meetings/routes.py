@@ -76,7 +76,7 @@ def _join_url(meeting: Meeting) -> str:
 def projector(meeting_id):
     meeting, membership = _meeting_for_member(meeting_id)
     join_url = _join_url(meeting)
-    qr_svg = segno.make(join_url, error="m").svg_inline(scale=8, border=2, dark="#111", light="#fff")
+    qr_svg = segno.make(join_url, error="m").svg_inline(border=2, dark="#111", light="#fff", omitsize=True)
     join_page = _public_url(".join").split("://", 1)[-1]
     return render_template(
         "meetings/projector.html", meeting=meeting, join_page=join_page, qr_svg=qr_svg,

@@ -13,6 +13,7 @@ let script = "";
 let mine = new Set();
 let timerEndsAt = null; // ms, local clock, while running
 let timerLeft = 0; // seconds, while paused
+let targetPos = null; // where quick repeated Next/Previous presses are heading
 let editing = false; // a phone's own answer is open for editing: keep it on screen
 
 const bound = (name) => root.querySelector(`[data-bind="${name}"]`);
@@ -62,6 +63,7 @@ socket.on("control", (control) => { script = control.script; setText("script", s
 socket.on("state", (next) => {
   const stepChanged = !state || state.step.pos !== next.step.pos;
   state = next;
+  if (targetPos === next.step.pos) targetPos = null;
   if (stepChanged) mine = new Set([...mine].filter((id) => next.responses.some((r) => r.id === id)));
   setTimer(next.timer);
   render(stepChanged);
@@ -122,6 +124,7 @@ function render(stepChanged) {
   document.title = `${step.title} · Math PLC`;
   show("ended", meeting.ended);
   show("locked", state.input_locked && !meeting.ended);
+  show("task", step.activity === "discuss");
   show("anonymous-note", step.anonymous && ["responses", "anticipate"].includes(step.activity));
   renderPeople();
   renderResponses();
@@ -136,7 +139,8 @@ function renderPeople() {
   const list = bound("people");
   if (!list) return;
   list.replaceChildren(...state.participants.map((p) =>
-    el("li", {}, el("span", { class: "person-name" }, p.name), el("span", { class: "person-role" }, p.role))));
+    el("li", { title: p.role }, el("span", { class: "person-name" }, p.name),
+      view === "projector" ? null : el("span", { class: "person-role" }, p.role))));
   if (!state.participants.length) list.append(el("li", { class: "empty" }, "Nobody yet: scan the QR code or type the code."));
 }
 
@@ -157,7 +161,8 @@ function responseCard(r) {
 }
 
 function renderResponses() {
-  setText("response-count", state.responses.length ? `${state.responses.length} responses so far` : "");
+  const count = state.responses.length;
+  setText("response-count", count ? `${count} ${count === 1 ? "response" : "responses"} so far` : "");
   if (view === "phone") { renderMine(); return; }
   const box = bound("responses");
   if (!box) return;
@@ -212,9 +217,17 @@ function renderAgenda() {
 
 // --- the facilitator's controls ---------------------------------------------
 
+async function moveBy(delta) {
+  const from = targetPos ?? state.step.pos;
+  const pos = Math.min(state.step.total - 1, Math.max(0, from + delta));
+  if (pos === from) return;
+  targetPos = pos;
+  if (!(await send("step:goto", { pos }))) targetPos = null;
+}
+
 const actions = {
-  prev: () => send("step:goto", { pos: state.step.pos - 1 }),
-  next: () => send("step:goto", { pos: state.step.pos + 1 }),
+  prev: () => moveBy(-1),
+  next: () => moveBy(1),
   "timer-toggle": () => send(state.timer.running ? "timer:pause" : "timer:start"),
   "add-minute": () => send("timer:add", { seconds: 60 }),
   "hide-names": () => send("names:hide", { value: !state.names_hidden }),
@@ -230,8 +243,8 @@ if (canControl) {
   // Presentation clickers send arrow and page keys.
   document.addEventListener("keydown", (event) => {
     if (!state || event.target.closest("input, textarea, select")) return;
-    if (["ArrowRight", "PageDown"].includes(event.key) && state.step.pos < state.step.total - 1) actions.next();
-    else if (["ArrowLeft", "PageUp"].includes(event.key) && state.step.pos > 0) actions.prev();
+    if (["ArrowRight", "PageDown"].includes(event.key)) actions.next();
+    else if (["ArrowLeft", "PageUp"].includes(event.key)) actions.prev();
     else return;
     event.preventDefault();
   });

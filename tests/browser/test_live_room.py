@@ -1,0 +1,155 @@
+"""A live meeting in real browsers: the facilitator's projector and two phones."""
+from __future__ import annotations
+
+import re
+
+from playwright.sync_api import Page, expect
+
+from tests.browser.conftest import DESKTOP, PHONE
+
+TASK = "Apple boxes"
+PROTOCOL = "Doing Math Together"
+STEP = "Shared understanding of the context"
+PROMPT = "What is happening in this story? Which words or things might be new to someone?"
+
+
+def log_in(page: Page, email: str, password: str) -> None:
+    page.goto("/login")
+    page.get_by_label("Email").fill(email)
+    page.get_by_label("Password").fill(password)
+    page.locator("form").get_by_role("button", name="Log in").click()
+    expect(page).not_to_have_url(re.compile(r"/login"))
+
+
+def start_meeting(page: Page) -> None:
+    """From the teams list (where logging in lands) to the projector of a new meeting on the demo task."""
+    expect(page.get_by_role("heading", name="Your teams")).to_be_visible()
+    page.get_by_role("link", name="Grade 3 - Lincoln Elementary").click()
+    expect(page).to_have_url(re.compile(r"/teams/\d+$"))
+    page.get_by_role("link", name=re.compile(f"Start a meeting on {TASK}")).click()
+    expect(page).to_have_url(re.compile(r"/teams/\d+/meetings/new\?task_id=\d+"))
+    task_id = re.search(r"task_id=(\d+)", page.url).group(1)
+    task = page.get_by_label("Task")
+    expect(task).to_have_value(task_id)  # the task whose link was followed is chosen already
+    expect(task.locator("option:checked")).to_have_text(re.compile(TASK))
+    page.get_by_role("checkbox", name=re.compile(PROTOCOL)).check()
+    page.get_by_role("button", name="Start the meeting").click()
+    expect(page).to_have_url(re.compile(r"/meetings/\d+/projector$"))
+
+
+def join(page: Page, code: str, name: str, role: str) -> None:
+    page.goto("/join")
+    page.get_by_label("Meeting code").fill(code)
+    page.get_by_label("Your name").fill(name)
+    page.get_by_label("Your role").select_option(label=role)
+    page.get_by_role("button", name="Join").tap()
+    expect(page).to_have_url(re.compile(r"/live/\d+$"))
+
+
+def step_title(page: Page):
+    return page.locator('[data-bind="step-title"]')
+
+
+def test_live_room_projector_and_two_phones(new_context, live_server, artifacts_dir):
+    projector = new_context(**DESKTOP).new_page()
+    log_in(projector, live_server.email, live_server.password)
+    start_meeting(projector)
+    expect(step_title(projector)).to_have_text("Norms")
+    expect(projector.locator('[data-bind="protocol"]')).to_have_text(PROTOCOL)
+    code = projector.locator('[data-bind="code"]').inner_text().strip()
+    assert re.fullmatch(r"[A-HJ-NP-Z2-9]{6}", code), code
+    people_count = projector.locator(".people-heading")
+    expect(people_count).to_have_text("0 joined")
+
+    ana = new_context(**PHONE).new_page()
+    ben = new_context(**PHONE).new_page()
+    join(ana, code.lower(), "Ana Teacher", "Classroom teacher")  # case does not matter
+    join(ben, code, "Ben Coach", "Coach")
+    for phone in (ana, ben):
+        expect(step_title(phone)).to_have_text("Norms")
+
+    people = projector.locator('[data-bind="people"]')
+    expect(people).to_contain_text("Ana Teacher")
+    expect(people).to_contain_text("Ben Coach")
+    expect(people_count).to_have_text("2 joined")
+
+    # Next ▶ once, then the presentation clicker's key once.
+    projector.get_by_role("button", name="Next ▶").click()
+    expect(step_title(projector)).to_have_text("First read")
+    projector.keyboard.press("ArrowRight")
+    expect(step_title(projector)).to_have_text(STEP)
+    expect(projector.locator('[data-bind="progress"]')).to_have_text(re.compile(r"Step 3 of \d+"))
+    for phone in (ana, ben):
+        expect(step_title(phone)).to_have_text(STEP)
+        expect(phone.locator('[data-bind="prompt"]')).to_have_text(PROMPT)
+        expect(phone.get_by_label("Your answer")).to_be_visible()
+
+    # Ana answers; the projector shows it with her name.
+    answer = "A class picks apples at an orchard and packs them in boxes. Orchard may be a new word."
+    ana.get_by_label("Your answer").fill(answer)
+    ana.get_by_role("button", name="Send").tap()
+    expect(ana.get_by_label("Your answer")).to_have_value("")
+    card = projector.locator("article.response")
+    expect(card).to_have_count(1)
+    expect(card.locator(".response-text")).to_have_text(answer)
+    expect(card.locator(".response-author")).to_have_text("Ana Teacher")
+    expect(ana.locator(".mine-item")).to_contain_text(answer)
+    expect(ben.locator('[data-bind="response-count"]')).to_have_text(re.compile(r"^1 response"))
+    expect(ben.locator(".mine-item")).to_have_count(0)
+
+    # Ana edits it; the projector follows.
+    edited = answer + " Also: a box holds 6."
+    ana.locator(".mine-item").get_by_role("button", name="Edit").tap()
+    ana.get_by_label("Edit your answer").fill(edited)
+    ana.get_by_role("button", name="Save").tap()
+    expect(card.locator(".response-text")).to_have_text(edited)
+    expect(ana.locator(".mine-item p")).to_have_text(edited)
+
+    # Screenshots at the response step, before names are hidden.
+    projector.screenshot(path=str(artifacts_dir / "projector-1280x800.png"))
+    projector.set_viewport_size({"width": 1920, "height": 1080})
+    expect(card.locator(".response-text")).to_be_visible()
+    projector.screenshot(path=str(artifacts_dir / "projector-1920x1080.png"))
+    projector.set_viewport_size(DESKTOP["viewport"])
+    ana.screenshot(path=str(artifacts_dir / "phone-390x844.png"))
+    ana.screenshot(path=str(artifacts_dir / "phone-390x844-full.png"), full_page=True)
+
+    # Hide names: the author's name leaves the projector, the answer stays.
+    hide = projector.get_by_role("button", name="Hide names")
+    expect(hide).to_have_attribute("aria-pressed", "false")
+    hide.click()
+    expect(projector.get_by_role("button", name="Show names")).to_have_attribute("aria-pressed", "true")
+    expect(card.locator(".response-author")).to_have_count(0)
+    expect(projector.locator(".room-main")).not_to_contain_text("Ana Teacher")
+    expect(card.locator(".response-text")).to_have_text(edited)
+
+    # A reloaded phone comes back as the same participant, its answer still its own.
+    ana.reload()
+    expect(step_title(ana)).to_have_text(STEP)
+    expect(ana.locator(".phone-head")).to_contain_text("Ana Teacher")
+    mine = ana.locator(".mine-item")
+    expect(mine).to_have_count(1)
+    expect(mine.locator("p")).to_have_text(edited)
+    expect(mine.get_by_role("button", name="Edit")).to_be_visible()
+    expect(mine.get_by_role("button", name="Withdraw")).to_be_visible()
+    expect(people_count).to_have_text("2 joined")
+    expect(people.locator("li")).to_have_count(2)
+
+
+def test_wrong_code_shows_an_error_on_the_join_form(new_context):
+    phone = new_context(**PHONE).new_page()
+    phone.goto("/join")
+    phone.get_by_label("Meeting code").fill("ZZ99ZZ")
+    phone.get_by_label("Your name").fill("Cam")
+    phone.get_by_label("Your role").select_option(label="Interventionist")
+    phone.get_by_role("button", name="Join").tap()
+
+    expect(phone.locator(".field.has-error .errors")).to_have_text(
+        "No meeting has that code. Check the code on the screen."
+    )
+    expect(phone).to_have_url(re.compile(r"/join$"))
+    code = phone.get_by_label("Meeting code")
+    expect(code).to_have_attribute("aria-invalid", "true")
+    expect(code).to_have_value("ZZ99ZZ")
+    expect(phone.get_by_label("Your name")).to_have_value("Cam")
+    expect(phone.get_by_role("heading", name="Join a meeting")).to_be_visible()
