@@ -15,6 +15,7 @@ from plc.meetings.models import Meeting
 from plc.protocols import available_protocols
 from plc.teams.access import can_facilitate, team_for_facilitator, team_for_member
 from plc.teams.models import Task, Unit
+from plc.urls import public_url
 
 bp = Blueprint("meetings", __name__)
 
@@ -61,14 +62,8 @@ def _meeting_for_member(meeting_id: int):
     return meeting, membership
 
 
-def _public_url(endpoint: str, **values) -> str:
-    """An absolute link for phones: PLC_PUBLIC_URL when set, else the host this page was asked on."""
-    base = current_app.config["PUBLIC_URL"] or request.host_url
-    return base.rstrip("/") + url_for(endpoint, **values)
-
-
 def _join_url(meeting: Meeting) -> str:
-    return _public_url(".join_code", code=meeting.code)
+    return public_url(".join_code", code=meeting.code)
 
 
 @bp.route("/meetings/<int:meeting_id>/projector")
@@ -77,7 +72,7 @@ def projector(meeting_id):
     meeting, membership = _meeting_for_member(meeting_id)
     join_url = _join_url(meeting)
     qr_svg = segno.make(join_url, error="m").svg_inline(border=2, dark="#111", light="#fff", omitsize=True)
-    join_page = _public_url(".join").split("://", 1)[-1]
+    join_page = public_url(".join").split("://", 1)[-1]
     return render_template(
         "meetings/projector.html", meeting=meeting, join_page=join_page, qr_svg=qr_svg,
         can_control=can_facilitate(membership),

@@ -6,11 +6,12 @@ import secrets
 import warnings
 from pathlib import Path
 
-from flask import current_app, request, url_for
+from flask import current_app
 from PIL import Image, ImageOps
 from werkzeug.datastructures import FileStorage
 
 from plc.extensions import db
+from plc.urls import public_url
 from plc.roles import TEAM_ROLES
 from plc.teams.models import Membership, Task, Team, Unit, new_invite_token
 
@@ -48,9 +49,7 @@ def team_by_invite(token: str) -> Team | None:
 
 
 def invite_url(team: Team) -> str:
-    """The full invite link: on PLC_PUBLIC_URL when set, else the host this page was asked on."""
-    base = current_app.config["PUBLIC_URL"] or request.host_url
-    return base.rstrip("/") + url_for("teams.accept_invite", token=team.invite_token)
+    return public_url("teams.accept_invite", token=team.invite_token)
 
 
 def rotate_invite(team: Team) -> None:
