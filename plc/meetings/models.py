@@ -23,13 +23,21 @@ class Meeting(db.Model):
     started_at = db.Column(db.DateTime, nullable=False, default=utcnow)
     ended_at = db.Column(db.DateTime)
 
-    team = db.relationship("Team")
+    team = db.relationship(
+        "Team", backref=db.backref("meetings", order_by="Meeting.id.desc()", cascade="all, delete-orphan")
+    )
     task = db.relationship("Task")
     facilitator = db.relationship("User")
     participants = db.relationship(
         "Participant", back_populates="meeting", cascade="all, delete-orphan",
         order_by="Participant.id",
     )
+
+    @property
+    def protocol_titles(self) -> list[str]:
+        """The agenda's protocols in order (an included protocol counts as part of its host)."""
+        titles = [step["protocol_title"].split(" · ")[0] for step in self.agenda]
+        return list(dict.fromkeys(titles))
 
     @property
     def current_step(self) -> dict:

@@ -173,3 +173,17 @@ def test_successful_joins_do_not_count_towards_the_limit(app):
     for name in ("A", "B", "C", "D", "E"):
         join_as(app, meeting, name)
     assert db.session.query(Participant).count() == 5
+
+
+def test_team_page_lists_live_and_ended_meetings(app, client):
+    user = gen_user()
+    team = gen_team(user)
+    ended = gen_meeting(team, user, ["work-sort"])
+    end_meeting(ended)
+    live = gen_meeting(team, user, ["doing-math-together", "work-sort"])
+    login(client, user)
+    html = client.get(f"/teams/{team.id}").get_data(as_text=True)
+    assert "Doing Math Together, Work Sort" in html
+    assert f"/meetings/{live.id}/projector" in html and f"/meetings/{live.id}/control" in html
+    assert f"/meetings/{ended.id}/projector" not in html
+    assert live.code in html and ended.code not in html
