@@ -1,21 +1,19 @@
 """The PLC meeting app: create_app builds it from configuration."""
 from __future__ import annotations
 
-import os
 from pathlib import Path
 
 from flask import Flask, render_template
 
-from plc.config import load_config
+from plc.config import ROOT, default_instance_path, load_config
 from plc.extensions import csrf, db, limiter, login_manager, migrate, socketio
 
-ROOT = Path(__file__).resolve().parent.parent
 
 
 def create_app(overrides: dict | None = None, instance_path: str | None = None) -> Flask:
     app = Flask(
         __name__,
-        instance_path=instance_path or os.environ.get("PLC_INSTANCE_PATH") or str(ROOT / "instance"),
+        instance_path=instance_path or default_instance_path(),
         static_folder=str(ROOT / "static"),
         template_folder=str(ROOT / "templates"),
     )

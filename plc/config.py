@@ -14,6 +14,13 @@ def _instance_secret_key(instance_path: str) -> str:
     return path.read_text().strip()
 
 
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def default_instance_path() -> str:
+    return os.environ.get("PLC_INSTANCE_PATH") or str(ROOT / "instance")
+
+
 def load_config(instance_path: str) -> dict:
     env = os.environ.get
     return {
@@ -28,15 +35,22 @@ def load_config(instance_path: str) -> dict:
         "RATELIMIT_STORAGE_URI": env("PLC_RATELIMIT_STORAGE_URI", "memory://"),
         "JOIN_ATTEMPTS_LIMIT": env("PLC_JOIN_ATTEMPTS_LIMIT", "20 per minute"),
         "PROTOCOLS_DIR": env(
-            "PLC_PROTOCOLS_DIR", str(Path(__file__).resolve().parent.parent / "protocols")
+            "PLC_PROTOCOLS_DIR", str(ROOT / "protocols")
         ),
         "UPLOADS_DIR": env(
-            "PLC_UPLOADS_DIR", str(Path(__file__).resolve().parent.parent / "uploads")
+            "PLC_UPLOADS_DIR", str(ROOT / "uploads")
         ),
         "MEETING_CODE_HOURS": int(env("PLC_MEETING_CODE_HOURS", "12")),
         "RESPONSE_MAX_CHARS": int(env("PLC_RESPONSE_MAX_CHARS", "500")),
         "MAX_CONTENT_LENGTH": int(env("PLC_MAX_REQUEST_MB", "64")) * 1024 * 1024,
         "PUBLIC_URL": env("PLC_PUBLIC_URL") or None,
+        "OCR_ENGINE": env("PLC_OCR_ENGINE", "tesseract"),
+        "OCR_TIMEOUT_SECONDS": float(env("PLC_OCR_TIMEOUT_SECONDS", "60")),
+        # A job whose worker died is taken up again once its lease runs out.
+        "JOB_LEASE_SECONDS": int(env("PLC_JOB_LEASE_SECONDS", "180")),
+        "UPLOAD_MAX_FILES": int(env("PLC_UPLOAD_MAX_FILES", "40")),
+        # One machine: the server looks for finished jobs in the database this often.
+        "WORK_POLL_SECONDS": float(env("PLC_WORK_POLL_SECONDS", "0.5")),
         "SESSION_COOKIE_SAMESITE": "Lax",
         "SESSION_COOKIE_HTTPONLY": True,
         "SESSION_COOKIE_SECURE": env("PLC_SECURE_COOKIES", "0") == "1",

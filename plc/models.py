@@ -2,3 +2,4 @@
 from plc.accounts.models import User  # noqa: F401
 from plc.meetings.models import Meeting, Participant, Response  # noqa: F401
 from plc.teams.models import Membership, Task, Team, Unit  # noqa: F401
+from plc.work.models import WorkSample  # noqa: F401

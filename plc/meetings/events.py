@@ -11,7 +11,7 @@ from pydantic import Field
 from plc.extensions import db, socketio
 from plc.meetings import services
 from plc.meetings.live import (
-    Payload, Seat, control_room, live_event, participant_room, room,
+    Payload, Seat, control_room, live_event, participant_room, room, task_room,
 )
 from plc.meetings.models import Meeting
 from plc.meetings.state import control_state, own_response_ids, response_payload, room_state
@@ -82,6 +82,7 @@ def on_connect(auth=None):
             raise ConnectionRefusedError("You are not in this meeting.")
         session["live_seat"] = seat.as_dict()
         join_room(room(meeting.id))
+        join_room(task_room(meeting.task_id))
         if seat.can_control:
             join_room(control_room(meeting.id))
             emit("control", control_state(meeting))

@@ -49,6 +49,11 @@ def control_room(meeting_id: int) -> str:
     return f"meeting:{meeting_id}:control"
 
 
+def task_room(task_id: int) -> str:
+    """Everyone in a live meeting on this task: they see its student work as it arrives."""
+    return f"task:{task_id}"
+
+
 def participant_room(participant_id: int) -> str:
     return f"participant:{participant_id}"
 

@@ -12,6 +12,8 @@ class Team(db.Model):
     id = db.Column(db.Integer, primary_key=True)
     name = db.Column(db.String(120), nullable=False)
     invite_token = db.Column(db.String(40), nullable=False, unique=True, default=new_invite_token)
+    # Student work: the unblurred original photo is thrown away unless the team keeps it.
+    keep_originals = db.Column(db.Boolean, nullable=False, default=False, server_default=db.false())
     created_at = db.Column(db.DateTime, nullable=False, default=utcnow)
 
     memberships = db.relationship("Membership", back_populates="team", cascade="all, delete-orphan")

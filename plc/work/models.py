@@ -1,0 +1,47 @@
+from plc.extensions import db
+from plc.timeutil import utcnow
+
+# queued -> processing -> reading (thumbnail shown, text on its way) -> done | failed
+STATUSES = ("queued", "processing", "reading", "done", "failed")
+
+
+class WorkSample(db.Model):
+    """One page of one student's work for a task. Files are named by the app under uploads/."""
+
+    __table_args__ = (db.Index("ix_work_sample_updated", "updated_at"),)
+
+    id = db.Column(db.Integer, primary_key=True)
+    team_id = db.Column(db.Integer, db.ForeignKey("team.id"), nullable=False, index=True)
+    task_id = db.Column(db.Integer, db.ForeignKey("task.id"), nullable=False, index=True)
+    meeting_id = db.Column(db.Integer, db.ForeignKey("meeting.id"), index=True)
+    uploaded_by_user_id = db.Column(db.Integer, db.ForeignKey("user.id"))
+    uploaded_by_participant_id = db.Column(db.Integer, db.ForeignKey("participant.id"))
+    # A short code or initials chosen by the teacher; never a student's full name.
+    student_label = db.Column(db.String(12), nullable=False)
+    source_kind = db.Column(db.String(8), nullable=False)
+    page = db.Column(db.Integer, nullable=False, default=1)
+    incoming_name = db.Column(db.String(80))  # the upload as sent, until processed
+    original_name = db.Column(db.String(80))  # upright, unblurred; only if the team keeps originals
+    image_name = db.Column(db.String(80))  # what people see: names blurred
+    thumb_name = db.Column(db.String(80))
+    width = db.Column(db.Integer)
+    height = db.Column(db.Integer)
+    status = db.Column(db.String(12), nullable=False, default="queued")
+    error = db.Column(db.String(300))
+    attempts = db.Column(db.Integer, nullable=False, default=0)
+    lease_until = db.Column(db.DateTime)
+    ocr_text = db.Column(db.Text)
+    ocr_confidence = db.Column(db.Float)
+    ocr_words = db.Column(db.JSON)
+    ocr_engine = db.Column(db.String(20))
+    corrected_text = db.Column(db.Text)  # a teacher's correction; the OCR text is kept beside it
+    blur_boxes = db.Column(db.JSON, nullable=False, default=list)
+    created_at = db.Column(db.DateTime, nullable=False, default=utcnow)
+    updated_at = db.Column(db.DateTime, nullable=False, default=utcnow, onupdate=utcnow)
+
+    task = db.relationship("Task")
+    meeting = db.relationship("Meeting")
+
+    @property
+    def text(self) -> str | None:
+        return self.corrected_text if self.corrected_text is not None else self.ocr_text

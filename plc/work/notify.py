@@ -1,0 +1,85 @@
+"""Letting the room know a sample changed, from wherever the change happened.
+
+With a Socket.IO message queue (Redis), a worker process emits straight to the rooms.
+On one machine without one, the server notices changed samples in the database
+(`watch_samples`, started with the first live connection) and emits them itself.
+"""
+from __future__ import annotations
+
+import logging
+import time
+from datetime import timedelta
+
+from flask import current_app
+from flask_socketio import SocketIO
+
+from plc.extensions import db, socketio
+from plc.meetings.live import task_room
+from plc.timeutil import utcnow
+from plc.work.models import WorkSample
+from plc.work.state import sample_payload
+
+log = logging.getLogger(__name__)
+_external: SocketIO | None = None
+_watching = False
+
+
+def emit_sample(sample: WorkSample, emitter=None) -> None:
+    (emitter or socketio).emit("work:sample", sample_payload(sample), to=task_room(sample.task_id))
+
+
+def announce_from_worker(sample: WorkSample) -> None:
+    """Called by jobs after they commit; without a message queue the server's watcher does it."""
+    global _external
+    url = current_app.config["SOCKETIO_MESSAGE_QUEUE"]
+    if not url:
+        return
+    if _external is None:
+        _external = SocketIO(message_queue=url)
+    emit_sample(sample, _external)
+
+
+def ensure_watching(app) -> None:
+    """Start the database watcher once per server process, when no message queue carries news."""
+    global _watching
+    if _watching or app.config["SOCKETIO_MESSAGE_QUEUE"] or app.testing:
+        return
+    _watching = True
+    socketio.start_background_task(_watch, app)
+
+
+def _watch(app) -> None:
+    with app.app_context():
+        since = utcnow()
+        while True:
+            socketio.sleep(app.config["WORK_POLL_SECONDS"])
+            try:
+                since = emit_changed_since(since)
+            except Exception:  # keep watching through a passing database error
+                log.exception("watching for finished work failed")
+            finally:
+                db.session.remove()
+
+
+def emit_changed_since(since):
+    """Emit every sample changed after `since`; returns the new mark."""
+    # Overlap a little: a commit can carry an updated_at a moment older than its visibility.
+    now = utcnow()
+    changed = db.session.execute(
+        db.select(WorkSample).where(WorkSample.updated_at > since - timedelta(seconds=2))
+    ).scalars().all()
+    for sample in changed:
+        if sample.updated_at > since - timedelta(seconds=2) and _is_new(sample):
+            emit_sample(sample)
+    return now
+
+
+_seen: dict[int, tuple] = {}
+
+
+def _is_new(sample: WorkSample) -> bool:
+    key = (sample.status, sample.thumb_name, sample.image_name, sample.ocr_text, sample.corrected_text, sample.error)
+    if _seen.get(sample.id) == key:
+        return False
+    _seen[sample.id] = key
+    return True

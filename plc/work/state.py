@@ -1,0 +1,32 @@
+"""What clients receive about a sample of student work."""
+from __future__ import annotations
+
+from plc.work.models import WorkSample
+
+LOW_CONFIDENCE = 60
+
+
+def _version(name: str | None) -> str:
+    # File names are random and change whenever an image is redone: a cache-proof version.
+    return name.rsplit("/", 1)[-1][:8] if name else ""
+
+
+def sample_payload(sample: WorkSample) -> dict:
+    return {
+        "id": sample.id,
+        "task_id": sample.task_id,
+        "label": sample.student_label,
+        "page": sample.page,
+        "status": sample.status,
+        "error": sample.error,
+        "thumb_url": f"/work/{sample.id}/thumb?v={_version(sample.thumb_name)}" if sample.thumb_name else None,
+        "image_url": f"/work/{sample.id}/image?v={_version(sample.image_name)}" if sample.image_name else None,
+        "width": sample.width,
+        "height": sample.height,
+        "text": sample.text,
+        "corrected": sample.corrected_text is not None,
+        "confidence": round(sample.ocr_confidence, 1) if sample.ocr_confidence is not None else None,
+        # Words the OCR was unsure of, to mark in the text (only while the text is uncorrected).
+        "unsure_words": sorted({w["text"] for w in (sample.ocr_words or []) if w["confidence"] < LOW_CONFIDENCE})
+        if sample.corrected_text is None else [],
+    }

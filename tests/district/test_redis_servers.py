@@ -1,0 +1,164 @@
+"""Several app processes: Socket.IO rooms and join-code rate limits shared through Redis.
+
+Two real servers (`python wsgi.py`, gevent) over one PostgreSQL database: a facilitator on
+server A and a phone on server B are in the same live room.
+"""
+from __future__ import annotations
+
+import re
+import threading
+import time
+
+import pytest
+import requests
+import socketio
+
+from plc.extensions import db
+from plc.meetings import services
+from tests.conftest import gen_meeting, gen_team, gen_user
+from tests.district.conftest import logs_on_failure, make_pg_app
+
+WAIT_SECONDS = 10
+
+
+class Recorder:
+    """A python-socketio client that records every event it receives, to wait on."""
+
+    def __init__(self, name: str):
+        self.name = name
+        self.sio = socketio.Client(reconnection=False)
+        self.events: list[tuple[str, object]] = []
+        self._changed = threading.Condition()
+
+        @self.sio.on("*")
+        def record(event, *args):
+            with self._changed:
+                self.events.append((event, args[0] if args else None))
+                self._changed.notify_all()
+
+    def connect(self, url: str, cookie: str, meeting_id: int) -> None:
+        self.sio.connect(url, headers={"Cookie": f"session={cookie}"}, auth={"meeting_id": meeting_id},
+                         transports=["websocket"], wait_timeout=WAIT_SECONDS)
+
+    def call(self, event: str, data=None):
+        return self.sio.call(event, data, timeout=WAIT_SECONDS)
+
+    def wait_for(self, event: str, matches=lambda data: True):
+        """The first `event` whose data matches, waiting up to WAIT_SECONDS for it."""
+        deadline = time.monotonic() + WAIT_SECONDS
+        with self._changed:
+            while True:
+                for name, data in self.events:
+                    if name == event and matches(data):
+                        return data
+                left = deadline - time.monotonic()
+                if left <= 0:
+                    seen = [name for name, _ in self.events]
+                    raise AssertionError(f"{self.name} got no matching {event!r} in {WAIT_SECONDS} s; got {seen}")
+                self._changed.wait(left)
+
+    def close(self) -> None:
+        if self.sio.connected:
+            self.sio.disconnect()
+
+
+def close_all(*clients: Recorder) -> None:
+    """Disconnect side by side: websocket-client waits up to 3 s for each close handshake."""
+    threads = [threading.Thread(target=client.close) for client in clients]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=WAIT_SECONDS)
+
+
+@pytest.fixture
+def seeded_room(district_db, tmp_path):
+    """A running meeting with one phone's seat, stored in-process in the servers' database,
+    and session cookies signed as the servers sign them (same secret key)."""
+    app = make_pg_app(district_db, tmp_path)
+    with app.app_context():
+        facilitator = gen_user(name="Fran Facilitator")
+        team = gen_team(facilitator)
+        meeting = gen_meeting(team, facilitator)
+        ana = services.join_meeting(meeting, "Ana", "classroom_teacher")
+        signer = app.session_interface.get_signing_serializer(app)
+        room = {
+            "meeting_id": meeting.id,
+            "responses_pos": next(i for i, s in enumerate(meeting.agenda) if s["activity"] == "responses"),
+            "facilitator_cookie": signer.dumps({"_user_id": str(facilitator.id), "_fresh": True}),
+            "phone_cookie": signer.dumps({"seats": {str(meeting.id): ana.token}}),
+        }
+        db.session.remove()
+        db.engine.dispose()
+    return room
+
+
+def test_events_cross_between_server_processes_through_redis(district_servers, seeded_room):
+    server_a, server_b = district_servers
+    meeting_id = seeded_room["meeting_id"]
+    facilitator, phone = Recorder("facilitator on A"), Recorder("phone on B")
+    try:
+        with logs_on_failure(server_a, server_b):
+            facilitator.connect(server_a.url, seeded_room["facilitator_cookie"], meeting_id)
+            assert facilitator.wait_for("hello")["can_control"] is True
+            facilitator.wait_for("state")
+
+            phone.connect(server_b.url, seeded_room["phone_cookie"], meeting_id)
+            assert phone.wait_for("hello")["participant_id"]
+            assert phone.wait_for("state")["step"]["pos"] == 0
+            # B announced the phone to the room; A's facilitator heard it through Redis.
+            facilitator.wait_for("participants", lambda people: [p["name"] for p in people] == ["Ana"])
+
+            pos = seeded_room["responses_pos"]
+            assert facilitator.call("step:goto", {"pos": pos}) == {"ok": True}
+            state = phone.wait_for("state", lambda s: s["step"]["pos"] == pos)
+            assert state["step"]["activity"] == "responses"
+
+            ack = phone.call("response:add", {"text": "Counts by sixes"})
+            assert ack["ok"] is True
+            upsert = facilitator.wait_for("response:upsert", lambda r: r["id"] == ack["id"])
+            assert upsert["text"] == "Counts by sixes" and upsert["author"] == "Ana"
+
+            assert phone.call("response:edit", {"id": ack["id"], "text": "Groups of six"}) == {"ok": True}
+            facilitator.wait_for("response:upsert", lambda r: r["id"] == ack["id"] and r["text"] == "Groups of six")
+            assert phone.call("response:withdraw", {"id": ack["id"]}) == {"ok": True}
+            facilitator.wait_for("response:removed", lambda r: r == {"id": ack["id"]})
+    finally:
+        close_all(facilitator, phone)
+
+
+CSRF_INPUT = re.compile(r'<input[^>]*name="csrf_token"[^>]*>')
+VALUE = re.compile(r'value="([^"]+)"')
+
+
+def _csrf_token(http: requests.Session, url: str) -> str:
+    page = http.get(url + "/join", timeout=WAIT_SECONDS)
+    assert page.status_code == 200, page.text[:500]
+    tag = CSRF_INPUT.search(page.text)
+    assert tag, "the join form has no csrf_token input"
+    return VALUE.search(tag.group(0)).group(1)
+
+
+def test_join_code_rate_limit_is_shared_by_both_processes(district_servers):
+    """PLC_JOIN_ATTEMPTS_LIMIT is "4 per minute": two wrong guesses on each server use it up."""
+    server_a, server_b = district_servers
+    with logs_on_failure(server_a, server_b):
+        sessions = {server.url: requests.Session() for server in (server_a, server_b)}
+        tokens = {url: _csrf_token(http, url) for url, http in sessions.items()}
+
+        def guess(server):
+            return sessions[server.url].post(
+                server.url + "/join", timeout=WAIT_SECONDS, allow_redirects=False,
+                data={"csrf_token": tokens[server.url], "code": "YYYYY9", "name": "Mallory",
+                      "role": "classroom_teacher"},
+            )
+
+        for server in (server_a, server_b, server_a, server_b):
+            wrong = guess(server)
+            assert wrong.status_code == 400, (server.name, wrong.status_code, wrong.text[:500])
+            # A real wrong code, not a missing CSRF token or a bad form.
+            assert "No meeting has that code" in wrong.text, (server.name, wrong.text[:1000])
+        # Each server saw only two guesses itself: the count lives in Redis.
+        for server in (server_a, server_b):
+            assert guess(server).status_code == 429, server.name
+        assert sessions[server_a.url].get(server_a.url + "/join", timeout=WAIT_SECONDS).status_code == 429
