@@ -1,4 +1,5 @@
-"""Serve the app for real: `python wsgi.py` (gevent), or `gunicorn -k gevent -w 1 wsgi:app`.
+"""Serve the app for real: `python wsgi.py` (gevent, and the task-queue worker beside it),
+or `gunicorn -k gevent -w 1 wsgi:app` with `huey_consumer plc.worker.huey` run separately.
 
 Under gevent the standard library is monkey-patched before anything else is imported.
 """
@@ -12,10 +13,17 @@ if __name__ == "__main__" or os.environ.get("PLC_SOCKETIO_ASYNC_MODE") == "geven
 
 from plc import create_app  # noqa: E402
 from plc.extensions import socketio  # noqa: E402
+from plc.work.notify import ensure_watching  # noqa: E402
 
 app = create_app()
+if app.config["SOCKETIO_ASYNC_MODE"] == "gevent":
+    ensure_watching(app)
 
 if __name__ == "__main__":
+    from plc.worker import start_worker_process
+
+    if os.environ.get("PLC_START_WORKER", "1") == "1":
+        start_worker_process()
     host = os.environ.get("PLC_HOST", "0.0.0.0")
     port = int(os.environ.get("PLC_PORT", "5000"))
     print(f"Math PLC on http://localhost:{port} (join page: http://<this machine's address>:{port}/join)")

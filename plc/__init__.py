@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from flask import Flask, render_template
+from flask import Flask, render_template, request
 
 from plc.config import ROOT, default_instance_path, load_config
 from plc.extensions import csrf, db, limiter, login_manager, migrate, socketio
@@ -32,6 +32,7 @@ def create_app(overrides: dict | None = None, instance_path: str | None = None) 
     limiter.init_app(app)
     # Socket.IO handlers must be declared before init_app, which copies them onto its server.
     from plc.meetings import events  # noqa: F401
+    from plc.work import live  # noqa: F401  (adds student work to the room's state)
     socketio.init_app(
         app,
         async_mode=app.config["SOCKETIO_ASYNC_MODE"],
@@ -43,11 +44,13 @@ def create_app(overrides: dict | None = None, instance_path: str | None = None) 
     from plc.accounts.routes import bp as accounts_bp
     from plc.meetings.routes import bp as meetings_bp
     from plc.teams.routes import bp as teams_bp
+    from plc.work.routes import bp as work_bp
     from plc.cli import register_cli
 
     app.register_blueprint(accounts_bp)
     app.register_blueprint(teams_bp)
     app.register_blueprint(meetings_bp)
+    app.register_blueprint(work_bp)
     register_cli(app)
     _register_error_pages(app)
     _register_security_headers(app)
@@ -69,12 +72,14 @@ def _register_error_pages(app: Flask) -> None:
         400: ("Something was wrong with that request", "Please go back and try again."),
         403: ("Not allowed", "You do not have access to this page."),
         404: ("Not found", "There is nothing here, or it is not yours to see."),
-        413: ("Too large", "That upload is larger than the limit."),
+        413: ("Too large", "That upload is larger than the limit; send fewer or smaller files at a time."),
         429: ("Too many tries", "Please wait a minute before trying again."),
     }
 
     def handler(error):
         title, text = messages[error.code]
+        if request.accept_mimetypes.best == "application/json" or request.is_json:
+            return {"error": f"{title}: {text}"}, error.code
         return render_template("error.html", title=title, text=text, code=error.code), error.code
 
     for code in messages:

@@ -29,6 +29,12 @@ huey = _make_huey()
 _worker_app = None
 
 
+def use_app(app) -> None:
+    """Run jobs in this app (a worker thread inside a test, or an embedding server)."""
+    global _worker_app
+    _worker_app = app
+
+
 def app_context():
     """An app context for a job: the caller's inside the app, else one app per worker process."""
     global _worker_app

@@ -2,15 +2,20 @@
 from __future__ import annotations
 
 import itertools
+import os
+import tempfile
 
-import pytest
-from flask import g
-from flask.testing import FlaskClient
+# Jobs queued by tests go to a throwaway queue (no worker runs unless a test starts one).
+os.environ["PLC_TASK_QUEUE_URL"] = f"sqlite:///{tempfile.mkdtemp(prefix='plc-jobs-')}/jobs.sqlite3"
 
-from plc import create_app
-from plc.extensions import db
-from plc.accounts.models import User
-from plc.teams.models import Membership, Task, Team, Unit
+import pytest  # noqa: E402
+from flask import g  # noqa: E402
+from flask.testing import FlaskClient  # noqa: E402
+
+from plc import create_app  # noqa: E402
+from plc.extensions import db  # noqa: E402
+from plc.accounts.models import User  # noqa: E402
+from plc.teams.models import Membership, Task, Team, Unit  # noqa: E402
 
 _seq = itertools.count(1)
 
@@ -41,6 +46,9 @@ def app(tmp_path):
         instance_path=str(tmp_path / "instance"),
     )
     app.test_client_class = FreshUserClient
+    from plc.jobs import huey
+
+    huey.flush()
     with app.app_context():
         db.create_all()
         yield app

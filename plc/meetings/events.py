@@ -14,6 +14,7 @@ from plc.meetings.live import (
     Payload, Seat, control_room, live_event, participant_room, room, task_room,
 )
 from plc.meetings.models import Meeting
+from plc.meetings.seats import seated_participant
 from plc.meetings.state import control_state, own_response_ids, response_payload, room_state
 from plc.teams.access import can_facilitate, membership_of
 
@@ -58,8 +59,7 @@ def broadcast_room(meeting: Meeting) -> None:
 
 
 def _seat_for(meeting: Meeting) -> Seat | None:
-    token = (session.get("seats") or {}).get(str(meeting.id))
-    participant = services.participant_for_token(meeting.id, token)
+    participant = seated_participant(meeting.id)
     if participant is not None:
         return Seat(meeting_id=meeting.id, participant_id=participant.id)
     membership = membership_of(current_user, meeting.team_id)

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import segno
 from flask import (
-    Blueprint, abort, current_app, flash, redirect, render_template, request, session, url_for,
+    Blueprint, abort, current_app, flash, redirect, render_template, request, url_for,
 )
 from flask_login import current_user, login_required
 from wtforms.fields.choices import SelectChoice
@@ -12,15 +12,13 @@ from plc.extensions import db, limiter
 from plc.meetings import services
 from plc.meetings.forms import JoinForm, StartMeetingForm
 from plc.meetings.models import Meeting
+from plc.meetings.seats import keep_seat, seat_token, seated_participant
 from plc.protocols import available_protocols
 from plc.teams.access import can_facilitate, team_for_facilitator, team_for_member
 from plc.teams.models import Task, Unit
 from plc.urls import public_url
 
 bp = Blueprint("meetings", __name__)
-
-MAX_SEATS_IN_COOKIE = 20
-
 
 def _join_limit() -> str:
     return current_app.config["JOIN_ATTEMPTS_LIMIT"]
@@ -88,17 +86,6 @@ def control(meeting_id):
     return render_template("meetings/control.html", meeting=meeting)
 
 
-def _seat_token(meeting_id: int) -> str | None:
-    return (session.get("seats") or {}).get(str(meeting_id))
-
-
-def _keep_seat(meeting_id: int, token: str) -> None:
-    seats = dict(session.get("seats") or {})
-    seats[str(meeting_id)] = token
-    session["seats"] = dict(list(seats.items())[-MAX_SEATS_IN_COOKIE:])
-    session.permanent = True
-
-
 @bp.route("/join", methods=["GET", "POST"])
 @join_limit
 def join():
@@ -110,9 +97,9 @@ def join():
             form.code.errors.append(str(exc))
         else:
             participant = services.join_meeting(
-                meeting, form.name.data, form.role.data, _seat_token(meeting.id)
+                meeting, form.name.data, form.role.data, seat_token(meeting.id)
             )
-            _keep_seat(meeting.id, participant.token)
+            keep_seat(meeting.id, participant.token)
             return redirect(url_for(".phone", meeting_id=meeting.id))
     return render_template("meetings/join.html", form=form), (200 if request.method == "GET" else 400)
 
@@ -127,14 +114,14 @@ def join_code(code):
         form = JoinForm(code=code.upper())
         form.code.errors = [str(exc)]
         return render_template("meetings/join.html", form=form), 404
-    if services.participant_for_token(meeting.id, _seat_token(meeting.id)):
+    if seated_participant(meeting.id):
         return redirect(url_for(".phone", meeting_id=meeting.id))
     return redirect(url_for(".join", code=meeting.code), code=303)
 
 
 @bp.route("/live/<int:meeting_id>")
 def phone(meeting_id):
-    participant = services.participant_for_token(meeting_id, _seat_token(meeting_id))
+    participant = seated_participant(meeting_id)
     if participant is None:
         return redirect(url_for(".join"))
     return render_template("meetings/phone.html", meeting=participant.meeting, participant=participant)

@@ -14,6 +14,17 @@ from plc.meetings.services import timer_seconds_left
 from plc.protocols import ACTIVITIES, ANTICIPATION_QUESTIONS
 from plc.roles import PARTICIPANT_ROLES
 
+# Features above meetings add parts to the room's state (e.g. student work): name -> fn(meeting).
+_state_parts: dict = {}
+
+
+def state_part(name: str):
+    def register(fn):
+        _state_parts[name] = fn
+        return fn
+    return register
+
+
 PUBLIC_STEP_FIELDS = ("protocol_title", "title", "minutes", "prompt", "activity", "anonymous", "optional")
 
 
@@ -76,6 +87,7 @@ def room_state(meeting: Meeting) -> dict:
             for p in meeting.participants
         ],
         "responses": [response_payload(meeting, r, with_author) for r in step_responses(meeting)],
+        **{name: part(meeting) for name, part in _state_parts.items()},
     }
 
 

@@ -7,7 +7,6 @@ On one machine without one, the server notices changed samples in the database
 from __future__ import annotations
 
 import logging
-import time
 from datetime import timedelta
 
 from flask import current_app

@@ -2,8 +2,7 @@
 from __future__ import annotations
 
 from plc.work.models import WorkSample
-
-LOW_CONFIDENCE = 60
+from plc.work.ocr import LOW_CONFIDENCE
 
 
 def _version(name: str | None) -> str:

@@ -2,6 +2,8 @@
 // share this module. The server sends the whole state on every (re)connect and after each
 // change; this file only renders what it is told and sends what a person does.
 
+import { el, openViewer, sampleCard, uploader } from "./work.js";
+
 const root = document.querySelector("[data-meeting-id]");
 const meetingId = Number(root.dataset.meetingId);
 const view = root.dataset.view; // "projector" | "control" | "phone"
@@ -17,20 +19,6 @@ let targetPos = null; // where quick repeated Next/Previous presses are heading
 let editing = false; // a phone's own answer is open for editing: keep it on screen
 
 const bound = (name) => root.querySelector(`[data-bind="${name}"]`);
-
-function el(tag, attrs = {}, ...children) {
-  const node = document.createElement(tag);
-  for (const [key, value] of Object.entries(attrs)) {
-    if (value === false || value == null) continue;
-    if (key === "class") node.className = value;
-    else if (key.startsWith("on")) node.addEventListener(key.slice(2), value);
-    else node.setAttribute(key, value === true ? "" : value);
-  }
-  for (const child of children.flat()) {
-    if (child != null) node.append(child instanceof Node ? child : document.createTextNode(String(child)));
-  }
-  return node;
-}
 
 function setText(name, text) {
   const node = bound(name);
@@ -75,6 +63,17 @@ socket.on("response:upsert", (response) => {
   const index = state.responses.findIndex((r) => r.id === response.id);
   if (index >= 0) state.responses[index] = response; else state.responses.push(response);
   renderResponses();
+});
+socket.on("work:sample", (sample) => {
+  if (!state || !state.samples) return;
+  const index = state.samples.findIndex((s) => s.id === sample.id);
+  if (index >= 0) state.samples[index] = sample; else state.samples.push(sample);
+  renderSamples();
+});
+document.addEventListener("sample:changed", (e) => {
+  if (!state || !state.samples) return;
+  const index = state.samples.findIndex((s) => s.id === e.detail.id);
+  if (index >= 0) { state.samples[index] = e.detail; renderSamples(); }
 });
 socket.on("response:removed", ({ id }) => {
   if (!state) return;
@@ -130,6 +129,7 @@ function render(stepChanged) {
   renderResponses();
   renderControls();
   renderAgenda();
+  renderSamples();
   if (view === "phone" && (stepChanged || meeting.ended)) { editing = false; renderInputs(); }
   if (view === "phone") setInputsDisabled(state.input_locked || meeting.ended);
 }
@@ -215,6 +215,24 @@ function renderAgenda() {
       el("span", { class: "muted" }, ` · ${s.minutes} min`))));
 }
 
+function renderSamples() {
+  const box = bound("samples");
+  if (!box) return;
+  const samples = state.samples;
+  box.classList.toggle("hidden", !samples);
+  if (!samples) { box.replaceChildren(); return; }
+  const busy = samples.filter((s) => !["done", "failed"].includes(s.status)).length;
+  const summary = el("p", { class: "muted samples-summary" }, samples.length
+    ? `${samples.length} ${samples.length === 1 ? "sample" : "samples"} of student work${busy ? ` · ${busy} being read` : ""}`
+    : view === "phone" ? "No student work yet: take a photo or choose files above." : "No student work yet. Upload photos from a phone or a laptop.");
+  const editable = view === "phone";
+  // A text being corrected stays open while other samples arrive.
+  const editing = box.querySelector(".text-editor")?.closest("[data-sample-id]");
+  box.replaceChildren(summary, el("div", { class: "samples" }, ...samples.map((s) =>
+    (editing && editing.dataset.sampleId === String(s.id) ? editing
+      : sampleCard(s, { editable, onOpen: view === "projector" ? null : openViewer })))));
+}
+
 // --- the facilitator's controls ---------------------------------------------
 
 async function moveBy(delta) {
@@ -277,6 +295,7 @@ function renderInputs() {
   const { step, meeting } = state;
   if (meeting.ended) { box.replaceChildren(); return; }
   if (step.activity === "responses") box.replaceChildren(composer(null, "Your answer"));
+  else if (step.activity === "upload") box.replaceChildren(uploader({ url: `/live/${meetingId}/work`, capture: true }));
   else if (step.questions) box.replaceChildren(...Object.entries(step.questions).map(([f, q]) => composer(f, q)));
   else box.replaceChildren(el("p", { class: "muted follow" }, "Follow along on the main screen."));
   renderMine();

@@ -1,0 +1,178 @@
+"""The background job that turns an upload into clean, private, readable work.
+
+Stage 1 makes what people see: the page upright, without metadata, with the
+student's name (found by reading the top of the page first) blurred, and a
+thumbnail; the room shows it at once, "reading...". Stage 2 reads the whole page,
+blurs a name found only then, and stores the text without the name's words.
+A job can run again from the start at any point: the upload stays until the end.
+"""
+from __future__ import annotations
+
+from datetime import timedelta
+
+from flask import current_app
+from PIL import Image
+from sqlalchemy import or_, update
+
+from plc import storage
+from plc.extensions import db
+from plc.timeutil import utcnow
+from plc.work import images
+from plc.work.errors import WorkRejected
+from plc.work.models import WorkSample
+from plc.work.names import find_name_box, name_band
+from plc.work.notify import announce_from_worker
+from plc.work.ocr import OcrResult, Word, get_engine
+
+UNFINISHED = ("queued", "processing", "reading")
+
+
+def claim(sample_id: int) -> WorkSample | None:
+    """Take the job if nobody holds a live lease on it; None if it is done or taken."""
+    now = utcnow()
+    lease = now + timedelta(seconds=current_app.config["JOB_LEASE_SECONDS"])
+    taken = db.session.execute(
+        update(WorkSample)
+        .where(WorkSample.id == sample_id, WorkSample.status.in_(UNFINISHED),
+               or_(WorkSample.lease_until.is_(None), WorkSample.lease_until < now))
+        .values(lease_until=lease, attempts=WorkSample.attempts + 1)
+    ).rowcount
+    db.session.commit()
+    return db.session.get(WorkSample, sample_id) if taken else None
+
+
+def _save(sample: WorkSample, **changes) -> None:
+    for key, value in changes.items():
+        setattr(sample, key, value)
+    db.session.commit()
+    announce_from_worker(sample)
+
+
+def _page(sample: WorkSample):
+    path = storage.path_of(sample.incoming_name)
+    inspected = images.inspect_upload(path)
+    page = next(images.load_pages(path, inspected, only_page=sample.page), None)
+    if page is None:
+        raise WorkRejected(f"The PDF has no page {sample.page}.")
+    return images.clean(page)
+
+
+def _boxes(sample: WorkSample) -> list[tuple[int, int, int, int]]:
+    return [tuple(box) for box in sample.blur_boxes or []]
+
+
+def _store_views(sample: WorkSample, image, boxes) -> dict:
+    """Write the blurred display image and its thumbnail under new names; drop the old ones."""
+    display = images.blur_boxes(image, boxes) if boxes else image
+    names = {"image_name": storage.new_name("work", ".jpg"), "thumb_name": storage.new_name("work", ".jpg")}
+    images.save_jpeg(display, storage.path_of(names["image_name"]))
+    images.save_jpeg(images.thumbnail(display), storage.path_of(names["thumb_name"]))
+    storage.delete(sample.image_name, sample.thumb_name)
+    return names
+
+
+def _word_dicts(words: list[Word]) -> list[dict]:
+    return [{"text": w.text, "confidence": w.confidence, "box": list(w.box), "line": w.line} for w in words]
+
+
+def _centre_inside(box, boxes) -> bool:
+    cx, cy = (box[0] + box[2]) / 2, (box[1] + box[3]) / 2
+    return any(b[0] <= cx <= b[2] and b[1] <= cy <= b[3] for b in boxes)
+
+
+def _without_name(result: OcrResult, boxes) -> tuple[str, list[Word]]:
+    """The words outside every blurred box, and the text they make, line by line."""
+    kept = [w for w in result.words if not _centre_inside(w.box, boxes)]
+    lines: dict[int, list[str]] = {}
+    for word in kept:
+        lines.setdefault(word.line, []).append(word.text)
+    return "\n".join(" ".join(parts) for parts in lines.values()), kept
+
+
+def process_sample(sample_id: int) -> None:
+    sample = claim(sample_id)
+    if sample is None:
+        return
+    engine = get_engine(current_app.config["OCR_ENGINE"], timeout=current_app.config["OCR_TIMEOUT_SECONDS"])
+    try:
+        image = _page(sample)
+        _save(sample, status="processing", error=None)
+        top = engine.read(image, region=name_band(*image.size))
+        boxes = _boxes(sample)
+        name_box = find_name_box(top.words)
+        if name_box and list(name_box) not in sample.blur_boxes:
+            boxes.append(name_box)
+        original = None
+        if sample.task.unit.team.keep_originals:
+            original = storage.new_name("originals", ".jpg")
+            images.save_jpeg(image, storage.path_of(original))
+        _save(sample, status="reading", width=image.width, height=image.height,
+              blur_boxes=[list(b) for b in boxes], original_name=original or sample.original_name,
+              **_store_views(sample, image, boxes))
+
+        result = engine.read(image)
+        boxes = _boxes(sample)  # fresh: someone may have drawn a box meanwhile
+        late_box = find_name_box(result.words)
+        if late_box and not _centre_inside(late_box, boxes):
+            boxes.append(late_box)
+            _save(sample, blur_boxes=[list(b) for b in boxes], **_store_views(sample, image, boxes))
+        text, words = _without_name(result, boxes)
+        incoming = sample.incoming_name
+        _save(sample, status="done", lease_until=None, incoming_name=None, ocr_text=text,
+              ocr_confidence=result.confidence, ocr_engine=result.engine, ocr_words=_word_dicts(words))
+        _drop_incoming_if_unused(incoming)
+    except WorkRejected as exc:
+        # The file itself is bad: say why, keep nothing made from it.
+        db.session.rollback()
+        incoming = sample.incoming_name
+        storage.delete(sample.image_name, sample.thumb_name, sample.original_name)
+        _save(sample, status="failed", error=str(exc), lease_until=None, incoming_name=None,
+              image_name=None, thumb_name=None, original_name=None)
+        _drop_incoming_if_unused(incoming)
+
+
+def release(sample_id: int, failed_reason: str | None = None) -> None:
+    """After an error: free the lease so a retry can start at once; after the last retry,
+    a visible failure with its reason (the upload stays, for the retry button)."""
+    db.session.rollback()
+    sample = db.session.get(WorkSample, sample_id)
+    if sample is None or sample.status not in UNFINISHED:
+        return
+    if failed_reason:
+        _save(sample, status="failed", error=failed_reason[:300], lease_until=None)
+    else:
+        _save(sample, lease_until=None)
+
+
+def _drop_incoming_if_unused(name: str | None) -> None:
+    """A PDF's pages share one upload: delete it once no page needs it."""
+    if name and not db.session.execute(
+        db.select(WorkSample.id).filter_by(incoming_name=name).limit(1)
+    ).first():
+        storage.delete(name)
+
+
+def stale_sample_ids() -> list[int]:
+    """Jobs whose worker died: unfinished, with a lease that ran out."""
+    return list(db.session.execute(
+        db.select(WorkSample.id).where(
+            WorkSample.status.in_(("processing", "reading")), WorkSample.lease_until < utcnow()
+        )
+    ).scalars())
+
+
+def apply_blur_boxes(sample_id: int) -> None:
+    """Blur the boxes people drew onto the shown image (the original is not kept by default,
+    so blurring adds to what is there), and drop the words under them from the text."""
+    sample = db.session.get(WorkSample, sample_id)
+    if sample is None or not sample.image_name:
+        return
+    boxes = _boxes(sample)
+    with Image.open(storage.path_of(sample.image_name)) as shown:
+        image = shown.convert("RGB")
+    changes = _store_views(sample, image, boxes)
+    if sample.ocr_words:
+        words = [Word(w["text"], w["confidence"], tuple(w["box"]), w["line"]) for w in sample.ocr_words]
+        text, kept = _without_name(OcrResult(sample.ocr_text or "", 0.0, words, sample.ocr_engine or ""), boxes)
+        changes.update(ocr_text=text, ocr_words=_word_dicts(kept))
+    _save(sample, **changes)

@@ -1,0 +1,111 @@
+"""Taking in student work (cheap checks only, in the request) and the changes people make to it."""
+from __future__ import annotations
+
+import re
+
+from werkzeug.datastructures import FileStorage
+
+from plc import storage
+from plc.extensions import db
+from plc.work import images
+from plc.work.errors import WorkRejected
+from plc.work.models import WorkSample
+from plc.work.tasks import blur_sample_job, process_sample_job
+
+LABEL_PATTERN = re.compile(r"^[A-Za-z0-9][A-Za-z0-9 .\-]{0,7}$")
+MAX_TEXT_CHARS = 4000
+
+
+def clean_label(label: str | None, task_id: int) -> str:
+    """A short code or initials; empty gives the next free code S1, S2, ..."""
+    label = (label or "").strip()
+    if not label:
+        used = set(db.session.execute(db.select(WorkSample.student_label).filter_by(task_id=task_id)).scalars())
+        return next(f"S{n}" for n in range(1, 10_000) if f"S{n}" not in used)
+    if not LABEL_PATTERN.match(label):
+        raise WorkRejected("Use initials or a short code (up to 8 letters or digits), not the student's name.")
+    return label
+
+
+def _receive(upload: FileStorage) -> str:
+    """Copy the upload to a generated name, refusing it once it passes the size limit."""
+    name = storage.new_name("incoming", "")
+    path = storage.path_of(name)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    limit = images.MAX_FILE_BYTES
+    written = 0
+    with open(path, "wb") as out:
+        while chunk := upload.stream.read(1024 * 1024):
+            written += len(chunk)
+            if written > limit:
+                out.close()
+                storage.delete(name)
+                raise WorkRejected(f"The file is larger than {limit // (1024 * 1024)} MB.")
+            out.write(chunk)
+    return name
+
+
+def accept_upload(upload: FileStorage, *, task, meeting=None, user=None, participant=None,
+                  label: str | None = None) -> list[WorkSample]:
+    """Check one file, store it and queue its pages for processing; WorkRejected leaves nothing behind."""
+    label = clean_label(label, task.id)
+    name = _receive(upload)
+    try:
+        inspected = images.inspect_upload(storage.path_of(name))
+    except WorkRejected:
+        storage.delete(name)
+        raise
+    samples = [
+        WorkSample(team_id=task.unit.team_id, task_id=task.id, meeting_id=meeting.id if meeting else None,
+                   uploaded_by_user_id=user.id if user else None,
+                   uploaded_by_participant_id=participant.id if participant else None,
+                   student_label=label, source_kind=inspected.kind, page=page, incoming_name=name)
+        for page in range(1, inspected.pages + 1)
+    ]
+    db.session.add_all(samples)
+    db.session.commit()
+    for sample in samples:
+        process_sample_job(sample.id)
+    return samples
+
+
+def retry(sample: WorkSample) -> None:
+    if sample.status != "failed":
+        raise WorkRejected("Only a sample that failed can be tried again.")
+    if not sample.incoming_name or not storage.path_of(sample.incoming_name).exists():
+        raise WorkRejected("The uploaded file is no longer there; upload it again.")
+    sample.status, sample.error, sample.lease_until = "queued", None, None
+    db.session.commit()
+    process_sample_job(sample.id)
+
+
+def correct_text(sample: WorkSample, text: str) -> None:
+    text = text.strip()
+    if len(text) > MAX_TEXT_CHARS:
+        raise WorkRejected(f"Keep the text under {MAX_TEXT_CHARS} characters.")
+    if sample.status != "done":
+        raise WorkRejected("Wait until the text has been read, then correct it.")
+    sample.corrected_text = text
+    db.session.commit()
+
+
+def add_blur_box(sample: WorkSample, box: tuple[float, float, float, float]) -> None:
+    """Blur a part of the shown image; box in fractions (0-1) of its width and height."""
+    if not sample.image_name or not sample.width:
+        raise WorkRejected("Wait until the image is ready, then draw the box.")
+    left, top, right, bottom = box
+    if not (0 <= left < right <= 1 and 0 <= top < bottom <= 1):
+        raise WorkRejected("Draw the box inside the image.")
+    if (right - left) * (bottom - top) < 0.0004:
+        raise WorkRejected("That box is too small to hide anything; drag a bigger one.")
+    pixels = [round(left * sample.width), round(top * sample.height),
+              round(right * sample.width), round(bottom * sample.height)]
+    sample.blur_boxes = [*sample.blur_boxes, pixels]
+    db.session.commit()
+    blur_sample_job(sample.id)
+
+
+def samples_of_task(task_id: int) -> list[WorkSample]:
+    return list(db.session.execute(
+        db.select(WorkSample).filter_by(task_id=task_id).order_by(WorkSample.id)
+    ).scalars())

@@ -1,0 +1,52 @@
+// The task's student-work page on a laptop: upload many files, watch them being read, correct text.
+import { el, openViewer, sampleCard, uploader } from "./work.js";
+
+const root = document.getElementById("work-page");
+const grid = document.getElementById("samples");
+const filter = document.getElementById("work-filter");
+const count = document.getElementById("work-count");
+const samples = new Map(JSON.parse(document.getElementById("initial-samples").textContent).map((s) => [s.id, s]));
+let timer = null;
+
+function matches(sample, query) {
+  if (!query) return true;
+  const hay = `${sample.label} ${sample.text || ""}`.toLowerCase();
+  return query.toLowerCase().split(/\s+/).every((word) => hay.includes(word));
+}
+
+function render() {
+  const query = filter.value.trim();
+  const shown = [...samples.values()].filter((s) => matches(s, query));
+  // Keep an open text editor: only redraw cards whose data changed.
+  const editing = grid.querySelector(".text-editor")?.closest("[data-sample-id]")?.dataset.sampleId;
+  const cards = shown.map((s) => (String(s.id) === editing ? grid.querySelector(`[data-sample-id="${s.id}"]`)
+    : sampleCard(s, { editable: true, onOpen: openViewer })));
+  grid.replaceChildren(...cards);
+  if (!samples.size) grid.append(el("p", { class: "empty" }, "No student work yet. Upload photos or PDF scans above."));
+  else if (!shown.length) grid.append(el("p", { class: "empty" }, "No work matches that filter."));
+  const busy = [...samples.values()].filter((s) => !["done", "failed"].includes(s.status)).length;
+  count.textContent = `${shown.length} of ${samples.size} shown${busy ? ` · ${busy} still being read` : ""}`;
+  schedule(busy > 0);
+}
+
+function schedule(active) {
+  clearTimeout(timer);
+  timer = setTimeout(refresh, active ? 1500 : 10000);
+}
+
+async function refresh() {
+  try {
+    const response = await fetch(root.dataset.listUrl, { headers: { Accept: "application/json" } });
+    if (response.ok) for (const s of (await response.json()).samples) samples.set(s.id, s);
+  } finally {
+    render();
+  }
+}
+
+document.getElementById("uploader-slot").replaceWith(uploader({
+  url: root.dataset.uploadUrl,
+  onUploaded: (list) => { for (const s of list) samples.set(s.id, s); render(); },
+}));
+filter.addEventListener("input", render);
+document.addEventListener("sample:changed", (e) => { samples.set(e.detail.id, e.detail); render(); });
+render();
