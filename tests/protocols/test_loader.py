@@ -34,7 +34,7 @@ def test_the_three_shipped_protocols_load_with_their_steps():
     protocols = load_protocols(SHIPPED)
     assert set(protocols) == {"problem-introduction", "doing-math-together", "work-sort"}
     titles = [s.title for s in protocols["work-sort"].steps]
-    assert titles == ["Purpose and norms", "Look before sorting", "Sort", "Name and describe each group",
+    assert titles == ["Purpose and norms", "Bring in the student work", "Look before sorting", "Sort", "Name and describe each group",
                       "Patterns", "Next steps", "Select and sequence", "Close"]
     assert [s.activity for s in protocols["doing-math-together"].steps if s.activity] == [
         "discuss", "responses", "responses", "anticipate", "responses"]
