@@ -11,7 +11,7 @@ from pydantic import Field
 from plc.extensions import db, socketio
 from plc.meetings import services
 from plc.meetings.live import (
-    Payload, Seat, control_room, live_event, participant_room, room, task_room,
+    Empty, Payload, Seat, control_room, live_event, participant_room, room, task_room,
 )
 from plc.meetings.models import Meeting
 from plc.meetings.seats import seated_participant
@@ -100,52 +100,25 @@ def on_connect(auth=None):
         db.session.remove()
 
 
-@live_event("step:goto", GotoStep, control=True)
-def on_goto(meeting, seat, data):
-    services.goto_step(meeting, data.pos)
-    broadcast_room(meeting)
+def control_event(name: str, payload: type[Payload], change) -> None:
+    """A facilitator's control: store the change, then send everyone the new state."""
+
+    def handler(meeting, seat, data):
+        change(meeting, data)
+        broadcast_room(meeting)
+
+    handler.__name__ = f"on_{name.replace(':', '_')}"
+    live_event(name, payload, control=True)(handler)
 
 
-@live_event("timer:start", control=True)
-def on_timer_start(meeting, seat, data):
-    services.start_timer(meeting)
-    broadcast_room(meeting)
-
-
-@live_event("timer:pause", control=True)
-def on_timer_pause(meeting, seat, data):
-    services.pause_timer(meeting)
-    broadcast_room(meeting)
-
-
-@live_event("timer:add", AddTime, control=True)
-def on_timer_add(meeting, seat, data):
-    services.add_time(meeting, data.seconds)
-    broadcast_room(meeting)
-
-
-@live_event("names:hide", Flag, control=True)
-def on_names_hide(meeting, seat, data):
-    services.set_names_hidden(meeting, data.value)
-    broadcast_room(meeting)
-
-
-@live_event("input:lock", Flag, control=True)
-def on_input_lock(meeting, seat, data):
-    services.set_input_locked(meeting, data.value)
-    broadcast_room(meeting)
-
-
-@live_event("response:spotlight", Spotlight, control=True)
-def on_spotlight(meeting, seat, data):
-    services.spotlight(meeting, data.response_id)
-    broadcast_room(meeting)
-
-
-@live_event("meeting:end", control=True)
-def on_end(meeting, seat, data):
-    services.end_meeting(meeting)
-    broadcast_room(meeting)
+control_event("step:goto", GotoStep, lambda meeting, data: services.goto_step(meeting, data.pos))
+control_event("timer:start", Empty, lambda meeting, data: services.start_timer(meeting))
+control_event("timer:pause", Empty, lambda meeting, data: services.pause_timer(meeting))
+control_event("timer:add", AddTime, lambda meeting, data: services.add_time(meeting, data.seconds))
+control_event("names:hide", Flag, lambda meeting, data: services.set_names_hidden(meeting, data.value))
+control_event("input:lock", Flag, lambda meeting, data: services.set_input_locked(meeting, data.value))
+control_event("response:spotlight", Spotlight, lambda meeting, data: services.spotlight(meeting, data.response_id))
+control_event("meeting:end", Empty, lambda meeting, data: services.end_meeting(meeting))
 
 
 @live_event("response:add", NewResponse, participant=True)
