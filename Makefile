@@ -3,7 +3,8 @@
 SHELL := /bin/bash
 VENV := .venv
 PY := $(VENV)/bin/python
-APT_PACKAGES := chromium fonts-dejavu-core tesseract-ocr tesseract-ocr-eng redis-server postgresql
+APT_PACKAGES := chromium fonts-dejavu-core tesseract-ocr tesseract-ocr-eng redis-server postgresql \
+  fonts-dkg-handwriting fonts-humor-sans fonts-femkeklaver fonts-comic-neue
 export FLASK_APP := wsgi.py
 
 .PHONY: setup system venv frontend run test bench lock migrate

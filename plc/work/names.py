@@ -25,6 +25,7 @@ PAD = 0.25
 height: OCR boxes are tight around the strokes, and a blur must not leave the
 tops of tall letters readable."""
 
+
 def _edit_distance(a: str, b: str) -> int:
     previous = list(range(len(b) + 1))
     for i, ca in enumerate(a, 1):
@@ -57,7 +58,7 @@ def _label_distance(text: str, first_on_line: bool) -> float | None:
         return None
     distance = min(
         _edit_distance(letters[: len(letters) - extra], LABEL) + 0.5 * extra
-        for extra in range(0, min(2, len(letters) - 3) + 1)
+        for extra in range(min(2, len(letters) - 3) + 1)
     )
     colon = text.rstrip().endswith((":", ";", "-"))
     if distance == 0:
@@ -120,7 +121,7 @@ def _height(box: Box) -> int:
 
 
 def _pad(box: Box, line_height: int) -> Box:
-    pad = int(round(PAD * line_height))
+    pad = round(PAD * line_height)
     left, top, right, bottom = box
     return (max(0, left - pad), max(0, top - pad), right + pad, bottom + pad)
 
@@ -140,9 +141,10 @@ def _candidates(words: list[Word]):
     pairs of short tokens on one line ('Nam' 'e', 'Name' ':')."""
     line_left: dict[int, int] = {}
     for word in words:
-        line_left[word.line] = min(line_left.get(word.line, word.box[0]), word.box[0])
+        if any(ch.isalnum() for ch in word.text):  # not a '|' read off a page edge
+            line_left[word.line] = min(line_left.get(word.line, word.box[0]), word.box[0])
     for i, word in enumerate(words):
-        first = word.box[0] <= line_left[word.line]
+        first = word.box[0] <= line_left.get(word.line, word.box[0])
         glued = _split_glued(word, first)
         if glued is not None:
             yield glued[0], i, i, glued[1]
@@ -160,10 +162,19 @@ def _candidates(words: list[Word]):
 
 def find_name_box(words: list[Word], *, right_edge: int | None = None) -> Box | None:
     """The box of the student's name: the words that follow a label like
-    'Name', 'Name:', 'name -', 'NAME' on the same line (tolerating OCR slips
-    within edit distance 1 of 'name', such as 'Narne', 'Nane:', 'Nam e'), up to
-    the end of that line or the next label-like word ('Date', 'Class',
-    'Period', 'Teacher'). When the label is found but nothing follows it on
+    'Name', 'Name:', 'name -', 'NAME' on the same line, up to the end of that
+    line or the next label-like word ('Date', 'Class', 'Period', 'Teacher').
+
+    OCR slips in the label are tolerated: 'rn' for 'm' ('Narne'), one letter
+    wrong, missing or extra ('Nane:', 'Nam e', 'Mame'), a colon read as a
+    letter ('Names', 'Nameez'); a looser match ('Naw Qe:') only as the first
+    word of its line with a colon after it (see ``_label_distance``). A word
+    like 'same' inside the work is not a label. Tesseract's line numbers are
+    trusted, plus words beside the label overlapping half its height (a name
+    written a little higher); a word over three times the label's height (a
+    page edge read as '|') is not part of the name.
+
+    When the label is found but nothing follows it on
     its line (the name may be unreadable handwriting), a box right of the
     label, at the line's height, to the next label or ``right_edge`` (default:
     the right end of all the words, and at least eight line heights). None
@@ -222,4 +233,4 @@ def find_name_box(words: list[Word], *, right_edge: int | None = None) -> Box | 
 def name_band(width: int, height: int) -> Box:
     """The top part of a page where the 'Name:' line usually is (the top
     quarter), read first so the name is blurred before any thumbnail exists."""
-    return (0, 0, width, max(1, int(round(height * NAME_BAND_FRACTION))))
+    return (0, 0, width, max(1, round(height * NAME_BAND_FRACTION)))

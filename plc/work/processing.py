@@ -48,6 +48,16 @@ def _save(sample: WorkSample, **changes) -> None:
     announce_from_worker(sample)
 
 
+def _keep_original(sample: WorkSample, image) -> str | None:
+    """The upright, unblurred page, only for teams that chose to keep originals."""
+    if not sample.task.unit.team.keep_originals:
+        return None
+    if not sample.original_name:
+        sample.original_name = storage.new_name("originals", ".jpg")
+    images.save_jpeg(image, storage.path_of(sample.original_name))
+    return sample.original_name
+
+
 def _page(sample: WorkSample):
     path = storage.path_of(sample.incoming_name)
     inspected = images.inspect_upload(path)
@@ -97,29 +107,30 @@ def process_sample(sample_id: int) -> None:
     try:
         image = _page(sample)
         _save(sample, status="processing", error=None)
-        top = engine.read(image, region=name_band(*image.size))
-        boxes = _boxes(sample)
-        name_box = find_name_box(top.words)
-        if name_box and list(name_box) not in sample.blur_boxes:
-            boxes.append(name_box)
-        original = None
-        if sample.task.unit.team.keep_originals:
-            original = storage.new_name("originals", ".jpg")
-            images.save_jpeg(image, storage.path_of(original))
-        _save(sample, status="reading", width=image.width, height=image.height,
-              blur_boxes=[list(b) for b in boxes], original_name=original or sample.original_name,
-              **_store_views(sample, image, boxes))
-
+        size = {"width": image.width, "height": image.height}
+        band = engine.read(image, region=name_band(*image.size))
+        name_box = find_name_box(band.words, right_edge=image.width)
+        original = _keep_original(sample, image)
+        if name_box:
+            # The name is hidden: show the work at once while the whole page is read.
+            boxes = [*_boxes(sample), name_box]
+            _save(sample, status="reading", blur_boxes=[list(b) for b in boxes], original_name=original,
+                  **size, **_store_views(sample, image, boxes))
+        # Without a name found in the band, nothing is shown until the whole page is read.
         result = engine.read(image)
         boxes = _boxes(sample)  # fresh: someone may have drawn a box meanwhile
-        late_box = find_name_box(result.words)
+        late_box = find_name_box(result.words, right_edge=image.width)
+        views = {}
         if late_box and not _centre_inside(late_box, boxes):
             boxes.append(late_box)
-            _save(sample, blur_boxes=[list(b) for b in boxes], **_store_views(sample, image, boxes))
+            views = _store_views(sample, image, boxes)
+        elif not sample.image_name:
+            views = _store_views(sample, image, boxes)
         text, words = _without_name(result, boxes)
         incoming = sample.incoming_name
-        _save(sample, status="done", lease_until=None, incoming_name=None, ocr_text=text,
-              ocr_confidence=result.confidence, ocr_engine=result.engine, ocr_words=_word_dicts(words))
+        _save(sample, status="done", lease_until=None, incoming_name=None, blur_boxes=[list(b) for b in boxes],
+              original_name=original, ocr_text=text, ocr_confidence=result.confidence, ocr_engine=result.engine,
+              ocr_words=_word_dicts(words), **size, **views)
         _drop_incoming_if_unused(incoming)
     except WorkRejected as exc:
         # The file itself is bad: say why, keep nothing made from it.

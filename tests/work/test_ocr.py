@@ -82,7 +82,7 @@ def ink_box(image: Image.Image) -> tuple[int, int, int, int]:
 
 def iou(a, b) -> float:
     inter = max(0, min(a[2], b[2]) - max(a[0], b[0])) * max(0, min(a[3], b[3]) - max(a[1], b[1]))
-    area = lambda r: (r[2] - r[0]) * (r[3] - r[1])  # noqa: E731
+    area = lambda r: (r[2] - r[0]) * (r[3] - r[1])
     return inter / (area(a) + area(b) - inter)
 
 
@@ -157,7 +157,7 @@ def test_region_read_returns_full_image_coordinates(engine, printed_test, printe
 
 
 def test_region_is_clipped_to_the_image_and_must_not_be_empty(engine, printed_test):
-    w, h = printed_test.size
+    w, _h = printed_test.size
     whole = engine.read(printed_test, region=(-50, -50, w + 50, 70))  # only margin above text
     assert whole.words == [] and whole.text == "" and whole.confidence == 0
     with pytest.raises(ValueError):
