@@ -1,0 +1,44 @@
+"""The baseline: a bare Flask-SocketIO broadcast server under gevent, served the way
+wsgi.py serves the app (socketio.run -> gevent's WSGI server, simple-websocket).
+
+A client connects with auth {room}; every `bcast` event it emits is re-broadcast
+as is to everyone in that room (the sender included) and acknowledged {ok: true}.
+
+    python tests/bench/baseline_server.py PORT
+"""
+from gevent import monkey
+
+monkey.patch_all()
+
+import sys  # noqa: E402
+
+from flask import Flask, request  # noqa: E402
+from flask_socketio import ConnectionRefusedError, SocketIO, join_room  # noqa: E402
+
+app = Flask(__name__)
+socketio = SocketIO(app, async_mode="gevent")
+rooms: dict[str, str] = {}
+
+
+@socketio.on("connect")
+def on_connect(auth=None):
+    room = (auth or {}).get("room")
+    if not isinstance(room, str) or not room:
+        raise ConnectionRefusedError("Say which room to join.")
+    rooms[request.sid] = room
+    join_room(room)
+
+
+@socketio.on("disconnect")
+def on_disconnect(*args):
+    rooms.pop(request.sid, None)
+
+
+@socketio.on("bcast")
+def on_bcast(data):
+    socketio.emit("bcast", data, to=rooms[request.sid])
+    return {"ok": True}
+
+
+if __name__ == "__main__":
+    socketio.run(app, host="127.0.0.1", port=int(sys.argv[1]))
