@@ -5,6 +5,7 @@ from pathlib import Path
 
 from flask import Flask, render_template, request
 
+from plc import database  # noqa: F401  (SQLite settings on every connection)
 from plc.config import ROOT, default_instance_path, load_config
 from plc.extensions import csrf, db, limiter, login_manager, migrate, socketio
 
