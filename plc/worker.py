@@ -13,12 +13,16 @@ from plc.jobs import huey  # noqa: F401
 from plc.work import tasks  # noqa: F401  (registers the jobs)
 
 PR_SET_PDEATHSIG = 1
+WORKER_NICENESS = 10
 
 
-def _stop_with_parent() -> None:
-    """In the child: ask Linux to send SIGTERM when the server dies, however it dies."""
-    libc = ctypes.CDLL(ctypes.util.find_library("c") or "libc.so.6", use_errno=True)
-    libc.prctl(PR_SET_PDEATHSIG, signal.SIGTERM)
+def _prepare_child() -> None:
+    """In the worker: yield the CPU to the live room (images and OCR can wait a moment,
+    sockets cannot), and have Linux stop it when the server dies, however it dies."""
+    os.nice(WORKER_NICENESS)
+    if sys.platform == "linux":
+        libc = ctypes.CDLL(ctypes.util.find_library("c") or "libc.so.6", use_errno=True)
+        libc.prctl(PR_SET_PDEATHSIG, signal.SIGTERM)
 
 
 def start_worker_process() -> subprocess.Popen:
@@ -27,7 +31,7 @@ def start_worker_process() -> subprocess.Popen:
     env = dict(os.environ, OMP_THREAD_LIMIT="1")
     process = subprocess.Popen(
         [sys.executable, "-m", "huey.bin.huey_consumer", "plc.worker.huey", "-w", workers, "-k", "process", "-q"],
-        env=env, preexec_fn=_stop_with_parent if sys.platform == "linux" else None,
+        env=env, preexec_fn=_prepare_child,
     )
     atexit.register(process.terminate)
     return process

@@ -1,13 +1,14 @@
 """Latency of the live room, app versus a bare Flask-SocketIO server: `make bench`.
 
-    .venv/bin/python -m tests.bench [--rate 3] [--events 90] [--quick]
+    .venv/bin/python -m tests.bench [--rate 3] [--events 90] [--rounds 2] [--quick] [--keep]
 
-For each scenario the real app (wsgi.py: gevent, fresh temporary instance and
-SQLite database) and the baseline (baseline_server.py: gevent, bare broadcast)
-are started on 127.0.0.1, one at a time, and the same seeded sequence of events
-is played against each from one Node process (clients.mjs). The baseline
-broadcasts a copy of a real app payload of each kind, captured in the app's run
-of the same scenario, so both servers push the same bytes.
+For each scenario the real app (`python wsgi.py`: gevent, its task-queue worker,
+a fresh temporary instance folder and SQLite database) and the baseline
+(baseline_server.py: gevent, bare broadcast) are started on 127.0.0.1, one at a
+time and taking turns (app, baseline, app, baseline), and the same seeded
+sequence of events is played against each from one Node process (clients.mjs).
+The baseline broadcasts a copy of a real app payload of each kind, captured in
+the app's run just before, so both servers push the same bytes.
 
 Prints a table and writes .bench/latency.json. Exits non-zero only when the
 harness itself fails; a missed target is printed as MISSED.
@@ -91,11 +92,11 @@ class Processes:
         self.procs: list[subprocess.Popen] = []
 
     def start(self, cmd: list[str], env: dict, log_path: Path) -> subprocess.Popen:
-        log = open(log_path, "wb")
-        proc = subprocess.Popen(
-            cmd, cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT, preexec_fn=_child_setup,
-        )
-        log.close()
+        with open(log_path, "wb") as log:
+            proc = subprocess.Popen(  # the harness runs no threads, so preexec_fn is safe here
+                cmd, cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT,
+                preexec_fn=_child_setup,  # noqa: PLW1509
+            )
         self.procs.append(proc)
         return proc
 
@@ -103,19 +104,13 @@ class Processes:
         """Stop proc and everything in its process group (the app server's task-queue workers
         too), and wait until the group is gone, so nothing of one run overlaps the next."""
         group = proc.pid  # its own session: the group holds only what it started
-        for sig, grace in ((signal.SIGTERM, 5.0), (signal.SIGKILL, 5.0)):
+        for sig in (signal.SIGTERM, signal.SIGKILL):
             try:
                 os.killpg(group, sig)
             except ProcessLookupError:
                 break
-            until = time.monotonic() + grace
-            while time.monotonic() < until:
-                if proc.poll() is not None and not _group_alive(group):
-                    break
-                time.sleep(0.05)
-            else:
-                continue
-            break
+            if _wait_gone(proc, group, timeout=5.0):
+                break
         try:
             proc.wait(timeout=5)
         except subprocess.TimeoutExpired:
@@ -126,6 +121,15 @@ class Processes:
     def stop_all(self) -> None:
         for proc in list(self.procs):
             self.stop(proc)
+
+
+def _wait_gone(proc: subprocess.Popen, group: int, timeout: float) -> bool:
+    until = time.monotonic() + timeout
+    while time.monotonic() < until:
+        if proc.poll() is not None and not _group_alive(group):
+            return True
+        time.sleep(0.05)
+    return False
 
 
 def _group_alive(group: int) -> bool:
@@ -166,7 +170,7 @@ def tail(path: Path, lines: int = 30) -> str:
 
 def run_checked(cmd: list[str], env: dict, what: str, timeout: float = 300) -> str:
     try:
-        done = subprocess.run(cmd, cwd=ROOT, env=env, capture_output=True, text=True, timeout=timeout)
+        done = subprocess.run(cmd, cwd=ROOT, env=env, capture_output=True, text=True, timeout=timeout, check=False)
     except subprocess.TimeoutExpired:
         raise HarnessError(f"{what} took longer than {timeout:.0f} s")
     if done.returncode != 0:
@@ -182,7 +186,8 @@ def run_clients(procs: Processes, tmp: Path, config: dict, timeout: float) -> di
     config = {**config, "out": str(out_path), "max_runtime_ms": int(timeout * 1000)}
     cfg_path.write_text(json.dumps(config))
     proc = subprocess.Popen(
-        ["node", str(HERE / "clients.mjs"), str(cfg_path)], cwd=ROOT, preexec_fn=_child_setup,
+        ["node", str(HERE / "clients.mjs"), str(cfg_path)], cwd=ROOT,
+        preexec_fn=_child_setup,  # noqa: PLW1509  (no threads in the harness)
     )  # its progress lines go to our stderr
     procs.procs.append(proc)
     try:
@@ -192,7 +197,7 @@ def run_clients(procs: Processes, tmp: Path, config: dict, timeout: float) -> di
     finally:
         procs.stop(proc)
     if code != 0 or not out_path.exists():
-        raise HarnessError(f"the Node clients exited with {code}")
+        raise HarnessError(f"the Node clients exited with {code} without results (their lines above say why)")
     return json.loads(out_path.read_text())
 
 
@@ -400,7 +405,8 @@ def base_env(tmp: Path) -> dict:
 
 def synthetic_payload(size: int) -> dict:
     """Only if the app run captured no payload: words, so that compression sees text, not one byte."""
-    words = "area model skip count groups of six boxes apples number line repeated subtraction".split()
+    words = ["area", "model", "skip", "count", "groups", "of", "six", "boxes", "apples", "number", "line",
+             "repeated", "subtraction"]
     text = " ".join(words[(i * 7) % len(words)] for i in range(size // 6 + 1))
     return {"text": text[:size]}
 
@@ -591,7 +597,7 @@ def build_report(args, results: list[dict]) -> dict:
             "met": ratios["b"] <= TARGET_RATIO,
         },
     ]
-    node = subprocess.run(["node", "--version"], capture_output=True, text=True).stdout.strip()
+    node = subprocess.run(["node", "--version"], capture_output=True, text=True, check=False).stdout.strip()
     return {
         "generated_at": time.strftime("%Y-%m-%dT%H:%M:%S%z"),
         "machine": {"cpus": os.cpu_count(), "python": platform.python_version(), "node": node,

@@ -10,10 +10,10 @@ from gevent import monkey
 
 monkey.patch_all()
 
-import sys  # noqa: E402
+import sys
 
-from flask import Flask, request  # noqa: E402
-from flask_socketio import ConnectionRefusedError, SocketIO, join_room  # noqa: E402
+from flask import Flask, request
+from flask_socketio import ConnectionRefusedError, SocketIO, join_room
 
 app = Flask(__name__)
 socketio = SocketIO(app, async_mode="gevent")

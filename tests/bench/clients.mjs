@@ -173,11 +173,20 @@ function connect(client) {
     const s = io(cfg.url, opts);
     client.socket = s;
     attach(client);
-    s.once("connect", () => resolve(true));
-    s.once("connect_error", (err) => {
-      results.connect_failures.push(`${room.spec.key} ${client.role}: ${err.message}`);
+    let settled = false;
+    const fail = (why) => {
+      if (settled) return;
+      settled = true;
+      results.connect_failures.push(`${room.spec.key} ${client.role}: ${why}`);
       resolve(false);
+    };
+    s.once("connect", () => {
+      settled = true;
+      resolve(true);
     });
+    s.once("connect_error", (err) => fail(err.message));
+    // The transport can also close between the engine.io handshake and the Socket.IO connect.
+    s.io.once("close", (reason) => fail(`connection closed before connecting (${reason})`));
   });
 }
 
@@ -313,6 +322,12 @@ async function main() {
   for (const c of all) c.socket.disconnect();
   process.exit(0);
 }
+
+// Node exits quietly when nothing is left to wait for; that must never pass for a finished run.
+process.on("beforeExit", () => {
+  log("the event loop emptied before the run finished");
+  process.exit(4);
+});
 
 main().catch((err) => {
   log(`failed: ${err?.stack ?? err}`);

@@ -14,8 +14,8 @@ import json
 import sys
 
 from plc import create_app
-from plc.extensions import db
 from plc.accounts.models import User
+from plc.extensions import db
 from plc.meetings import services
 from plc.meetings.state import room_state
 from plc.protocols import load_protocols
