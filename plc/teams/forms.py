@@ -1,6 +1,6 @@
 from flask_wtf import FlaskForm
 from flask_wtf.file import FileAllowed, FileField
-from wtforms import SelectChoice, SelectField, StringField, TextAreaField
+from wtforms import BooleanField, SelectChoice, SelectField, StringField, TextAreaField
 from wtforms.validators import DataRequired, Length
 
 from plc.roles import TEAM_ROLES
@@ -27,3 +27,7 @@ class TaskForm(FlaskForm):
 
 class RoleForm(FlaskForm):
     role = SelectField("Role", choices=[SelectChoice(value, label) for value, label in TEAM_ROLES.items()])
+
+
+class PrivacyForm(FlaskForm):
+    keep_originals = BooleanField("Keep the original, unblurred photos of student work")

@@ -10,7 +10,7 @@ from plc.teams.access import (
     can_facilitate, member_of_team, membership_of, task_for_member, team_for_facilitator,
     team_for_member, unit_for_facilitator,
 )
-from plc.teams.forms import RoleForm, TaskForm, TeamForm, UnitForm
+from plc.teams.forms import PrivacyForm, RoleForm, TaskForm, TeamForm, UnitForm
 
 bp = Blueprint("teams", __name__)
 
@@ -63,7 +63,20 @@ def show(team_id: int):
         invite_url=services.invite_url(team) if facilitator else None,
         role_forms={m.id: _role_form(m) for m in team.memberships} if facilitator else {},
         unit_form=UnitForm() if facilitator else None,
+        privacy_form=PrivacyForm(keep_originals=team.keep_originals) if facilitator else None,
     )
+
+
+@bp.post("/teams/<int:team_id>/privacy")
+@login_required
+def set_privacy(team_id: int):
+    team, _ = team_for_facilitator(team_id)
+    form = PrivacyForm()
+    if form.validate_on_submit():
+        services.set_keep_originals(team, form.keep_originals.data)
+        flash("Original photos will be kept." if team.keep_originals
+              else "Only blurred copies of student work will be kept from now on.", "success")
+    return redirect(url_for("teams.show", team_id=team.id))
 
 
 @bp.post("/teams/<int:team_id>/invite/rotate")

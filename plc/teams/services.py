@@ -52,6 +52,11 @@ def invite_url(team: Team) -> str:
     return public_url("teams.accept_invite", token=team.invite_token)
 
 
+def set_keep_originals(team: Team, keep: bool) -> None:
+    team.keep_originals = keep
+    db.session.commit()
+
+
 def rotate_invite(team: Team) -> None:
     """Give the team a new invite link; the old one stops working."""
     team.invite_token = new_invite_token()

@@ -100,3 +100,29 @@ def test_team_names_are_escaped(client):
         page = client.get(path).get_data(as_text=True)
         assert "&lt;b&gt;Bold&lt;/b&gt; team" in page
         assert "<b>Bold</b>" not in page
+
+
+def test_facilitators_choose_whether_original_photos_are_kept(app, client):
+    from plc.extensions import db
+    from plc.teams.models import Membership
+    from tests.conftest import gen_team, gen_user, login
+
+    owner = gen_user()
+    team = gen_team(owner)
+    assert team.keep_originals is False
+    login(client, owner)
+    assert "Keep the original, unblurred photos" in client.get(f"/teams/{team.id}").get_data(as_text=True)
+    client.post(f"/teams/{team.id}/privacy", data={"keep_originals": "y"})
+    db.session.refresh(team)
+    assert team.keep_originals is True
+    client.post(f"/teams/{team.id}/privacy", data={})
+    db.session.refresh(team)
+    assert team.keep_originals is False
+
+    member = gen_user(name="Mo")
+    db.session.add(Membership(team=team, user=member, role="member"))
+    db.session.commit()
+    login(client, member)
+    assert client.post(f"/teams/{team.id}/privacy", data={"keep_originals": "y"}).status_code == 404
+    db.session.refresh(team)
+    assert team.keep_originals is False
