@@ -81,6 +81,9 @@ def live_event(name: str, payload: type[Payload] = Empty, *, control: bool = Fal
     def register(fn: Callable) -> Callable:
         @wraps(fn)
         def handler(data=None):
+            # Nothing else writes these rows during one event: keep loaded objects after commit
+            # rather than loading the meeting again to broadcast it.
+            db.session().expire_on_commit = False
             try:
                 seat = current_seat()
                 if seat is None:

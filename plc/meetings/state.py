@@ -9,7 +9,7 @@ from __future__ import annotations
 import time
 
 from plc.extensions import db
-from plc.meetings.models import Meeting, Response
+from plc.meetings.models import Meeting, Participant, Response
 from plc.meetings.services import timer_seconds_left
 from plc.protocols import ACTIVITIES, ANTICIPATION_QUESTIONS
 from plc.roles import PARTICIPANT_ROLES
@@ -32,23 +32,30 @@ def authors_shown(meeting: Meeting) -> bool:
     return not meeting.current_step["anonymous"] and not meeting.names_hidden
 
 
-def response_payload(meeting: Meeting, response: Response, with_author: bool | None = None) -> dict:
+def response_payload(meeting: Meeting, response, with_author: bool | None = None, author: str | None = None) -> dict:
+    """A response as clients see it; `response` is a Response or a row with the same fields."""
     payload = {"id": response.id, "field": response.field, "text": response.text}
     if authors_shown(meeting) if with_author is None else with_author:
-        payload["author"] = response.participant.name
+        payload["author"] = author if author is not None else response.participant.name
         payload["participant_id"] = response.participant_id
     return payload
 
 
-def step_responses(meeting: Meeting) -> list[Response]:
-    return list(
-        db.session.execute(
-            db.select(Response)
-            .filter_by(meeting_id=meeting.id, step_pos=meeting.step_pos)
-            .options(db.joinedload(Response.participant))
-            .order_by(Response.id)
-        ).scalars()
-    )
+def _step_response_rows(meeting: Meeting):
+    """The current step's responses as plain rows: no ORM objects on the hot path."""
+    return db.session.execute(
+        db.select(Response.id, Response.field, Response.text, Response.participant_id, Participant.name)
+        .join(Participant, Participant.id == Response.participant_id)
+        .where(Response.meeting_id == meeting.id, Response.step_pos == meeting.step_pos)
+        .order_by(Response.id)
+    ).all()
+
+
+def _participant_rows(meeting: Meeting):
+    return db.session.execute(
+        db.select(Participant.id, Participant.name, Participant.role)
+        .where(Participant.meeting_id == meeting.id).order_by(Participant.id)
+    ).all()
 
 
 def room_state(meeting: Meeting) -> dict:
@@ -82,13 +89,15 @@ def room_state(meeting: Meeting) -> dict:
         "names_hidden": meeting.names_hidden,
         "input_locked": meeting.input_locked,
         "spotlight_id": meeting.spotlight_response_id,
-        "participants": [
-            {"id": p.id, "name": p.name, "role": PARTICIPANT_ROLES.get(p.role, p.role)}
-            for p in meeting.participants
-        ],
-        "responses": [response_payload(meeting, r, with_author) for r in step_responses(meeting)],
+        "participants": participants_payload(meeting),
+        "responses": [response_payload(meeting, r, with_author, r.name) for r in _step_response_rows(meeting)],
         **{name: part(meeting) for name, part in _state_parts.items()},
     }
+
+
+def participants_payload(meeting: Meeting) -> list[dict]:
+    return [{"id": p.id, "name": p.name, "role": PARTICIPANT_ROLES.get(p.role, p.role)}
+            for p in _participant_rows(meeting)]
 
 
 def control_state(meeting: Meeting) -> dict:
