@@ -54,7 +54,7 @@ class ResponseId(Payload):
 
 
 def broadcast_room(meeting: Meeting) -> None:
-    socketio.emit("state", room_state(meeting), to=room(meeting.id))
+    socketio.emit("state", room_state(meeting, full=False), to=room(meeting.id))
     socketio.emit("control", control_state(meeting), to=control_room(meeting.id))
 
 

@@ -58,10 +58,12 @@ def _participant_rows(meeting: Meeting):
     ).all()
 
 
-def room_state(meeting: Meeting) -> dict:
+def room_state(meeting: Meeting, full: bool = True) -> dict:
+    """The room as everyone sees it. Broadcasts after a change leave out what only joining
+    changes (the agenda, who joined: sent on connect and in `participants` events)."""
     step = meeting.current_step
     with_author = authors_shown(meeting)
-    return {
+    state = {
         "meeting": {
             "id": meeting.id,
             "code": meeting.code,
@@ -93,6 +95,9 @@ def room_state(meeting: Meeting) -> dict:
         "responses": [response_payload(meeting, r, with_author, r.name) for r in _step_response_rows(meeting)],
         **{name: part(meeting) for name, part in _state_parts.items()},
     }
+    if not full:
+        del state["agenda"], state["participants"]
+    return state
 
 
 def participants_payload(meeting: Meeting) -> list[dict]:

@@ -50,7 +50,8 @@ socket.on("hello", (hello) => { mine = new Set(hello.own_response_ids); });
 socket.on("control", (control) => { script = control.script; setText("script", script); });
 socket.on("state", (next) => {
   const stepChanged = !state || state.step.pos !== next.step.pos;
-  state = next;
+  // Broadcasts after a change leave out the agenda and who joined: keep what we have.
+  state = { agenda: state?.agenda, participants: state?.participants, ...next };
   if (targetPos === next.step.pos) targetPos = null;
   if (stepChanged) mine = new Set([...mine].filter((id) => next.responses.some((r) => r.id === id)));
   setTimer(next.timer);

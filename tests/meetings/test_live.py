@@ -30,6 +30,8 @@ def test_every_client_sees_the_same_step_timer_and_responses(app, room):
 
     states = [last(c, "state") for c in [projector, *phones]]
     assert {s["step"]["pos"] for s in states} == {pos}
+    # Broadcasts after a change leave out what only joining changes.
+    assert not {"agenda", "participants"} & set(states[0])
     assert all(s["timer"]["running"] for s in states)
     assert max(s["timer"]["seconds_left"] for s in states) - min(s["timer"]["seconds_left"] for s in states) < 1
     for client in [projector, *phones]:
