@@ -42,6 +42,7 @@ test: setup
 
 bench: setup
 	$(PY) -m tests.bench
+	$(PY) -m tests.bench.uploads
 
 lock:
 	$(PY) -m pip install -q -r requirements.in

@@ -13,7 +13,7 @@ from plc.jobs import huey  # noqa: F401
 from plc.work import tasks  # noqa: F401  (registers the jobs)
 
 PR_SET_PDEATHSIG = 1
-WORKER_NICENESS = 10
+WORKER_NICENESS = 19
 
 
 def _prepare_child() -> None:
@@ -26,8 +26,9 @@ def _prepare_child() -> None:
 
 
 def start_worker_process() -> subprocess.Popen:
-    """A consumer beside the server: one worker process per core, stopped when the server stops."""
-    workers = os.environ.get("PLC_WORKERS") or str(os.cpu_count() or 1)
+    """A consumer beside the server, stopped when the server stops. It leaves one core to the
+    live room: on a 2-core machine two OCR workers slow every broadcast down."""
+    workers = os.environ.get("PLC_WORKERS") or str(max(1, (os.cpu_count() or 1) - 1))
     env = dict(os.environ, OMP_THREAD_LIMIT="1")
     process = subprocess.Popen(
         [sys.executable, "-m", "huey.bin.huey_consumer", "plc.worker.huey", "-w", workers, "-k", "process", "-q"],
