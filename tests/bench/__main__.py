@@ -371,8 +371,8 @@ def fmt(ms: float) -> str:
 
 
 def jsonable(value):
-    if isinstance(value, float) and (math.isinf(value) or math.isnan(value)):
-        return None
+    if isinstance(value, float):
+        return None if math.isinf(value) or math.isnan(value) else round(value, 3)
     if isinstance(value, dict):
         return {k: jsonable(v) for k, v in value.items()}
     if isinstance(value, list):
