@@ -202,6 +202,23 @@ def _run_delay(pid: int) -> float:
     return total
 
 
+def _consumer_workers(pid: int) -> int | None:
+    """N from a Huey consumer's command line (`huey_consumer ... -w N`), None if pid is not one."""
+    try:
+        args = Path(f"/proc/{pid}/cmdline").read_bytes().decode(errors="replace").split("\0")
+    except OSError:
+        return None
+    if not any("huey_consumer" in a for a in args):
+        return None
+    for flag in ("-w", "--workers"):
+        if flag in args[:-1]:
+            try:
+                return int(args[args.index(flag) + 1])
+            except ValueError:
+                return None
+    return 1  # huey's default
+
+
 def _machine_busy() -> float:
     fields = [int(x) for x in Path("/proc/stat").read_text().split("\n")[0].split()[1:]]
     return (sum(fields) - fields[3] - fields[4]) / CLK
@@ -215,6 +232,7 @@ class CpuSampler:
         self.server = server_pid
         self.samples: list[dict] = []
         self.worker_nice: set[int] = set()
+        self.worker_count: int | None = None  # the -w the server gave its Huey consumer
 
     def sample(self, node_pid: int | None) -> None:
         server = _stat(self.server)
@@ -223,6 +241,8 @@ class CpuSampler:
         workers = 0.0
         for child in _children(self.server):
             workers += _tree(child)
+            if self.worker_count is None:
+                self.worker_count = _consumer_workers(child)
             for p in [child, *_children(child)]:
                 stat = _stat(p)
                 if stat:
@@ -340,6 +360,7 @@ def run_live(args, procs: Processes, tmp: Path, photos: list[dict], photo_dir: P
             raise HarnessError(f"the Node clients exited with {node.returncode} (their lines above say why)"
                                f"\nserver log:\n{tail(log_path)}")
         raw = json.loads(out_path.read_text())
+        (tmp / "cpu_samples.json").write_text(json.dumps(sampler.samples))  # for a closer look (--keep)
         worker_nice = sorted(sampler.worker_nice)
         server_errors = log_errors(log_path)
     finally:
@@ -365,7 +386,7 @@ def run_live(args, procs: Processes, tmp: Path, photos: list[dict], photo_dir: P
         "cpu": {name: sampler.between(ph["start_epoch_ms"] / 1000, ph["end_epoch_ms"] / 1000)
                 for name, ph in raw["phases"].items()},
         "worker_nice": worker_nice,
-        "workers": int(env.get("PLC_WORKERS") or os.cpu_count() or 1),
+        "workers": sampler.worker_count or int(env.get("PLC_WORKERS") or 1),
         "server_log_errors": server_errors[:20],
         "warnings": warnings,
     }
