@@ -21,27 +21,34 @@ def _demo_password() -> str:
     return path.read_text().strip()
 
 
+def demo_team(facilitator, team_name: str = "Grade 3 - Lincoln Elementary"):
+    """A team led by `facilitator` with one unit and the demo task; returns (team, task)."""
+    from plc.teams.models import Membership, Task, Team, Unit
+
+    team = Team(name=team_name)
+    unit = Unit(team=team, title="Grade 3, Unit 4: Multiplication and division")
+    task = Task(
+        unit=unit,
+        title="Apple boxes",
+        text=(
+            "The class orchard picked 84 apples. A box holds 6 apples.\n"
+            "How many boxes does the class need to pack all the apples?"
+        ),
+    )
+    db.session.add_all([facilitator, team, Membership(team=team, user=facilitator, role="facilitator"), unit, task])
+    db.session.commit()
+    return team, task
+
+
 def seed_demo() -> tuple[str, str]:
     from plc.accounts.models import User
-    from plc.teams.models import Membership, Task, Team, Unit
 
     password = _demo_password()
     user = db.session.execute(db.select(User).filter_by(email=DEMO_EMAIL)).scalar_one_or_none()
     if user is None:
         user = User(email=DEMO_EMAIL, name="Demo Facilitator")
         user.set_password(password)
-        team = Team(name="Grade 3 - Lincoln Elementary")
-        unit = Unit(team=team, title="Grade 3, Unit 4: Multiplication and division")
-        task = Task(
-            unit=unit,
-            title="Apple boxes",
-            text=(
-                "The class orchard picked 84 apples. A box holds 6 apples.\n"
-                "How many boxes does the class need to pack all the apples?"
-            ),
-        )
-        db.session.add_all([user, team, Membership(team=team, user=user, role="facilitator"), unit, task])
-        db.session.commit()
+        demo_team(user)
     return DEMO_EMAIL, password
 
 

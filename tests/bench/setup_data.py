@@ -19,7 +19,7 @@ from plc.extensions import db
 from plc.meetings import services
 from plc.meetings.state import room_state
 from plc.protocols import load_protocols
-from plc.teams.models import Membership, Task, Team, Unit
+from plc.cli import demo_team
 
 PROTOCOL_IDS = ["doing-math-together"]
 ROLES = ["classroom_teacher", "interventionist", "special_educator", "coach", "other"]
@@ -29,18 +29,7 @@ FIRST_NAMES = ["Ana", "Ben", "Cy", "Dee", "Eli", "Fay", "Gus", "Hana", "Ivo", "J
 def _meeting(app, protocols, index: int, phones: int) -> dict:
     user = User(name=f"Facilitator {index}", email=f"facilitator{index}@bench.example")
     user.password_hash = "!"  # never logs in with a password; the cookie is signed below
-    team = Team(name=f"Grade {3 + index % 3} - Bench School {index}")
-    unit = Unit(team=team, title="Grade 3, Unit 4: Multiplication and division")
-    task = Task(
-        unit=unit,
-        title="Apple boxes",
-        text=(
-            "The class orchard picked 84 apples. A box holds 6 apples.\n"
-            "How many boxes does the class need to pack all the apples?"
-        ),
-    )
-    db.session.add_all([user, team, Membership(team=team, user=user, role="facilitator"), unit, task])
-    db.session.commit()
+    team, task = demo_team(user, f"Grade {3 + index % 3} - Bench School {index}")
 
     meeting = services.start_meeting(team, task, user, protocols, PROTOCOL_IDS)
     response_steps = [i for i, s in enumerate(meeting.agenda) if s["activity"] == "responses"]

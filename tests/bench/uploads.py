@@ -1,6 +1,7 @@
 """Student work coming into a live room: does the room stay live, and how fast is the work read?
 
-    .venv/bin/python -m tests.bench.uploads [--photos 30] [--rate 8] [--idle 15] [--workers N] [--keep]
+    .venv/bin/python -m tests.bench.uploads [--rounds 2] [--photos 30] [--rate 8] [--idle 15]
+                                            [--workers N] [--ocr-pages 24] [--keep]
 
 1. Generates phone photos of synthetic student work (shared/tools/make_student_work.py
    --photo --megapixels 12), cached in .bench/photos-12mp/ so re-runs skip it.
@@ -15,7 +16,8 @@
    the photos (--concurrency at a time, one photo per POST, as several teachers would)
    and the worker processes them, then for --idle seconds more once all is done (the
    room's state then carries the 30 samples: this phase separates the cost of the bigger
-   payload from the cost of the upload and the workers).
+   payload from the cost of the upload and the workers). --rounds times, each on a fresh
+   server and database; the rounds are pooled.
 4. Reports the broadcast delay idle and during the upload (target: p95 during the upload
    at most 1.2x idle), when every thumbnail and every text reached the clients, images
    per minute per worker, failures, and where the CPU went (server, workers, clients).
@@ -434,8 +436,33 @@ def delay_stats(phase: dict) -> dict:
         "ack_errors": phase["ack_errors"][:5],
         "state_bytes_mean": round(sum(sizes) / len(sizes)) if sizes else None,
         "state_bytes_max": max(sizes) if sizes else None,
-        "seconds": (phase["end_epoch_ms"] - phase["start_epoch_ms"]) / 1000,
+        "seconds": phase["seconds"],
     }
+
+
+def merge_phases(rounds: list[dict]) -> dict:
+    """Each phase of every round, pooled."""
+    merged = {}
+    for name in rounds[0]["raw"]["phases"]:
+        parts = [r["raw"]["phases"][name] for r in rounds]
+        merged[name] = {
+            "events": sum(p["events"] for p in parts),
+            "expected": sum(p["expected"] for p in parts),
+            "seconds": sum((p["end_epoch_ms"] - p["start_epoch_ms"]) / 1000 for p in parts),
+            **{k: [x for p in parts for x in p[k]] for k in ("delays", "per_event", "ack_ms", "ack_errors",
+                                                              "state_bytes")},
+        }
+    return merged
+
+
+def merge_cpu(rounds: list[dict]) -> dict:
+    """Cores used in each phase, averaged over the rounds (weighted by their length)."""
+    merged = {}
+    for name in rounds[0]["cpu"]:
+        parts = [r["cpu"][name] for r in rounds if r["cpu"].get(name)]
+        total = sum(p["seconds"] for p in parts)
+        merged[name] = {k: sum(p[k] * p["seconds"] for p in parts) / total for k in parts[0]} if total else {}
+    return merged
 
 
 def upload_stats(raw: dict, workers: int, expected: int) -> dict:
@@ -547,14 +574,18 @@ def secs(value: float | None) -> str:
     return "-" if value is None or (isinstance(value, float) and math.isnan(value)) else f"{value:.1f} s"
 
 
-def build_report(args, live: dict, ocr: dict) -> dict:
-    raw = live["raw"]
-    phases = {name: delay_stats(ph) for name, ph in raw["phases"].items()}
-    idle, during = phases["idle"], phases["upload"]
+def build_report(args, rounds: list[dict], ocr: dict) -> dict:
+    phases = {name: delay_stats(ph) for name, ph in merge_phases(rounds).items()}
+    idle, during, after = phases["idle"], phases["upload"], phases.get("after")
     ratio = during["p95_ms"] / idle["p95_ms"] if idle["p95_ms"] else math.inf
-    after = phases.get("after")
     ratio_after = during["p95_ms"] / after["p95_ms"] if after and after["p95_ms"] else math.nan
-    uploads = upload_stats(raw, live["workers"], args.photos)
+    per_round = []
+    for r in rounds:
+        ph = {name: delay_stats({**p, "seconds": (p["end_epoch_ms"] - p["start_epoch_ms"]) / 1000})
+              for name, p in r["raw"]["phases"].items()}
+        per_round.append({name: {k: ph[name][k] for k in ("p50_ms", "p95_ms", "p99_ms", "max_ms")} for name in ph})
+        per_round[-1]["p95_ratio_upload_over_idle"] = ph["upload"]["p95_ms"] / ph["idle"]["p95_ms"]
+    uploads = [upload_stats(r["raw"], r["workers"], args.photos) for r in rounds]
     node = subprocess.run(["node", "--version"], capture_output=True, text=True, check=False).stdout.strip()
     targets = [{
         "name": f"room broadcast p95 during the upload within {TARGET_RATIO:g}x idle",
@@ -565,21 +596,24 @@ def build_report(args, live: dict, ocr: dict) -> dict:
         "machine": {"cpus": os.cpu_count(), "python": platform.python_version(), "node": node,
                     "platform": platform.platform()},
         "params": {
-            "photos": args.photos, "photo_flags": PHOTO_FLAGS, "phones": PHONES, "clients": raw["clients"],
-            "rate_per_s": args.rate, "idle_s": args.idle, "upload_concurrency": args.concurrency,
-            "uploaders": args.uploaders, "files_per_post": 1, "workers": live["workers"],
-            "worker_nice": live["worker_nice"], "room_event": "timer:add +1 s (paused timer) -> state to all",
-            "transport": "websocket", "permessage_deflate": not args.no_deflate, "server": "python wsgi.py (gevent) + its Huey worker",
+            "rounds": len(rounds), "photos": args.photos, "photo_flags": PHOTO_FLAGS, "phones": PHONES,
+            "clients": rounds[0]["raw"]["clients"], "rate_per_s": args.rate, "idle_s": args.idle,
+            "upload_concurrency": args.concurrency, "uploaders": args.uploaders, "files_per_post": 1,
+            "workers": rounds[0]["workers"], "worker_nice": sorted({n for r in rounds for n in r["worker_nice"]}),
+            "room_event": "timer:add +1 s (paused timer) -> state to all",
+            "transport": "websocket", "permessage_deflate": not args.no_deflate,
+            "server": "python wsgi.py (gevent) + the Huey worker it starts",
         },
         "broadcast": phases,
+        "broadcast_by_round": per_round,
         "p95_ratio_upload_over_idle": ratio,
         "p95_ratio_upload_over_after": ratio_after,
         "uploads": uploads,
-        "cpu_cores": live["cpu"],
+        "cpu_cores": merge_cpu(rounds),
         "ocr": ocr,
-        "server_log_errors": live["server_log_errors"],
-        "unexpected_disconnects": raw["unexpected_disconnects"],
-        "warnings": live["warnings"],
+        "server_log_errors": [e for r in rounds for e in r["server_log_errors"]],
+        "unexpected_disconnects": sum(r["raw"]["unexpected_disconnects"] for r in rounds),
+        "warnings": [w for r in rounds for w in r["warnings"]],
         "targets": targets,
     }
 
@@ -602,30 +636,40 @@ def print_report(report: dict) -> None:
         print(f"  {labels.get(name, name):<20} {fmt(s['first_receipt_p50_ms'])} / {fmt(s['first_receipt_p95_ms'])}; "
               f"{fmt(s['fanout_spread_p50_ms'])} / {fmt(s['fanout_spread_p95_ms'])}; ack {fmt(s['ack_p95_ms'])}")
 
-    u = report["uploads"]
-    print(f"\nUploads: {u['photos']} phone photos (12 MP), {p['upload_concurrency']} POSTs at a time from "
-          f"{p['uploaders']} phones; {u['workers']} worker process(es) (nice {p['worker_nice'] or '?'}) "
-          f"on {os.cpu_count()} cores")
+    for n, r in enumerate(report["broadcast_by_round"], 1):
+        print(f"  round {n}: p95 idle {fmt(r['idle']['p95_ms'])}, during the upload {fmt(r['upload']['p95_ms'])}, "
+              f"after {fmt(r.get('after', {}).get('p95_ms'))} ms; ratio {r['p95_ratio_upload_over_idle']:.2f}x")
+
+    ups = report["uploads"]
+    u0 = ups[0]
+    print(f"\nUploads: {u0['photos']} phone photos (12 MP), {p['upload_concurrency']} POSTs at a time from "
+          f"{p['uploaders']} phones; {u0['workers']} worker process(es) (nice {p['worker_nice'] or '?'}) "
+          f"on {os.cpu_count()} cores; " + ("one column per round" if len(ups) > 1 else "one round"))
+
+    def each(fn):
+        return " | ".join(fn(u) for u in ups)
+
     rows = [
-        ("all POSTs answered", secs(u["posts_done_s"]) + f"  ({u['posts_ok']}/{u['photos']} accepted; "
-                                                          f"p50 {fmt(u['post_p50_ms'])} ms, max {fmt(u['post_max_ms'])} ms)"),
-        ("first thumbnail", secs(u["first_thumb_s"])),
-        ("every thumbnail seen", f"{secs(u['all_thumbs_watcher_s'])} (facilitator), "
-                                 f"{secs(u['all_thumbs_all_clients_s'])} (all {p['clients']} clients)"),
-        ("all text read", f"{secs(u['all_text_watcher_s'])} (facilitator), "
-                          f"{secs(u['all_text_all_clients_s'])} (all clients)"),
-        ("throughput", f"{u['images_per_minute']:.1f} images/min = {u['images_per_minute_per_worker']:.1f} "
-                       f"per worker per min ({u['images_per_minute_per_core']:.1f} per core)"),
-        ("failures", f"{len(u['post_failures'])} POSTs refused, {len(u['failed'])} samples failed, "
-                     f"{u['unfinished']} unfinished{' (timed out)' if u['timed_out'] else ''}; "
-                     f"thumbnails fetched {u['thumbs_fetched_ok']} ok / {u['thumbs_fetch_failed']} failed"),
+        ("all POSTs answered", each(lambda u: f"{secs(u['posts_done_s'])} ({u['posts_ok']}/{u['photos']} accepted, "
+                                              f"p50 {fmt(u['post_p50_ms'])} ms)")),
+        ("first thumbnail", each(lambda u: secs(u["first_thumb_s"]))),
+        ("every thumbnail seen", each(lambda u: f"{secs(u['all_thumbs_watcher_s'])} facilitator, "
+                                                f"{secs(u['all_thumbs_all_clients_s'])} all clients")),
+        ("all text read", each(lambda u: f"{secs(u['all_text_watcher_s'])} facilitator, "
+                                         f"{secs(u['all_text_all_clients_s'])} all clients")),
+        ("images per minute", each(lambda u: f"{u['images_per_minute']:.0f} ({u['images_per_minute_per_worker']:.0f} "
+                                             f"per worker, {u['images_per_minute_per_core']:.0f} per core)")),
+        ("failures", each(lambda u: f"{len(u['post_failures'])} refused, {len(u['failed'])} failed, "
+                                    f"{u['unfinished']} unfinished{' (timed out)' if u['timed_out'] else ''}, "
+                                    f"{u['thumbs_fetch_failed']} thumbnails not served")),
     ]
     for label, value in rows:
         print(f"  {label:<22} {value}")
-    for f in u["post_failures"][:3]:
-        print(f"    refused: {f}")
-    for f in u["failed"][:3]:
-        print(f"    failed: {f}")
+    for u in ups:
+        for f in u["post_failures"][:3]:
+            print(f"    refused: {f}")
+        for f in u["failed"][:3]:
+            print(f"    failed: {f}")
 
     print("\nCPU (cores used, on average; wait = share of the time the process was runnable but had no CPU)")
     for name, c in report["cpu_cores"].items():
@@ -676,22 +720,28 @@ def check_prerequisites() -> None:
 
 
 def run(args, procs: Processes, tmp: Path) -> dict:
-    photo_dir = OUT_DIR / f"photos-12mp"
+    photo_dir = OUT_DIR / "photos-12mp"
     photos = ensure_set(photo_dir, max(args.photos, args.ocr_pages), PHOTO_FLAGS)
     clean_dir = OUT_DIR / "pages-clean"
     clean = ensure_set(clean_dir, args.ocr_pages, []) if args.ocr_pages else []
 
     print(f"Benchmark: {args.photos} photos into a Work Sort meeting of {PHONES} phones + the facilitator; "
-          f"`timer:add` at {args.rate:g}/s, {args.idle:g} s idle, then during the upload", flush=True)
-    live = run_live(args, procs, tmp, photos, photo_dir)
+          f"`timer:add` at {args.rate:g}/s: {args.idle:g} s idle, during the upload, {args.idle:g} s after; "
+          f"{args.rounds} round(s), each on a fresh server and database", flush=True)
+    rounds = []
+    for n in range(args.rounds):
+        print(f"\nRound {n + 1}/{args.rounds}", flush=True)
+        round_tmp = tmp / f"round{n + 1}"
+        round_tmp.mkdir()
+        rounds.append(run_live(args, procs, round_tmp, photos, photo_dir))
 
     ocr = {}
     if args.ocr_pages:
-        print(f"Measuring OCR on {args.ocr_pages} clean pages and {args.ocr_pages} photos ...", flush=True)
+        print(f"\nMeasuring OCR on {args.ocr_pages} clean pages and {args.ocr_pages} photos ...", flush=True)
         ocr["clean pages"] = measure_ocr(clean_dir, clean[: args.ocr_pages])
         ocr["photos (--photo, 12 MP)"] = measure_ocr(photo_dir, photos[: args.ocr_pages])
 
-    report = build_report(args, live, ocr)
+    report = build_report(args, rounds, ocr)
     print_report(report)
     OUT_DIR.mkdir(exist_ok=True)
     out = OUT_DIR / "uploads.json"
@@ -711,6 +761,9 @@ def main(argv: list[str] | None = None) -> int:
                         help="room events per second (default 8: about 110 events while 30 photos are "
                              "processed, so that a p95 is not decided by two or three events)")
     parser.add_argument("--idle", type=float, default=15.0, help="seconds measured with the room idle (default 15)")
+    parser.add_argument("--rounds", type=int, default=2,
+                        help="idle / upload / after cycles, each on a fresh server and database, pooled "
+                             "(default 2: one round's p95 moves by 20%% from run to run)")
     parser.add_argument("--concurrency", type=int, default=6, help="POSTs in flight at once (default 6)")
     parser.add_argument("--uploaders", type=int, default=6, help="phones that upload, taking turns (default 6)")
     parser.add_argument("--workers", type=int, default=None,
@@ -726,6 +779,8 @@ def main(argv: list[str] | None = None) -> int:
                              "(default 30)")
     parser.add_argument("--keep", action="store_true", help="keep the temporary folder (logs, database)")
     args = parser.parse_args(argv)
+    if args.rounds < 1:
+        parser.error("--rounds must be at least 1")
     if not 1 <= args.photos <= 40:
         parser.error("--photos must be between 1 and 40 (the app takes at most 40 files per upload)")
 
