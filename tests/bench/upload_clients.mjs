@@ -1,6 +1,7 @@
 // The live room while student work comes in: 60 phones and the facilitator on
 // Socket.IO (socket.io-client 4.x, websocket transport only), all in one Node
-// process, so every delay is read off one clock.
+// process, so every delay is read off one clock; the phones' uploads come from a
+// child process (this file again, with --uploader).
 //
 //   node tests/bench/upload_clients.mjs CONFIG.json
 //
@@ -8,8 +9,8 @@
 //   url, cookie_name, meeting_id, facilitator_cookie, phone_cookies,
 //   uploads: [{path, label, uploader}]   uploader: index into phone_cookies
 //   rate (room events per second), warmup_events, idle_s, upload_concurrency,
-//   upload_timeout_s, per_message_deflate (default true, as browsers), connect_concurrency, connect_timeout_ms, settle_ms, drain_ms,
-//   max_runtime_ms, out
+//   upload_timeout_s, per_message_deflate (default true, as browsers offer it),
+//   connect_concurrency, connect_timeout_ms, settle_ms, drain_ms, max_runtime_ms, out
 //
 // What it does:
 //   1. connects everyone; the uploading phones fetch their page (/live/<id>) for a CSRF token
@@ -398,7 +399,6 @@ async function main() {
   await sleep(500);
 
   // The upload: events keep coming while the photos are posted and processed.
-  const expected = cfg.uploads.length;
   const during = newPhase("upload");
   uploadT0 = performance.now();
   const uploadT0Epoch = epoch();

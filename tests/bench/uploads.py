@@ -6,27 +6,33 @@
 1. Generates phone photos of synthetic student work (shared/tools/make_student_work.py
    --photo --megapixels 12), cached in .bench/photos-12mp/ so re-runs skip it.
 2. Starts the real app (`python wsgi.py`: gevent, and the task-queue worker it starts
-   beside itself, one process per core unless --workers) on a fresh temporary instance
-   folder, SQLite database and Huey queue, and seeds a Work Sort meeting on its upload
-   step ("Bring in the student work") with 60 phones and the facilitator.
+   beside itself with as many processes as it chooses; --workers sets PLC_WORKERS) on a
+   fresh temporary instance folder, SQLite database and Huey queue, and seeds a Work Sort
+   meeting on its upload step ("Bring in the student work") with 60 phones and the
+   facilitator.
 3. One Node process (upload_clients.mjs) connects the 61 Socket.IO clients; the
    facilitator sends `timer:add` at --rate per second, and the server broadcasts the
    room's `state` to all 61. The delay from emit to each client's receipt is measured
-   for --idle seconds with nothing else happening, then again while the phones post
-   the photos (--concurrency at a time, one photo per POST, as several teachers would)
-   and the worker processes them, then for --idle seconds more once all is done (the
-   room's state then carries the 30 samples: this phase separates the cost of the bigger
-   payload from the cost of the upload and the workers). --rounds times, each on a fresh
-   server and database; the rounds are pooled.
+   in three phases: --idle seconds with nothing else happening; while phones post the
+   photos (--concurrency at a time, one photo per POST, as several teachers would; from a
+   child process, so that sending them does not slow the measuring one) and the worker
+   processes them; --idle seconds more once all is done (the room's state then carries
+   the samples: this phase tells the cost of a bigger payload from the cost of the
+   upload and the workers). --rounds times, each on a fresh server and database, pooled.
+   A round during which other processes used the CPU runs again, once.
 4. Reports the broadcast delay idle and during the upload (target: p95 during the upload
    at most 1.2x idle), when every thumbnail and every text reached the clients, images
    per minute per worker, failures, and where the CPU went (server, workers, clients).
 5. Measures Tesseract in-process on the generator's clean pages and on the photos,
    after the job's own cleaning (images.load_pages + images.clean): character error
-   rate against the manifest, and seconds per page.
+   rate against the manifest (as tests/work/test_ocr.py builds it), and seconds per page.
 
 Prints a table and writes .bench/uploads.json. Exits non-zero only when the harness
-itself fails; a missed target is printed as MISSED.
+itself fails; a missed target is printed as MISSED, one measured on a disturbed machine
+as NOISY (not to be trusted either way).
+
+The clients run on the same machine as the server (about 0.1 core, in bursts): on a
+2-core machine that is part of what the server competes with, which real phones are not.
 """
 from __future__ import annotations
 
