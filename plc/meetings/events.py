@@ -53,8 +53,8 @@ class ResponseId(Payload):
     id: int
 
 
-def broadcast_room(meeting: Meeting) -> None:
-    socketio.emit("state", room_state(meeting, full=False), to=room(meeting.id))
+def broadcast_room(meeting: Meeting, parts: bool = False) -> None:
+    socketio.emit("state", room_state(meeting, full=False, parts=parts), to=room(meeting.id))
     socketio.emit("control", control_state(meeting), to=control_room(meeting.id))
 
 
@@ -100,18 +100,18 @@ def on_connect(auth=None):
         db.session.remove()
 
 
-def control_event(name: str, payload: type[Payload], change) -> None:
+def control_event(name: str, payload: type[Payload], change, parts: bool = False) -> None:
     """A facilitator's control: store the change, then send everyone the new state."""
 
     def handler(meeting, seat, data):
         change(meeting, data)
-        broadcast_room(meeting)
+        broadcast_room(meeting, parts)
 
     handler.__name__ = f"on_{name.replace(':', '_')}"
     live_event(name, payload, control=True)(handler)
 
 
-control_event("step:goto", GotoStep, lambda meeting, data: services.goto_step(meeting, data.pos))
+control_event("step:goto", GotoStep, lambda meeting, data: services.goto_step(meeting, data.pos), parts=True)
 control_event("timer:start", Empty, lambda meeting, data: services.start_timer(meeting))
 control_event("timer:pause", Empty, lambda meeting, data: services.pause_timer(meeting))
 control_event("timer:add", AddTime, lambda meeting, data: services.add_time(meeting, data.seconds))

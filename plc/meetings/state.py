@@ -58,9 +58,10 @@ def _participant_rows(meeting: Meeting):
     ).all()
 
 
-def room_state(meeting: Meeting, full: bool = True) -> dict:
+def room_state(meeting: Meeting, full: bool = True, parts: bool = True) -> dict:
     """The room as everyone sees it. Broadcasts after a change leave out what only joining
-    changes (the agenda, who joined: sent on connect and in `participants` events)."""
+    changes (the agenda, who joined: sent on connect and in `participants` events). Features
+    parts (student work) go out on connect and on a step change only; their own events keep them current."""
     step = meeting.current_step
     with_author = authors_shown(meeting)
     state = {
@@ -93,7 +94,7 @@ def room_state(meeting: Meeting, full: bool = True) -> dict:
         "spotlight_id": meeting.spotlight_response_id,
         "participants": participants_payload(meeting),
         "responses": [response_payload(meeting, r, with_author, r.name) for r in _step_response_rows(meeting)],
-        **{name: part(meeting) for name, part in _state_parts.items()},
+        **({name: part(meeting) for name, part in _state_parts.items()} if parts else {}),
     }
     if not full:
         del state["agenda"], state["participants"]

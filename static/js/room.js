@@ -51,7 +51,8 @@ socket.on("control", (control) => { script = control.script; setText("script", s
 socket.on("state", (next) => {
   const stepChanged = !state || state.step.pos !== next.step.pos;
   // Broadcasts after a change leave out the agenda and who joined: keep what we have.
-  state = { agenda: state?.agenda, participants: state?.participants, ...next };
+  state = { agenda: state?.agenda, participants: state?.participants,
+    samples: stepChanged ? null : state?.samples, ...next };
   if (targetPos === next.step.pos) targetPos = null;
   if (stepChanged) mine = new Set([...mine].filter((id) => next.responses.some((r) => r.id === id)));
   setTimer(next.timer);

@@ -153,3 +153,6 @@ def test_the_room_state_carries_samples_on_work_steps_only(app):
     upload(http, f"/tasks/{meeting.task_id}/work", ("a.jpg", jpeg_bytes()), labels=["Z9"])
     projector.emit("step:goto", {"pos": 1}, callback=True)
     assert [s["label"] for s in events_named(projector, "state")[-1]["samples"]] == ["Z9"]
+    # Other changes leave the samples out: work:sample events keep them current.
+    projector.emit("timer:add", {"seconds": 60}, callback=True)
+    assert "samples" not in events_named(projector, "state")[-1]
