@@ -30,6 +30,7 @@ static/vendor/.installed: package.json package-lock.json
 	npm ci --no-audit --no-fund --loglevel=error
 	mkdir -p static/vendor
 	cp node_modules/socket.io-client/dist/socket.io.min.js static/vendor/
+	cp node_modules/sortablejs/modular/sortable.esm.js static/vendor/
 	touch $@
 
 run: setup

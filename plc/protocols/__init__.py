@@ -2,6 +2,7 @@
 from plc.protocols.loader import (  # noqa: F401
     ACTIVITIES,
     ANTICIPATION_QUESTIONS,
+    BOARD_MODES,
     Protocol,
     ProtocolError,
     flatten_agenda,

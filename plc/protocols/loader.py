@@ -21,6 +21,16 @@ ACTIVITIES = {
     "next_steps": "Next steps",
 }
 
+# What the Work Sort board allows on a `sort` step.
+BOARD_MODES = {
+    "look": "Look only: nobody moves cards",
+    "sort": "Move cards into groups",
+    "describe": "Name and describe each group",
+    "patterns": "Counts per group and strategies nobody used",
+    "sequence": "Choose and order samples to share",
+    "close": "The board as it stands, to close and save",
+}
+
 # Doing Math Together's four questions (All Learners Network): each is a list of short answers.
 ANTICIPATION_QUESTIONS = {
     "successful": "Where might students be successful?",
@@ -55,6 +65,7 @@ class Step(BaseModel):
     activity: Optional[Literal[tuple(ACTIVITIES)]] = None  # type: ignore[valid-type]
     anonymous: bool = False
     optional: bool = False
+    board: Optional[Literal[tuple(BOARD_MODES)]] = None  # type: ignore[valid-type]
 
     @model_validator(mode="after")
     def include_or_full_step(self) -> "Step":
@@ -66,6 +77,8 @@ class Step(BaseModel):
         missing = [f for f in ("id", "title", "minutes", "activity") if getattr(self, f) is None]
         if missing:
             raise ValueError(f"missing required field(s): {', '.join(missing)}")
+        if self.board and self.activity != "sort":
+            raise ValueError("board applies only to steps whose activity is sort")
         return self
 
 
@@ -174,4 +187,5 @@ def _step_dict(protocol: Protocol, step: Step, heading: str) -> dict:
         "activity": step.activity,
         "anonymous": step.anonymous,
         "optional": step.optional,
+        "board": step.board or ("sort" if step.activity == "sort" else None),
     }

@@ -3,7 +3,7 @@ from plc.meetings.state import state_part
 from plc.work.services import samples_of_task
 from plc.work.state import sample_payload
 
-WORK_ACTIVITIES = ("upload", "sort")
+WORK_ACTIVITIES = ("upload", "sort", "next_steps")
 
 
 @state_part("samples")

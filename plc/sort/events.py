@@ -1,0 +1,202 @@
+"""Work Sort events. Moves go out as small `sort:moved` deltas carrying the new order of the
+columns they touched; every other change sends the whole sort (`sort`). Each carries the
+sort's revision, so a client that missed one asks for the whole sort again (`sort:sync`)."""
+from __future__ import annotations
+
+from datetime import date
+from typing import Annotated, Optional
+
+from flask import request
+from flask_socketio import emit
+from pydantic import Field
+
+from plc.accounts.models import User
+from plc.extensions import db, socketio
+from plc.meetings.live import Empty, Payload, Seat, live_event, room
+from plc.meetings.models import Meeting, Participant
+from plc.meetings.state import state_part
+from plc.sort import services
+from plc.sort.models import Sort
+from plc.sort.naming import THINKING_EXAMPLES
+from plc.sort.services import MoveConflict, SortError, TierName
+from plc.sort.state import board_mode, sort_payload
+
+BOARD_ACTIVITIES = ("sort", "next_steps")
+STILL_MODES = {
+    "look": "Look first: cards cannot be moved during “Look before sorting”.",
+    "close": "The sort is being closed: cards stay where they are.",
+}
+Id = Annotated[int, Field(ge=1)]
+GroupName = Annotated[str, Field(max_length=200)]
+Note = Optional[Annotated[str, Field(max_length=services.NOTE_MAX_CHARS)]]
+
+
+class MovePayload(Payload):
+    sample_id: Id
+    group_id: Optional[Id] = None  # None: the unsorted tray
+    index: Annotated[int, Field(ge=0, le=10_000)]
+    card_version: Annotated[int, Field(ge=0)]
+
+
+class NewGroup(Payload):
+    name: GroupName
+    keep_tier_name: bool = False
+
+
+class RenameGroup(NewGroup):
+    group_id: Id
+
+
+class GroupId(Payload):
+    group_id: Id
+
+
+class Notes(GroupId):
+    showing: Note = None
+    telling: Note = None
+    build_on: Note = None
+    issues: Note = None
+
+
+class Link(GroupId):
+    strategy_id: Optional[Id] = None
+    definition: Optional[Annotated[str, Field(max_length=400)]] = None
+
+
+class NextStepFields(Payload):
+    group_id: Id
+    move: Annotated[str, Field(max_length=1000)]
+    audience: Annotated[str, Field(max_length=20)]
+    owner_role: Annotated[str, Field(max_length=30)]
+    due_on: Optional[Annotated[str, Field(pattern=r"^\d{4}-\d{2}-\d{2}$")]] = None
+    student_label: Optional[Annotated[str, Field(max_length=12)]] = None
+    student_note: Optional[Annotated[str, Field(max_length=300)]] = None
+
+    def fields(self) -> dict:
+        data = self.model_dump()
+        try:
+            data["due_on"] = date.fromisoformat(self.due_on) if self.due_on else None
+        except ValueError:
+            raise SortError("Give a real date for “by when”.")
+        return data
+
+
+class EditNextStep(NextStepFields):
+    id: Id
+
+
+class NextStepId(Payload):
+    id: Id
+
+
+class ShareOrder(Payload):
+    sample_ids: Annotated[list[Id], Field(max_length=100)]
+
+
+class Flag(Payload):
+    value: bool
+
+
+def seat_name(seat: Seat) -> str:
+    if seat.participant_id:
+        return db.session.get(Participant, seat.participant_id).name
+    return db.session.get(User, seat.user_id).name
+
+
+def board_for(meeting: Meeting, seat: Seat, *, moving: bool = False):
+    """The meeting's sort, if this seat may change it now; SortError says why not."""
+    if meeting.current_step["activity"] not in BOARD_ACTIVITIES:
+        raise SortError("The sort board is not open on this step.")
+    if moving and board_mode(meeting) in STILL_MODES:
+        raise SortError(STILL_MODES[board_mode(meeting)])
+    sort = services.sort_for_meeting(meeting)
+    if not seat.can_control:
+        if sort.board_locked:
+            raise SortError("The facilitator has locked the board for now.")
+        if meeting.input_locked:
+            raise SortError("Input is locked by the facilitator for now.")
+    return sort
+
+
+def broadcast_sort(meeting: Meeting, sort) -> None:
+    socketio.emit("sort", sort_payload(sort, meeting), to=room(meeting.id))
+
+
+def sort_change(name: str, payload: type[Payload], change, *, control: bool = False, moving: bool = False):
+    """An event that changes the sort, then sends everyone the whole sort."""
+
+    def handler(meeting, seat, data):
+        sort = board_for(meeting, seat, moving=moving)
+        try:
+            result = change(sort, data, seat, meeting)
+        except TierName as tier:
+            message = str(tier)
+            emit("error", {"event": name, "message": message}, to=request.sid)
+            return {"ok": False, "error": message, "tier_name": {
+                "family": tier.family.label, "examples": THINKING_EXAMPLES}}
+        sort = result if isinstance(result, Sort) else sort  # closing and reopening give the sort to show
+        broadcast_sort(meeting, sort)
+        return {"ok": True, "revision": sort.revision}
+
+    handler.__name__ = f"on_{name.replace(':', '_')}"
+    live_event(name, payload, control=control)(handler)
+
+
+@live_event("sort:move", MovePayload)
+def on_move(meeting, seat, data):
+    sort = board_for(meeting, seat, moving=True)
+    try:
+        result = services.move_card(sort, data.sample_id, data.group_id, data.index, data.card_version,
+                                    seat_name(seat))
+    except MoveConflict as conflict:
+        emit("error", {"event": "sort:move", "message": str(conflict)}, to=request.sid)
+        return {"ok": False, "error": str(conflict), "conflict": {
+            "sample_id": conflict.sample_id, "group": conflict.group_name, "moved_by": conflict.moved_by}}
+    socketio.emit("sort:moved", result, to=room(meeting.id))
+    return {"ok": True, "revision": result["revision"]}
+
+
+@live_event("sort:undo", Empty)
+def on_undo(meeting, seat, data):
+    sort = board_for(meeting, seat, moving=True)
+    result = services.undo_move(sort, seat_name(seat))
+    socketio.emit("sort:moved", result, to=room(meeting.id))
+    return {"ok": True, "revision": result["revision"]}
+
+
+@live_event("sort:sync", Empty)
+def on_sync(meeting, seat, data):
+    if meeting.current_step["activity"] not in BOARD_ACTIVITIES:
+        return {"ok": True, "sort": None}
+    return {"ok": True, "sort": sort_payload(services.sort_for_meeting(meeting), meeting)}
+
+
+sort_change("sort:group:add", NewGroup, lambda sort, data, seat, meeting: services.add_group(
+    sort, data.name, seat_name(seat), data.keep_tier_name, seat.can_control))
+sort_change("sort:group:rename", RenameGroup, lambda sort, data, seat, meeting: services.rename_group(
+    sort, data.group_id, data.name, seat_name(seat), data.keep_tier_name, seat.can_control))
+sort_change("sort:group:remove", GroupId, lambda sort, data, seat, meeting: services.remove_group(sort, data.group_id))
+sort_change("sort:group:notes", Notes, lambda sort, data, seat, meeting: services.update_notes(
+    sort, data.group_id, {k: v for k, v in data.model_dump(exclude={"group_id"}).items() if v is not None}))
+sort_change("sort:group:link", Link, lambda sort, data, seat, meeting: services.link_group(
+    sort, data.group_id, data.strategy_id, data.definition))
+sort_change("sort:next:add", NextStepFields, lambda sort, data, seat, meeting: services.add_next_step(
+    sort, data.fields(), seat_name(seat)))
+sort_change("sort:next:edit", EditNextStep, lambda sort, data, seat, meeting: services.edit_next_step(
+    sort, data.id, {k: v for k, v in data.fields().items() if k != "id"}))
+sort_change("sort:next:remove", NextStepId, lambda sort, data, seat, meeting: services.remove_next_step(sort, data.id))
+sort_change("sort:share", ShareOrder, lambda sort, data, seat, meeting: services.set_share_order(
+    sort, data.sample_ids), control=True)
+sort_change("sort:lock", Flag, lambda sort, data, seat, meeting: services.set_locked(sort, data.value), control=True)
+sort_change("sort:close", Empty, lambda sort, data, seat, meeting: services.close_sort(sort, seat_name(seat)),
+            control=True)
+sort_change("sort:reopen", Empty, lambda sort, data, seat, meeting: services.reopen_sort(sort, meeting),
+            control=True)
+
+
+@state_part("sort")
+def sort_for_room(meeting) -> dict | None:
+    """On board steps the room's state carries the sort (opened, with its starting groups, if new)."""
+    if meeting.current_step["activity"] not in BOARD_ACTIVITIES:
+        return None
+    return sort_payload(services.sort_for_meeting(meeting), meeting)

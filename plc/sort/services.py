@@ -1,0 +1,511 @@
+"""The Work Sort's rules: opening a sort, moving cards, groups, next steps, closing.
+
+Each change first bumps the sort's revision with a conditional UPDATE, which takes the
+write lock (SQLite) or the row lock (PostgreSQL): changes to one sort are applied one at
+a time, in one order, by every server process. Functions raise SortError with a message
+fit for the person who asked.
+"""
+from __future__ import annotations
+
+import re
+from datetime import date
+
+from sqlalchemy.exc import IntegrityError
+
+from plc.extensions import db
+from plc.meetings.models import Meeting, Response
+from plc.meetings.services import MeetingError
+from plc.sort.models import AUDIENCES, Move, NextStep, Placement, Sort, SortGroup, Strategy
+from plc.sort.naming import TierFamily, tier_family, tier_prompt
+from plc.roles import PARTICIPANT_ROLES
+from plc.timeutil import utcnow
+from plc.work.models import WorkSample
+
+UNANTICIPATED = "Unanticipated"
+NOTE_FIELDS = ("showing", "telling", "build_on", "issues")
+NOTE_MAX_CHARS = 2000
+UNDO_DEPTH = 20
+
+
+class SortError(MeetingError):
+    """A sort change that cannot be made; the message is for the person who asked."""
+
+
+class MoveConflict(SortError):
+    """Someone else moved the card first: says where it went and who moved it."""
+
+    def __init__(self, sample: WorkSample, group_name: str, moved_by: str | None):
+        self.sample_id = sample.id
+        self.group_name = group_name
+        self.moved_by = moved_by or "Someone"
+        super().__init__(f"{self.moved_by} moved {sample.student_label} to “{group_name}” just before you.")
+
+
+class TierName(SortError):
+    """A tier-like group name: the team is asked to name the thinking instead."""
+
+    def __init__(self, family: TierFamily, message: str):
+        self.family = family
+        super().__init__(message)
+
+
+def name_key(name: str) -> str:
+    return re.sub(r"\s+", " ", name).strip().casefold()
+
+
+# --- opening --------------------------------------------------------------------
+
+def open_sort(meeting: Meeting) -> Sort | None:
+    """The task's open sort, or None when there is none yet."""
+    return db.session.execute(
+        db.select(Sort).filter_by(task_id=meeting.task_id, closed_at=None)
+    ).scalar_one_or_none()
+
+
+def latest_sort(meeting: Meeting) -> Sort | None:
+    return db.session.execute(
+        db.select(Sort).filter_by(task_id=meeting.task_id).order_by(Sort.version.desc()).limit(1)
+    ).scalar_one_or_none()
+
+
+def sort_for_meeting(meeting: Meeting) -> Sort:
+    """The sort this meeting works on: the open one, the last closed one, or a new one."""
+    sort = latest_sort(meeting)
+    if sort is not None:
+        return sort
+    sort = Sort(team_id=meeting.team_id, task_id=meeting.task_id, meeting_id=meeting.id)
+    db.session.add(sort)
+    for position, name in enumerate(anticipated_strategies(meeting.task_id)):
+        sort.groups.append(_new_group(meeting.team_id, name, position, "anticipated"))
+    if sort.groups:
+        sort.groups.append(SortGroup(name=UNANTICIPATED, position=len(sort.groups), kind="unanticipated"))
+    try:
+        db.session.commit()
+    except IntegrityError:  # another connection opened it at the same moment
+        db.session.rollback()
+        return latest_sort(meeting)
+    return sort
+
+
+def anticipated_strategies(task_id: int) -> list[str]:
+    """The strategies named in Doing Math Together for this task, first mention first, once each."""
+    texts = db.session.execute(
+        db.select(Response.text).join(Meeting, Meeting.id == Response.meeting_id)
+        .where(Meeting.task_id == task_id, Response.field == "strategies")
+        .order_by(Response.id)
+    ).scalars()
+    names: dict[str, str] = {}
+    for text in texts:
+        for line in re.split(r"[\n;]+", text):
+            name = line.strip(" -•*\t")[:60].strip()
+            if name and name_key(name) not in names and name_key(name) != name_key(UNANTICIPATED):
+                names[name_key(name)] = name
+    return list(names.values())
+
+
+def _new_group(team_id: int, name: str, position: int, kind: str) -> SortGroup:
+    return SortGroup(name=name, position=position, kind=kind, strategy=_strategy_named(team_id, name))
+
+
+def _strategy_named(team_id: int, name: str) -> Strategy | None:
+    return db.session.execute(
+        db.select(Strategy).filter_by(team_id=team_id, key=name_key(name))
+    ).scalar_one_or_none()
+
+
+def _begin_change(sort: Sort) -> None:
+    """Serialise changes to one sort and refuse them once it is closed."""
+    bumped = db.session.execute(
+        db.update(Sort).where(Sort.id == sort.id, Sort.closed_at.is_(None))
+        .values(revision=Sort.revision + 1)
+    ).rowcount
+    if not bumped:
+        db.session.rollback()
+        raise SortError("This sort is closed. Reopen it to make changes.")
+    db.session.refresh(sort)
+
+
+# --- the board --------------------------------------------------------------------
+
+def sort_samples(sort: Sort) -> list[WorkSample]:
+    """The cards: the task's samples, except those that failed to process."""
+    return list(db.session.execute(
+        db.select(WorkSample).filter(WorkSample.task_id == sort.task_id, WorkSample.status != "failed")
+        .order_by(WorkSample.id)
+    ).scalars())
+
+
+def columns(sort: Sort, sample_ids: list[int] | None = None) -> dict[int | None, list[int]]:
+    """Sample ids per group id (None: the unsorted tray), in board order."""
+    if sample_ids is None:
+        sample_ids = [s.id for s in sort_samples(sort)]
+    placed = {p.sample_id: p for p in sort.placements}
+    board: dict[int | None, list[int]] = {None: []}
+    board.update({g.id: [] for g in sort.groups})
+    ordered = sorted(sample_ids, key=lambda sid: (placed[sid].position, sid) if sid in placed else (10**9, sid))
+    for sid in ordered:
+        p = placed.get(sid)
+        board[p.group_id if p and p.group_id in board else None].append(sid)
+    return board
+
+
+def _group_of(sort: Sort, group_id: int | None) -> SortGroup | None:
+    if group_id is None:
+        return None
+    group = next((g for g in sort.groups if g.id == group_id), None)
+    if group is None:
+        raise SortError("That group is not on this board.")
+    return group
+
+
+def _sample_of(sort: Sort, sample_id: int) -> WorkSample:
+    sample = db.session.get(WorkSample, sample_id)
+    if sample is None or sample.task_id != sort.task_id or sample.status == "failed":
+        raise SortError("That card is not on this board.")
+    return sample
+
+
+def _placement(sort: Sort, sample_id: int) -> Placement:
+    placement = next((p for p in sort.placements if p.sample_id == sample_id), None)
+    if placement is None:
+        placement = Placement(sample_id=sample_id, group_id=None, position=10**6, version=0)
+        sort.placements.append(placement)
+    return placement
+
+
+def _group_name(sort: Sort, group_id: int | None) -> str:
+    group = next((g for g in sort.groups if g.id == group_id), None)
+    return group.name if group else "Unsorted"
+
+
+def _place(sort: Sort, placement: Placement, group_id: int | None, index: int) -> tuple[list, int]:
+    """Put the card at index in group_id and renumber the columns it left and joined.
+    Returns those columns and where the card was in the column it left."""
+    board = columns(sort)
+    old = placement.group_id if placement.group_id in board else None
+    old_index = board[old].index(placement.sample_id)
+    board[old].remove(placement.sample_id)
+    target = board[group_id]
+    target.insert(max(0, min(index, len(target))), placement.sample_id)
+    placement.group_id = group_id
+    touched = [old] if old == group_id else [old, group_id]
+    for column in touched:
+        for position, sid in enumerate(board[column]):
+            _placement(sort, sid).position = position
+    return touched, old_index
+
+
+def move_card(sort: Sort, sample_id: int, group_id: int | None, index: int, card_version: int,
+              moved_by: str) -> dict:
+    """Move a card; `card_version` is the card's version the mover saw. Returns what changed."""
+    _begin_change(sort)
+    try:
+        sample = _sample_of(sort, sample_id)
+        _group_of(sort, group_id)
+        placement = _placement(sort, sample_id)
+        if placement.version != card_version:
+            raise MoveConflict(sample, _group_name(sort, placement.group_id), placement.moved_by)
+        from_group = placement.group_id
+        touched, from_position = _place(sort, placement, group_id, index)
+        placement.version += 1
+        placement.moved_by = moved_by
+        db.session.add(Move(sort_id=sort.id, sample_id=sample_id, from_group_id=from_group,
+                            from_position=from_position, to_group_id=group_id, moved_by=moved_by))
+        db.session.commit()
+    except SortError:
+        db.session.rollback()
+        raise
+    return move_result(sort, placement, touched)
+
+
+def move_result(sort: Sort, placement: Placement, touched: list[int | None]) -> dict:
+    board = columns(sort)
+    return {
+        "revision": sort.revision,
+        "sample_id": placement.sample_id,
+        "version": placement.version,
+        "moved_by": placement.moved_by,
+        "columns": [{"group_id": g, "sample_ids": board[g]} for g in touched],
+        "patterns": patterns(sort, board),
+        "can_undo": can_undo(sort),
+    }
+
+
+def _last_move(sort: Sort) -> Move | None:
+    recent = db.session.execute(
+        db.select(Move).filter_by(sort_id=sort.id).order_by(Move.id.desc()).limit(UNDO_DEPTH)
+    ).scalars()
+    return next((m for m in recent if not m.undone), None)
+
+
+def can_undo(sort: Sort) -> bool:
+    return sort.is_open and _last_move(sort) is not None
+
+
+def undo_move(sort: Sort, undone_by: str) -> dict:
+    """Put back the card of the last move, if it is still where that move put it."""
+    _begin_change(sort)
+    move = _last_move(sort)
+    if move is None:
+        db.session.rollback()
+        raise SortError("There is no move to undo.")
+    placement = _placement(sort, move.sample_id)
+    if placement.group_id != move.to_group_id:
+        db.session.rollback()
+        raise SortError("That card is no longer where the last move put it; move it by hand.")
+    group_id = move.from_group_id if any(g.id == move.from_group_id for g in sort.groups) else None
+    touched, _ = _place(sort, placement, group_id, move.from_position)
+    placement.version += 1
+    placement.moved_by = undone_by
+    move.undone = True
+    db.session.commit()
+    return move_result(sort, placement, touched)
+
+
+def patterns(sort: Sort, board: dict | None = None) -> dict:
+    """Counts per group; anticipated strategies nobody used; strategies that showed up unanticipated."""
+    board = board if board is not None else columns(sort)
+    counts = {g.id: len(board.get(g.id, [])) for g in sort.groups}
+    return {
+        "counts": [{"group_id": g.id, "name": g.name, "count": counts[g.id]} for g in sort.groups],
+        "unsorted": len(board[None]),
+        "nobody_used": [g.name for g in sort.groups if g.kind == "anticipated" and not counts[g.id]],
+        "unanticipated": [g.name for g in sort.groups if g.kind == "added" and counts[g.id]],
+        "in_unanticipated": sum(counts[g.id] for g in sort.groups if g.kind == "unanticipated"),
+    }
+
+
+# --- groups ---------------------------------------------------------------------
+
+def _clean_group_name(sort: Sort, name: str, keep_tier_name: bool, can_control: bool,
+                      group: SortGroup | None = None) -> str:
+    name = re.sub(r"\s+", " ", name).strip()
+    if not name:
+        raise SortError("Give the group a name: the thinking it shows.")
+    if len(name) > 60:
+        raise SortError("Keep a group name under 60 characters.")
+    if any(name_key(g.name) == name_key(name) and g is not group for g in sort.groups):
+        raise SortError(f"There is already a group called “{name}”.")
+    family = tier_family(name)
+    if family and not keep_tier_name:
+        raise TierName(family, tier_prompt(family))
+    if family and not can_control:
+        raise SortError("Only the facilitator can keep a name like this. Try naming the thinking instead.")
+    return name
+
+
+def add_group(sort: Sort, name: str, by: str, keep_tier_name: bool = False, can_control: bool = False) -> SortGroup:
+    name = _clean_group_name(sort, name, keep_tier_name, can_control)
+    _begin_change(sort)
+    group = _new_group(sort.team_id, name, len(sort.groups), "added")
+    group.tier_name_kept_by = by if tier_family(name) else None
+    sort.groups.append(group)
+    db.session.commit()
+    return group
+
+
+def rename_group(sort: Sort, group_id: int, name: str, by: str, keep_tier_name: bool = False,
+                 can_control: bool = False) -> SortGroup:
+    group = _group_of(sort, group_id)
+    name = _clean_group_name(sort, name, keep_tier_name, can_control, group)
+    _begin_change(sort)
+    group.name = name
+    group.tier_name_kept_by = by if tier_family(name) else None
+    if group.strategy is None or group.strategy.key != name_key(name):
+        group.strategy = _strategy_named(sort.team_id, name)
+    db.session.commit()
+    return group
+
+
+def remove_group(sort: Sort, group_id: int) -> None:
+    """Delete a group; its cards go back to the unsorted tray."""
+    group = _group_of(sort, group_id)
+    _begin_change(sort)
+    unsorted = len(columns(sort)[None])
+    for placement in sort.placements:
+        if placement.group_id == group.id:
+            placement.group_id, placement.position = None, unsorted
+            placement.version += 1
+            unsorted += 1
+    sort.groups.remove(group)
+    for position, g in enumerate(sort.groups):
+        g.position = position
+    db.session.commit()
+
+
+def update_notes(sort: Sort, group_id: int, notes: dict[str, str]) -> SortGroup:
+    group = _group_of(sort, group_id)
+    for field, text in notes.items():
+        if field not in NOTE_FIELDS:
+            raise SortError("Unknown note.")
+        if len(text) > NOTE_MAX_CHARS:
+            raise SortError(f"Keep each note under {NOTE_MAX_CHARS} characters.")
+    _begin_change(sort)
+    for field, text in notes.items():
+        setattr(group, field, text.strip())
+    db.session.commit()
+    return group
+
+
+# --- the team's vocabulary ------------------------------------------------------------
+
+def vocabulary(team_id: int) -> list[Strategy]:
+    return list(db.session.execute(
+        db.select(Strategy).filter_by(team_id=team_id).order_by(Strategy.key)
+    ).scalars())
+
+
+def link_group(sort: Sort, group_id: int, strategy_id: int | None = None, definition: str | None = None) -> SortGroup:
+    """Link a group to a vocabulary entry (renaming it to the entry's name), or add the
+    group's name to the vocabulary with a one-line definition. None unlinks."""
+    group = _group_of(sort, group_id)
+    if group.kind == "unanticipated":
+        raise SortError("“Unanticipated” holds work to name later; make a group for the strategy instead.")
+    strategy = None
+    if definition is not None:
+        definition = definition.strip()
+        if not definition or len(definition) > 200:
+            raise SortError("Write a one-line definition (up to 200 characters).")
+        if tier_family(group.name):
+            raise SortError("Name the thinking before adding this group to the vocabulary.")
+        strategy = _strategy_named(sort.team_id, group.name)
+        if strategy is None:
+            strategy = Strategy(team_id=sort.team_id, name=group.name, key=name_key(group.name), definition=definition)
+            db.session.add(strategy)
+        else:
+            strategy.definition = definition
+    elif strategy_id is not None:
+        strategy = db.session.get(Strategy, strategy_id)
+        if strategy is None or strategy.team_id != sort.team_id:
+            raise SortError("That strategy is not in this team's vocabulary.")
+        clash = next((g for g in sort.groups if g is not group and name_key(g.name) == strategy.key), None)
+        if clash:
+            raise SortError(f"“{clash.name}” already uses that name; move its cards here or link that group.")
+    _begin_change(sort)
+    group.strategy = strategy
+    if strategy is not None:
+        group.name, group.tier_name_kept_by = strategy.name, None
+    db.session.commit()
+    return group
+
+
+# --- next steps, sharing, the lock ------------------------------------------------------
+
+def _clean_next_step(sort: Sort, fields: dict) -> dict:
+    _group_of(sort, fields["group_id"])
+    move = fields["move"].strip()
+    if not move:
+        raise SortError("Describe the instructional move.")
+    if fields["audience"] not in AUDIENCES:
+        raise SortError("Choose whole class, small group or individual students.")
+    if fields["owner_role"] not in PARTICIPANT_ROLES or fields["owner_role"] == "other":
+        raise SortError("Choose who does it: classroom teacher, interventionist, special educator or coach.")
+    due_on = fields.get("due_on")
+    if due_on is not None and not isinstance(due_on, date):
+        raise SortError("Give the date as YYYY-MM-DD.")
+    label = (fields.get("student_label") or "").strip() or None
+    note = (fields.get("student_note") or "").strip() or None
+    if note and not label:
+        raise SortError("Say which student (initials or code) the note is about.")
+    return {**fields, "move": move, "student_label": label, "student_note": note}
+
+
+def add_next_step(sort: Sort, fields: dict, by: str) -> NextStep:
+    fields = _clean_next_step(sort, fields)
+    _begin_change(sort)
+    step = NextStep(created_by=by, **fields)
+    sort.next_steps.append(step)
+    db.session.commit()
+    return step
+
+
+def edit_next_step(sort: Sort, step_id: int, fields: dict) -> NextStep:
+    step = _next_step_of(sort, step_id)
+    fields = _clean_next_step(sort, fields)
+    _begin_change(sort)
+    for key, value in fields.items():
+        setattr(step, key, value)
+    db.session.commit()
+    return step
+
+
+def remove_next_step(sort: Sort, step_id: int) -> None:
+    step = _next_step_of(sort, step_id)
+    _begin_change(sort)
+    sort.next_steps.remove(step)
+    db.session.commit()
+
+
+def _next_step_of(sort: Sort, step_id: int) -> NextStep:
+    step = next((s for s in sort.next_steps if s.id == step_id), None)
+    if step is None:
+        raise SortError("That next step is not part of this sort.")
+    return step
+
+
+def set_share_order(sort: Sort, sample_ids: list[int]) -> None:
+    """The samples to share in the class discussion, in order; the rest are not shared."""
+    if len(set(sample_ids)) != len(sample_ids):
+        raise SortError("Each sample can be shared once.")
+    for sample_id in sample_ids:
+        _sample_of(sort, sample_id)
+    _begin_change(sort)
+    rank = {sid: n for n, sid in enumerate(sample_ids)}
+    for sample_id in sample_ids:
+        _placement(sort, sample_id)
+    for placement in sort.placements:
+        placement.share_rank = rank.get(placement.sample_id)
+    db.session.commit()
+
+
+def set_locked(sort: Sort, locked: bool) -> None:
+    _begin_change(sort)
+    sort.board_locked = locked
+    db.session.commit()
+
+
+# --- closing and reopening -------------------------------------------------------------
+
+def close_sort(sort: Sort, closed_by: str) -> Sort:
+    """Freeze the sort: the snapshot keeps names, cards and next steps as they are now."""
+    from plc.sort.state import snapshot_of
+
+    _begin_change(sort)
+    sort.snapshot = snapshot_of(sort)
+    sort.closed_at = utcnow()
+    sort.closed_by = closed_by
+    db.session.commit()
+    return sort
+
+
+def reopen_sort(sort: Sort, meeting: Meeting) -> Sort:
+    """Continue a closed sort in a new version, starting from its groups, cards and next steps."""
+    if sort.is_open:
+        raise SortError("This sort is already open.")
+    if open_sort(meeting) is not None:
+        raise SortError("This task already has an open sort.")
+    new = Sort(team_id=sort.team_id, task_id=sort.task_id, meeting_id=meeting.id, version=sort.version + 1,
+               board_locked=sort.board_locked)
+    copies = {}
+    for group in sort.groups:
+        copies[group.id] = SortGroup(
+            name=group.name, position=group.position, kind=group.kind, strategy_id=group.strategy_id,
+            tier_name_kept_by=group.tier_name_kept_by,
+            **{field: getattr(group, field) for field in NOTE_FIELDS})
+        new.groups.append(copies[group.id])
+    db.session.add(new)
+    try:
+        db.session.flush()
+    except IntegrityError:
+        db.session.rollback()
+        raise SortError("This task already has an open sort.")
+    for p in sort.placements:
+        new.placements.append(Placement(sample_id=p.sample_id, position=p.position, share_rank=p.share_rank,
+                                        group_id=copies[p.group_id].id if p.group_id in copies else None))
+    for s in sort.next_steps:
+        new.next_steps.append(NextStep(
+            group_id=copies[s.group_id].id, move=s.move, audience=s.audience, owner_role=s.owner_role,
+            due_on=s.due_on, student_label=s.student_label, student_note=s.student_note, status=s.status,
+            reflection=s.reflection, created_by=s.created_by))
+    db.session.commit()
+    return new
