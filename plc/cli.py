@@ -46,9 +46,19 @@ def seed_demo() -> tuple[str, str]:
     password = _demo_password()
     user = db.session.execute(db.select(User).filter_by(email=DEMO_EMAIL)).scalar_one_or_none()
     if user is None:
+        from plc.demo_work import STICKERS_TASK, add_demo_anticipation, add_demo_work
+        from plc.teams.models import Task
+
         user = User(email=DEMO_EMAIL, name="Demo Facilitator")
         user.set_password(password)
-        demo_team(user)
+        team, task = demo_team(user)
+        title, text = STICKERS_TASK
+        stickers = Task(unit=task.unit, title=title, text=text)
+        db.session.add(stickers)
+        db.session.commit()
+        add_demo_anticipation(team, stickers, user)
+        click.echo("Drawing and reading the demo student work…")
+        add_demo_work(stickers.id)
     return DEMO_EMAIL, password
 
 

@@ -2,6 +2,7 @@
 // share this module. The server sends the whole state on every (re)connect and after each
 // change; this file only renders what it is told and sends what a person does.
 
+import { createBoard } from "./sort.js";
 import { el, openViewer, sampleCard, uploader } from "./work.js";
 
 const root = document.querySelector("[data-meeting-id]");
@@ -40,6 +41,7 @@ function say(message, kind = "info") {
 // --- connection -----------------------------------------------------------
 
 const socket = io({ auth: { meeting_id: meetingId } });
+const board = createBoard({ root, view, canControl, send: (...args) => send(...args), say });
 
 socket.on("connect", () => say(""));
 socket.on("disconnect", () => say("Reconnecting…", "warn"));
@@ -52,11 +54,12 @@ socket.on("state", (next) => {
   const stepChanged = !state || state.step.pos !== next.step.pos;
   // Broadcasts after a change leave out the agenda and who joined: keep what we have.
   state = { agenda: state?.agenda, participants: state?.participants,
-    samples: stepChanged ? null : state?.samples, ...next };
+    samples: stepChanged ? null : state?.samples, sort: stepChanged ? null : state?.sort, ...next };
   if (targetPos === next.step.pos) targetPos = null;
   if (stepChanged) mine = new Set([...mine].filter((id) => next.responses.some((r) => r.id === id)));
   setTimer(next.timer);
   render(stepChanged);
+  if (stepChanged || next.sort !== undefined) board.setSort(state.sort, state.samples);
 });
 socket.on("participants", (people) => { if (state) { state.participants = people; renderPeople(); } });
 socket.on("response:mine", ({ id }) => { mine.add(id); });
@@ -66,17 +69,16 @@ socket.on("response:upsert", (response) => {
   if (index >= 0) state.responses[index] = response; else state.responses.push(response);
   renderResponses();
 });
-socket.on("work:sample", (sample) => {
+function upsertSample(sample, addNew) {
   if (!state || !state.samples) return;
   const index = state.samples.findIndex((s) => s.id === sample.id);
-  if (index >= 0) state.samples[index] = sample; else state.samples.push(sample);
+  if (index >= 0) state.samples[index] = sample; else if (addNew) state.samples.push(sample); else return;
   renderSamples();
-});
-document.addEventListener("sample:changed", (e) => {
-  if (!state || !state.samples) return;
-  const index = state.samples.findIndex((s) => s.id === e.detail.id);
-  if (index >= 0) { state.samples[index] = e.detail; renderSamples(); }
-});
+}
+socket.on("work:sample", (sample) => upsertSample(sample, true));
+document.addEventListener("sample:changed", (e) => upsertSample(e.detail, false));
+socket.on("sort", (sort) => { if (state) { state.sort = sort; board.setSort(sort, state.samples); } });
+socket.on("sort:moved", (moved) => board.applyMove(moved));
 socket.on("response:removed", ({ id }) => {
   if (!state) return;
   state.responses = state.responses.filter((r) => r.id !== id);
@@ -84,10 +86,13 @@ socket.on("response:removed", ({ id }) => {
   renderResponses();
 });
 
-function send(event, payload = {}) {
+// Resolves to the acknowledgement when it is ok (or to any acknowledgement when `quiet`: the
+// caller then shows the outcome itself), and to null when the server refused or did not answer.
+function send(event, payload = {}, { quiet = false } = {}) {
   return new Promise((resolve) => {
     socket.timeout(8000).emit(event, payload, (err, ack) => {
       if (err) { say("No answer from the server; check your connection.", "error"); resolve(null); return; }
+      if (quiet) { resolve(ack); return; }
       if (!ack.ok) say(ack.error, "error"); else say("");
       resolve(ack.ok ? ack : null);
     });
@@ -220,6 +225,7 @@ function renderAgenda() {
 function renderSamples() {
   const box = bound("samples");
   if (!box) return;
+  if (state.sort) { box.classList.add("hidden"); board.setSamples(state.samples); return; } // the board shows them
   const samples = state.samples;
   box.classList.toggle("hidden", !samples);
   if (!samples) { box.replaceChildren(); return; }
@@ -262,7 +268,7 @@ if (canControl) {
   });
   // Presentation clickers send arrow and page keys.
   document.addEventListener("keydown", (event) => {
-    if (!state || event.target.closest("input, textarea, select")) return;
+    if (!state || event.target.closest("input, textarea, select, [data-card]")) return;
     if (["ArrowRight", "PageDown"].includes(event.key)) actions.next();
     else if (["ArrowLeft", "PageUp"].includes(event.key)) actions.prev();
     else return;
@@ -299,6 +305,7 @@ function renderInputs() {
   if (step.activity === "responses") box.replaceChildren(composer(null, "Your answer"));
   else if (step.activity === "upload") box.replaceChildren(uploader({ url: `/live/${meetingId}/work`, capture: true }));
   else if (step.questions) box.replaceChildren(...Object.entries(step.questions).map(([f, q]) => composer(f, q)));
+  else if (state.sort) box.replaceChildren(); // the board below is the input
   else box.replaceChildren(el("p", { class: "muted follow" }, "Follow along on the main screen."));
   renderMine();
 }
