@@ -124,15 +124,17 @@ control_event("meeting:end", Empty, lambda meeting, data: services.end_meeting(m
 @live_event("response:add", NewResponse, participant=True)
 def on_response_add(meeting, seat, data, participant):
     response = services.add_response(meeting, participant, data.text, data.field)
+    socketio.emit("response:upsert", response_payload(meeting, response, author=participant.name),
+                  to=room(meeting.id))
     socketio.emit("response:mine", {"id": response.id}, to=participant_room(participant.id))
-    socketio.emit("response:upsert", response_payload(meeting, response), to=room(meeting.id))
     return {"ok": True, "id": response.id}
 
 
 @live_event("response:edit", EditResponse, participant=True)
 def on_response_edit(meeting, seat, data, participant):
     response = services.edit_response(meeting, participant, data.id, data.text)
-    socketio.emit("response:upsert", response_payload(meeting, response), to=room(meeting.id))
+    socketio.emit("response:upsert", response_payload(meeting, response, author=participant.name),
+                  to=room(meeting.id))
 
 
 @live_event("response:withdraw", ResponseId, participant=True)

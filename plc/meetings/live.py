@@ -103,13 +103,16 @@ def live_event(name: str, payload: type[Payload] = Empty, *, control: bool = Fal
                     if person is None or person.meeting_id != meeting.id:
                         return reject(name, "Only participants who joined with the code can do that.")
                     args.append(person)
-                return fn(*args) or {"ok": True}
+                ack = fn(*args) or {"ok": True}
             except MeetingError as exc:
                 db.session.rollback()
                 return reject(name, str(exc))
             finally:
                 # Flask's teardown does not run for Socket.IO events.
                 db.session.remove()
+            # Let what the handler broadcast go out now, ahead of the acknowledgement.
+            socketio.sleep(0)
+            return ack
 
         socketio.on_event(name, handler)
         return fn

@@ -8,11 +8,14 @@ from __future__ import annotations
 
 import time
 
+from sqlalchemy import bindparam, select
+
 from plc.extensions import db
 from plc.meetings.models import Meeting, Participant, Response
 from plc.meetings.services import timer_seconds_left
 from plc.protocols import ACTIVITIES, ANTICIPATION_QUESTIONS
 from plc.roles import PARTICIPANT_ROLES
+from plc.teams.models import Task, Team
 
 # Features above meetings add parts to the room's state (e.g. student work): name -> fn(meeting).
 _state_parts: dict = {}
@@ -41,21 +44,38 @@ def response_payload(meeting: Meeting, response, with_author: bool | None = None
     return payload
 
 
-def _step_response_rows(meeting: Meeting):
-    """The current step's responses as plain rows: no ORM objects on the hot path."""
-    return db.session.execute(
-        db.select(Response.id, Response.field, Response.text, Response.participant_id, Participant.name)
-        .join(Participant, Participant.id == Response.participant_id)
-        .where(Response.meeting_id == meeting.id, Response.step_pos == meeting.step_pos)
-        .order_by(Response.id)
-    ).all()
+# Every broadcast runs these: built once, with plain rows back (no ORM objects on the hot path).
+_STEP_RESPONSES = (
+    select(Response.id, Response.field, Response.text, Response.participant_id, Participant.name)
+    .join(Participant, Participant.id == Response.participant_id)
+    .where(Response.meeting_id == bindparam("meeting_id"), Response.step_pos == bindparam("step_pos"))
+    .order_by(Response.id)
+)
+_PARTICIPANTS = (
+    select(Participant.id, Participant.name, Participant.role)
+    .where(Participant.meeting_id == bindparam("meeting_id")).order_by(Participant.id)
+)
+_HEADING = (
+    select(Team.name, Task.title, Task.text)
+    .join_from(Team, Task, Task.id == bindparam("task_id"))
+    .where(Team.id == bindparam("team_id"))
+)
 
 
-def _participant_rows(meeting: Meeting):
-    return db.session.execute(
-        db.select(Participant.id, Participant.name, Participant.role)
-        .where(Participant.meeting_id == meeting.id).order_by(Participant.id)
-    ).all()
+def _rows(statement, **params):
+    """Run on the session's connection, in its transaction: the ORM would only add cost here."""
+    return db.session.connection().execute(statement, params).all()
+
+
+def _heading(meeting: Meeting) -> dict:
+    [(team, title, text)] = _rows(_HEADING, team_id=meeting.team_id, task_id=meeting.task_id)
+    return {
+        "id": meeting.id,
+        "code": meeting.code,
+        "team": team,
+        "task": {"title": title, "text": text},
+        "ended": meeting.ended_at is not None,
+    }
 
 
 def room_state(meeting: Meeting, full: bool = True, parts: bool = True) -> dict:
@@ -64,18 +84,9 @@ def room_state(meeting: Meeting, full: bool = True, parts: bool = True) -> dict:
     parts (student work) go out on connect and on a step change only; their own events keep them current."""
     step = meeting.current_step
     with_author = authors_shown(meeting)
+    responses = _rows(_STEP_RESPONSES, meeting_id=meeting.id, step_pos=meeting.step_pos)
     state = {
-        "meeting": {
-            "id": meeting.id,
-            "code": meeting.code,
-            "team": meeting.team.name,
-            "task": {"title": meeting.task.title, "text": meeting.task.text},
-            "ended": meeting.ended_at is not None,
-        },
-        "agenda": [
-            {"title": s["title"], "protocol_title": s["protocol_title"], "minutes": s["minutes"]}
-            for s in meeting.agenda
-        ],
+        "meeting": _heading(meeting),
         "step": {
             "pos": meeting.step_pos,
             "total": len(meeting.agenda),
@@ -92,18 +103,21 @@ def room_state(meeting: Meeting, full: bool = True, parts: bool = True) -> dict:
         "names_hidden": meeting.names_hidden,
         "input_locked": meeting.input_locked,
         "spotlight_id": meeting.spotlight_response_id,
-        "participants": participants_payload(meeting),
-        "responses": [response_payload(meeting, r, with_author, r.name) for r in _step_response_rows(meeting)],
+        "responses": [response_payload(meeting, r, with_author, r.name) for r in responses],
         **({name: part(meeting) for name, part in _state_parts.items()} if parts else {}),
     }
-    if not full:
-        del state["agenda"], state["participants"]
+    if full:
+        state["agenda"] = [
+            {"title": s["title"], "protocol_title": s["protocol_title"], "minutes": s["minutes"]}
+            for s in meeting.agenda
+        ]
+        state["participants"] = participants_payload(meeting)
     return state
 
 
 def participants_payload(meeting: Meeting) -> list[dict]:
     return [{"id": p.id, "name": p.name, "role": PARTICIPANT_ROLES.get(p.role, p.role)}
-            for p in _participant_rows(meeting)]
+            for p in _rows(_PARTICIPANTS, meeting_id=meeting.id)]
 
 
 def control_state(meeting: Meeting) -> dict:

@@ -1,6 +1,7 @@
 """Work Sort events. Moves go out as small `sort:moved` deltas carrying the new order of the
 columns they touched; every other change sends the whole sort (`sort`). Each carries the
-sort's revision, so a client that missed one asks for the whole sort again (`sort:sync`)."""
+sort's id and revision, so a client that missed one asks for the whole sort again
+(`sort:sync`). A task has one open sort: every live meeting on the task hears its changes."""
 from __future__ import annotations
 
 from datetime import date
@@ -12,7 +13,7 @@ from pydantic import Field
 
 from plc.accounts.models import User
 from plc.extensions import db, socketio
-from plc.meetings.live import Empty, Payload, Seat, live_event, room
+from plc.meetings.live import Empty, Payload, Seat, live_event, room, task_room
 from plc.meetings.models import Meeting, Participant
 from plc.meetings.state import state_part
 from plc.sort import services
@@ -118,8 +119,18 @@ def board_for(meeting: Meeting, seat: Seat, *, moving: bool = False):
     return sort
 
 
-def broadcast_sort(meeting: Meeting, sort) -> None:
-    socketio.emit("sort", sort_payload(sort, meeting), to=room(meeting.id))
+def live_meetings_on(task_id: int) -> list[Meeting]:
+    """Every running meeting on the task: they all show its one open sort."""
+    return list(db.session.execute(
+        db.select(Meeting).filter_by(task_id=task_id, ended_at=None).order_by(Meeting.id)
+    ).scalars())
+
+
+def broadcast_sort(sort) -> None:
+    """The whole sort to every meeting on its task, each with the board mode of its own step."""
+    for meeting in live_meetings_on(sort.task_id):
+        if meeting.current_step["activity"] in BOARD_ACTIVITIES:
+            socketio.emit("sort", sort_payload(sort, meeting), to=room(meeting.id))
 
 
 def sort_change(name: str, payload: type[Payload], change, *, control: bool = False, moving: bool = False):
@@ -135,7 +146,7 @@ def sort_change(name: str, payload: type[Payload], change, *, control: bool = Fa
             return {"ok": False, "error": message, "tier_name": {
                 "family": tier.family.label, "examples": THINKING_EXAMPLES}}
         sort = result if isinstance(result, Sort) else sort  # closing and reopening give the sort to show
-        broadcast_sort(meeting, sort)
+        broadcast_sort(sort)
         return {"ok": True, "revision": sort.revision}
 
     handler.__name__ = f"on_{name.replace(':', '_')}"
@@ -152,7 +163,7 @@ def on_move(meeting, seat, data):
         emit("error", {"event": "sort:move", "message": str(conflict)}, to=request.sid)
         return {"ok": False, "error": str(conflict), "conflict": {
             "sample_id": conflict.sample_id, "group": conflict.group_name, "moved_by": conflict.moved_by}}
-    socketio.emit("sort:moved", result, to=room(meeting.id))
+    socketio.emit("sort:moved", result, to=task_room(meeting.task_id))
     return {"ok": True, "revision": result["revision"]}
 
 
@@ -160,7 +171,7 @@ def on_move(meeting, seat, data):
 def on_undo(meeting, seat, data):
     sort = board_for(meeting, seat, moving=True)
     result = services.undo_move(sort, seat_name(seat))
-    socketio.emit("sort:moved", result, to=room(meeting.id))
+    socketio.emit("sort:moved", result, to=task_room(meeting.task_id))
     return {"ok": True, "revision": result["revision"]}
 
 

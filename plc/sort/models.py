@@ -14,19 +14,6 @@ AUDIENCES = {"whole_class": "Whole class", "small_group": "Small group", "indivi
 NEXT_STEP_STATUSES = ("planned", "tried", "done", "dropped")
 
 
-class Strategy(db.Model):
-    """An entry of the team's shared vocabulary of strategies and models."""
-
-    __table_args__ = (db.UniqueConstraint("team_id", "key"),)
-
-    id = db.Column(db.Integer, primary_key=True)
-    team_id = db.Column(db.Integer, db.ForeignKey("team.id"), nullable=False, index=True)
-    name = db.Column(db.String(60), nullable=False)
-    key = db.Column(db.String(60), nullable=False)  # the name folded, so "Makes a Ten" is "makes a ten"
-    definition = db.Column(db.String(200), nullable=False, default="")
-    created_at = db.Column(db.DateTime, nullable=False, default=utcnow)
-
-
 class Sort(db.Model):
     # At most one open sort per task.
     __table_args__ = (db.Index("uq_sort_open_task", "task_id", unique=True,

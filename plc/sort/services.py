@@ -15,9 +15,11 @@ from sqlalchemy.exc import IntegrityError
 from plc.extensions import db
 from plc.meetings.models import Meeting, Response
 from plc.meetings.services import MeetingError
-from plc.sort.models import AUDIENCES, Move, NextStep, Placement, Sort, SortGroup, Strategy
+from plc.sort.models import AUDIENCES, Move, NextStep, Placement, Sort, SortGroup
 from plc.sort.naming import TierFamily, tier_family, tier_prompt
 from plc.roles import PARTICIPANT_ROLES
+from plc.teams.models import Strategy
+from plc.teams.services import vocabulary
 from plc.timeutil import utcnow
 from plc.work.models import WorkSample
 
@@ -25,6 +27,8 @@ UNANTICIPATED = "Unanticipated"
 NOTE_FIELDS = ("showing", "telling", "build_on", "issues")
 NOTE_MAX_CHARS = 2000
 UNDO_DEPTH = 20
+# Cards never moved sit at the end of the tray in upload order: a new placement starts there too.
+UNPLACED = 10**9
 
 
 class SortError(MeetingError):
@@ -142,7 +146,7 @@ def columns(sort: Sort, sample_ids: list[int] | None = None) -> dict[int | None,
     placed = {p.sample_id: p for p in sort.placements}
     board: dict[int | None, list[int]] = {None: []}
     board.update({g.id: [] for g in sort.groups})
-    ordered = sorted(sample_ids, key=lambda sid: (placed[sid].position, sid) if sid in placed else (10**9, sid))
+    ordered = sorted(sample_ids, key=lambda sid: (placed[sid].position, sid) if sid in placed else (UNPLACED, sid))
     for sid in ordered:
         p = placed.get(sid)
         board[p.group_id if p and p.group_id in board else None].append(sid)
@@ -168,7 +172,7 @@ def _sample_of(sort: Sort, sample_id: int) -> WorkSample:
 def _placement(sort: Sort, sample_id: int) -> Placement:
     placement = next((p for p in sort.placements if p.sample_id == sample_id), None)
     if placement is None:
-        placement = Placement(sample_id=sample_id, group_id=None, position=10**6, version=0)
+        placement = Placement(sample_id=sample_id, group_id=None, position=UNPLACED, version=0)
         sort.placements.append(placement)
     return placement
 
@@ -221,6 +225,7 @@ def move_card(sort: Sort, sample_id: int, group_id: int | None, index: int, card
 def move_result(sort: Sort, placement: Placement, touched: list[int | None]) -> dict:
     board = columns(sort)
     return {
+        "sort_id": sort.id,
         "revision": sort.revision,
         "sample_id": placement.sample_id,
         "version": placement.version,
@@ -348,12 +353,6 @@ def update_notes(sort: Sort, group_id: int, notes: dict[str, str]) -> SortGroup:
 
 
 # --- the team's vocabulary ------------------------------------------------------------
-
-def vocabulary(team_id: int) -> list[Strategy]:
-    return list(db.session.execute(
-        db.select(Strategy).filter_by(team_id=team_id).order_by(Strategy.key)
-    ).scalars())
-
 
 def link_group(sort: Sort, group_id: int, strategy_id: int | None = None, definition: str | None = None) -> SortGroup:
     """Link a group to a vocabulary entry (renaming it to the entry's name), or add the

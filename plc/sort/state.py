@@ -5,6 +5,7 @@ from plc.meetings.models import Meeting
 from plc.roles import PARTICIPANT_ROLES
 from plc.sort import services
 from plc.sort.models import AUDIENCES, Sort
+from plc.teams.services import vocabulary
 
 OWNER_ROLES = {key: label for key, label in PARTICIPANT_ROLES.items() if key != "other"}
 TEXT_EXCERPT_CHARS = 300
@@ -70,7 +71,7 @@ def sort_payload(sort: Sort, meeting: Meeting) -> dict:
         "groups": [group_payload(g) for g in sort.groups],
         "next_steps": [next_step_payload(s) for s in sort.next_steps],
         "vocabulary": [{"id": s.id, "name": s.name, "definition": s.definition}
-                       for s in services.vocabulary(sort.team_id)],
+                       for s in vocabulary(sort.team_id)],
         "can_undo": services.can_undo(sort),
         "audiences": AUDIENCES,
         "owner_roles": OWNER_ROLES,

@@ -59,3 +59,16 @@ class Task(db.Model):
     created_at = db.Column(db.DateTime, nullable=False, default=utcnow)
 
     unit = db.relationship("Unit", back_populates="tasks")
+
+
+class Strategy(db.Model):
+    """An entry of the team's shared vocabulary of strategies and models."""
+
+    __table_args__ = (db.UniqueConstraint("team_id", "key"),)
+
+    id = db.Column(db.Integer, primary_key=True)
+    team_id = db.Column(db.Integer, db.ForeignKey("team.id"), nullable=False, index=True)
+    name = db.Column(db.String(60), nullable=False)
+    key = db.Column(db.String(60), nullable=False)  # the name folded, so "Makes a Ten" is "makes a ten"
+    definition = db.Column(db.String(200), nullable=False, default="")
+    created_at = db.Column(db.DateTime, nullable=False, default=utcnow)

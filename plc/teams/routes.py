@@ -64,6 +64,7 @@ def show(team_id: int):
         role_forms={m.id: _role_form(m) for m in team.memberships} if facilitator else {},
         unit_form=UnitForm() if facilitator else None,
         privacy_form=PrivacyForm(keep_originals=team.keep_originals) if facilitator else None,
+        vocabulary=services.vocabulary(team.id),
     )
 
 

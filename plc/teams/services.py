@@ -13,7 +13,7 @@ from werkzeug.datastructures import FileStorage
 from plc.extensions import db
 from plc.urls import public_url
 from plc.roles import TEAM_ROLES
-from plc.teams.models import Membership, Task, Team, Unit, new_invite_token
+from plc.teams.models import Membership, Strategy, Task, Team, Unit, new_invite_token
 
 MAX_IMAGE_BYTES = 10 * 1024 * 1024
 MAX_IMAGE_SIDE = 1600
@@ -150,3 +150,10 @@ def _on_white(image: Image.Image) -> Image.Image:
     clean = Image.new("RGB", rgba.size, "white")
     clean.paste(rgba, mask=rgba.getchannel("A"))
     return clean
+
+
+def vocabulary(team_id: int) -> list[Strategy]:
+    """The team's shared names of strategies and models, alphabetically."""
+    return list(db.session.execute(
+        db.select(Strategy).filter_by(team_id=team_id).order_by(Strategy.key)
+    ).scalars())

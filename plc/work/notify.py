@@ -24,6 +24,7 @@ _watching = False
 
 
 def emit_sample(sample: WorkSample, emitter=None) -> None:
+    _seen[sample.id] = _version(sample)  # the database watcher need not send it again
     (emitter or socketio).emit("work:sample", sample_payload(sample), to=task_room(sample.task_id))
 
 
@@ -68,17 +69,16 @@ def emit_changed_since(since):
         db.select(WorkSample).where(WorkSample.updated_at > since - timedelta(seconds=2))
     ).scalars().all()
     for sample in changed:
-        if sample.updated_at > since - timedelta(seconds=2) and _is_new(sample):
+        if _seen.get(sample.id) != _version(sample):
             emit_sample(sample)
+            socketio.sleep(0)  # one room's fan-out at a time: let other events through in between
     return now
 
 
+# What each sample looked like when the room was last told about it.
 _seen: dict[int, tuple] = {}
 
 
-def _is_new(sample: WorkSample) -> bool:
-    key = (sample.status, sample.thumb_name, sample.image_name, sample.ocr_text, sample.corrected_text, sample.error)
-    if _seen.get(sample.id) == key:
-        return False
-    _seen[sample.id] = key
-    return True
+def _version(sample: WorkSample) -> tuple:
+    return (sample.status, sample.thumb_name, sample.image_name, sample.ocr_text, sample.corrected_text,
+            sample.error)

@@ -56,7 +56,9 @@ export function createBoard({ root, view, canControl, send, say }) {
   }
 
   function applyMove(moved) {
-    if (!sort || moved.revision <= sort.revision) return;
+    if (!sort) return;
+    if (moved.sort_id !== sort.id) { resync(); return; }
+    if (moved.revision <= sort.revision) return;
     if (moved.revision !== sort.revision + 1) { resync(); return; }
     sort.revision = moved.revision;
     for (const column of moved.columns) {

@@ -4,8 +4,10 @@ import pytest
 from plc.extensions import db
 from plc.meetings import services as meetings
 from plc.sort import services
-from plc.sort.models import Placement, Sort, Strategy
+from plc.sort.models import Placement, Sort
 from plc.sort.services import MoveConflict, SortError, TierName
+from plc.teams.models import Strategy
+from plc.teams.services import vocabulary
 from tests.conftest import gen_meeting, gen_task, gen_team, gen_user, join_as
 from tests.sort.conftest import gen_sample, gen_sort_meeting
 
@@ -211,7 +213,7 @@ def test_the_vocabulary_grows_from_group_names_and_keeps_names_the_same(sort_set
     sort, team = sort_setup["sort"], sort_setup["team"]
     counts_on, ten = sort_setup["groups"]
     services.link_group(sort, ten.id, definition="Splits a number to make 10 first")
-    [entry] = services.vocabulary(team.id)
+    [entry] = vocabulary(team.id)
     assert (entry.name, entry.definition) == ("Makes a ten", "Splits a number to make 10 first")
     assert ten.strategy_id == entry.id
 
