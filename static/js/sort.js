@@ -17,6 +17,7 @@ const STILL_MODES = ["look", "close"];
 const MODE_HINT = {
   look: "Look at the work in silence. Cards can be moved in the next step.",
   sort: "Drag a card, use its “Move to…” menu, or focus it and use the arrow keys.",
+  sortByTouch: "Hold a card and drag it, or use its “Move to…” menu.",
   describe: "Describe each group. Link a group to the team's vocabulary to keep its name the same across sorts.",
   patterns: "Counts per group, and the strategies we anticipated that nobody used.",
   plan: "For each group: the next instructional move, for whom, who does it and by when.",
@@ -32,6 +33,10 @@ export function createBoard({ root, view, canControl, send, say }) {
   let pendingRender = false;
   let focusId = null; // the card that keeps keyboard focus across re-renders
   let flashId = null; // a card whose move was lost: show where it went
+  // What a person has open survives redraws caused by others' changes:
+  let tierAsk = null; // a tier-like name waiting for an answer: {event, payload, message, examples, field}
+  let editing = null; // a group being renamed or defined: {groupId, kind: "rename" | "define"}
+  const openForms = new Set(); // groups whose "Add a next step" form is open
   const sortables = [];
 
   const box = root.querySelector('[data-bind="board"]');
@@ -125,15 +130,19 @@ export function createBoard({ root, view, canControl, send, say }) {
     box.classList.toggle("hidden", !sort);
     if (!sort) { box.replaceChildren(); return; }
     const keep = keepFocus();
+    const drafts = Object.fromEntries([...box.querySelectorAll("[data-draft]")].map((f) => [f.dataset.field, f.value]));
     box.dataset.mode = sort.mode;
     const columns = boardColumns();
     box.replaceChildren(...[
       toolbar(),
       sort.mode === "patterns" ? patternsPanel() : null,
       sort.mode === "sequence" || (sort.share.length && view === "projector") ? sharePanel() : null,
-      el("div", { class: `board-columns${view === "phone" ? " is-compact" : ""}${sort.mode === "plan" ? " is-planning" : ""}` },
-        ...columns.map((column) => columnSection(column))),
+      columnsBox(columns),
     ].filter(Boolean));
+    for (const [field, value] of Object.entries(drafts)) {
+      const node = box.querySelector(`[data-field="${field}"]`);
+      if (node) node.value = value;
+    }
     restoreFocus(keep);
     if (flashId != null) {
       const card = box.querySelector(`[data-card="${flashId}"]`);
@@ -141,6 +150,13 @@ export function createBoard({ root, view, canControl, send, say }) {
       setTimeout(() => card?.classList.remove("was-lost"), 2500);
       flashId = null;
     }
+  }
+
+  function columnsBox(columns) {
+    const node = el("div", { class: `board-columns${view === "phone" ? " is-compact" : ""}${sort.mode === "plan" ? " is-planning" : ""}` },
+      ...columns.map((column) => columnSection(column)));
+    node.style.setProperty("--columns", String(Math.min(columns.length, 8))); // the projector: every group in one row
+    return node;
   }
 
   function keepFocus() {
@@ -164,7 +180,7 @@ export function createBoard({ root, view, canControl, send, say }) {
 
   function toolbar() {
     const bar = el("div", { class: "board-toolbar" },
-      el("p", { class: "board-hint" }, sort.open ? MODE_HINT[sort.mode] : `Closed and saved${sort.closed_by ? ` by ${sort.closed_by}` : ""} (version ${sort.version}).`),
+      el("p", { class: "board-hint" }, sort.open ? MODE_HINT[sort.mode === "sort" && view === "phone" ? "sortByTouch" : sort.mode] : `Closed and saved${sort.closed_by ? ` by ${sort.closed_by}` : ""} (version ${sort.version}).`),
       sort.locked && sort.open ? el("span", { class: "badge" }, "Only the facilitator moves cards") : null);
     const actions = el("div", { class: "row board-actions" });
     if (canMove() && sort.mode === "sort") actions.append(newGroupForm());
@@ -185,40 +201,51 @@ export function createBoard({ root, view, canControl, send, say }) {
       }
     }
     if (actions.childElementCount) bar.append(actions);
+    if (tierAsk) bar.append(tierPrompt());
     return bar;
   }
 
+  // Clear a draft field once what was typed in it has been saved.
+  function clearField(field) {
+    const node = box.querySelector(`[data-field="${field}"]`);
+    if (node) node.value = "";
+  }
+
   function newGroupForm() {
-    const input = el("input", { type: "text", maxlength: 60, placeholder: "e.g. Makes a ten", "aria-label": "Name of a new group", "data-field": "new-group" });
+    const input = el("input", { type: "text", maxlength: 60, placeholder: "e.g. Makes a ten", "aria-label": "Name of a new group", "data-field": "new-group", "data-draft": "" });
     const form = el("form", { class: "row nowrap new-group" }, input, el("button", { type: "submit", class: "small" }, "Add group"));
     form.addEventListener("submit", async (event) => {
       event.preventDefault();
       const name = input.value.trim();
       if (!name) { say("Name the thinking the group shows.", "error"); input.focus(); return; }
-      if (await nameGroup("sort:group:add", { name }, form)) input.value = "";
+      if (await nameGroup("sort:group:add", { name }, "new-group")) clearField("new-group");
     });
     return form;
   }
 
   // Group names: a tier-like name gets a friendly prompt; only the facilitator may keep it.
-  async function nameGroup(event, payload, anchor) {
+  async function nameGroup(event, payload, field) {
     const ack = await send(event, payload, { quiet: true });
     if (!ack) return false;
-    if (ack.ok) { say(""); return true; }
+    if (ack.ok) { say(""); tierAsk = null; editing = null; draw(); return true; }
     if (!ack.tier_name) { say(ack.error, "error"); return false; }
-    anchor.parentElement.querySelector(".tier-prompt")?.remove();
-    const prompt = el("div", { class: "tier-prompt", role: "alert" },
-      el("p", {}, ack.error),
-      el("p", { class: "muted" }, "Names of thinking: ", ack.tier_name.examples.join(", "), "."),
-      el("div", { class: "row" },
-        canControl ? el("button", { type: "button", class: "secondary small", onclick: async () => {
-          if (await send(event, { ...payload, keep_tier_name: true })) prompt.remove();
-        } }, `Keep “${payload.name}” anyway`) : null,
-        el("button", { type: "button", class: "link-button", onclick: () => { prompt.remove(); anchor.querySelector("input")?.focus(); } },
-          "Rename it")));
-    anchor.after(prompt);
+    tierAsk = { event, payload, field, message: ack.error, examples: ack.tier_name.examples };
+    draw();
     say(""); // the prompt says it better than the status line
     return false;
+  }
+
+  function tierPrompt() {
+    const { event, payload, field, message, examples } = tierAsk;
+    const rename = () => { tierAsk = null; draw(); box.querySelector(`[data-field="${field}"]`)?.focus(); };
+    return el("div", { class: "tier-prompt", role: "alert" },
+      el("p", {}, message),
+      el("p", { class: "muted" }, "Names of thinking: ", examples.join(", "), "."),
+      el("div", { class: "row" },
+        canControl ? el("button", { type: "button", class: "secondary small", onclick: async () => {
+          if (await send(event, { ...payload, keep_tier_name: true })) { tierAsk = null; editing = null; clearField(field); draw(); }
+        } }, `Keep “${payload.name}” anyway`) : null,
+        el("button", { type: "button", class: "link-button", onclick: rename }, "Rename it")));
   }
 
   function columnSection(column) {
@@ -266,7 +293,9 @@ export function createBoard({ root, view, canControl, send, say }) {
       "aria-label": `${sample.label}${shareRank >= 0 ? `, shared ${shareRank + 1}` : ""}`,
       "aria-describedby": canMove() ? "board-keys" : null,
     },
-      sample.thumb_url ? el("img", { src: sample.thumb_url, alt: "", loading: "lazy", draggable: "false" })
+      sample.thumb_url
+        ? el("img", { src: sample.thumb_url, alt: "", loading: "lazy", draggable: "false",
+          onclick: () => sample.image_url && openViewer(sample) }) // a tap opens it; a held finger drags
         : el("div", { class: "thumb-placeholder" }, el("span", { class: "spinner" })),
       el("div", { class: "card-body" },
         el("p", { class: "card-label" }, sample.label, shareRank >= 0 ? el("span", { class: "share-rank" }, ` #${shareRank + 1}`) : null),
@@ -278,7 +307,6 @@ export function createBoard({ root, view, canControl, send, say }) {
         canControl && sort.mode === "sequence" && sort.open ? shareToggle(sampleId, shareRank) : null));
     item.addEventListener("keydown", (event) => onCardKey(event, sampleId));
     item.addEventListener("focus", () => { focusId = sampleId; });
-    item.addEventListener("dblclick", () => sample.image_url && openViewer(sample));
     return item;
   }
 
@@ -318,40 +346,49 @@ export function createBoard({ root, view, canControl, send, say }) {
   }
 
   function groupTools(group, count) {
-    const rename = el("button", { type: "button", class: "link-button", onclick: () => {
-      const input = el("input", { type: "text", maxlength: 60, value: group.name, "aria-label": `New name for ${group.name}`, "data-field": `rename-${group.id}` });
-      const form = el("form", { class: "row nowrap" }, input, el("button", { type: "submit", class: "small" }, "Save"));
-      form.addEventListener("submit", async (event) => {
-        event.preventDefault();
-        await nameGroup("sort:group:rename", { group_id: group.id, name: input.value.trim() }, form);
-      });
-      tools.replaceWith(form);
-      input.focus();
-    } }, "Rename");
+    if (editing?.groupId === group.id && editing.kind === "rename") return renameForm(group);
+    const open = (kind) => () => { editing = { groupId: group.id, kind }; draw(); box.querySelector(`[data-field="${kind}-${group.id}"]`)?.focus(); };
     const remove = el("button", { type: "button", class: "link-button is-danger", onclick: () => {
       if (!count || confirm(`Remove “${group.name}”? Its ${count} ${count === 1 ? "card goes" : "cards go"} back to Unsorted.`)) {
         send("sort:group:remove", { group_id: group.id });
       }
     } }, "Remove");
-    const tools = el("div", { class: "row group-tools" }, rename, remove, sort.mode === "describe" ? vocabularyLink(group) : null);
-    return tools;
+    return el("div", { class: "row group-tools" },
+      el("button", { type: "button", class: "link-button", onclick: open("rename") }, "Rename"), remove,
+      sort.mode === "describe" ? vocabularyLink(group, open("define")) : null);
   }
 
-  function vocabularyLink(group) {
+  function renameForm(group) {
+    const field = `rename-${group.id}`;
+    const input = el("input", { type: "text", maxlength: 60, value: group.name, "aria-label": `New name for ${group.name}`, "data-field": field, "data-draft": "" });
+    const form = el("form", { class: "row nowrap" }, input, el("button", { type: "submit", class: "small" }, "Save"),
+      el("button", { type: "button", class: "link-button", onclick: () => { editing = null; draw(); } }, "Cancel"));
+    form.addEventListener("submit", (event) => {
+      event.preventDefault();
+      nameGroup("sort:group:rename", { group_id: group.id, name: input.value.trim() }, field);
+    });
+    return form;
+  }
+
+  function vocabularyLink(group, openDefine) {
     if (group.kind === "unanticipated") return null;
     const options = sort.vocabulary.map((s) => el("option", { value: s.id, selected: s.id === group.strategy_id }, s.name));
     const select = el("select", { "aria-label": `Link ${group.name} to a strategy of the team's vocabulary` },
       el("option", { value: "" }, group.strategy_id ? "Not linked" : "Link to our vocabulary…"), ...options);
     select.addEventListener("change", () => send("sort:group:link", { group_id: group.id, strategy_id: select.value ? Number(select.value) : null }));
     if (group.strategy_id) return select;
-    const add = el("button", { type: "button", class: "link-button", onclick: () => {
-      const input = el("input", { type: "text", maxlength: 200, placeholder: "One line: what this strategy is", "aria-label": `Definition of ${group.name}`, "data-field": `define-${group.id}` });
+    if (editing?.groupId === group.id && editing.kind === "define") {
+      const field = `define-${group.id}`;
+      const input = el("input", { type: "text", maxlength: 200, placeholder: "One line: what this strategy is", "aria-label": `Definition of ${group.name}`, "data-field": field, "data-draft": "" });
       const form = el("form", { class: "row nowrap" }, input, el("button", { type: "submit", class: "small" }, "Add"));
-      form.addEventListener("submit", (event) => { event.preventDefault(); send("sort:group:link", { group_id: group.id, definition: input.value }); });
-      add.replaceWith(form);
-      input.focus();
-    } }, "Add to vocabulary");
-    return el("span", { class: "row" }, sort.vocabulary.length ? select : null, add);
+      form.addEventListener("submit", async (event) => {
+        event.preventDefault();
+        if (await send("sort:group:link", { group_id: group.id, definition: input.value })) { editing = null; clearField(field); draw(); }
+      });
+      return form;
+    }
+    return el("span", { class: "row" }, sort.vocabulary.length ? select : null,
+      el("button", { type: "button", class: "link-button", onclick: openDefine }, "Add to vocabulary"));
   }
 
   function notes(group) {
@@ -376,26 +413,32 @@ export function createBoard({ root, view, canControl, send, say }) {
     if (!steps.length) list.append(el("li", { class: "empty" }, "No next step yet."));
     return el("div", { class: "next-steps-box" }, el("h4", {}, "Next steps"), list,
       canEdit() && view !== "projector"
-        ? el("details", { class: "next-step-add", open: steps.length ? null : view === "control" ? true : null },
-          el("summary", {}, `Add a next step for “${group.name}”`), nextStepForm(group))
+        ? nextStepDetails(group)
         : null);
+  }
+
+  function nextStepDetails(group) {
+    const details = el("details", { class: "next-step-add", open: openForms.has(group.id) },
+      el("summary", {}, `Add a next step for “${group.name}”`), nextStepForm(group));
+    details.addEventListener("toggle", () => { if (details.open) openForms.add(group.id); else openForms.delete(group.id); });
+    return details;
   }
 
   function nextStepForm(group) {
     const id = (name) => `ns-${group.id}-${name}`;
     const field = (name, label, control) => el("div", { class: "field" }, el("label", { for: id(name) }, label), control);
-    const choose = (name, options) => el("select", { id: id(name), name, required: true, "data-field": id(name) },
+    const choose = (name, options) => el("select", { id: id(name), name, required: true, "data-field": id(name), "data-draft": "" },
       ...Object.entries(options).map(([value, label]) => el("option", { value }, label)));
     const form = el("form", { class: "next-step-form" },
-      field("move", "Instructional move", el("textarea", { id: id("move"), name: "move", rows: 2, maxlength: 1000, required: true, "data-field": id("move") })),
+      field("move", "Instructional move", el("textarea", { id: id("move"), name: "move", rows: 2, maxlength: 1000, required: true, "data-field": id("move"), "data-draft": "" })),
       el("div", { class: "row" },
         field("audience", "For", choose("audience", sort.audiences)),
         field("owner_role", "Who does it", choose("owner_role", sort.owner_roles)),
-        field("due_on", "By when", el("input", { id: id("due_on"), name: "due_on", type: "date", "data-field": id("due_on") }))),
+        field("due_on", "By when", el("input", { id: id("due_on"), name: "due_on", type: "date", "data-field": id("due_on"), "data-draft": "" }))),
       el("details", {}, el("summary", {}, "Add a note on one student"),
         el("div", { class: "row" },
-          field("student_label", "Student code", el("input", { id: id("student_label"), name: "student_label", maxlength: 12, "data-field": id("student_label") })),
-          field("student_note", "Note", el("input", { id: id("student_note"), name: "student_note", maxlength: 300, "data-field": id("student_note") })))),
+          field("student_label", "Student code", el("input", { id: id("student_label"), name: "student_label", maxlength: 12, "data-field": id("student_label"), "data-draft": "" })),
+          field("student_note", "Note", el("input", { id: id("student_note"), name: "student_note", maxlength: 300, "data-field": id("student_note"), "data-draft": "" })))),
       el("button", { type: "submit", class: "small" }, "Add next step"));
     form.addEventListener("submit", async (event) => {
       event.preventDefault();
@@ -403,7 +446,9 @@ export function createBoard({ root, view, canControl, send, say }) {
       const payload = { group_id: group.id, move: data.move.trim(), audience: data.audience, owner_role: data.owner_role,
         due_on: data.due_on || null, student_label: data.student_label || null, student_note: data.student_note || null };
       if (!payload.move) { say("Describe the instructional move.", "error"); return; }
-      if (await send("sort:next:add", payload)) form.reset();
+      if (await send("sort:next:add", payload)) {
+        for (const name of ["move", "due_on", "student_label", "student_note"]) clearField(id(name));
+      }
     });
     return form;
   }
