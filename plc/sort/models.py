@@ -112,6 +112,8 @@ class NextStep(db.Model):
     student_note = db.Column(db.String(300))
     status = db.Column(db.String(10), nullable=False, default="planned")
     reflection = db.Column(db.String(500), nullable=False, default="")
+    status_by = db.Column(db.String(80))  # who last set the status or reflection
+    status_at = db.Column(db.DateTime)
     created_by = db.Column(db.String(80))
     created_at = db.Column(db.DateTime, nullable=False, default=utcnow)
 

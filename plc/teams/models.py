@@ -14,6 +14,8 @@ class Team(db.Model):
     invite_token = db.Column(db.String(40), nullable=False, unique=True, default=new_invite_token)
     # Student work: the unblurred original photo is thrown away unless the team keeps it.
     keep_originals = db.Column(db.Boolean, nullable=False, default=False, server_default=db.false())
+    # Kept originals are removed after this many days (None: kept until deleted by hand).
+    originals_retention_days = db.Column(db.Integer)
     created_at = db.Column(db.DateTime, nullable=False, default=utcnow)
 
     memberships = db.relationship("Membership", back_populates="team", cascade="all, delete-orphan")
@@ -72,3 +74,15 @@ class Strategy(db.Model):
     key = db.Column(db.String(60), nullable=False)  # the name folded, so "Makes a Ten" is "makes a ten"
     definition = db.Column(db.String(200), nullable=False, default="")
     created_at = db.Column(db.DateTime, nullable=False, default=utcnow)
+
+
+class DeletionRecord(db.Model):
+    """Who deleted what, and when: kept after the thing itself is gone for good."""
+
+    id = db.Column(db.Integer, primary_key=True)
+    team_id = db.Column(db.Integer, db.ForeignKey("team.id", ondelete="CASCADE"), nullable=False, index=True)
+    user_id = db.Column(db.Integer, db.ForeignKey("user.id", ondelete="SET NULL"))
+    by_name = db.Column(db.String(80), nullable=False)  # the account's name then, or "Retention setting"
+    kind = db.Column(db.String(20), nullable=False)  # sample, sort, meeting, unit, originals
+    description = db.Column(db.String(300), nullable=False)
+    at = db.Column(db.DateTime, nullable=False, default=utcnow)
