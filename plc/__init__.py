@@ -35,6 +35,7 @@ def create_app(overrides: dict | None = None, instance_path: str | None = None) 
     from plc.meetings import events  # noqa: F401
     from plc.work import live  # noqa: F401  (adds student work to the room's state)
     from plc.sort import events as sort_events  # noqa: F401  (the Work Sort board)
+    from plc.review import events as review_events  # noqa: F401  ("Since last time")
     socketio.init_app(
         app,
         async_mode=app.config["SOCKETIO_ASYNC_MODE"],

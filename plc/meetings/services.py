@@ -28,13 +28,25 @@ class MeetingError(Exception):
 
 # --- starting and joining -------------------------------------------------
 
+# Features above meetings may open every meeting of a team with protocols of their own
+# (e.g. "Since last time" while next steps are open): fn(team) -> protocol ids.
+_agenda_openers: list = []
+
+
+def agenda_opener(fn):
+    _agenda_openers.append(fn)
+    return fn
+
+
 def start_meeting(team, task, facilitator, protocols: dict, protocol_ids: list[str]) -> Meeting:
     unknown = [pid for pid in protocol_ids if pid not in protocols]
     if not protocol_ids or unknown:
         raise MeetingError("Choose at least one protocol from the list.")
     if task.unit.team_id != team.id:
         raise MeetingError("That task belongs to another team.")
-    agenda = flatten_agenda(protocols, protocol_ids)
+    opening = [pid for opener in _agenda_openers for pid in opener(team)
+               if pid in protocols and pid not in protocol_ids]
+    agenda = flatten_agenda(protocols, opening + protocol_ids)
     for _ in range(10):
         meeting = Meeting(
             team=team, task=task, facilitator=facilitator, code=new_code(), agenda=agenda,

@@ -19,6 +19,7 @@ ACTIVITIES = {
     "upload": "Upload student work",
     "sort": "Sort student work",
     "next_steps": "Next steps",
+    "follow_up": "Follow up on next steps",
 }
 
 # What the Work Sort board allows on a `sort` step.

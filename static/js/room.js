@@ -2,6 +2,7 @@
 // share this module. The server sends the whole state on every (re)connect and after each
 // change; this file only renders what it is told and sends what a person does.
 
+import { renderFollowUp } from "./followup.js";
 import { createBoard } from "./sort.js";
 import { el, openViewer, sampleCard, uploader } from "./work.js";
 
@@ -54,7 +55,8 @@ socket.on("state", (next) => {
   const stepChanged = !state || state.step.pos !== next.step.pos;
   // Broadcasts after a change leave out the agenda and who joined: keep what we have.
   state = { agenda: state?.agenda, participants: state?.participants,
-    samples: stepChanged ? null : state?.samples, sort: stepChanged ? null : state?.sort, ...next };
+    samples: stepChanged ? null : state?.samples, sort: stepChanged ? null : state?.sort,
+    follow_up: stepChanged ? null : state?.follow_up, ...next };
   if (targetPos === next.step.pos) targetPos = null;
   if (stepChanged) mine = new Set([...mine].filter((id) => next.responses.some((r) => r.id === id)));
   setTimer(next.timer);
@@ -79,6 +81,7 @@ socket.on("work:sample", (sample) => upsertSample(sample, true));
 document.addEventListener("sample:changed", (e) => upsertSample(e.detail, false));
 socket.on("sort", (sort) => { if (state) { state.sort = sort; board.setSort(sort, state.samples); } });
 socket.on("sort:moved", (moved) => board.applyMove(moved));
+socket.on("follow_up", (steps) => { if (state) { state.follow_up = steps; renderFollowUpStep(); } });
 socket.on("response:removed", ({ id }) => {
   if (!state) return;
   state.responses = state.responses.filter((r) => r.id !== id);
@@ -137,8 +140,13 @@ function render(stepChanged) {
   renderControls();
   renderAgenda();
   renderSamples();
+  renderFollowUpStep();
   if (view === "phone" && (stepChanged || meeting.ended)) { editing = false; renderInputs(); }
   if (view === "phone") setInputsDisabled(state.input_locked || meeting.ended);
+}
+
+function renderFollowUpStep() {
+  renderFollowUp(bound("follow-up"), state.follow_up, { view, send, locked: state.meeting.ended || (state.input_locked && !canControl) });
 }
 
 function renderPeople() {
@@ -305,7 +313,7 @@ function renderInputs() {
   if (step.activity === "responses") box.replaceChildren(composer(null, "Your answer"));
   else if (step.activity === "upload") box.replaceChildren(uploader({ url: `/live/${meetingId}/work`, capture: true }));
   else if (step.questions) box.replaceChildren(...Object.entries(step.questions).map(([f, q]) => composer(f, q)));
-  else if (state.sort) box.replaceChildren(); // the board below is the input
+  else if (state.sort || state.follow_up) box.replaceChildren(); // the board or the list below is the input
   else box.replaceChildren(el("p", { class: "muted follow" }, "Follow along on the main screen."));
   renderMine();
 }

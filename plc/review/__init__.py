@@ -1,0 +1,1 @@
+"""Coach review: a unit across its sorts, next steps followed up, exports."""

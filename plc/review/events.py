@@ -1,0 +1,48 @@
+"""The "Since last time" step in the live room: the team's open next steps, updated live."""
+from __future__ import annotations
+
+from typing import Annotated, Optional
+
+from pydantic import Field
+
+from plc.extensions import socketio
+from plc.meetings.live import Payload, live_event, room
+from plc.meetings.services import MeetingError, agenda_opener
+from plc.meetings.state import state_part
+from plc.review import followup
+from plc.sort.events import seat_name
+
+SINCE_LAST_TIME = "since-last-time"
+
+
+class StatusUpdate(Payload):
+    id: Annotated[int, Field(ge=1)]
+    status: Annotated[str, Field(max_length=10)]
+    reflection: Optional[Annotated[str, Field(max_length=followup.REFLECTION_MAX_CHARS)]] = None
+
+
+@agenda_opener
+def since_last_time(team) -> list[str]:
+    return [SINCE_LAST_TIME] if followup.has_open_next_steps(team.id) else []
+
+
+@state_part("follow_up")
+def follow_up_for_room(meeting) -> list[dict] | None:
+    """On a follow-up step: the open next steps, and those followed up during this meeting."""
+    if meeting.current_step["activity"] != "follow_up":
+        return None
+    return followup.team_next_steps(meeting.team_id, since=meeting.started_at)
+
+
+@live_event("followup:update", StatusUpdate)
+def on_followup_update(meeting, seat, data):
+    if meeting.current_step["activity"] != "follow_up":
+        raise MeetingError("Next steps are followed up on the “Since last time” step.")
+    if meeting.input_locked and not seat.can_control:
+        raise MeetingError("Input is locked by the facilitator for now.")
+    step = followup.step_of_team(meeting.team_id, data.id)
+    if step is None:
+        raise MeetingError("That next step is not one of this team's.")
+    followup.set_status(step, data.status, data.reflection, seat_name(seat))
+    socketio.emit("follow_up", followup.team_next_steps(meeting.team_id, since=meeting.started_at),
+                  to=room(meeting.id))
