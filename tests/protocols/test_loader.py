@@ -30,15 +30,18 @@ def write(folder: Path, name: str, text: str) -> Path:
     return path
 
 
-def test_the_three_shipped_protocols_load_with_their_steps():
+def test_the_shipped_protocols_load_with_their_steps():
     protocols = load_protocols(SHIPPED)
-    assert set(protocols) == {"problem-introduction", "doing-math-together", "work-sort"}
+    assert set(protocols) == {"problem-introduction", "doing-math-together", "work-sort", "since-last-time"}
     titles = [s.title for s in protocols["work-sort"].steps]
     assert titles == ["Purpose and norms", "Bring in the student work", "Look before sorting", "Sort", "Name and describe each group",
                       "Patterns", "Next steps", "Select and sequence", "Close"]
     assert [s.activity for s in protocols["doing-math-together"].steps if s.activity] == [
         "discuss", "responses", "responses", "anticipate", "responses"]
     assert protocols["problem-introduction"].minutes == 12
+    assert [(s.title, s.activity) for s in protocols["since-last-time"].steps] == [("Since last time", "follow_up")]
+    assert [s.board for s in protocols["work-sort"].steps if s.activity == "sort"] == [
+        "look", "sort", "describe", "patterns", "sequence", "close"]
 
 
 def test_doing_math_together_runs_the_problem_introduction_inside_it():
