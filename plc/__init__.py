@@ -48,12 +48,14 @@ def create_app(overrides: dict | None = None, instance_path: str | None = None) 
     from plc.meetings.routes import bp as meetings_bp
     from plc.teams.routes import bp as teams_bp
     from plc.work.routes import bp as work_bp
+    from plc.review.routes import bp as review_bp
     from plc.cli import register_cli
 
     app.register_blueprint(accounts_bp)
     app.register_blueprint(teams_bp)
     app.register_blueprint(meetings_bp)
     app.register_blueprint(work_bp)
+    app.register_blueprint(review_bp)
     register_cli(app)
     _register_error_pages(app)
     _register_security_headers(app)

@@ -46,6 +46,13 @@ def unit_for_facilitator(unit_id: int) -> Unit:
     return unit
 
 
+def unit_for_member(unit_id: int) -> tuple[Unit, Membership]:
+    """A unit of one of the current user's teams and their membership there, or 404."""
+    unit = db.get_or_404(Unit, unit_id)
+    _, membership = team_for_member(unit.team_id)
+    return unit, membership
+
+
 def task_for_member(task_id: int) -> tuple[Task, Membership]:
     """A task of one of the current user's teams and their membership there, or 404."""
     task = db.get_or_404(Task, task_id)

@@ -1,0 +1,151 @@
+"""The unit page, a closed sort, side by side, and exports: what a coach sees, and who may."""
+import csv
+import io
+
+import pypdfium2
+import pytest
+from sqlalchemy import event
+
+from plc.extensions import db
+from plc.sort.models import NextStep
+from plc.sort import services as sorts
+from plc.teams.models import Strategy, Task
+from tests.conftest import gen_task, gen_team, gen_user, join_as, login
+from tests.review.conftest import gen_closed_sort
+
+
+@pytest.fixture
+def unit(app):
+    """A unit with two closed sorts on two tasks; "Makes a ten" is in the vocabulary."""
+    coach = gen_user(name="Cam Coach", email="cam@example.org")
+    team = gen_team(coach)
+    ten = Strategy(team_id=team.id, name="Makes a ten", key="makes a ten", definition="Splits to make 10")
+    db.session.add(ten)
+    db.session.commit()
+    first_meeting, first = gen_closed_sort(team, coach)
+    second_task = gen_task(team, title="Cookie trays")
+    second_task.unit_id = first_meeting.task.unit_id
+    db.session.commit()
+    _, second = gen_closed_sort(team, coach, task=second_task, placements=(
+        ("Makes a ten", ("S1", "S3")), ("Counts all", ("S2",))), next_steps=())
+    http = app.test_client()
+    login(http, coach)
+    return {"team": team, "unit_id": first_meeting.task.unit_id, "sorts": (first.id, second.id), "http": http,
+            "step_id": first.next_steps[0].id}
+
+
+def page(client, url):
+    response = client.get(url)
+    assert response.status_code == 200, url
+    return response.get_data(as_text=True)
+
+
+def test_the_unit_page_shows_timeline_mix_students_and_open_steps(unit):
+    html = page(unit["http"], f"/units/{unit['unit_id']}")
+    assert html.index("Task <a") < html.index("Sort closed")  # newest last
+    assert html.count("Sort closed") == 2
+    # the strategy mix: a bar per sort, each segment titled, and the same numbers in the table
+    assert html.count('class="mix-label"') == 2
+    assert "Apple boxes: Makes a ten, 1</title>" in html
+    assert "Cookie trays: Makes a ten, 2</title>" in html
+    assert "Counts on <span class=\"muted\">(unlinked)</span>" in html
+    # students over time: S3 went from "Makes a ten" to "Makes a ten", S2 from "Counts on" to "Counts all"
+    row = html[html.index('<th scope="row">S2</th>'):]
+    assert row.index("Counts on") < row.index("Counts all") < row.index("</tr>")
+    assert "Interventionist" in html and "Number talk: make a ten first" in html
+
+
+def test_a_unit_with_nothing_yet_says_so(app):
+    user = gen_user()
+    team = gen_team(user)
+    task = gen_task(team)
+    http = app.test_client()
+    login(http, user)
+    html = page(http, f"/units/{task.unit_id}")
+    assert "No closed sorts in this unit yet" in html and "No open next steps" in html
+
+
+def test_a_closed_sort_opens_read_only_and_two_side_by_side(unit):
+    first, second = unit["sorts"]
+    html = page(unit["http"], f"/sorts/{first}")
+    assert "Counts on" in html and "Number talk: make a ten first" in html and "<form" not in html.split("</header>")[1]
+    both = page(unit["http"], f"/units/{unit['unit_id']}/compare?sort={first}&sort={second}")
+    assert "Apple boxes" in both and "Cookie trays" in both and "Counts all" in both
+    again = unit["http"].get(f"/units/{unit['unit_id']}/compare?sort={first}")
+    assert again.status_code == 302
+
+
+def test_csv_exports_list_samples_by_sort_and_next_steps_with_status(unit):
+    rows = list(csv.DictReader(io.StringIO(page(unit["http"], f"/units/{unit['unit_id']}/samples.csv"))))
+    assert {(r["task"], r["student"], r["group"], r["strategy"]) for r in rows} == {
+        ("Apple boxes", "S1", "Counts on", ""), ("Apple boxes", "S2", "Counts on", ""),
+        ("Apple boxes", "S3", "Makes a ten", "Makes a ten"),
+        ("Cookie trays", "S1", "Makes a ten", "Makes a ten"), ("Cookie trays", "S3", "Makes a ten", "Makes a ten"),
+        ("Cookie trays", "S2", "Counts all", "")}
+    unit["http"].post(f"/next-steps/{unit['step_id']}/status", data={"status": "tried", "reflection": "=cmd|' /C calc'!A0"})
+    [step] = csv.DictReader(io.StringIO(page(unit["http"], f"/units/{unit['unit_id']}/next-steps.csv")))
+    assert (step["move"], step["who"], step["status"]) == ("Number talk: make a ten first", "Interventionist", "Tried")
+    assert step["reflection"].startswith("'=")  # never a formula in a spreadsheet
+
+
+def test_the_pdf_summary_opens_and_holds_the_groups(unit):
+    first, _ = unit["sorts"]
+    for url in (f"/sorts/{first}/summary.pdf", f"/units/{unit['unit_id']}/summary.pdf"):
+        response = unit["http"].get(url)
+        assert response.status_code == 200 and response.mimetype == "application/pdf"
+        pdf = pypdfium2.PdfDocument(response.data)
+        text = "".join(pdf[i].get_textpage().get_text_range() for i in range(len(pdf)))
+        assert "Counts on" in text and "Makes a ten" in text, url
+    assert "Printable summary" not in page(unit["http"], f"/sorts/{first}/summary")
+
+
+def test_a_member_sets_a_next_steps_status_and_reflection(unit):
+    response = unit["http"].post(f"/next-steps/{unit['step_id']}/status", data={"status": "done", "reflection": "All 5"})
+    assert response.status_code == 302
+    step = db.session.get(NextStep, unit["step_id"])
+    assert (step.status, step.reflection, step.status_by) == ("done", "All 5", "Cam Coach")
+    unit["http"].post(f"/next-steps/{unit['step_id']}/status", data={"status": "finished"})
+    assert db.session.get(NextStep, unit["step_id"]).status == "done"
+
+
+def test_nobody_outside_the_team_sees_any_review_route(app, unit):
+    first, second = unit["sorts"]
+    unit_id = unit["unit_id"]
+    urls = [f"/units/{unit_id}", f"/sorts/{first}", f"/units/{unit_id}/compare?sort={first}&sort={second}",
+            f"/units/{unit_id}/samples.csv", f"/units/{unit_id}/next-steps.csv", f"/units/{unit_id}/summary",
+            f"/units/{unit_id}/summary.pdf", f"/sorts/{first}/summary", f"/sorts/{first}/summary.pdf"]
+    outsider = app.test_client()
+    other = gen_user(email="kim@example.org")
+    gen_team(other, name="Other team")
+    login(outsider, other)
+    task = db.session.get(Task, db.session.get(sorts.Sort, first).task_id)
+    from tests.sort.conftest import gen_sort_meeting
+    live = gen_sort_meeting(unit["team"], gen_user(email="f2@example.org"), task=task)
+    phone = join_as(app, live)
+    for client in (outsider, phone, app.test_client()):
+        for url in urls:
+            assert client.get(url).status_code == 404, url
+        assert client.post(f"/next-steps/{unit['step_id']}/status", data={"status": "done"}).status_code == 404
+    assert db.session.get(NextStep, unit["step_id"]).status == "planned"
+
+
+def test_the_unit_page_runs_the_same_number_of_queries_for_one_sort_or_many(app, unit):
+    def queries(url):
+        count = []
+        listener = lambda *args: count.append(1)  # noqa: E731
+        event.listen(db.engine, "before_cursor_execute", listener)
+        try:
+            page(unit["http"], url)
+        finally:
+            event.remove(db.engine, "before_cursor_execute", listener)
+        return len(count)
+
+    few = queries(f"/units/{unit['unit_id']}")
+    team = unit["team"]
+    coach = team.memberships[0].user
+    for n in range(3):
+        task = gen_task(team, title=f"Task {n}")
+        task.unit_id = unit["unit_id"]
+        db.session.commit()
+        gen_closed_sort(team, coach, task=task)
+    assert queries(f"/units/{unit['unit_id']}") == few
