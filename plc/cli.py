@@ -46,7 +46,7 @@ def seed_demo() -> tuple[str, str]:
     password = _demo_password()
     user = db.session.execute(db.select(User).filter_by(email=DEMO_EMAIL)).scalar_one_or_none()
     if user is None:
-        from plc.demo_work import STICKERS_TASK, add_demo_anticipation, add_demo_work
+        from plc.demo_work import STICKERS_TASK, add_demo_anticipation, add_demo_history, add_demo_work
         from plc.teams.models import Task
 
         user = User(email=DEMO_EMAIL, name="Demo Facilitator")
@@ -57,8 +57,10 @@ def seed_demo() -> tuple[str, str]:
         db.session.add(stickers)
         db.session.commit()
         add_demo_anticipation(team, stickers, user)
+        stickers_id = stickers.id
         click.echo("Drawing and reading the demo student work…")
-        add_demo_work(stickers.id)
+        add_demo_history(team, task.unit, user)
+        add_demo_work(stickers_id)
     return DEMO_EMAIL, password
 
 

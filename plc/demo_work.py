@@ -60,21 +60,21 @@ def draw_page(name: str, lines: list[str]) -> bytes:
     return out.getvalue()
 
 
-def add_demo_work(task_id: int) -> int:
-    """Upload the demo pages for a task through the real pipeline; returns how many."""
+def add_demo_work(task_id: int, pages=PAGES) -> int:
+    """Upload demo pages for a task through the real pipeline; returns how many."""
     from plc.teams.models import Task
     from plc.work.services import accept_upload
 
     immediate = huey.immediate
     huey.immediate = True
     try:
-        for label, name, lines in PAGES:
+        for label, name, lines in pages:
             upload = FileStorage(io.BytesIO(draw_page(name, lines)), filename=f"{label}.png")
             # Each job ends its database session: load the task again for every page.
             accept_upload(upload, task=db.session.get(Task, task_id), label=label)
     finally:
         huey.immediate = immediate
-    return len(PAGES)
+    return len(pages)
 
 
 ANTICIPATED = {
@@ -97,3 +97,115 @@ def add_demo_anticipation(team, task, facilitator) -> None:
         for text in answers:
             meetings.add_response(meeting, teacher, text, field)
     meetings.end_meeting(meeting)
+
+
+# --- a finished unit: two earlier tasks, sorted and closed, with next steps followed up ------
+
+VOCABULARY = {
+    "Counts all": "Makes every object and counts them one by one",
+    "Skip counts": "Counts by the size of a group: 6, 12, 18, ...",
+    "Repeated addition": "Adds the same number again and again",
+    "Uses a multiplication fact": "Knows or derives the product, e.g. 4 x 6 = 24",
+    "Doubles": "Doubles a known product: 4 x 8 is double 2 x 8",
+}
+NAMES = {"AB": "Ava", "CD": "Leo", "EF": "Mia", "GH": "Sam", "JK": "Zoe", "LM": "Eli", "NP": "Ivy", "QR": "Max"}
+
+# (title, text, days ago, {group: [(code, lines)]}, notes per group, next steps: (group, move, audience, owner, due in days, status, reflection, student, note))
+HISTORY = [
+    ("Chairs in rows", "The class sets out 4 rows of chairs with 6 chairs in each row.\nHow many chairs are there?", 28, {
+        "Counts all": [("AB", ["I drew all the chairs", "1 2 3 4 5 6 7 8 9 10 ...", "24 chairs"]),
+                       ("NP", ["I counted them", "23 chairs"]), ("QR", ["I drew dots and counted", "24"])],
+        "Skip counts": [("CD", ["6 12 18 24", "24 chairs"]), ("LM", ["6, 12, 18, 24"])],
+        "Repeated addition": [("EF", ["6 + 6 + 6 + 6 = 24"]), ("GH", ["6 + 6 = 12", "12 + 6 + 6 = 24"])],
+        "Uses a multiplication fact": [("JK", ["4 x 6 = 24", "24 chairs"])],
+    }, {
+        "Counts all": ("Draws every chair and counts one by one.", "They see the rows, not yet the equal groups.",
+                       "One-to-one counting is solid.", "Loses track past 20 (NP got 23)."),
+        "Repeated addition": ("Writes 6 four times and adds.", "They know the rows are the same size.",
+                              "Fluent adding of 6s.", "No link yet to 4 x 6."),
+    }, [
+        ("Counts all", "Skip-count along a row on a number line, by 2s, 5s, then 6s", "small_group", "interventionist",
+         -20, "done", "All three skip count by 2s and 5s now; 6s still slow.", None, None),
+        ("Repeated addition", "Number talk: connect 6 + 6 + 6 + 6 to 4 x 6", "whole_class", "classroom_teacher",
+         -18, "tried", "Started; repeat it with 3 x 8 next week.", None, None),
+    ]),
+    ("Pencil packs", "A pack holds 8 pencils. How many pencils are in 5 packs?", 14, {
+        "Counts all": [("QR", ["I drew 5 packs", "and counted 40"])],
+        "Skip counts": [("AB", ["8 16 24 32 40", "40 pencils"]), ("NP", ["8, 16, 24, 32, 40"]),
+                        ("LM", ["8 16 24 32 40", "40"])],
+        "Repeated addition": [("EF", ["8 + 8 + 8 + 8 + 8 = 40"])],
+        "Uses a multiplication fact": [("CD", ["5 x 8 = 40"]), ("JK", ["5 x 8 = 40", "because 8 x 5 = 40"])],
+        "Doubles": [("GH", ["2 x 8 = 16", "4 x 8 = 32", "32 + 8 = 40"])],
+    }, {
+        "Skip counts": ("Skip counts by 8 to 40.", "They see the packs as equal groups now.",
+                        "Skip counting by 8 is reliable.", "Counting by 8 beyond 40 is slow."),
+        "Doubles": ("Doubles 2 x 8 to get 4 x 8, then adds one more 8.", "Uses known facts to build new ones.",
+                    "Doubling strategy to share with the class.", ""),
+    }, [
+        ("Skip counts", "Use 5s and 10s facts to reach 8s and 9s", "small_group", "classroom_teacher",
+         3, "planned", "", None, None),
+        ("Counts all", "Build equal groups with counters, then skip count them", "individual", "special_educator",
+         5, "planned", "", "QR", "Uses ten-frames; build up to groups of 8"),
+        ("Doubles", "Share GH's doubling in a class discussion", "whole_class", "classroom_teacher",
+         -7, "done", "Several students tried doubling on the exit ticket.", None, None),
+    ]),
+]
+
+
+def add_demo_history(team, unit, facilitator) -> None:
+    """Two earlier tasks of the unit, each sorted and closed weeks ago, for the coach's review."""
+    from datetime import timedelta
+
+    from plc.accounts.models import User
+    from plc.meetings import services as meetings
+    from plc.protocols import available_protocols
+    from plc.review.followup import set_status
+    from plc.sort import services as sorts
+    from plc.sort.models import Sort
+    from plc.teams.models import Strategy, Task, Team
+    from plc.timeutil import utcnow
+    from plc.work.models import WorkSample
+
+    # Each page's job ends the database session: keep ids, load objects again after the uploads.
+    team_id, unit_id, user_id, by = team.id, unit.id, facilitator.id, facilitator.name
+    db.session.add_all(Strategy(team_id=team_id, name=name, key=sorts.name_key(name), definition=definition)
+                       for name, definition in VOCABULARY.items())
+    db.session.commit()
+    protocols, _ = available_protocols()
+    for title, text, days_ago, groups, notes, steps in HISTORY:
+        when = utcnow() - timedelta(days=days_ago)
+        task = Task(unit_id=unit_id, title=title, text=text, created_at=when - timedelta(days=1))
+        db.session.add(task)
+        db.session.commit()
+        task_id = task.id
+        add_demo_work(task_id, [(code, NAMES[code], lines) for members in groups.values() for code, lines in members])
+        team, task, facilitator = db.session.get(Team, team_id), db.session.get(Task, task_id), db.session.get(User, user_id)
+        meeting = meetings.start_meeting(team, task, facilitator, protocols, ["work-sort"])
+        sort = sorts.sort_for_meeting(meeting)
+        codes = {s.student_label: s.id for s in db.session.execute(
+            db.select(WorkSample).filter_by(task_id=task_id)).scalars()}
+        by_name = {}
+        for name, members in groups.items():
+            group = sorts.add_group(sort, name, by)
+            by_name[name] = group.id
+            for code, _ in members:
+                sorts.move_card(sort, codes[code], group.id, 99, 0, by)
+        for name, (showing, telling, build_on, issues) in notes.items():
+            sorts.update_notes(sort, by_name[name], {"showing": showing, "telling": telling,
+                                                     "build_on": build_on, "issues": issues})
+        planned = []
+        for group, move, audience, owner, due, status, reflection, student, note in steps:
+            planned.append((sorts.add_next_step(sort, {
+                "group_id": by_name[group], "move": move, "audience": audience, "owner_role": owner,
+                "due_on": (utcnow() + timedelta(days=due)).date(), "student_label": student, "student_note": note,
+            }, by), status, reflection))
+        sorts.close_sort(sort, by)
+        for step, status, reflection in planned:
+            if status != "planned":
+                set_status(step, status, reflection, by)
+        meetings.end_meeting(meeting)
+        meeting.started_at = when
+        meeting.ended_at = when + timedelta(minutes=45)
+        db.session.execute(db.update(Sort).where(Sort.id == sort.id).values(
+            created_at=when, closed_at=when + timedelta(minutes=44)))
+        db.session.commit()

@@ -5,7 +5,7 @@ import re
 
 from playwright.sync_api import Page, expect
 
-from tests.browser.conftest import DESKTOP, PHONE
+from tests.browser.conftest import DESKTOP, PHONE, past_since_last_time
 
 TASK = "Apple boxes"
 PROTOCOL = "Doing Math Together"
@@ -35,6 +35,7 @@ def start_meeting(page: Page) -> None:
     page.get_by_role("checkbox", name=re.compile(PROTOCOL)).check()
     page.get_by_role("button", name="Start the meeting").click()
     expect(page).to_have_url(re.compile(r"/meetings/\d+/projector$"))
+    past_since_last_time(page)
 
 
 def join(page: Page, code: str, name: str, role: str) -> None:

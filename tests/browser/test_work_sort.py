@@ -14,7 +14,7 @@ import time
 import pytest
 from playwright.sync_api import Locator, Page, expect
 
-from tests.browser.conftest import DESKTOP, PHONE
+from tests.browser.conftest import DESKTOP, PHONE, past_since_last_time
 from tests.browser.test_live_room import log_in, step_title
 
 TASK = "Sticker pages"
@@ -43,6 +43,7 @@ def start_sort(page: Page) -> str:
     page.get_by_role("checkbox", name=re.compile(PROTOCOL)).check()
     page.get_by_role("button", name="Start the meeting").click()
     expect(page).to_have_url(re.compile(r"/meetings/\d+/projector$"))
+    past_since_last_time(page)
     expect(step_title(page)).to_have_text("Purpose and norms")
     for title in STEPS_TO_SORT:
         page.get_by_role("button", name="Next ▶").click()

@@ -8,7 +8,7 @@ import re
 
 from playwright.sync_api import Page, expect
 
-from tests.browser.conftest import DESKTOP, PHONE
+from tests.browser.conftest import DESKTOP, PHONE, past_since_last_time
 from tests.work.conftest import generate
 
 TASK = "Apple boxes"
@@ -34,6 +34,7 @@ def start_work_sort(page: Page) -> str:
     page.get_by_role("checkbox", name=re.compile(PROTOCOL)).check()
     page.get_by_role("button", name="Start the meeting").click()
     expect(page).to_have_url(re.compile(r"/meetings/\d+/projector$"))
+    past_since_last_time(page)
     expect(step_title(page)).to_have_text("Purpose and norms")
     expect(page.locator('[data-bind="protocol"]')).to_have_text(PROTOCOL)
     page.get_by_role("button", name="Next ▶").click()
