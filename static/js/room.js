@@ -64,7 +64,8 @@ socket.on("state", (next) => {
   if (stepChanged || next.sort !== undefined) board.setSort(state.sort, state.samples);
 });
 socket.on("participants", (people) => { if (state) { state.participants = people; renderPeople(); } });
-socket.on("response:mine", ({ id }) => { mine.add(id); });
+// The room hears a new response first; its author learns just after that it is theirs.
+socket.on("response:mine", ({ id }) => { mine.add(id); if (state) renderResponses(); });
 socket.on("response:upsert", (response) => {
   if (!state) return;
   const index = state.responses.findIndex((r) => r.id === response.id);
