@@ -8,7 +8,9 @@ from flask import Flask, render_template, request
 from plc import database  # noqa: F401  (SQLite settings on every connection)
 from plc.config import ROOT, default_instance_path, load_config
 from plc.extensions import csrf, db, limiter, login_manager, migrate, socketio
-
+# Periodic jobs must be declared wherever a task-queue worker runs: the worker
+# (`huey_consumer plc.worker.huey`) imports this package first.
+from plc.retention import tasks as _retention_tasks  # noqa: F401  (removes expired originals hourly)
 
 
 def create_app(overrides: dict | None = None, instance_path: str | None = None) -> Flask:
@@ -48,6 +50,7 @@ def create_app(overrides: dict | None = None, instance_path: str | None = None) 
     from plc.meetings.routes import bp as meetings_bp
     from plc.teams.routes import bp as teams_bp
     from plc.work.routes import bp as work_bp
+    from plc.retention.routes import bp as retention_bp
     from plc.review.routes import bp as review_bp
     from plc.cli import register_cli
 
@@ -55,6 +58,7 @@ def create_app(overrides: dict | None = None, instance_path: str | None = None) 
     app.register_blueprint(teams_bp)
     app.register_blueprint(meetings_bp)
     app.register_blueprint(work_bp)
+    app.register_blueprint(retention_bp)
     app.register_blueprint(review_bp)
     register_cli(app)
     _register_error_pages(app)

@@ -64,9 +64,21 @@ def next_steps_csv(unit: Unit) -> str:
           s.student_label or "", s.student_note or ""] for s, title in steps])
 
 
-def pdf_response(html: str, filename: str, team_id: int) -> Response:
-    from weasyprint import HTML
+def _weasyprint():
+    """WeasyPrint, imported on first use. Importing it turns on Pillow's LOAD_TRUNCATED_IMAGES
+    for the whole process, which would let truncated uploads through: turn it back off."""
+    from PIL import ImageFile
 
+    before = ImageFile.LOAD_TRUNCATED_IMAGES
+    import weasyprint
+    from weasyprint.urls import URLFetcher, URLFetcherResponse
+
+    ImageFile.LOAD_TRUNCATED_IMAGES = before
+    return weasyprint.HTML, URLFetcher, URLFetcherResponse
+
+
+def pdf_response(html: str, filename: str, team_id: int) -> Response:
+    HTML, _, _ = _weasyprint()
     pdf = HTML(string=html, base_url="http://localhost/", url_fetcher=_fetcher(team_id)).write_pdf()
     return Response(pdf, mimetype="application/pdf",
                     headers={"Content-Disposition": f'attachment; filename="{filename}"', "Cache-Control": "private"})
@@ -75,8 +87,7 @@ def pdf_response(html: str, filename: str, team_id: int) -> Response:
 def _fetcher(team_id: int):
     """Fetches only this app's static files and the team's blurred thumbnails, from disk:
     a PDF never reaches the network or another team's work."""
-    from weasyprint.urls import URLFetcher, URLFetcherResponse
-
+    _, URLFetcher, URLFetcherResponse = _weasyprint()
     static = Path(current_app.static_folder).resolve()
 
     class TeamFiles(URLFetcher):

@@ -12,7 +12,7 @@ from plc.extensions import db
 from plc.meetings.services import MeetingError
 from plc.review import exports, followup, services
 from plc.sort.models import NextStep, Sort
-from plc.teams.access import team_for_member, unit_for_member
+from plc.teams.access import can_facilitate, team_for_member, unit_for_member
 from plc.teams.models import Task
 
 bp = Blueprint("review", __name__)
@@ -35,8 +35,11 @@ def unit(unit_id: int):
 
 @bp.get("/sorts/<int:sort_id>")
 def sort(sort_id: int):
-    view = services.sort_for_member_view(_closed_sort_for_member(sort_id))
-    return render_template("review/sort.html", view=view, unit=view.task.unit)
+    sort = _closed_sort_for_member(sort_id)
+    _, membership = team_for_member(sort.team_id)
+    view = services.sort_for_member_view(sort)
+    return render_template("review/sort.html", view=view, unit=view.task.unit,
+                           can_facilitate=can_facilitate(membership))
 
 
 @bp.get("/units/<int:unit_id>/compare")

@@ -1,7 +1,7 @@
 from flask_wtf import FlaskForm
 from flask_wtf.file import FileAllowed, FileField
-from wtforms import BooleanField, SelectChoice, SelectField, StringField, TextAreaField
-from wtforms.validators import DataRequired, Length
+from wtforms import BooleanField, IntegerField, SelectChoice, SelectField, StringField, TextAreaField
+from wtforms.validators import DataRequired, Length, NumberRange, Optional
 
 from plc.roles import TEAM_ROLES
 
@@ -31,3 +31,7 @@ class RoleForm(FlaskForm):
 
 class PrivacyForm(FlaskForm):
     keep_originals = BooleanField("Keep the original, unblurred photos of student work")
+    originals_retention_days = IntegerField(
+        "Remove kept originals after N days",
+        validators=[Optional(), NumberRange(1, 3650)],
+    )

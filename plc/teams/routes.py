@@ -63,7 +63,8 @@ def show(team_id: int):
         invite_url=services.invite_url(team) if facilitator else None,
         role_forms={m.id: _role_form(m) for m in team.memberships} if facilitator else {},
         unit_form=UnitForm() if facilitator else None,
-        privacy_form=PrivacyForm(keep_originals=team.keep_originals) if facilitator else None,
+        privacy_form=PrivacyForm(keep_originals=team.keep_originals,
+                                 originals_retention_days=team.originals_retention_days) if facilitator else None,
         vocabulary=services.vocabulary(team.id),
     )
 
@@ -74,10 +75,20 @@ def set_privacy(team_id: int):
     team, _ = team_for_facilitator(team_id)
     form = PrivacyForm()
     if form.validate_on_submit():
+        days = form.originals_retention_days.data
+        team.originals_retention_days = days  # committed with the setting below
         services.set_keep_originals(team, form.keep_originals.data)
-        flash("Original photos will be kept." if team.keep_originals
-              else "Only blurred copies of student work will be kept from now on.", "success")
-    return redirect(url_for("teams.show", team_id=team.id))
+        if not team.keep_originals:
+            message = "Only blurred copies of student work will be kept from now on."
+        elif days:
+            message = f"Original photos will be kept, each for {days} day{'s' if days != 1 else ''}."
+        else:
+            message = "Original photos will be kept until the work is deleted."
+        flash(message, "success")
+    else:
+        flash("Enter a number of days from 1 to 3650, or leave it empty." if form.originals_retention_days.errors
+              else "Please try again.", "error")
+    return redirect(url_for("teams.show", team_id=team.id, _anchor="privacy-heading"))
 
 
 @bp.post("/teams/<int:team_id>/invite/rotate")

@@ -14,13 +14,26 @@ function matches(sample, query) {
   return query.toLowerCase().split(/\s+/).every((word) => hay.includes(word));
 }
 
+// Each card links to the page that confirms its deletion (the template gives the URL for sample 0).
+function deleteLink(sample) {
+  const href = root.dataset.deleteUrl.replace(/\/0\/delete$/, `/${sample.id}/delete`);
+  return el("a", { class: "link-button is-danger sample-delete", href },
+    "Delete", el("span", { class: "visually-hidden" }, ` the work of ${sample.label}`));
+}
+
+function card(sample) {
+  const article = sampleCard(sample, { editable: true, onOpen: openViewer });
+  article.querySelector(".sample-body").append(deleteLink(sample));
+  return article;
+}
+
 function render() {
   const query = filter.value.trim();
   const shown = [...samples.values()].filter((s) => matches(s, query));
   // Keep an open text editor: only redraw cards whose data changed.
   const editing = grid.querySelector(".text-editor")?.closest("[data-sample-id]")?.dataset.sampleId;
   const cards = shown.map((s) => (String(s.id) === editing ? grid.querySelector(`[data-sample-id="${s.id}"]`)
-    : sampleCard(s, { editable: true, onOpen: openViewer })));
+    : card(s)));
   grid.replaceChildren(...cards);
   if (!samples.size) grid.append(el("p", { class: "empty" }, "No student work yet. Upload photos or PDF scans above."));
   else if (!shown.length) grid.append(el("p", { class: "empty" }, "No work matches that filter."));
@@ -37,7 +50,12 @@ function schedule(active) {
 async function refresh() {
   try {
     const response = await fetch(root.dataset.listUrl, { headers: { Accept: "application/json" } });
-    if (response.ok) for (const s of (await response.json()).samples) samples.set(s.id, s);
+    if (response.ok) {
+      // The whole list: work someone deleted meanwhile disappears too.
+      const list = (await response.json()).samples;
+      samples.clear();
+      for (const s of list) samples.set(s.id, s);
+    }
   } finally {
     render();
   }

@@ -3,6 +3,7 @@ import csv
 import io
 
 import pypdfium2
+from PIL import ImageFile
 import pytest
 from sqlalchemy import event
 
@@ -97,6 +98,8 @@ def test_the_pdf_summary_opens_and_holds_the_groups(unit):
         text = "".join(pdf[i].get_textpage().get_text_range() for i in range(len(pdf)))
         assert "Counts on" in text and "Makes a ten" in text, url
     assert "Printable summary" not in page(unit["http"], f"/sorts/{first}/summary")
+    # WeasyPrint switches on Pillow's LOAD_TRUNCATED_IMAGES when imported; uploads need it off.
+    assert ImageFile.LOAD_TRUNCATED_IMAGES is False
 
 
 def test_a_member_sets_a_next_steps_status_and_reflection(unit):

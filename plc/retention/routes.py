@@ -1,0 +1,89 @@
+"""Deleting for good, after a confirmation page that says exactly what goes.
+
+GET shows the confirmation; POST (CSRF-protected) deletes and redirects with a message.
+Who may: any team member for a sample; the team's facilitators for sorts, meetings and
+units. Everyone else gets 404 (plc/retention/access.py).
+"""
+from __future__ import annotations
+
+from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask_login import current_user
+
+from plc.retention import services
+from plc.retention.access import (
+    meeting_for_deleter,
+    sample_for_deleter,
+    sort_for_deleter,
+    unit_for_deleter,
+)
+from plc.retention.forms import DeleteForm
+
+bp = Blueprint("retention", __name__)
+
+HEADINGS = {
+    "sample": "Delete this student work?",
+    "sort": "Delete this sort?",
+    "meeting": "Delete this meeting?",
+    "unit": "Delete this unit?",
+}
+
+
+@bp.app_template_global()
+def deletion_log(team_id: int):
+    """The team's latest deletions, newest first, for its facilitators' page."""
+    return services.recent_deletions(team_id)
+
+
+def _confirm_or_delete(thing, describe, delete, *, cancel_url: str, done_url: str, done_message: str):
+    form = DeleteForm()
+    if request.method == "POST":
+        if not form.validate_on_submit():
+            abort(400)
+        try:
+            delete(thing, current_user)
+        except services.CannotDelete as exc:
+            flash(str(exc), "error")
+            return redirect(request.path)
+        flash(done_message, "success")
+        return redirect(done_url)
+    removal = describe(thing)
+    return render_template("retention/confirm.html", removal=removal, heading=HEADINGS[removal.kind],
+                           form=form, cancel_url=cancel_url)
+
+
+@bp.route("/work/<int:sample_id>/delete", methods=["GET", "POST"])
+def delete_sample(sample_id: int):
+    sample = sample_for_deleter(sample_id)
+    back = url_for("work.task_work", task_id=sample.task_id)
+    return _confirm_or_delete(
+        sample, services.sample_removal, services.delete_sample, cancel_url=back, done_url=back,
+        done_message=f"The work of {sample.student_label} was deleted, with its images and text.")
+
+
+@bp.route("/sorts/<int:sort_id>/delete", methods=["GET", "POST"])
+def delete_sort(sort_id: int):
+    sort = sort_for_deleter(sort_id)
+    back = url_for("teams.show_task", task_id=sort.task_id)
+    return _confirm_or_delete(
+        sort, services.sort_removal, services.delete_sort, cancel_url=back, done_url=back,
+        done_message=f"Version {sort.version} of the sort was deleted.")
+
+
+@bp.route("/meetings/<int:meeting_id>/delete", methods=["GET", "POST"])
+def delete_meeting(meeting_id: int):
+    meeting = meeting_for_deleter(meeting_id)
+    team_page = url_for("teams.show", team_id=meeting.team_id)
+    return _confirm_or_delete(
+        meeting, services.meeting_removal, services.delete_meeting,
+        cancel_url=f"{team_page}#meetings-heading", done_url=team_page,
+        done_message="The meeting was deleted, with its participants and their responses.")
+
+
+@bp.route("/units/<int:unit_id>/delete", methods=["GET", "POST"])
+def delete_unit(unit_id: int):
+    unit = unit_for_deleter(unit_id)
+    team_page = url_for("teams.show", team_id=unit.team_id)
+    return _confirm_or_delete(
+        unit, services.unit_removal, services.delete_unit,
+        cancel_url=f"{team_page}#unit-{unit.id}", done_url=team_page,
+        done_message=f"The unit “{unit.title}” was deleted, with everything in it.")
