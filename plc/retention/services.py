@@ -257,22 +257,28 @@ def sample_removal(sample: WorkSample) -> Removal:
                    blocked=BEING_READ if _being_read([sample]) else None)
 
 
-def delete_sample(sample: WorkSample, by) -> Removal:
-    """Delete one sample of student work for good: files, text, cards, snapshot entries."""
-    removal = sample_removal(sample)
+def _carry_out(removal: Removal, team_id: int, by, delete) -> Removal:
+    """Refuse a blocked removal; else delete (`delete()` may give files to remove), record it
+    in the same transaction, commit, and only then remove the files."""
     if removal.blocked:
         raise CannotDelete(removal.blocked)
-    now = utcnow()
-    files = _sample_files([sample])
-    files += _scrub_snapshots([sample.task_id], {sample.id})
-    # Clients of the open board notice the changed revision and fetch the board again.
-    db.session.execute(_sorts.update().where(_sorts.c.task_id == sample.task_id, _sorts.c.closed_at.is_(None))
-                       .values(revision=_sorts.c.revision + 1))
-    team_id = sample.team_id
-    _delete_samples([sample.id], now)
-    _record(team_id, "sample", removal.description, by)
+    files = delete() or []
+    _record(team_id, removal.kind, removal.description, by)
     _finish(files)
     return removal
+
+
+def delete_sample(sample: WorkSample, by) -> Removal:
+    """Delete one sample of student work for good: files, text, cards, snapshot entries."""
+    def delete() -> list[str]:
+        files = _sample_files([sample]) + _scrub_snapshots([sample.task_id], {sample.id})
+        # Clients of the open board notice the changed revision and fetch the board again.
+        db.session.execute(_sorts.update().where(_sorts.c.task_id == sample.task_id, _sorts.c.closed_at.is_(None))
+                           .values(revision=_sorts.c.revision + 1))
+        _delete_samples([sample.id], utcnow())
+        return files
+
+    return _carry_out(sample_removal(sample), sample.team_id, by, delete)
 
 
 # --- a sort --------------------------------------------------------------------------
@@ -304,14 +310,7 @@ def sort_removal(sort: Sort) -> Removal:
 
 
 def delete_sort(sort: Sort, by) -> Removal:
-    removal = sort_removal(sort)
-    if removal.blocked:
-        raise CannotDelete(removal.blocked)
-    team_id = sort.team_id
-    _delete_sorts([sort.id])
-    _record(team_id, "sort", removal.description, by)
-    _finish([])
-    return removal
+    return _carry_out(sort_removal(sort), sort.team_id, by, lambda: _delete_sorts([sort.id]))
 
 
 # --- a meeting -----------------------------------------------------------------------
@@ -338,14 +337,7 @@ def meeting_removal(meeting: Meeting) -> Removal:
 
 
 def delete_meeting(meeting: Meeting, by) -> Removal:
-    removal = meeting_removal(meeting)
-    if removal.blocked:
-        raise CannotDelete(removal.blocked)
-    team_id = meeting.team_id
-    _delete_meetings([meeting.id])
-    _record(team_id, "meeting", removal.description, by)
-    _finish([])
-    return removal
+    return _carry_out(meeting_removal(meeting), meeting.team_id, by, lambda: _delete_meetings([meeting.id]))
 
 
 # --- a unit --------------------------------------------------------------------------
@@ -384,25 +376,21 @@ def unit_removal(unit: Unit) -> Removal:
 
 
 def delete_unit(unit: Unit, by) -> Removal:
-    removal = unit_removal(unit)
-    if removal.blocked:
-        raise CannotDelete(removal.blocked)
-    now = utcnow()
-    c = _unit_contents(unit)
-    task_ids = [t.id for t in c["tasks"]]
-    sample_ids = {s.id for s in c["samples"]}
-    files = _sample_files(c["samples"]) + [t.image_name for t in c["tasks"] if t.image_name]
-    files += [entry.get(key) for _, snapshot in _snapshots_showing(task_ids, sample_ids)
-              for entry in snapshot.get("samples", []) for key in ("image_name", "thumb_name") if entry.get(key)]
-    team_id = unit.team_id
-    _delete_sorts(c["sort_ids"])
-    _delete_samples(sorted(sample_ids), now)
-    _delete_meetings(c["meeting_ids"])
-    _delete_rows(Task, Task.id.in_(task_ids))
-    _delete_rows(Unit, Unit.id == unit.id)
-    _record(team_id, "unit", removal.description, by)
-    _finish(files)
-    return removal
+    def delete() -> list[str]:
+        c = _unit_contents(unit)
+        task_ids = [t.id for t in c["tasks"]]
+        sample_ids = {s.id for s in c["samples"]}
+        files = _sample_files(c["samples"]) + [t.image_name for t in c["tasks"] if t.image_name]
+        files += [entry.get(key) for _, snapshot in _snapshots_showing(task_ids, sample_ids)
+                  for entry in snapshot.get("samples", []) for key in ("image_name", "thumb_name") if entry.get(key)]
+        _delete_sorts(c["sort_ids"])
+        _delete_samples(sorted(sample_ids), utcnow())
+        _delete_meetings(c["meeting_ids"])
+        _delete_rows(Task, Task.id.in_(task_ids))
+        _delete_rows(Unit, Unit.id == unit.id)
+        return files
+
+    return _carry_out(unit_removal(unit), unit.team_id, by, delete)
 
 
 # --- kept originals ------------------------------------------------------------------

@@ -19,7 +19,6 @@ from plc.sort.models import AUDIENCES, Move, NextStep, Placement, Sort, SortGrou
 from plc.sort.naming import TierFamily, tier_family, tier_prompt
 from plc.roles import PARTICIPANT_ROLES
 from plc.teams.models import Strategy
-from plc.teams.services import vocabulary
 from plc.timeutil import utcnow
 from plc.work.models import WorkSample
 

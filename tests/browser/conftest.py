@@ -202,14 +202,3 @@ def new_context(browser, live_server, artifacts_dir, request):
     for context in contexts:
         context.close()
 
-
-def past_since_last_time(page) -> None:
-    """The demo team has open next steps, so each of its meetings opens with "Since last time"
-    (listing them by who does them); the tests of other steps move past it."""
-    from playwright.sync_api import expect
-
-    title = page.locator('[data-bind="step-title"]')
-    expect(title).to_have_text("Since last time")
-    expect(page.locator(".followup-owner h2").first).to_be_visible()
-    page.get_by_role("button", name="Next ▶").click()
-    expect(title).not_to_have_text("Since last time")

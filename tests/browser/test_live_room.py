@@ -3,9 +3,10 @@ from __future__ import annotations
 
 import re
 
-from playwright.sync_api import Page, expect
+from playwright.sync_api import expect
 
-from tests.browser.conftest import DESKTOP, PHONE, past_since_last_time
+from tests.browser.conftest import DESKTOP, PHONE
+from tests.browser.pages import join, log_in, start_meeting, step_title
 
 TASK = "Apple boxes"
 PROTOCOL = "Doing Math Together"
@@ -13,52 +14,11 @@ STEP = "Shared understanding of the context"
 PROMPT = "What is happening in this story? Which words or things might be new to someone?"
 
 
-def log_in(page: Page, email: str, password: str) -> None:
-    page.goto("/login")
-    page.get_by_label("Email").fill(email)
-    page.get_by_label("Password").fill(password)
-    page.locator("form").get_by_role("button", name="Log in").click()
-    expect(page).not_to_have_url(re.compile(r"/login"))
-
-
-def start_meeting(page: Page) -> None:
-    """From the teams list (where logging in lands) to the projector of a new meeting on the demo task."""
-    expect(page.get_by_role("heading", name="Your teams")).to_be_visible()
-    page.get_by_role("link", name="Grade 3 - Lincoln Elementary").click()
-    expect(page).to_have_url(re.compile(r"/teams/\d+$"))
-    page.get_by_role("link", name=re.compile(f"Start a meeting on {TASK}")).click()
-    expect(page).to_have_url(re.compile(r"/teams/\d+/meetings/new\?task_id=\d+"))
-    task_id = re.search(r"task_id=(\d+)", page.url).group(1)
-    task = page.get_by_label("Task")
-    expect(task).to_have_value(task_id)  # the task whose link was followed is chosen already
-    expect(task.locator("option:checked")).to_have_text(re.compile(TASK))
-    page.get_by_role("checkbox", name=re.compile(PROTOCOL)).check()
-    page.get_by_role("button", name="Start the meeting").click()
-    expect(page).to_have_url(re.compile(r"/meetings/\d+/projector$"))
-    past_since_last_time(page)
-
-
-def join(page: Page, code: str, name: str, role: str) -> None:
-    page.goto("/join")
-    page.get_by_label("Meeting code").fill(code)
-    page.get_by_label("Your name").fill(name)
-    page.get_by_label("Your role").select_option(label=role)
-    page.get_by_role("button", name="Join").tap()
-    expect(page).to_have_url(re.compile(r"/live/\d+$"))
-
-
-def step_title(page: Page):
-    return page.locator('[data-bind="step-title"]')
-
-
 def test_live_room_projector_and_two_phones(new_context, live_server, artifacts_dir):
     projector = new_context(**DESKTOP).new_page()
     log_in(projector, live_server.email, live_server.password)
-    start_meeting(projector)
+    code = start_meeting(projector, TASK, PROTOCOL)
     expect(step_title(projector)).to_have_text("Norms")
-    expect(projector.locator('[data-bind="protocol"]')).to_have_text(PROTOCOL)
-    code = projector.locator('[data-bind="code"]').inner_text().strip()
-    assert re.fullmatch(r"[A-HJ-NP-Z2-9]{6}", code), code
     people_count = projector.locator(".people-heading")
     expect(people_count).to_have_text("0 joined")
 

@@ -7,7 +7,7 @@ import re
 from playwright.sync_api import expect
 
 from tests.browser.conftest import DESKTOP, PHONE
-from tests.browser.test_live_room import log_in
+from tests.browser.pages import log_in
 
 UNIT = "Grade 3, Unit 4: Multiplication and division"
 SORTS = ["Chairs in rows", "Pencil packs"]

@@ -11,11 +11,10 @@ from __future__ import annotations
 import re
 import time
 
-import pytest
 from playwright.sync_api import Locator, Page, expect
 
-from tests.browser.conftest import DESKTOP, PHONE, past_since_last_time
-from tests.browser.test_live_room import log_in, step_title
+from tests.browser.conftest import DESKTOP, PHONE
+from tests.browser.pages import join, log_in, start_meeting, step_title
 
 TASK = "Sticker pages"
 PROTOCOL = "Work Sort"
@@ -36,14 +35,7 @@ BOARD_JS = """() => [...document.querySelectorAll('[data-bind="board"] section.c
 
 def start_sort(page: Page) -> str:
     """From the teams list to the projector of a new Work Sort meeting on the task, at "Sort"; the code."""
-    page.get_by_role("link", name="Grade 3 - Lincoln Elementary").click()
-    page.get_by_role("link", name=re.compile(f"Start a meeting on {TASK}")).click()
-    expect(page).to_have_url(re.compile(r"/teams/\d+/meetings/new\?task_id=\d+"))
-    expect(page.get_by_label("Task").locator("option:checked")).to_have_text(re.compile(TASK))
-    page.get_by_role("checkbox", name=re.compile(PROTOCOL)).check()
-    page.get_by_role("button", name="Start the meeting").click()
-    expect(page).to_have_url(re.compile(r"/meetings/\d+/projector$"))
-    past_since_last_time(page)
+    code = start_meeting(page, TASK, PROTOCOL)
     expect(step_title(page)).to_have_text("Purpose and norms")
     for title in STEPS_TO_SORT:
         page.get_by_role("button", name="Next ▶").click()
@@ -52,18 +44,11 @@ def start_sort(page: Page) -> str:
             expect(page.locator(".board-hint")).to_have_text(re.compile("^Look at the work in silence"))
     expect(page.locator(".board-hint")).to_have_text(re.compile("^Drag a card"))
     expect(page.locator("[data-card]")).to_have_count(len(CODES))
-    code = page.locator('[data-bind="code"]').inner_text().strip()
-    assert re.fullmatch(r"[A-HJ-NP-Z2-9]{6}", code), code
     return code
 
 
-def join(page: Page, code: str, name: str) -> None:
-    page.goto("/join")
-    page.get_by_label("Meeting code").fill(code)
-    page.get_by_label("Your name").fill(name)
-    page.get_by_label("Your role").select_option(label="Classroom teacher")
-    page.get_by_role("button", name="Join").tap()
-    expect(page).to_have_url(re.compile(r"/live/\d+$"))
+def join_board(page: Page, code: str, name: str) -> None:
+    join(page, code, name)
     expect(step_title(page)).to_have_text("Sort")
     expect(page.locator("[data-card]")).to_have_count(len(CODES))
 
@@ -189,7 +174,7 @@ def meeting_and_phones(new_context, live_server, names: list[str], projector_opt
     phones = []
     for name in names:
         phone = new_context(**PHONE).new_page()
-        join(phone, code, name)
+        join_board(phone, code, name)
         phones.append(phone)
     expect_same_boards(projector, *phones)
     return projector, phones

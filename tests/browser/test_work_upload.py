@@ -8,7 +8,8 @@ import re
 
 from playwright.sync_api import Page, expect
 
-from tests.browser.conftest import DESKTOP, PHONE, past_since_last_time
+from tests.browser.conftest import DESKTOP, PHONE
+from tests.browser.pages import join, log_in, start_meeting, step_title
 from tests.work.conftest import generate
 
 TASK = "Apple boxes"
@@ -18,44 +19,13 @@ THUMB_SECONDS = 30  # the worker's first stage: the cleaned, upright, name-blurr
 TEXT_SECONDS = 60  # the second stage: OCR of the whole page, in the background worker
 
 
-def log_in(page: Page, email: str, password: str) -> None:
-    page.goto("/login")
-    page.get_by_label("Email").fill(email)
-    page.get_by_label("Password").fill(password)
-    page.locator("form").get_by_role("button", name="Log in").click()
-    expect(page).not_to_have_url(re.compile(r"/login"))
-
-
 def start_work_sort(page: Page) -> str:
     """From the teams list to the projector of a new Work Sort meeting, at its upload step; the code."""
-    page.get_by_role("link", name="Grade 3 - Lincoln Elementary").click()
-    page.get_by_role("link", name=re.compile(f"Start a meeting on {TASK}")).click()
-    expect(page).to_have_url(re.compile(r"/teams/\d+/meetings/new\?task_id=\d+"))
-    page.get_by_role("checkbox", name=re.compile(PROTOCOL)).check()
-    page.get_by_role("button", name="Start the meeting").click()
-    expect(page).to_have_url(re.compile(r"/meetings/\d+/projector$"))
-    past_since_last_time(page)
+    code = start_meeting(page, TASK, PROTOCOL)
     expect(step_title(page)).to_have_text("Purpose and norms")
-    expect(page.locator('[data-bind="protocol"]')).to_have_text(PROTOCOL)
     page.get_by_role("button", name="Next ▶").click()
     expect(step_title(page)).to_have_text(UPLOAD_STEP)
-    code = page.locator('[data-bind="code"]').inner_text().strip()
-    assert re.fullmatch(r"[A-HJ-NP-Z2-9]{6}", code), code
     return code
-
-
-def join(page: Page, code: str, name: str) -> None:
-    page.goto("/join")
-    page.get_by_label("Meeting code").fill(code)
-    page.get_by_label("Your name").fill(name)
-    page.get_by_label("Your role").select_option(label="Classroom teacher")
-    page.get_by_role("button", name="Join").tap()
-    expect(page).to_have_url(re.compile(r"/live/\d+$"))
-    expect(step_title(page)).to_have_text(UPLOAD_STEP)
-
-
-def step_title(page: Page):
-    return page.locator('[data-bind="step-title"]')
 
 
 def card(page: Page, label: str):
@@ -96,6 +66,7 @@ def test_phone_photos_reach_the_projector_with_their_text(new_context, live_serv
 
     phone = new_context(**PHONE).new_page()
     join(phone, code, "Ana Teacher")
+    expect(step_title(phone)).to_have_text(UPLOAD_STEP)
     expect(phone.locator('[data-bind="prompt"]')).to_contain_text("Photograph each piece of student work")
 
     choose_and_label(phone, [p["path"] for p in photos], labels)
@@ -178,6 +149,7 @@ def test_a_text_file_named_jpg_is_refused_and_the_good_photo_goes_through(
     code = start_work_sort(projector)
     phone = new_context(**PHONE).new_page()
     join(phone, code, "Ben Coach")
+    expect(step_title(phone)).to_have_text(UPLOAD_STEP)
     # Samples belong to the task: earlier meetings on it may have brought some already.
     before = projector.locator("[data-sample-id]")
     expect(projector.locator(".samples-summary")).to_be_visible()

@@ -65,7 +65,7 @@ def test_a_task_nobody_anticipated_starts_with_an_empty_board(app):
 
 
 def test_moves_place_and_reorder_cards(sort_setup):
-    sort, (a, b, c, d) = sort_setup["sort"], sort_setup["samples"]
+    sort, (a, b, c, _) = sort_setup["sort"], sort_setup["samples"]
     counts_on, ten = sort_setup["groups"]
     services.move_card(sort, a.id, counts_on.id, 0, 0, "Ana")
     services.move_card(sort, b.id, counts_on.id, 0, 0, "Ana")
