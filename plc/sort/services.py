@@ -11,6 +11,7 @@ import re
 from datetime import date
 
 from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm.attributes import set_committed_value
 
 from plc.extensions import db
 from plc.meetings.models import Meeting, Response
@@ -117,15 +118,16 @@ def _strategy_named(team_id: int, name: str) -> Strategy | None:
 
 
 def _begin_change(sort: Sort) -> None:
-    """Serialise changes to one sort and refuse them once it is closed."""
-    bumped = db.session.execute(
+    """Serialise changes to one sort and refuse them once it is closed. Call it before reading
+    the sort's groups or cards: from here on nobody else changes them until the commit."""
+    revision = db.session.execute(
         db.update(Sort).where(Sort.id == sort.id, Sort.closed_at.is_(None))
-        .values(revision=Sort.revision + 1)
-    ).rowcount
-    if not bumped:
+        .values(revision=Sort.revision + 1).returning(Sort.revision)
+    ).scalar_one_or_none()
+    if revision is None:
         db.session.rollback()
         raise SortError("This sort is closed. Reopen it to make changes.")
-    db.session.refresh(sort)
+    set_committed_value(sort, "revision", revision)
 
 
 # --- the board --------------------------------------------------------------------
@@ -138,10 +140,18 @@ def sort_samples(sort: Sort) -> list[WorkSample]:
     ).scalars())
 
 
+def card_ids(sort: Sort) -> list[int]:
+    """The ids of the cards only: every move reads them, and the full samples are heavy (OCR words)."""
+    return list(db.session.execute(
+        db.select(WorkSample.id).filter(WorkSample.task_id == sort.task_id, WorkSample.status != "failed")
+        .order_by(WorkSample.id)
+    ).scalars())
+
+
 def columns(sort: Sort, sample_ids: list[int] | None = None) -> dict[int | None, list[int]]:
     """Sample ids per group id (None: the unsorted tray), in board order."""
     if sample_ids is None:
-        sample_ids = [s.id for s in sort_samples(sort)]
+        sample_ids = card_ids(sort)
     placed = {p.sample_id: p for p in sort.placements}
     board: dict[int | None, list[int]] = {None: []}
     board.update({g.id: [] for g in sort.groups})
@@ -161,15 +171,22 @@ def _group_of(sort: Sort, group_id: int | None) -> SortGroup | None:
     return group
 
 
-def _sample_of(sort: Sort, sample_id: int) -> WorkSample:
-    sample = db.session.get(WorkSample, sample_id)
-    if sample is None or sample.task_id != sort.task_id or sample.status == "failed":
+def _sample_of(sort: Sort, sample_id: int):
+    """The card's id and student code (not the whole sample: its OCR words are heavy)."""
+    card = db.session.execute(
+        db.select(WorkSample.id, WorkSample.student_label)
+        .where(WorkSample.id == sample_id, WorkSample.task_id == sort.task_id, WorkSample.status != "failed")
+    ).first()
+    if card is None:
         raise SortError("That card is not on this board.")
-    return sample
+    return card
 
 
-def _placement(sort: Sort, sample_id: int) -> Placement:
-    placement = next((p for p in sort.placements if p.sample_id == sample_id), None)
+def _placement(sort: Sort, sample_id: int, placed: dict | None = None) -> Placement:
+    """The card's placement, made (in the tray) on its first move; `placed` maps sample ids
+    to the sort's placements when the caller looks up many."""
+    placement = (placed.get(sample_id) if placed is not None
+                 else next((p for p in sort.placements if p.sample_id == sample_id), None))
     if placement is None:
         placement = Placement(sample_id=sample_id, group_id=None, position=UNPLACED, version=0)
         sort.placements.append(placement)
@@ -181,9 +198,9 @@ def _group_name(sort: Sort, group_id: int | None) -> str:
     return group.name if group else "Unsorted"
 
 
-def _place(sort: Sort, placement: Placement, group_id: int | None, index: int) -> tuple[list, int]:
+def _place(sort: Sort, placement: Placement, group_id: int | None, index: int) -> tuple[dict, list, int]:
     """Put the card at index in group_id and renumber the columns it left and joined.
-    Returns those columns and where the card was in the column it left."""
+    Returns the board after the move, those columns, and where the card was in the one it left."""
     board = columns(sort)
     old = placement.group_id if placement.group_id in board else None
     old_index = board[old].index(placement.sample_id)
@@ -192,10 +209,11 @@ def _place(sort: Sort, placement: Placement, group_id: int | None, index: int) -
     target.insert(max(0, min(index, len(target))), placement.sample_id)
     placement.group_id = group_id
     touched = [old] if old == group_id else [old, group_id]
+    placed = {p.sample_id: p for p in sort.placements}
     for column in touched:
         for position, sid in enumerate(board[column]):
-            _placement(sort, sid).position = position
-    return touched, old_index
+            _placement(sort, sid, placed).position = position
+    return board, touched, old_index
 
 
 def move_card(sort: Sort, sample_id: int, group_id: int | None, index: int, card_version: int,
@@ -209,7 +227,7 @@ def move_card(sort: Sort, sample_id: int, group_id: int | None, index: int, card
         if placement.version != card_version:
             raise MoveConflict(sample, _group_name(sort, placement.group_id), placement.moved_by)
         from_group = placement.group_id
-        touched, from_position = _place(sort, placement, group_id, index)
+        board, touched, from_position = _place(sort, placement, group_id, index)
         placement.version += 1
         placement.moved_by = moved_by
         db.session.add(Move(sort_id=sort.id, sample_id=sample_id, from_group_id=from_group,
@@ -218,11 +236,10 @@ def move_card(sort: Sort, sample_id: int, group_id: int | None, index: int, card
     except SortError:
         db.session.rollback()
         raise
-    return move_result(sort, placement, touched)
+    return move_result(sort, placement, board, touched, can_undo=True)
 
 
-def move_result(sort: Sort, placement: Placement, touched: list[int | None]) -> dict:
-    board = columns(sort)
+def move_result(sort: Sort, placement: Placement, board: dict, touched: list[int | None], can_undo: bool) -> dict:
     return {
         "sort_id": sort.id,
         "revision": sort.revision,
@@ -231,7 +248,7 @@ def move_result(sort: Sort, placement: Placement, touched: list[int | None]) -> 
         "moved_by": placement.moved_by,
         "columns": [{"group_id": g, "sample_ids": board[g]} for g in touched],
         "patterns": patterns(sort, board),
-        "can_undo": can_undo(sort),
+        "can_undo": can_undo,
     }
 
 
@@ -243,7 +260,12 @@ def _last_move(sort: Sort) -> Move | None:
 
 
 def can_undo(sort: Sort) -> bool:
-    return sort.is_open and _last_move(sort) is not None
+    if not sort.is_open:
+        return False
+    undone = db.session.execute(
+        db.select(Move.undone).filter_by(sort_id=sort.id).order_by(Move.id.desc()).limit(UNDO_DEPTH)
+    ).scalars()
+    return not all(undone)
 
 
 def undo_move(sort: Sort, undone_by: str) -> dict:
@@ -258,12 +280,12 @@ def undo_move(sort: Sort, undone_by: str) -> dict:
         db.session.rollback()
         raise SortError("That card is no longer where the last move put it; move it by hand.")
     group_id = move.from_group_id if any(g.id == move.from_group_id for g in sort.groups) else None
-    touched, _ = _place(sort, placement, group_id, move.from_position)
+    board, touched, _ = _place(sort, placement, group_id, move.from_position)
     placement.version += 1
     placement.moved_by = undone_by
     move.undone = True
     db.session.commit()
-    return move_result(sort, placement, touched)
+    return move_result(sort, placement, board, touched, can_undo(sort))
 
 
 def patterns(sort: Sort, board: dict | None = None) -> dict:
