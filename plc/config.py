@@ -34,6 +34,7 @@ def load_config(instance_path: str) -> dict:
         "SOCKETIO_MESSAGE_QUEUE": env("PLC_SOCKETIO_MESSAGE_QUEUE") or None,
         "RATELIMIT_STORAGE_URI": env("PLC_RATELIMIT_STORAGE_URI", "memory://"),
         "JOIN_ATTEMPTS_LIMIT": env("PLC_JOIN_ATTEMPTS_LIMIT", "20 per minute"),
+        "LOGIN_ATTEMPTS_LIMIT": env("PLC_LOGIN_ATTEMPTS_LIMIT", "10 per minute"),
         "PROTOCOLS_DIR": env(
             "PLC_PROTOCOLS_DIR", str(ROOT / "protocols")
         ),
@@ -41,6 +42,8 @@ def load_config(instance_path: str) -> dict:
             "PLC_UPLOADS_DIR", str(ROOT / "uploads")
         ),
         "MEETING_CODE_HOURS": int(env("PLC_MEETING_CODE_HOURS", "12")),
+        # Phones joining a live meeting within this many seconds share one update of its list of names.
+        "LIVE_PARTICIPANTS_DELAY": float(env("PLC_LIVE_PARTICIPANTS_DELAY", "0.25")),
         "RESPONSE_MAX_CHARS": int(env("PLC_RESPONSE_MAX_CHARS", "500")),
         "MAX_CONTENT_LENGTH": int(env("PLC_MAX_REQUEST_MB", "64")) * 1024 * 1024,
         "PUBLIC_URL": env("PLC_PUBLIC_URL") or None,

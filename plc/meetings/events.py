@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from typing import Annotated, Optional
 
-from flask import request, session
+from flask import current_app, request, session
 from flask_login import current_user
 from flask_socketio import ConnectionRefusedError, emit, join_room
 from pydantic import Field
@@ -15,7 +15,9 @@ from plc.meetings.live import (
 )
 from plc.meetings.models import Meeting
 from plc.meetings.seats import seated_participant
-from plc.meetings.state import control_state, own_response_ids, response_payload, room_state
+from plc.meetings.state import (
+    control_state, own_response_ids, participants_payload, response_payload, room_state,
+)
 from plc.teams.access import can_facilitate, membership_of
 
 
@@ -81,6 +83,9 @@ def on_connect(auth=None):
         if seat is None:
             raise ConnectionRefusedError("You are not in this meeting.")
         session["live_seat"] = seat.as_dict()
+        # Flask-SocketIO serves this connection's events from its own copy of the session, made
+        # just now: drop the cookie so that Flask does not decode and verify it for every event.
+        request.environ.pop("HTTP_COOKIE", None)
         join_room(room(meeting.id))
         join_room(task_room(meeting.task_id))
         if seat.can_control:
@@ -95,9 +100,37 @@ def on_connect(auth=None):
         emit("state", state)
         if seat.participant_id:
             # Someone joined or came back: the projector's list of names may change.
-            socketio.emit("participants", state["participants"], to=room(meeting.id), skip_sid=request.sid)
+            _announce_participants(meeting.id, state["participants"])
     finally:
         db.session.remove()
+
+
+# Meetings whose list of names goes out shortly: a team joining at once (a room full of phones
+# scanning the code) gets one list per meeting and moment, rather than one per phone to every
+# phone (which grows with the square of the room).
+_participants_due: set[int] = set()
+
+
+def _announce_participants(meeting_id: int, participants: list[dict]) -> None:
+    """Send the room its list of names: at once in tests, else once per LIVE_PARTICIPANTS_DELAY."""
+    delay = current_app.config["LIVE_PARTICIPANTS_DELAY"]
+    if current_app.testing or delay <= 0:
+        socketio.emit("participants", participants, to=room(meeting_id), skip_sid=request.sid)
+    elif meeting_id not in _participants_due:
+        _participants_due.add(meeting_id)
+        socketio.start_background_task(_announce_later, current_app._get_current_object(), meeting_id, delay)
+
+
+def _announce_later(app, meeting_id: int, delay: float) -> None:
+    socketio.sleep(delay)
+    _participants_due.discard(meeting_id)  # who connects from now on is announced again
+    with app.app_context():
+        try:
+            meeting = db.session.get(Meeting, meeting_id)
+            if meeting is not None:
+                socketio.emit("participants", participants_payload(meeting), to=room(meeting_id))
+        finally:
+            db.session.remove()
 
 
 def control_event(name: str, payload: type[Payload], change, parts: bool = False) -> None:
@@ -124,9 +157,10 @@ control_event("meeting:end", Empty, lambda meeting, data: services.end_meeting(m
 @live_event("response:add", NewResponse, participant=True)
 def on_response_add(meeting, seat, data, participant):
     response = services.add_response(meeting, participant, data.text, data.field)
+    # Mine first: the phone then shows its own response as its own from the start.
+    socketio.emit("response:mine", {"id": response.id}, to=participant_room(participant.id))
     socketio.emit("response:upsert", response_payload(meeting, response, author=participant.name),
                   to=room(meeting.id))
-    socketio.emit("response:mine", {"id": response.id}, to=participant_room(participant.id))
     return {"ok": True, "id": response.id}
 
 

@@ -14,6 +14,7 @@ from typing import Callable
 from flask import request, session
 from flask_socketio import emit
 from pydantic import BaseModel, ConfigDict, ValidationError
+from sqlalchemy import and_, bindparam, select
 
 from plc.extensions import db, socketio
 from plc.meetings.models import Meeting, Participant
@@ -74,6 +75,26 @@ def _validation_message(exc: ValidationError) -> str:
     return f"Bad request: {where}: {err['msg']}"
 
 
+# Every event loads its meeting (and participant) with one of these, built once: building the
+# statement anew each time, as `session.get` does, costs about as much as running it.
+# The participant comes back None unless it is in that meeting.
+_MEETING = select(Meeting).where(Meeting.id == bindparam("meeting_id"))
+_MEETING_AND_PARTICIPANT = (
+    select(Meeting, Participant)
+    .outerjoin(Participant, and_(Participant.id == bindparam("participant_id"), Participant.meeting_id == Meeting.id))
+    .where(Meeting.id == bindparam("meeting_id"))
+)
+
+
+def _load(seat: Seat, participant: bool) -> tuple[Meeting | None, Participant | None]:
+    if not participant:
+        return db.session.execute(_MEETING, {"meeting_id": seat.meeting_id}).scalar(), None
+    row = db.session.execute(
+        _MEETING_AND_PARTICIPANT, {"meeting_id": seat.meeting_id, "participant_id": seat.participant_id}
+    ).first()
+    return tuple(row) if row else (None, None)
+
+
 def live_event(name: str, payload: type[Payload] = Empty, *, control: bool = False,
                participant: bool = False) -> Callable:
     """Register a checked handler: fn(meeting, seat, data[, participant]) -> ack dict or None."""
@@ -94,13 +115,12 @@ def live_event(name: str, payload: type[Payload] = Empty, *, control: bool = Fal
                     return reject(name, _validation_message(exc))
                 if control and not seat.can_control:
                     return reject(name, "Only the facilitator can do that.")
-                meeting = db.session.get(Meeting, seat.meeting_id)
+                meeting, person = _load(seat, participant)
                 if meeting is None or meeting.ended_at is not None:
                     return reject(name, "This meeting has ended.")
                 args = [meeting, seat, checked]
                 if participant:
-                    person = db.session.get(Participant, seat.participant_id) if seat.participant_id else None
-                    if person is None or person.meeting_id != meeting.id:
+                    if person is None:
                         return reject(name, "Only participants who joined with the code can do that.")
                     args.append(person)
                 ack = fn(*args) or {"ok": True}

@@ -1,8 +1,6 @@
 """Uploading student work, viewing it (private to its team and room), correcting and blurring it."""
 from __future__ import annotations
 
-import threading
-
 from flask import Blueprint, abort, current_app, jsonify, render_template, request, send_file
 from flask_login import current_user, login_required
 
@@ -20,19 +18,8 @@ from plc import storage
 
 bp = Blueprint("work", __name__)
 
-# Taking in a file (parsing the request, copying it, reading its header, storing the rows) runs
-# on the server's event loop. One upload at a time per process: a class's photos arriving at
-# once then queue here instead of taking turns with, and starving, the live room's broadcasts.
-# (Under gevent, threading is monkey-patched: the waiting requests yield.)
-_one_upload_at_a_time = threading.BoundedSemaphore(1)
-
 
 def _receive_files(**owner) -> tuple[dict, int]:
-    with _one_upload_at_a_time:
-        return _take_in(**owner)
-
-
-def _take_in(**owner) -> tuple[dict, int]:
     files = request.files.getlist("files")
     labels = request.form.getlist("labels")
     if not files or all(not f.filename for f in files):

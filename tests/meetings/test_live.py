@@ -271,3 +271,42 @@ def test_spotlight_and_script_reach_only_who_they_should(app, room):
     projector.emit("response:spotlight", {"response_id": ack["id"]}, callback=True)
     assert last(phone, "state")["spotlight_id"] == ack["id"]
     assert all("script" not in str(s["step"]) for s in events_named(phone, "state"))
+
+
+def test_phones_joining_at_once_share_one_update_of_the_names(app, room):
+    """Outside tests the room hears of joins once per LIVE_PARTICIPANTS_DELAY, not once per phone."""
+    import time
+
+    meeting = room["meeting"]
+    phones_http = [join_as(app, meeting, name) for name in ("Ana", "Ben", "Cy")]
+    projector = live_client(app, room["http"], meeting)
+    app.config.update(TESTING=False, LIVE_PARTICIPANTS_DELAY=0.2)
+    try:
+        phones = [live_client(app, http, meeting) for http in phones_http]
+        assert events_named(projector, "participants") == []
+        deadline = time.monotonic() + 5
+        while not events_named(projector, "participants") and time.monotonic() < deadline:
+            time.sleep(0.05)
+        time.sleep(0.3)  # nothing more follows
+    finally:
+        app.config["TESTING"] = True
+    [people] = events_named(projector, "participants")
+    assert [p["name"] for p in people] == ["Ana", "Ben", "Cy"]
+    # A phone that connected first hears of those after it too.
+    assert [p["name"] for p in last(phones[0], "participants")] == ["Ana", "Ben", "Cy"]
+
+
+def test_a_participant_of_another_meeting_cannot_answer_here(app, room):
+    meeting = room["meeting"]
+    projector = live_client(app, room["http"], meeting)
+    projector.emit("step:goto", {"pos": goto_step(room, "responses")}, callback=True)
+    phone = live_client(app, join_as(app, meeting, "Ana"), meeting)
+    other = _other_meeting(app)
+    join_as(app, other, "Eve")
+    eve = db.session.query(Participant).filter_by(meeting_id=other.id).one()
+    # The connection's seat now names a participant of another meeting, as a forged session would.
+    environ = phone.sio.socketio.server.environ[phone.sio.eio_sid]
+    environ["saved_session"]["live_seat"]["participant_id"] = eve.id
+    ack = phone.emit("response:add", {"text": "Not mine to give"}, callback=True)
+    assert ack == {"ok": False, "error": "Only participants who joined with the code can do that."}
+    assert db.session.query(Response).count() == 0
