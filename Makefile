@@ -44,6 +44,7 @@ test: setup
 bench: setup
 	$(PY) -m tests.bench
 	$(PY) -m tests.bench.uploads
+	$(PY) -m tests.bench.sort
 	$(PY) -m tests.bench.review
 
 lock:

@@ -1,0 +1,405 @@
+// The Work Sort benchmark's Socket.IO clients, all in one Node process (socket.io-client 4.x,
+// websocket transport only), so that every delay is read off one clock.
+//
+//   node tests/bench/sort_clients.mjs CONFIG.json
+//
+// App mode: the facilitator and every phone connect to the meeting, which is on its Sort step;
+// each keeps its own picture of the board as a browser does (static/js/sort.js): the sort of its
+// first `state`, then each `sort:moved` applied in revision order (a gap: `sort:sync`, and the
+// whole sort from the acknowledgement). Every client moves a random card to a random place in
+// another column `rate_per_client` times a second, sending the card's version as it sees it.
+// A move that wins is broadcast as `sort:moved`; the delay is the mover's emit -> each client's
+// receipt of that broadcast (matched by card, new version and mover). A stale version is refused
+// ({ok: false, conflict}): counted, no broadcast, no delay. At the end every client reports its board.
+//
+// Baseline mode: the same clients on baseline_server.py, each emitting `bcast` with a copy of a
+// real `sort:moved` payload (captured in the app run) at the same rate; the server re-broadcasts
+// it to the room.
+//
+// CONFIG (written by tests/bench/sort.py):
+//   url, mode ("app" | "baseline"), cookie_name, meeting_id, room,
+//   facilitator_cookie, facilitator_name, phone_cookies, phone_names  (baseline: phones = count)
+//   rate_per_client, warmup_s, seconds, seed, payload (baseline only),
+//   connect_concurrency, connect_timeout_ms, settle_ms, drain_timeout_ms, max_runtime_ms, out
+import { readFileSync, writeFileSync } from "node:fs";
+import { performance } from "node:perf_hooks";
+import { io } from "socket.io-client";
+
+const cfg = JSON.parse(readFileSync(process.argv[2], "utf8"));
+const APP = cfg.mode === "app";
+const log = (...args) => console.error(`  [sort clients ${cfg.mode}]`, ...args);
+
+setTimeout(() => {
+  log(`gave up after ${cfg.max_runtime_ms} ms`);
+  process.exit(3);
+}, cfg.max_runtime_ms).unref();
+
+// mulberry32: a seeded sequence of choices.
+function prng(seed) {
+  let a = seed >>> 0;
+  return () => {
+    a = (a + 0x6d2b79f5) >>> 0;
+    let t = a;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+const rand = prng(cfg.seed);
+const pick = (list) => list[Math.floor(rand() * list.length)];
+const round3 = (x) => Math.round(x * 1000) / 1000;
+
+const results = {
+  mode: cfg.mode,
+  clients: 0,
+  connect_ms: 0,
+  connect_failures: [],
+  unexpected_disconnects: 0,
+  measure_s: 0,
+  window_s: 0, // first to last measured move sent
+  client_cpu_cores: 0, // this Node process, over the moves and the drain
+  moves: { sent: 0, ok: 0, conflict: 0, error: 0, unacked: 0 }, // measured window only
+  moves_all: { sent: 0, ok: 0, conflict: 0, error: 0, unacked: 0 }, // warm-up included
+  delays: [],
+  expected: 0,
+  received: 0,
+  unmatched: 0,
+  ack_ms: { ok: [], conflict: [] },
+  ack_errors: [],
+  sizes: [],
+  sample_payload: null,
+  per_event: [],
+  // each client's handling of the broadcasts (app)
+  stale_ignored: 0,
+  gaps: 0,
+  syncs: 0,
+  sync_failures: 0,
+  full_sorts: 0,
+  boards: [],
+};
+
+let measuring = false; // sizes and unmatched counted only then
+let windowStart = 0;
+let running = false;
+
+// --- clients and their boards -----------------------------------------------------
+
+const clients = [];
+const moves = []; // every move sent, in order
+const pending = new Map(); // app: `${sample}:${new version}:${mover}` -> [move]; baseline: id -> move
+
+function makeClient(role, name, cookie) {
+  const client = {
+    idx: clients.length, role, name, cookie, socket: null,
+    sortId: null, revision: -1, columns: new Map(), versions: new Map(),
+    syncing: false, buffered: [],
+  };
+  clients.push(client);
+  return client;
+}
+
+function load(client, sort) {
+  client.sortId = sort.id;
+  client.revision = sort.revision;
+  client.columns = new Map(sort.columns.map((c) => [c.group_id, [...c.sample_ids]]));
+  client.versions = new Map(Object.entries(sort.cards).map(([sid, card]) => [Number(sid), card.version]));
+}
+
+function applyMoved(client, moved) {
+  if (client.syncing) {
+    client.buffered.push(moved);
+    return;
+  }
+  if (moved.sort_id !== client.sortId) {
+    sync(client);
+    return;
+  }
+  if (moved.revision <= client.revision) {
+    results.stale_ignored += 1;
+    return;
+  }
+  if (moved.revision !== client.revision + 1) {
+    results.gaps += 1;
+    sync(client);
+    return;
+  }
+  client.revision = moved.revision;
+  for (const column of moved.columns) {
+    if (client.columns.has(column.group_id)) client.columns.set(column.group_id, [...column.sample_ids]);
+  }
+  client.versions.set(moved.sample_id, moved.version);
+}
+
+function sync(client) {
+  client.syncing = true;
+  results.syncs += 1;
+  client.socket.emit("sort:sync", {}, (ack) => {
+    client.syncing = false;
+    if (ack?.ok && ack.sort) {
+      if (ack.sort.id !== client.sortId || ack.sort.revision >= client.revision) load(client, ack.sort);
+    } else {
+      results.sync_failures += 1;
+    }
+    const buffered = client.buffered.splice(0);
+    for (const moved of buffered) applyMoved(client, moved);
+  });
+}
+
+function record(ev) {
+  ev.received += 1;
+  if (ev.warm) return;
+  const delay = round3(performance.now() - ev.t);
+  if (ev.first === undefined) ev.first = delay;
+  ev.last = delay;
+  results.delays.push(delay);
+  results.received += 1;
+}
+
+function matchMove(moved) {
+  const list = pending.get(`${moved.sample_id}:${moved.version}:${moved.moved_by}`);
+  return list?.find((ev) => ev.status !== "conflict") ?? list?.[0] ?? null;
+}
+
+const kept = [];
+
+function attach(client) {
+  const s = client.socket;
+  if (APP) {
+    s.on("state", (data) => {
+      if (data?.sort) load(client, data.sort);
+    });
+    s.on("sort", (sort) => {
+      if (running) results.full_sorts += 1;
+      if (sort.id !== client.sortId || sort.revision > client.revision) load(client, sort);
+    });
+    s.on("sort:moved", (moved) => {
+      const ev = matchMove(moved);
+      if (ev) record(ev);
+      else if (measuring) results.unmatched += 1;
+      if (client.idx === 0 && measuring) {
+        const size = Buffer.byteLength(JSON.stringify(moved));
+        results.sizes.push(size);
+        if (kept.length < 2000) kept.push({ size, moved });
+      }
+      applyMoved(client, moved);
+    });
+  } else {
+    s.on("bcast", (data) => {
+      const ev = pending.get(data?.id);
+      if (ev) record(ev);
+      else if (measuring) results.unmatched += 1;
+      if (client.idx === 0 && measuring) results.sizes.push(Buffer.byteLength(JSON.stringify(data.data)));
+    });
+  }
+  s.on("disconnect", () => {
+    if (running) results.unexpected_disconnects += 1;
+  });
+}
+
+function connect(client) {
+  return new Promise((resolve) => {
+    const opts = { transports: ["websocket"], forceNew: true, reconnection: false, timeout: cfg.connect_timeout_ms };
+    if (APP) {
+      opts.auth = { meeting_id: cfg.meeting_id };
+      opts.extraHeaders = { Cookie: `${cfg.cookie_name}=${client.cookie}` };
+    } else {
+      opts.auth = { room: cfg.room };
+    }
+    const s = io(cfg.url, opts);
+    client.socket = s;
+    attach(client);
+    let settled = false;
+    const fail = (why) => {
+      if (settled) return;
+      settled = true;
+      results.connect_failures.push(`${client.role} ${client.name}: ${why}`);
+      resolve(false);
+    };
+    s.once("connect", () => {
+      settled = true;
+      resolve(true);
+    });
+    s.once("connect_error", (err) => fail(err.message));
+    s.io.once("close", (reason) => fail(`connection closed before connecting (${reason})`));
+  });
+}
+
+async function connectAll() {
+  if (APP) {
+    makeClient("facilitator", cfg.facilitator_name, cfg.facilitator_cookie);
+    cfg.phone_cookies.forEach((cookie, n) => makeClient("phone", cfg.phone_names[n], cookie));
+  } else {
+    makeClient("facilitator", "facilitator", null);
+    for (let n = 0; n < cfg.phones; n++) makeClient("phone", `phone ${n + 1}`, null);
+  }
+  results.clients = clients.length;
+  const t0 = performance.now();
+  let next = 0;
+  const worker = async () => {
+    while (next < clients.length) await connect(clients[next++]);
+  };
+  await Promise.all(Array.from({ length: cfg.connect_concurrency }, worker));
+  results.connect_ms = Math.round(performance.now() - t0);
+}
+
+// --- moves ------------------------------------------------------------------------
+
+function count(ev, field) {
+  results.moves_all[field] += 1;
+  if (!ev.warm) results.moves[field] += 1;
+}
+
+function fire(client, warm) {
+  const seq = moves.length;
+  const ev = { seq, client: client.idx, warm, t: 0, received: 0, status: "pending" };
+  moves.push(ev);
+  count(ev, "sent");
+  const ack = (reply) => {
+    ev.ack = round3(performance.now() - ev.t);
+    if (reply?.ok === true) {
+      ev.status = "ok";
+      ev.revision = reply.revision;
+      count(ev, "ok");
+      if (!warm) {
+        results.ack_ms.ok.push(ev.ack);
+        results.expected += clients.length;
+      }
+    } else if (reply?.conflict) {
+      ev.status = "conflict";
+      count(ev, "conflict");
+      if (!warm) results.ack_ms.conflict.push(ev.ack);
+    } else {
+      ev.status = "error";
+      count(ev, "error");
+      results.ack_errors.push(`${client.name}: ${JSON.stringify(reply)}`);
+    }
+  };
+  if (APP) {
+    const ids = [...client.columns.values()].flat();
+    const sampleId = pick(ids);
+    const from = [...client.columns.keys()].find((g) => client.columns.get(g).includes(sampleId));
+    const groupId = pick([...client.columns.keys()].filter((g) => g !== from));
+    const index = Math.floor(rand() * (client.columns.get(groupId).length + 1));
+    const version = client.versions.get(sampleId) ?? 0;
+    Object.assign(ev, { sample_id: sampleId, group_id: groupId, card_version: version });
+    const key = `${sampleId}:${version + 1}:${client.name}`;
+    if (!pending.has(key)) pending.set(key, []);
+    pending.get(key).push(ev);
+    ev.t = performance.now();
+    client.socket.emit("sort:move", { sample_id: sampleId, group_id: groupId, index, card_version: version }, ack);
+  } else {
+    ev.status = "pending";
+    pending.set(seq, ev);
+    ev.t = performance.now();
+    // Every bcast is re-broadcast: count it as a winning move once acknowledged.
+    client.socket.emit("bcast", { id: seq, data: cfg.payload }, (reply) => ack(reply?.ok ? { ok: true } : reply));
+  }
+}
+
+function runMoves() {
+  const interval = 1000 / cfg.rate_per_client;
+  const warmN = Math.round(cfg.warmup_s * cfg.rate_per_client);
+  const perClient = warmN + Math.round(cfg.seconds * cfg.rate_per_client);
+  const schedule = [];
+  for (const client of clients) {
+    const phase = rand() * interval; // clients do not all move at the same instant
+    for (let i = 0; i < perClient; i++) schedule.push({ t: phase + i * interval, client, warm: i < warmN });
+  }
+  schedule.sort((a, b) => a.t - b.t);
+  return new Promise((resolve) => {
+    const start = performance.now() + 100;
+    let k = 0;
+    const tick = () => {
+      while (k < schedule.length && start + schedule[k].t <= performance.now()) {
+        const { client, warm } = schedule[k++];
+        if (!warm && !measuring) {
+          measuring = true;
+          windowStart = performance.now();
+        }
+        fire(client, warm);
+      }
+      if (k < schedule.length) setTimeout(tick, Math.max(0, start + schedule[k].t - performance.now()));
+      else {
+        results.window_s = round3((performance.now() - windowStart) / 1000);
+        resolve();
+      }
+    };
+    setTimeout(tick, 100);
+  });
+}
+
+const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
+
+function settled() {
+  const acked = moves.every((ev) => ev.status !== "pending");
+  const delivered = moves.every((ev) => ev.status !== "ok" || ev.received >= clients.length);
+  const synced = clients.every((c) => !c.syncing);
+  return acked && delivered && synced;
+}
+
+async function drain() {
+  const until = performance.now() + cfg.drain_timeout_ms;
+  while (!settled() && performance.now() < until) await sleep(50);
+}
+
+function closestToMean() {
+  if (!kept.length) return null;
+  const mean = kept.reduce((s, x) => s + x.size, 0) / kept.length;
+  return kept.reduce((best, x) => (Math.abs(x.size - mean) < Math.abs(best.size - mean) ? x : best)).moved;
+}
+
+async function main() {
+  await connectAll();
+  const ok = clients.filter((c) => c.socket.connected).length;
+  log(`${ok}/${clients.length} clients connected in ${results.connect_ms} ms`);
+  if (results.connect_failures.length) {
+    log(`connect failures, first: ${results.connect_failures[0]}`);
+  } else {
+    await sleep(cfg.settle_ms); // the connect-time broadcasts pass, every state arrives
+    if (APP) {
+      const missing = clients.filter((c) => c.sortId === null).length;
+      if (missing) log(`${missing} clients got no sort in their state`);
+    }
+    running = true;
+    const t0 = performance.now();
+    const cpu0 = process.cpuUsage();
+    await runMoves();
+    await drain();
+    results.measure_s = round3((performance.now() - t0) / 1000);
+    const cpu = process.cpuUsage(cpu0);
+    results.client_cpu_cores = round3((cpu.user + cpu.system) / 1e6 / results.measure_s);
+    measuring = false;
+    running = false;
+    await sleep(300);
+    for (const ev of moves) if (ev.status === "pending") count(ev, "unacked");
+    log(
+      `${results.moves.sent} moves measured (${results.moves.ok} ok, ${results.moves.conflict} conflicts), ` +
+        `${results.received}/${results.expected} deliveries in ${results.measure_s} s`,
+    );
+  }
+  results.per_event = moves.filter((ev) => !ev.warm && ev.status === "ok").map((ev) => ({
+    t: Math.round(ev.t), first: ev.first ?? null, last: ev.last ?? null, ack: ev.ack ?? null,
+    received: ev.received, revision: ev.revision ?? null,
+  }));
+  if (APP) {
+    results.sample_payload = closestToMean();
+    results.boards = clients.map((c) => ({
+      role: c.role, name: c.name, sort_id: c.sortId, revision: c.revision, syncing: c.syncing,
+      columns: [...c.columns.entries()].map(([group_id, sample_ids]) => ({ group_id, sample_ids })),
+      versions: Object.fromEntries([...c.versions.entries()].filter(([, v]) => v)),
+    }));
+  }
+  writeFileSync(cfg.out, JSON.stringify(results));
+  for (const c of clients) c.socket?.disconnect();
+  process.exit(0);
+}
+
+process.on("beforeExit", () => {
+  log("the event loop emptied before the run finished");
+  process.exit(4);
+});
+
+main().catch((err) => {
+  log(`failed: ${err?.stack ?? err}`);
+  process.exit(2);
+});
