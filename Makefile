@@ -4,7 +4,7 @@ SHELL := /bin/bash
 VENV := .venv
 PY := $(VENV)/bin/python
 APT_PACKAGES := chromium fonts-dejavu-core tesseract-ocr tesseract-ocr-eng redis-server postgresql \
-  fonts-dkg-handwriting fonts-humor-sans fonts-femkeklaver fonts-comic-neue
+  fonts-dkg-handwriting fonts-humor-sans fonts-femkeklaver fonts-comic-neue libpango-1.0-0 libpangoft2-1.0-0
 export FLASK_APP := wsgi.py
 
 .PHONY: setup system venv frontend run test bench lock migrate
