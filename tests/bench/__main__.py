@@ -454,17 +454,24 @@ def main(argv: list[str] | None = None) -> int:
     if args.quick:
         args.events, args.rounds = 20, 1
 
+    return run_harness(args, run, "plc-bench-", check_prerequisites)
+
+
+def run_harness(args, run, prefix: str, check) -> int:
+    """Run one benchmark: `check()` its prerequisites, then `run(args, procs, tmp)` in a fresh
+    temporary folder, stopping every process it started however it ends (SIGTERM included).
+    Returns 1 when the harness itself fails; the folder is kept then, or with --keep."""
     procs = Processes()
 
     def on_term(signum, frame):
         raise SystemExit(128 + signum)
 
     signal.signal(signal.SIGTERM, on_term)
-    tmp = Path(tempfile.mkdtemp(prefix="plc-bench-"))
+    tmp = Path(tempfile.mkdtemp(prefix=prefix))
     failed = True
     try:
-        check_prerequisites()
-        report = run(args, procs, tmp)
+        check()
+        run(args, procs, tmp)
         failed = False
     except HarnessError as exc:
         print(f"\nBENCHMARK FAILED (harness): {exc}", file=sys.stderr)
@@ -478,7 +485,7 @@ def main(argv: list[str] | None = None) -> int:
             print(f"(temporary files kept in {tmp})", file=sys.stderr)
         else:
             shutil.rmtree(tmp, ignore_errors=True)
-    return 0 if report is not None else 1
+    return 0
 
 
 def run(args, procs: Processes, tmp: Path) -> dict:

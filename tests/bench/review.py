@@ -20,7 +20,15 @@ import urllib.request
 from pathlib import Path
 
 from tests.bench.__main__ import (
-    OUT_DIR, PY, HarnessError, Processes, base_env, free_port, percentile, run_checked, wait_listening,
+    OUT_DIR,
+    PY,
+    HarnessError,
+    Processes,
+    base_env,
+    free_port,
+    percentile,
+    run_checked,
+    wait_listening,
 )
 
 TARGET_P95_MS = 150.0

@@ -15,11 +15,11 @@ import sys
 
 from plc import create_app
 from plc.accounts.models import User
+from plc.cli import demo_team
 from plc.extensions import db
 from plc.meetings import services
 from plc.meetings.state import room_state
 from plc.protocols import load_protocols
-from plc.cli import demo_team
 
 PROTOCOL_IDS = ["doing-math-together"]
 ROLES = ["classroom_teacher", "interventionist", "special_educator", "coach", "other"]

@@ -32,11 +32,8 @@ import json
 import math
 import os
 import platform
-import shutil
-import signal
 import subprocess
 import sys
-import tempfile
 import time
 from pathlib import Path
 
@@ -57,6 +54,7 @@ from tests.bench.__main__ import (
     jsonable,
     percentile,
     run_checked,
+    run_harness,
     tail,
     wait_for_quiet,
     wait_listening,
@@ -449,32 +447,7 @@ def main(argv: list[str] | None = None) -> int:
     if args.quick:
         args.seconds, args.rounds, args.retries = 15.0, 1, 0
 
-    procs = Processes()
-
-    def on_term(signum, frame):
-        raise SystemExit(128 + signum)
-
-    signal.signal(signal.SIGTERM, on_term)
-    tmp = Path(tempfile.mkdtemp(prefix="plc-bench-sort-"))
-    failed = True
-    report = None
-    try:
-        check_prerequisites()
-        report = run(args, procs, tmp)
-        failed = False
-    except HarnessError as exc:
-        print(f"\nBENCHMARK FAILED (harness): {exc}", file=sys.stderr)
-        return 1
-    except KeyboardInterrupt:
-        print("\ninterrupted", file=sys.stderr)
-        return 130
-    finally:
-        procs.stop_all()
-        if args.keep or failed:
-            print(f"(temporary files kept in {tmp})", file=sys.stderr)
-        else:
-            shutil.rmtree(tmp, ignore_errors=True)
-    return 0 if report is not None else 1
+    return run_harness(args, run, "plc-bench-sort-", check_prerequisites)
 
 
 if __name__ == "__main__":

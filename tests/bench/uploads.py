@@ -43,10 +43,8 @@ import os
 import platform
 import secrets
 import shutil
-import signal
 import subprocess
 import sys
-import tempfile
 import time
 from pathlib import Path
 
@@ -60,6 +58,7 @@ from tests.bench.__main__ import (
     machine_busy_cores,
     percentile,
     run_checked,
+    run_harness,
     tail,
     wait_for_quiet,
     wait_listening,
@@ -808,31 +807,7 @@ def main(argv: list[str] | None = None) -> int:
     if not 1 <= args.photos <= 40:
         parser.error("--photos must be between 1 and 40 (the app takes at most 40 files per upload)")
 
-    procs = Processes()
-
-    def on_term(signum, frame):
-        raise SystemExit(128 + signum)
-
-    signal.signal(signal.SIGTERM, on_term)
-    tmp = Path(tempfile.mkdtemp(prefix="plc-bench-uploads-"))
-    failed = True
-    try:
-        check_prerequisites()
-        run(args, procs, tmp)
-        failed = False
-    except HarnessError as exc:
-        print(f"\nBENCHMARK FAILED (harness): {exc}", file=sys.stderr)
-        return 1
-    except KeyboardInterrupt:
-        print("\ninterrupted", file=sys.stderr)
-        return 130
-    finally:
-        procs.stop_all()
-        if args.keep or failed:
-            print(f"(temporary files kept in {tmp})", file=sys.stderr)
-        else:
-            shutil.rmtree(tmp, ignore_errors=True)
-    return 0
+    return run_harness(args, run, "plc-bench-uploads-", check_prerequisites)
 
 
 if __name__ == "__main__":
