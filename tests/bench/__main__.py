@@ -180,13 +180,16 @@ def run_checked(cmd: list[str], env: dict, what: str, timeout: float = 300) -> s
 
 # --- one run: a server and the clients ------------------------------------------
 
-def run_clients(procs: Processes, tmp: Path, config: dict, timeout: float) -> dict:
-    cfg_path = tmp / f"clients-{config['mode']}-{config['scenario']}.json"
+def run_clients(procs: Processes, tmp: Path, config: dict, timeout: float, script: str = "clients.mjs",
+                name: str = "") -> dict:
+    """Run the Node clients `script` with `config` and return the results they wrote."""
+    name = name or f"clients-{config['mode']}-{config['scenario']}"
+    cfg_path = tmp / f"{name}.json"
     out_path = cfg_path.with_suffix(".out.json")
     config = {**config, "out": str(out_path), "max_runtime_ms": int(timeout * 1000)}
     cfg_path.write_text(json.dumps(config))
     proc = subprocess.Popen(
-        ["node", str(HERE / "clients.mjs"), str(cfg_path)], cwd=ROOT,
+        ["node", str(HERE / script), str(cfg_path)], cwd=ROOT,
         preexec_fn=_child_setup,  # noqa: PLW1509  (no threads in the harness)
     )  # its progress lines go to our stderr
     procs.procs.append(proc)

@@ -38,6 +38,7 @@ import time
 from pathlib import Path
 
 from tests.bench.__main__ import (
+    run_clients,
     APP_SERVER,
     BUSY_CORES,
     PY,
@@ -46,7 +47,6 @@ from tests.bench.__main__ import (
     CpuMeter,
     HarnessError,
     Processes,
-    _child_setup,
     base_env,
     check_prerequisites,
     fmt,
@@ -127,27 +127,6 @@ def compare_boards(boards: list[dict], stored: dict) -> dict:
 
 # --- one run: a server and the clients ---------------------------------------------------------
 
-def run_clients(procs: Processes, tmp: Path, config: dict, timeout: float) -> dict:
-    cfg_path = tmp / f"sort-clients-{config['mode']}-{config['round']}.json"
-    out_path = cfg_path.with_suffix(".out.json")
-    config = {**config, "out": str(out_path), "max_runtime_ms": int(timeout * 1000)}
-    cfg_path.write_text(json.dumps(config))
-    proc = subprocess.Popen(
-        ["node", str(HERE / "sort_clients.mjs"), str(cfg_path)], cwd=ROOT,
-        preexec_fn=_child_setup,  # noqa: PLW1509  (no threads in the harness)
-    )  # its progress lines go to our stderr
-    procs.procs.append(proc)
-    try:
-        code = proc.wait(timeout=timeout + 15)
-    except subprocess.TimeoutExpired:
-        raise HarnessError(f"the Node clients did not finish within {timeout + 15:.0f} s")
-    finally:
-        procs.stop(proc)
-    if code != 0 or not out_path.exists():
-        raise HarnessError(f"the Node clients exited with {code} without results (their lines above say why)")
-    return json.loads(out_path.read_text())
-
-
 def run_server(procs: Processes, tmp: Path, name: str, cmd: list[str], env: dict, port: int,
                config: dict, timeout: float, quiet_wait: float) -> dict:
     log_path = tmp / f"server-sort-{name}-{config['round']}.log"
@@ -157,7 +136,8 @@ def run_server(procs: Processes, tmp: Path, name: str, cmd: list[str], env: dict
     try:
         wait_listening(proc, port, log_path)
         cpu0, t0 = CpuMeter._tree_cpu(proc.pid), time.monotonic()
-        result = run_clients(procs, tmp, config, timeout)
+        result = run_clients(procs, tmp, config, timeout, "sort_clients.mjs",
+                             f"sort-clients-{config['mode']}-{config['round']}")
         if proc.poll() is not None:
             raise HarnessError(f"the {name} server died during the run:\n{tail(log_path)}")
         result["server_cpu_cores"] = (CpuMeter._tree_cpu(proc.pid) - cpu0) / (time.monotonic() - t0)
