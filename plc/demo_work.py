@@ -95,7 +95,7 @@ def add_demo_anticipation(team, task, facilitator) -> None:
     teacher = meetings.join_meeting(meeting, "Ms. Rivera", "classroom_teacher")
     for field, answers in ANTICIPATED.items():
         for text in answers:
-            meetings.add_response(meeting, teacher, text, field)
+            meetings.add_response(meeting, teacher.id, text, field)
     meetings.end_meeting(meeting)
 
 

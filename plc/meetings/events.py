@@ -63,10 +63,11 @@ def broadcast_room(meeting: Meeting, parts: bool = False) -> None:
 def _seat_for(meeting: Meeting) -> Seat | None:
     participant = seated_participant(meeting.id)
     if participant is not None:
-        return Seat(meeting_id=meeting.id, participant_id=participant.id)
+        return Seat(meeting_id=meeting.id, participant_id=participant.id, name=participant.name)
     membership = membership_of(current_user, meeting.team_id)
     if membership is not None:
-        return Seat(meeting_id=meeting.id, user_id=current_user.id, can_control=can_facilitate(membership))
+        return Seat(meeting_id=meeting.id, user_id=current_user.id, can_control=can_facilitate(membership),
+                    name=current_user.name)
     return None
 
 
@@ -155,26 +156,24 @@ control_event("meeting:end", Empty, lambda meeting, data: services.end_meeting(m
 
 
 @live_event("response:add", NewResponse, participant=True)
-def on_response_add(meeting, seat, data, participant):
-    response = services.add_response(meeting, participant, data.text, data.field)
+def on_response_add(meeting, seat, data):
+    response = services.add_response(meeting, seat.participant_id, data.text, data.field)
     # Mine first: the phone then shows its own response as its own from the start.
-    socketio.emit("response:mine", {"id": response.id}, to=participant_room(participant.id))
-    socketio.emit("response:upsert", response_payload(meeting, response, author=participant.name),
-                  to=room(meeting.id))
+    socketio.emit("response:mine", {"id": response.id}, to=participant_room(seat.participant_id))
+    socketio.emit("response:upsert", response_payload(meeting, response, author=seat.name), to=room(meeting.id))
     return {"ok": True, "id": response.id}
 
 
 @live_event("response:edit", EditResponse, participant=True)
-def on_response_edit(meeting, seat, data, participant):
-    response = services.edit_response(meeting, participant, data.id, data.text)
-    socketio.emit("response:upsert", response_payload(meeting, response, author=participant.name),
-                  to=room(meeting.id))
+def on_response_edit(meeting, seat, data):
+    response = services.edit_response(meeting, seat.participant_id, data.id, data.text)
+    socketio.emit("response:upsert", response_payload(meeting, response, author=seat.name), to=room(meeting.id))
 
 
 @live_event("response:withdraw", ResponseId, participant=True)
-def on_response_withdraw(meeting, seat, data, participant):
+def on_response_withdraw(meeting, seat, data):
     was_spotlit = meeting.spotlight_response_id == data.id
-    services.withdraw_response(meeting, participant, data.id)
+    services.withdraw_response(meeting, seat.participant_id, data.id)
     if was_spotlit:
         broadcast_room(meeting)
     else:

@@ -37,6 +37,7 @@ class Seat:
     participant_id: int | None = None
     user_id: int | None = None
     can_control: bool = False
+    name: str = ""  # shown as who moved a card or marked a next step done
 
     def as_dict(self) -> dict:
         return self.__dict__.copy()
@@ -75,29 +76,31 @@ def _validation_message(exc: ValidationError) -> str:
     return f"Bad request: {where}: {err['msg']}"
 
 
-# Every event loads its meeting (and participant) with one of these, built once: building the
-# statement anew each time, as `session.get` does, costs about as much as running it.
-# The participant comes back None unless it is in that meeting.
+# Every event loads its meeting with one of these, built once: building the statement anew
+# each time, as `session.get` does, costs about as much as running it. For participants' events
+# the seat's participant id comes back only if it is a participant of that meeting.
 _MEETING = select(Meeting).where(Meeting.id == bindparam("meeting_id"))
 _MEETING_AND_PARTICIPANT = (
-    select(Meeting, Participant)
+    select(Meeting, Participant.id)
     .outerjoin(Participant, and_(Participant.id == bindparam("participant_id"), Participant.meeting_id == Meeting.id))
     .where(Meeting.id == bindparam("meeting_id"))
 )
 
 
-def _load(seat: Seat, participant: bool) -> tuple[Meeting | None, Participant | None]:
+def _load(seat: Seat, participant: bool) -> tuple[Meeting | None, bool]:
+    """The seat's meeting, and whether the seat is one of its participants."""
     if not participant:
-        return db.session.execute(_MEETING, {"meeting_id": seat.meeting_id}).scalar(), None
+        return db.session.execute(_MEETING, {"meeting_id": seat.meeting_id}).scalar(), False
     row = db.session.execute(
         _MEETING_AND_PARTICIPANT, {"meeting_id": seat.meeting_id, "participant_id": seat.participant_id}
     ).first()
-    return tuple(row) if row else (None, None)
+    return (row[0], row[1] is not None) if row else (None, False)
 
 
 def live_event(name: str, payload: type[Payload] = Empty, *, control: bool = False,
                participant: bool = False) -> Callable:
-    """Register a checked handler: fn(meeting, seat, data[, participant]) -> ack dict or None."""
+    """Register a checked handler: fn(meeting, seat, data) -> ack dict or None. With
+    `participant`, only the meeting's participants (who joined with the code) may send it."""
 
     def register(fn: Callable) -> Callable:
         @wraps(fn)
@@ -115,15 +118,12 @@ def live_event(name: str, payload: type[Payload] = Empty, *, control: bool = Fal
                     return reject(name, _validation_message(exc))
                 if control and not seat.can_control:
                     return reject(name, "Only the facilitator can do that.")
-                meeting, person = _load(seat, participant)
+                meeting, seated = _load(seat, participant)
                 if meeting is None or meeting.ended_at is not None:
                     return reject(name, "This meeting has ended.")
-                args = [meeting, seat, checked]
-                if participant:
-                    if person is None:
-                        return reject(name, "Only participants who joined with the code can do that.")
-                    args.append(person)
-                ack = fn(*args) or {"ok": True}
+                if participant and not seated:
+                    return reject(name, "Only participants who joined with the code can do that.")
+                ack = fn(meeting, seat, checked) or {"ok": True}
             except MeetingError as exc:
                 db.session.rollback()
                 return reject(name, str(exc))

@@ -10,6 +10,7 @@ import time
 from datetime import timedelta
 
 from flask import current_app
+from sqlalchemy import Row, insert
 from sqlalchemy.exc import IntegrityError
 
 from plc.extensions import db
@@ -188,41 +189,46 @@ def _clean_text(text: str) -> str:
     return text
 
 
-def add_response(meeting: Meeting, participant: Participant, text: str, field: str | None) -> Response:
+# Every phone's answer in a live room comes through here: one INSERT with no unit of work
+# around it, and back a row with the fields clients see.
+_INSERT_RESPONSE = insert(Response).returning(Response.id, Response.field, Response.text, Response.participant_id)
+
+
+def add_response(meeting: Meeting, participant_id: int, text: str, field: str | None) -> Row:
+    """Store a participant's response on the current step; returns (id, field, text, participant_id)."""
     step = _check_open_for_input(meeting)
     if step["activity"] == "anticipate":
         if field not in ANTICIPATION_QUESTIONS:
             raise MeetingError("Choose which of the four questions this answers.")
     elif field is not None:
         raise MeetingError("This step has a single question.")
-    response = Response(
-        meeting_id=meeting.id, participant_id=participant.id, step_pos=meeting.step_pos,
-        field=field, text=_clean_text(text),
-    )
-    db.session.add(response)
+    response = db.session.connection().execute(_INSERT_RESPONSE, {
+        "meeting_id": meeting.id, "participant_id": participant_id, "step_pos": meeting.step_pos,
+        "field": field, "text": _clean_text(text),
+    }).one()
     db.session.commit()
     return response
 
 
-def _own_response(meeting: Meeting, participant: Participant, response_id: int) -> Response:
+def _own_response(meeting: Meeting, participant_id: int, response_id: int) -> Response:
     response = db.session.get(Response, response_id)
-    if response is None or response.meeting_id != meeting.id or response.participant_id != participant.id:
+    if response is None or response.meeting_id != meeting.id or response.participant_id != participant_id:
         raise MeetingError("That response is not yours to change.")
     if response.step_pos != meeting.step_pos:
         raise MeetingError("The meeting has moved on from that step.")
     return response
 
 
-def edit_response(meeting: Meeting, participant: Participant, response_id: int, text: str) -> Response:
+def edit_response(meeting: Meeting, participant_id: int, response_id: int, text: str) -> Response:
     _check_open_for_input(meeting)
-    response = _own_response(meeting, participant, response_id)
+    response = _own_response(meeting, participant_id, response_id)
     response.text = _clean_text(text)
     db.session.commit()
     return response
 
 
-def withdraw_response(meeting: Meeting, participant: Participant, response_id: int) -> None:
-    response = _own_response(meeting, participant, response_id)
+def withdraw_response(meeting: Meeting, participant_id: int, response_id: int) -> None:
+    response = _own_response(meeting, participant_id, response_id)
     if meeting.spotlight_response_id == response.id:
         meeting.spotlight_response_id = None
     db.session.delete(response)

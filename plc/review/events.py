@@ -10,7 +10,6 @@ from plc.meetings.live import Payload, live_event, room
 from plc.meetings.services import MeetingError, agenda_opener
 from plc.meetings.state import state_part
 from plc.review import followup
-from plc.sort.events import seat_name
 
 SINCE_LAST_TIME = "since-last-time"
 
@@ -43,6 +42,6 @@ def on_followup_update(meeting, seat, data):
     step = followup.step_of_team(meeting.team_id, data.id)
     if step is None:
         raise MeetingError("That next step is not one of this team's.")
-    followup.set_status(step, data.status, data.reflection, seat_name(seat))
+    followup.set_status(step, data.status, data.reflection, seat.name)
     socketio.emit("follow_up", followup.team_next_steps(meeting.team_id, since=meeting.started_at),
                   to=room(meeting.id))

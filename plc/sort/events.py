@@ -11,10 +11,9 @@ from flask import request
 from flask_socketio import emit
 from pydantic import Field
 
-from plc.accounts.models import User
 from plc.extensions import db, socketio
 from plc.meetings.live import Empty, Payload, Seat, live_event, room, task_room
-from plc.meetings.models import Meeting, Participant
+from plc.meetings.models import Meeting
 from plc.meetings.state import state_part
 from plc.sort import services
 from plc.sort.models import Sort
@@ -98,12 +97,6 @@ class Flag(Payload):
     value: bool
 
 
-def seat_name(seat: Seat) -> str:
-    if seat.participant_id:
-        return db.session.get(Participant, seat.participant_id).name
-    return db.session.get(User, seat.user_id).name
-
-
 def board_for(meeting: Meeting, seat: Seat, *, moving: bool = False):
     """The meeting's sort, if this seat may change it now; SortError says why not."""
     if meeting.current_step["activity"] not in BOARD_ACTIVITIES:
@@ -158,7 +151,7 @@ def on_move(meeting, seat, data):
     sort = board_for(meeting, seat, moving=True)
     try:
         result = services.move_card(sort, data.sample_id, data.group_id, data.index, data.card_version,
-                                    seat_name(seat))
+                                    seat.name)
     except MoveConflict as conflict:
         emit("error", {"event": "sort:move", "message": str(conflict)}, to=request.sid)
         return {"ok": False, "error": str(conflict), "conflict": {
@@ -170,7 +163,7 @@ def on_move(meeting, seat, data):
 @live_event("sort:undo", Empty)
 def on_undo(meeting, seat, data):
     sort = board_for(meeting, seat, moving=True)
-    result = services.undo_move(sort, seat_name(seat))
+    result = services.undo_move(sort, seat.name)
     socketio.emit("sort:moved", result, to=task_room(meeting.task_id))
     return {"ok": True, "revision": result["revision"]}
 
@@ -183,23 +176,23 @@ def on_sync(meeting, seat, data):
 
 
 sort_change("sort:group:add", NewGroup, lambda sort, data, seat, meeting: services.add_group(
-    sort, data.name, seat_name(seat), data.keep_tier_name, seat.can_control))
+    sort, data.name, seat.name, data.keep_tier_name, seat.can_control))
 sort_change("sort:group:rename", RenameGroup, lambda sort, data, seat, meeting: services.rename_group(
-    sort, data.group_id, data.name, seat_name(seat), data.keep_tier_name, seat.can_control))
+    sort, data.group_id, data.name, seat.name, data.keep_tier_name, seat.can_control))
 sort_change("sort:group:remove", GroupId, lambda sort, data, seat, meeting: services.remove_group(sort, data.group_id))
 sort_change("sort:group:notes", Notes, lambda sort, data, seat, meeting: services.update_notes(
     sort, data.group_id, {k: v for k, v in data.model_dump(exclude={"group_id"}).items() if v is not None}))
 sort_change("sort:group:link", Link, lambda sort, data, seat, meeting: services.link_group(
     sort, data.group_id, data.strategy_id, data.definition))
 sort_change("sort:next:add", NextStepFields, lambda sort, data, seat, meeting: services.add_next_step(
-    sort, data.fields(), seat_name(seat)))
+    sort, data.fields(), seat.name))
 sort_change("sort:next:edit", EditNextStep, lambda sort, data, seat, meeting: services.edit_next_step(
     sort, data.id, {k: v for k, v in data.fields().items() if k != "id"}))
 sort_change("sort:next:remove", NextStepId, lambda sort, data, seat, meeting: services.remove_next_step(sort, data.id))
 sort_change("sort:share", ShareOrder, lambda sort, data, seat, meeting: services.set_share_order(
     sort, data.sample_ids), control=True)
 sort_change("sort:lock", Flag, lambda sort, data, seat, meeting: services.set_locked(sort, data.value), control=True)
-sort_change("sort:close", Empty, lambda sort, data, seat, meeting: services.close_sort(sort, seat_name(seat)),
+sort_change("sort:close", Empty, lambda sort, data, seat, meeting: services.close_sort(sort, seat.name),
             control=True)
 sort_change("sort:reopen", Empty, lambda sort, data, seat, meeting: services.reopen_sort(sort, meeting),
             control=True)

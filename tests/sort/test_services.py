@@ -19,7 +19,7 @@ def anticipate(app, meeting, answers):
     join_as(app, meeting, name="Ana")
     participant = meeting.participants[-1]
     for text in answers:
-        meetings.add_response(meeting, participant, text, "strategies")
+        meetings.add_response(meeting, participant.id, text, "strategies")
 
 
 def column_labels(sort):
