@@ -13,7 +13,6 @@ if __name__ == "__main__" or os.environ.get("PLC_SOCKETIO_ASYNC_MODE") == "geven
     os.environ["PLC_SOCKETIO_ASYNC_MODE"] = "gevent"
 
 from plc import create_app  # noqa: E402
-from plc.extensions import socketio  # noqa: E402
 from plc.work.notify import ensure_watching  # noqa: E402
 
 app = create_app()
@@ -29,6 +28,7 @@ gc.freeze()
 gc.set_threshold(700, 10, 100)
 
 if __name__ == "__main__":
+    from plc.server import serve
     from plc.worker import start_worker_process
 
     if os.environ.get("PLC_START_WORKER", "1") == "1":
@@ -36,4 +36,4 @@ if __name__ == "__main__":
     host = os.environ.get("PLC_HOST", "0.0.0.0")
     port = int(os.environ.get("PLC_PORT", "5000"))
     print(f"Math PLC on http://localhost:{port} (join page: http://<this machine's address>:{port}/join)")
-    socketio.run(app, host=host, port=port)
+    serve(app, host, port)

@@ -29,6 +29,8 @@ NOTE_MAX_CHARS = 2000
 UNDO_DEPTH = 20
 # Cards never moved sit at the end of the tray in upload order: a new placement starts there too.
 UNPLACED = 10**9
+# Room left between neighbouring cards' positions, so that a move writes one row.
+POSITION_GAP = 1024
 
 
 class SortError(MeetingError):
@@ -199,21 +201,50 @@ def _group_name(sort: Sort, group_id: int | None) -> str:
 
 
 def _place(sort: Sort, placement: Placement, group_id: int | None, index: int) -> tuple[dict, list, int]:
-    """Put the card at index in group_id and renumber the columns it left and joined.
-    Returns the board after the move, those columns, and where the card was in the one it left."""
+    """Put the card at index in group_id. Positions keep gaps between cards, so a move
+    normally writes the moved card's row only; a column with no gap left is renumbered.
+    Returns the board after the move, the columns it touched, and where the card was in the one it left."""
     board = columns(sort)
     old = placement.group_id if placement.group_id in board else None
     old_index = board[old].index(placement.sample_id)
     board[old].remove(placement.sample_id)
     target = board[group_id]
-    target.insert(max(0, min(index, len(target))), placement.sample_id)
-    placement.group_id = group_id
-    touched = [old] if old == group_id else [old, group_id]
+    index = max(0, min(index, len(target)))
     placed = {p.sample_id: p for p in sort.placements}
-    for column in touched:
-        for position, sid in enumerate(board[column]):
-            _placement(sort, sid, placed).position = position
+    position = _position_between(
+        _position_of(placed, target[index - 1]) if index > 0 else None,
+        _position_of(placed, target[index]) if index < len(target) else None,
+    )
+    target.insert(index, placement.sample_id)
+    placement.group_id = group_id
+    if position is None:
+        for n, sid in enumerate(target):
+            _placement(sort, sid, placed).position = n * POSITION_GAP
+    else:
+        placement.position = position
+    touched = [old] if old == group_id else [old, group_id]
     return board, touched, old_index
+
+
+def _position_of(placed: dict, sample_id: int) -> int:
+    placement = placed.get(sample_id)
+    return placement.position if placement is not None else UNPLACED
+
+
+def _position_between(before: int | None, after: int | None) -> int | None:
+    """A position strictly between two neighbours' (None: no neighbour that side), or None
+    when there is no room left and the column must be renumbered."""
+    if before is None and after is None:
+        return 0
+    if before is None:
+        position = after - POSITION_GAP
+    elif after is None:
+        position = before + POSITION_GAP
+    else:
+        position = (before + after) // 2
+        if position <= before:
+            return None
+    return position if -UNPLACED < position < UNPLACED else None
 
 
 def move_card(sort: Sort, sample_id: int, group_id: int | None, index: int, card_version: int,
@@ -347,12 +378,14 @@ def remove_group(sort: Sort, group_id: int) -> None:
     """Delete a group; its cards go back to the unsorted tray."""
     group = _group_of(sort, group_id)
     _begin_change(sort)
-    unsorted = len(columns(sort)[None])
-    for placement in sort.placements:
-        if placement.group_id == group.id:
-            placement.group_id, placement.position = None, unsorted
-            placement.version += 1
-            unsorted += 1
+    board = columns(sort)
+    placed = {p.sample_id: p for p in sort.placements}
+    for sid in board[group.id]:
+        placed[sid].version += 1
+    # The tray, then the group's cards in their order: renumbered, so they come after every tray card.
+    for n, sid in enumerate(board[None] + board[group.id]):
+        placement = _placement(sort, sid, placed)
+        placement.group_id, placement.position = None, n * POSITION_GAP
     sort.groups.remove(group)
     for position, g in enumerate(sort.groups):
         g.position = position

@@ -38,6 +38,7 @@ PY = sys.executable
 OUT_DIR = ROOT / ".bench"
 
 APP_SERVER = "wsgi.py"  # what the app is served with, as `python wsgi.py` in production
+BASELINE_SERVER = [PY, "-m", "tests.bench.baseline_server"]  # + the port
 
 TARGET_SMALL_P95_MS = 50.0
 TARGET_RATIO = 1.25
@@ -549,7 +550,7 @@ def run(args, procs: Processes, tmp: Path) -> dict:
             print(f"{label}: baseline server", flush=True)
             port = free_port()
             runs["baseline"].append(run_server(
-                procs, tmp, "baseline", [PY, str(HERE / "baseline_server.py"), str(port)], env, port,
+                procs, tmp, "baseline", [*BASELINE_SERVER, str(port)], env, port,
                 {**seeded_common, "mode": "baseline", "url": f"http://127.0.0.1:{port}", "payloads": payloads,
                  "rooms": [{"key": f"room{i}", "phones": scenario.phones} for i in range(scenario.rooms)]},
                 timeout,

@@ -1,10 +1,11 @@
 """The baseline: a bare Flask-SocketIO broadcast server under gevent, served the way
-wsgi.py serves the app (socketio.run -> gevent's WSGI server, simple-websocket).
+wsgi.py serves the app (plc.server.serve: gevent's WSGI server, simple-websocket, the
+same TCP and compression settings), so that the two differ only in what the app does.
 
 A client connects with auth {room}; every `bcast` event it emits is re-broadcast
 as is to everyone in that room (the sender included) and acknowledged {ok: true}.
 
-    python tests/bench/baseline_server.py PORT
+    python -m tests.bench.baseline_server PORT
 """
 from gevent import monkey
 
@@ -41,4 +42,6 @@ def on_bcast(data):
 
 
 if __name__ == "__main__":
-    socketio.run(app, host="127.0.0.1", port=int(sys.argv[1]))
+    from plc.server import serve
+
+    serve(app, "127.0.0.1", int(sys.argv[1]))

@@ -40,6 +40,7 @@ from pathlib import Path
 from tests.bench.__main__ import (
     run_clients,
     APP_SERVER,
+    BASELINE_SERVER,
     BUSY_CORES,
     PY,
     ROOT,
@@ -283,7 +284,7 @@ def run(args, procs: Processes, tmp: Path) -> dict:
             print(f"{label}: baseline server", flush=True)
             port = free_port()
             base = run_server(
-                procs, tmp, "baseline", [PY, str(HERE / "baseline_server.py"), str(port)], env, port,
+                procs, tmp, "baseline", [*BASELINE_SERVER, str(port)], env, port,
                 {**common, "mode": "baseline", "round": attempt, "seed": args.seed + n,
                  "url": f"http://127.0.0.1:{port}", "room": "sort", "phones": PHONES, "payload": payload},
                 timeout, args.quiet_wait,

@@ -79,6 +79,31 @@ def test_moves_place_and_reorder_cards(sort_setup):
     assert column_labels(sort)["Unsorted"] == ["S4", "S1"]
 
 
+def test_a_move_writes_the_moved_card_only_until_a_column_runs_out_of_room(app, sort_setup):
+    sort, samples = sort_setup["sort"], sort_setup["samples"]
+    counts_on, _ = sort_setup["groups"]
+    a, b, c, d = (s.id for s in samples)
+    for sid in (a, b):
+        services.move_card(sort, sid, counts_on.id, 9, 0, "Ana")  # Counts on: a, b
+    before = {p.sample_id: p.position for p in sort.placements}
+
+    services.move_card(sort, c, counts_on.id, 1, 0, "Ben")  # between a and b
+
+    after = {p.sample_id: p.position for p in sort.placements}
+    assert {sid: pos for sid, pos in after.items() if sid != c} == before
+    assert before[a] < after[c] < before[b]
+    # Keep squeezing cards in at the top: the gaps halve, then the column is renumbered, and
+    # the order stays exactly what each move asked for.
+    expected = [a, c, b]
+    for n in range(2 * services.POSITION_GAP.bit_length()):
+        sid = (d, c)[n % 2]
+        services.move_card(sort, sid, counts_on.id, 1, services._placement(sort, sid).version, "Ana")
+        expected = [x for x in expected if x != sid]
+        expected.insert(1, sid)
+        db.session.expire_all()
+        assert services.columns(sort)[counts_on.id] == expected
+
+
 def test_the_second_of_two_moves_from_the_same_view_loses_and_learns_where_the_card_went(sort_setup):
     sort, sample = sort_setup["sort"], sort_setup["samples"][0]
     counts_on, ten = sort_setup["groups"]
