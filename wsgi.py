@@ -1,5 +1,6 @@
 """Serve the app for real: `python wsgi.py` (gevent, and the task-queue worker beside it),
-or `gunicorn -k gevent -w 1 wsgi:app` with `huey_consumer plc.worker.huey` run separately.
+or `gunicorn -k gevent -w 1 wsgi:app` with `huey_consumer plc.worker.huey` run separately
+(the compression setting of plc/server.py applies there too; TCP_NODELAY is gunicorn's to set).
 
 Under gevent the standard library is monkey-patched before anything else is imported.
 """
@@ -13,10 +14,12 @@ if __name__ == "__main__" or os.environ.get("PLC_SOCKETIO_ASYNC_MODE") == "geven
     os.environ["PLC_SOCKETIO_ASYNC_MODE"] = "gevent"
 
 from plc import create_app  # noqa: E402
+from plc.server import use_large_messages_deflate  # noqa: E402
 from plc.work.notify import ensure_watching  # noqa: E402
 
 app = create_app()
 if app.config["SOCKETIO_ASYNC_MODE"] == "gevent":
+    use_large_messages_deflate()
     ensure_watching(app)
 # Everything loaded so far lives as long as the server: keep it out of the garbage
 # collector's full passes, which otherwise pause every socket for 100 ms and more.
