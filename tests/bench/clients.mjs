@@ -16,7 +16,7 @@
 // Writes the raw delays (ms) and counters to CONFIG.out; Python does the statistics.
 import { readFileSync, writeFileSync } from "node:fs";
 import { performance } from "node:perf_hooks";
-import { io } from "socket.io-client";
+import { connectAll, openSocket, prng } from "./support.mjs";
 
 const cfg = JSON.parse(readFileSync(process.argv[2], "utf8"));
 const APP = cfg.mode === "app";
@@ -27,17 +27,6 @@ setTimeout(() => {
   process.exit(3);
 }, cfg.max_runtime_ms).unref();
 
-// A small seeded PRNG (mulberry32): the same event sequence on every run and for both servers.
-function prng(seed) {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 const rand = prng(cfg.seed);
 const pick = (list) => list[Math.floor(rand() * list.length)];
 
@@ -155,42 +144,19 @@ function attach(client) {
   });
 }
 
-function connect(client) {
-  return new Promise((resolve) => {
-    const { room, cookie } = client;
-    const opts = {
-      transports: ["websocket"],
-      forceNew: true,
-      reconnection: false,
-      timeout: cfg.connect_timeout_ms,
-    };
-    if (APP) {
-      opts.auth = { meeting_id: room.spec.meeting_id };
-      opts.extraHeaders = { Cookie: `${cfg.cookie_name}=${cookie}` };
-    } else {
-      opts.auth = { room: room.spec.key };
-    }
-    const s = io(cfg.url, opts);
-    client.socket = s;
+async function connect(client) {
+  const { room, cookie } = client;
+  const auth = APP
+    ? { auth: { meeting_id: room.spec.meeting_id }, extraHeaders: { Cookie: `${cfg.cookie_name}=${cookie}` } }
+    : { auth: { room: room.spec.key } };
+  const why = await openSocket(cfg.url, { timeout: cfg.connect_timeout_ms, ...auth }, (socket) => {
+    client.socket = socket;
     attach(client);
-    let settled = false;
-    const fail = (why) => {
-      if (settled) return;
-      settled = true;
-      results.connect_failures.push(`${room.spec.key} ${client.role}: ${why}`);
-      resolve(false);
-    };
-    s.once("connect", () => {
-      settled = true;
-      resolve(true);
-    });
-    s.once("connect_error", (err) => fail(err.message));
-    // The transport can also close between the engine.io handshake and the Socket.IO connect.
-    s.io.once("close", (reason) => fail(`connection closed before connecting (${reason})`));
   });
+  if (why) results.connect_failures.push(`${room.spec.key} ${client.role}: ${why}`);
 }
 
-async function connectAll() {
+async function connectEveryone() {
   const all = [];
   for (const room of rooms) {
     all.push(makeClient(room, "facilitator", room.spec.facilitator_cookie));
@@ -198,13 +164,7 @@ async function connectAll() {
     for (const cookie of phones) all.push(makeClient(room, "phone", cookie));
   }
   results.clients = all.length;
-  const t0 = performance.now();
-  let next = 0;
-  const worker = async () => {
-    while (next < all.length) await connect(all[next++]);
-  };
-  await Promise.all(Array.from({ length: cfg.connect_concurrency }, worker));
-  results.connect_ms = Math.round(performance.now() - t0);
+  results.connect_ms = await connectAll(all, cfg.connect_concurrency, connect);
   return all;
 }
 
@@ -285,7 +245,7 @@ function closestToMean(kind) {
 }
 
 async function main() {
-  const all = await connectAll();
+  const all = await connectEveryone();
   const ok = all.filter((c) => c.socket.connected).length;
   log(`${ok}/${all.length} clients connected in ${results.connect_ms} ms`);
   if (results.connect_failures.length) {

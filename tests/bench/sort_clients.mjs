@@ -23,7 +23,7 @@
 //   connect_concurrency, connect_timeout_ms, settle_ms, drain_timeout_ms, max_runtime_ms, out
 import { readFileSync, writeFileSync } from "node:fs";
 import { performance } from "node:perf_hooks";
-import { io } from "socket.io-client";
+import { connectAll, openSocket, prng, sleep } from "./support.mjs";
 
 const cfg = JSON.parse(readFileSync(process.argv[2], "utf8"));
 const APP = cfg.mode === "app";
@@ -34,17 +34,6 @@ setTimeout(() => {
   process.exit(3);
 }, cfg.max_runtime_ms).unref();
 
-// mulberry32: a seeded sequence of choices.
-function prng(seed) {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 const rand = prng(cfg.seed);
 const pick = (list) => list[Math.floor(rand() * list.length)];
 const round3 = (x) => Math.round(x * 1000) / 1000;
@@ -196,35 +185,18 @@ function attach(client) {
   });
 }
 
-function connect(client) {
-  return new Promise((resolve) => {
-    const opts = { transports: ["websocket"], forceNew: true, reconnection: false, timeout: cfg.connect_timeout_ms };
-    if (APP) {
-      opts.auth = { meeting_id: cfg.meeting_id };
-      opts.extraHeaders = { Cookie: `${cfg.cookie_name}=${client.cookie}` };
-    } else {
-      opts.auth = { room: cfg.room };
-    }
-    const s = io(cfg.url, opts);
-    client.socket = s;
+async function connect(client) {
+  const auth = APP
+    ? { auth: { meeting_id: cfg.meeting_id }, extraHeaders: { Cookie: `${cfg.cookie_name}=${client.cookie}` } }
+    : { auth: { room: cfg.room } };
+  const why = await openSocket(cfg.url, { timeout: cfg.connect_timeout_ms, ...auth }, (socket) => {
+    client.socket = socket;
     attach(client);
-    let settled = false;
-    const fail = (why) => {
-      if (settled) return;
-      settled = true;
-      results.connect_failures.push(`${client.role} ${client.name}: ${why}`);
-      resolve(false);
-    };
-    s.once("connect", () => {
-      settled = true;
-      resolve(true);
-    });
-    s.once("connect_error", (err) => fail(err.message));
-    s.io.once("close", (reason) => fail(`connection closed before connecting (${reason})`));
   });
+  if (why) results.connect_failures.push(`${client.role} ${client.name}: ${why}`);
 }
 
-async function connectAll() {
+async function connectEveryone() {
   if (APP) {
     makeClient("facilitator", cfg.facilitator_name, cfg.facilitator_cookie);
     cfg.phone_cookies.forEach((cookie, n) => makeClient("phone", cfg.phone_names[n], cookie));
@@ -233,13 +205,7 @@ async function connectAll() {
     for (let n = 0; n < cfg.phones; n++) makeClient("phone", `phone ${n + 1}`, null);
   }
   results.clients = clients.length;
-  const t0 = performance.now();
-  let next = 0;
-  const worker = async () => {
-    while (next < clients.length) await connect(clients[next++]);
-  };
-  await Promise.all(Array.from({ length: cfg.connect_concurrency }, worker));
-  results.connect_ms = Math.round(performance.now() - t0);
+  results.connect_ms = await connectAll(clients, cfg.connect_concurrency, connect);
 }
 
 // --- moves ------------------------------------------------------------------------
@@ -328,7 +294,6 @@ function runMoves() {
   });
 }
 
-const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
 
 function settled() {
   const acked = moves.every((ev) => ev.status !== "pending");
@@ -349,7 +314,7 @@ function closestToMean() {
 }
 
 async function main() {
-  await connectAll();
+  await connectEveryone();
   const ok = clients.filter((c) => c.socket.connected).length;
   log(`${ok}/${clients.length} clients connected in ${results.connect_ms} ms`);
   if (results.connect_failures.length) {

@@ -30,7 +30,7 @@ import { fork } from "node:child_process";
 import { readFileSync, writeFileSync } from "node:fs";
 import { basename } from "node:path";
 import { performance } from "node:perf_hooks";
-import { io } from "socket.io-client";
+import { connectAll, openSocket, sleep } from "./support.mjs";
 
 // The phones that upload are other devices than the 61 in the room: they run in a child
 // process of their own (the same file, with --uploader), so their work of sending the
@@ -39,7 +39,6 @@ const UPLOADER = process.argv[2] === "--uploader";
 const cfg = JSON.parse(readFileSync(process.argv[UPLOADER ? 3 : 2], "utf8"));
 const log = (...args) => console.error(UPLOADER ? "  [uploader]" : "  [upload clients]", ...args);
 const epoch = () => performance.timeOrigin + performance.now();
-const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
 const round = (x) => Math.round(x * 1000) / 1000;
 
 setTimeout(() => {
@@ -124,51 +123,29 @@ function onSample(client, data) {
 
 const clients = [];
 
-function connect(client) {
-  return new Promise((resolve) => {
-    const s = io(cfg.url, {
-      transports: ["websocket"],
-      forceNew: true,
-      reconnection: false,
-      timeout: cfg.connect_timeout_ms,
-      auth: { meeting_id: cfg.meeting_id },
-      extraHeaders: { Cookie: `${cfg.cookie_name}=${client.cookie}` },
-      // Browsers offer permessage-deflate, and so does the client by default; false turns it off.
-      perMessageDeflate: cfg.per_message_deflate === false ? false : { threshold: 1024 },
-    });
-    client.socket = s;
-    s.on("state", (data) => onState(client, data));
-    s.on("work:sample", (data) => onSample(client, data));
-    s.on("disconnect", () => {
+async function connect(client) {
+  const why = await openSocket(cfg.url, {
+    timeout: cfg.connect_timeout_ms,
+    auth: { meeting_id: cfg.meeting_id },
+    extraHeaders: { Cookie: `${cfg.cookie_name}=${client.cookie}` },
+    // Browsers offer permessage-deflate, and so does the client by default; false turns it off.
+    perMessageDeflate: cfg.per_message_deflate === false ? false : { threshold: 1024 },
+  }, (socket) => {
+    client.socket = socket;
+    socket.on("state", (data) => onState(client, data));
+    socket.on("work:sample", (data) => onSample(client, data));
+    socket.on("disconnect", () => {
       if (running) out.unexpected_disconnects += 1;
     });
-    let settled = false;
-    const fail = (why) => {
-      if (settled) return;
-      settled = true;
-      out.connect_failures.push(`${client.role} ${client.idx}: ${why}`);
-      resolve(false);
-    };
-    s.once("connect", () => {
-      settled = true;
-      resolve(true);
-    });
-    s.once("connect_error", (err) => fail(err.message));
-    s.io.once("close", (reason) => fail(`connection closed before connecting (${reason})`));
   });
+  if (why) out.connect_failures.push(`${client.role} ${client.idx}: ${why}`);
 }
 
-async function connectAll() {
+async function connectEveryone() {
   clients.push(makeClient("facilitator", cfg.facilitator_cookie, 0));
   cfg.phone_cookies.forEach((cookie, i) => clients.push(makeClient("phone", cookie, i + 1)));
   out.clients = clients.length;
-  const t0 = performance.now();
-  let next = 0;
-  const worker = async () => {
-    while (next < clients.length) await connect(clients[next++]);
-  };
-  await Promise.all(Array.from({ length: cfg.connect_concurrency }, worker));
-  out.connect_ms = Math.round(performance.now() - t0);
+  out.connect_ms = await connectAll(clients, cfg.connect_concurrency, connect);
 }
 
 // --- room events ----------------------------------------------------------------
@@ -366,7 +343,7 @@ function startUploader() {
 // --- the run --------------------------------------------------------------------------
 
 async function main() {
-  await connectAll();
+  await connectEveryone();
   const ok = clients.filter((c) => c.socket.connected).length;
   log(`${ok}/${clients.length} clients connected in ${out.connect_ms} ms`);
   if (out.connect_failures.length) {
