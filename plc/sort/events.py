@@ -126,6 +126,13 @@ def broadcast_sort(sort) -> None:
             socketio.emit("sort", sort_payload(sort, meeting), to=room(meeting.id))
 
 
+def refresh_open_board(task_id: int) -> None:
+    """After a change made away from the board (a sample deleted), the task's open sort again."""
+    sort = services.open_sort(task_id)
+    if sort is not None:
+        broadcast_sort(sort)
+
+
 def sort_change(name: str, payload: type[Payload], change, *, control: bool = False, moving: bool = False):
     """An event that changes the sort, then sends everyone the whole sort."""
 

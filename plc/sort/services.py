@@ -61,10 +61,10 @@ def name_key(name: str) -> str:
 
 # --- opening --------------------------------------------------------------------
 
-def open_sort(meeting: Meeting) -> Sort | None:
+def open_sort(task_id: int) -> Sort | None:
     """The task's open sort, or None when there is none yet."""
     return db.session.execute(
-        db.select(Sort).filter_by(task_id=meeting.task_id, closed_at=None)
+        db.select(Sort).filter_by(task_id=task_id, closed_at=None)
     ).scalar_one_or_none()
 
 
@@ -535,7 +535,7 @@ def reopen_sort(sort: Sort, meeting: Meeting) -> Sort:
     """Continue a closed sort in a new version, starting from its groups, cards and next steps."""
     if sort.is_open:
         raise SortError("This sort is already open.")
-    if open_sort(meeting) is not None:
+    if open_sort(meeting.task_id) is not None:
         raise SortError("This task already has an open sort.")
     new = Sort(team_id=sort.team_id, task_id=sort.task_id, meeting_id=meeting.id, version=sort.version + 1,
                board_locked=sort.board_locked)

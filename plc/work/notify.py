@@ -28,6 +28,12 @@ def emit_sample(sample: WorkSample, emitter=None) -> None:
     (emitter or socketio).emit("work:sample", sample_payload(sample), to=task_room(sample.task_id))
 
 
+def announce_removed(task_id: int, sample_id: int) -> None:
+    """A deleted sample leaves every live room on its task at once (its board: plc/sort/events.py)."""
+    _seen.pop(sample_id, None)
+    socketio.emit("work:removed", {"id": sample_id}, to=task_room(task_id))
+
+
 def announce_from_worker(sample: WorkSample) -> None:
     """Called by jobs after they commit; without a message queue the server's watcher does it."""
     global _external

@@ -79,6 +79,12 @@ function upsertSample(sample, addNew) {
   renderSamples();
 }
 socket.on("work:sample", (sample) => upsertSample(sample, true));
+// A deleted sample leaves the list at once; its board follows with the next `sort`.
+socket.on("work:removed", ({ id }) => {
+  if (!state || !state.samples) return;
+  state.samples = state.samples.filter((s) => s.id !== id);
+  renderSamples();
+});
 document.addEventListener("sample:changed", (e) => upsertSample(e.detail, false));
 socket.on("sort", (sort) => { if (state) { state.sort = sort; board.setSort(sort, state.samples); } });
 socket.on("sort:moved", (moved) => board.applyMove(moved));

@@ -161,6 +161,23 @@ def sort_room(app, board):
             "projector": projector, "ana": ana, "ben": ben, "groups": groups}
 
 
+def test_a_deleted_sample_leaves_every_live_board_at_once(app, sort_room):
+    ids, groups, meeting_id = sort_room["sample_ids"], sort_room["groups"], sort_room["meeting_id"]
+    assert sort_room["ana"].emit("sort:move", move(ids[1], groups[0]), callback=True)["ok"] is True
+    clients = [sort_room[name] for name in ("projector", "ana", "ben")]
+    views = [BoardView(client) for client in clients]
+
+    response = sort_room["http"].post(f"/work/{ids[1]}/delete")
+
+    assert response.status_code == 302
+    for client, view in zip(clients, views):
+        assert last(client, "work:removed") == {"id": ids[1]}
+        view.catch_up().matches(meeting_id)
+        assert view.gaps == []
+        assert ids[1] not in [sid for column in view.columns.values() for sid in column]
+        assert view.columns[groups[0]] == []
+
+
 # --- concurrent moves converge ------------------------------------------------------------
 
 def test_concurrent_moves_of_one_card_and_random_moves_converge_on_every_client(app, board):
