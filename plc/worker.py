@@ -16,12 +16,19 @@ PR_SET_PDEATHSIG = 1
 WORKER_NICENESS = 19
 
 
-def _prepare_child() -> None:
+def _linux_libc():
+    """Found in the server, before the fork: looking it up runs other programs, and in the
+    forked child that would let the server's pending greenlets run there."""
+    if sys.platform != "linux":
+        return None
+    return ctypes.CDLL(ctypes.util.find_library("c") or "libc.so.6", use_errno=True)
+
+
+def _prepare_child(libc) -> None:
     """In the worker: yield the CPU to the live room (images and OCR can wait a moment,
     sockets cannot), and have Linux stop it when the server dies, however it dies."""
     os.nice(WORKER_NICENESS)
-    if sys.platform == "linux":
-        libc = ctypes.CDLL(ctypes.util.find_library("c") or "libc.so.6", use_errno=True)
+    if libc is not None:
         libc.prctl(PR_SET_PDEATHSIG, signal.SIGTERM)
 
 
@@ -30,9 +37,10 @@ def start_worker_process() -> subprocess.Popen:
     live room: on a 2-core machine two OCR workers slow every broadcast down."""
     workers = os.environ.get("PLC_WORKERS") or str(max(1, (os.cpu_count() or 1) - 1))
     env = dict(os.environ, OMP_THREAD_LIMIT="1")
+    libc = _linux_libc()
     process = subprocess.Popen(
         [sys.executable, "-m", "huey.bin.huey_consumer", "plc.worker.huey", "-w", workers, "-k", "process", "-q"],
-        env=env, preexec_fn=_prepare_child,
+        env=env, preexec_fn=lambda: _prepare_child(libc),
     )
     atexit.register(process.terminate)
     return process
