@@ -8,9 +8,6 @@ from flask import Flask, render_template, request
 from plc import database  # noqa: F401  (SQLite settings on every connection)
 from plc.config import ROOT, default_instance_path, load_config
 from plc.extensions import csrf, db, limiter, login_manager, migrate, socketio
-# Periodic jobs must be declared wherever a task-queue worker runs: the worker
-# (`huey_consumer plc.worker.huey`) imports this package first.
-from plc.retention import tasks as _retention_tasks  # noqa: F401  (removes expired originals hourly)
 
 
 def create_app(overrides: dict | None = None, instance_path: str | None = None) -> Flask:

@@ -2,7 +2,7 @@
 
 One machine: SQLite storage in the instance folder, no extra server. Several machines:
 PLC_TASK_QUEUE_URL=redis://host:6379/2. Workers are started by `python wsgi.py` (see
-plc/worker.py) or by `huey_consumer plc.jobs.huey` on their own.
+plc/worker.py) or by `huey_consumer plc.worker.huey` on their own (plc/worker.py declares every job).
 """
 from __future__ import annotations
 

@@ -10,7 +10,9 @@ import subprocess
 import sys
 
 from plc.jobs import huey  # noqa: F401
-from plc.work import tasks  # noqa: F401  (registers the jobs)
+# Every job, the periodic ones included, is declared where the consumer imports it: here.
+from plc.retention import tasks as retention_tasks  # noqa: F401  (removes expired originals hourly)
+from plc.work import tasks  # noqa: F401  (cleans and reads uploads)
 
 PR_SET_PDEATHSIG = 1
 WORKER_NICENESS = 19
