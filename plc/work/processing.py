@@ -71,14 +71,22 @@ def _boxes(sample: WorkSample) -> list[tuple[int, int, int, int]]:
     return [tuple(box) for box in sample.blur_boxes or []]
 
 
-def _store_views(sample: WorkSample, image, boxes) -> dict:
-    """Write the blurred display image and its thumbnail under new names; drop the old ones."""
+def _save_with_views(sample: WorkSample, image, boxes, **changes) -> None:
+    """Save `changes` with a new blurred display image and thumbnail. The old files go only
+    once the row names the new ones; the new ones go if the save fails (the sample may have
+    been deleted meanwhile), so no picture of student work is ever left behind on disk."""
     display = images.blur_boxes(image, boxes) if boxes else image
-    names = {"image_name": storage.new_name("work", ".jpg"), "thumb_name": storage.new_name("work", ".jpg")}
-    images.save_jpeg(display, storage.path_of(names["image_name"]))
-    images.save_jpeg(images.thumbnail(display), storage.path_of(names["thumb_name"]))
-    storage.delete(sample.image_name, sample.thumb_name)
-    return names
+    views = {"image_name": storage.new_name("work", ".jpg"), "thumb_name": storage.new_name("work", ".jpg")}
+    old = (sample.image_name, sample.thumb_name)
+    try:
+        images.save_jpeg(display, storage.path_of(views["image_name"]))
+        images.save_jpeg(images.thumbnail(display), storage.path_of(views["thumb_name"]))
+        _save(sample, **changes, **views)
+    except Exception:
+        db.session.rollback()
+        storage.delete(*views.values())
+        raise
+    storage.delete(*old)
 
 
 def _word_dicts(words: list[Word]) -> list[dict]:
@@ -114,23 +122,25 @@ def process_sample(sample_id: int) -> None:
         if name_box:
             # The name is hidden: show the work at once while the whole page is read.
             boxes = [*_boxes(sample), name_box]
-            _save(sample, status="reading", blur_boxes=[list(b) for b in boxes], original_name=original,
-                  **size, **_store_views(sample, image, boxes))
+            _save_with_views(sample, image, boxes, status="reading", blur_boxes=[list(b) for b in boxes],
+                             original_name=original, **size)
         # Without a name found in the band, nothing is shown until the whole page is read.
         result = engine.read(image)
         boxes = _boxes(sample)  # fresh: someone may have drawn a box meanwhile
         late_box = find_name_box(result.words, right_edge=image.width)
-        views = {}
+        new_views = not sample.image_name
         if late_box and not _centre_inside(late_box, boxes):
             boxes.append(late_box)
-            views = _store_views(sample, image, boxes)
-        elif not sample.image_name:
-            views = _store_views(sample, image, boxes)
+            new_views = True
         text, words = _without_name(result, boxes)
         incoming = sample.incoming_name
-        _save(sample, status="done", lease_until=None, incoming_name=None, blur_boxes=[list(b) for b in boxes],
-              original_name=original, ocr_text=text, ocr_confidence=result.confidence, ocr_engine=result.engine,
-              ocr_words=_word_dicts(words), **size, **views)
+        done = dict(status="done", lease_until=None, incoming_name=None, blur_boxes=[list(b) for b in boxes],
+                    original_name=original, ocr_text=text, ocr_confidence=result.confidence, ocr_engine=result.engine,
+                    ocr_words=_word_dicts(words), **size)
+        if new_views:
+            _save_with_views(sample, image, boxes, **done)
+        else:
+            _save(sample, **done)
         _drop_incoming_if_unused(incoming)
     except WorkRejected as exc:
         # The file itself is bad: say why, keep nothing made from it.
@@ -181,9 +191,9 @@ def apply_blur_boxes(sample_id: int) -> None:
     boxes = _boxes(sample)
     with Image.open(storage.path_of(sample.image_name)) as shown:
         image = shown.convert("RGB")
-    changes = _store_views(sample, image, boxes)
+    changes = {}
     if sample.ocr_words:
         words = [Word(w["text"], w["confidence"], tuple(w["box"]), w["line"]) for w in sample.ocr_words]
         text, kept = _without_name(OcrResult(sample.ocr_text or "", 0.0, words, sample.ocr_engine or ""), boxes)
         changes.update(ocr_text=text, ocr_words=_word_dicts(kept))
-    _save(sample, **changes)
+    _save_with_views(sample, image, boxes, **changes)

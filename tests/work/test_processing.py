@@ -1,9 +1,14 @@
 """The background job, run in-process: upright, no metadata, names blurred, text read."""
 from pathlib import Path
 
+import pytest
 from PIL import Image, ImageStat
+from sqlalchemy.exc import SQLAlchemyError
 
 from plc import storage
+from plc.accounts.models import User
+from plc.retention.services import delete_sample
+from plc.work import processing
 from plc.extensions import db
 from plc.work.models import WorkSample
 from plc.work.processing import process_sample
@@ -105,6 +110,32 @@ def test_a_box_drawn_by_someone_blurs_that_part_and_its_words(app, phone_photos)
     top = (0, int(0.8 * h), w, h)
     assert abs(region_stddev(after, top) - region_stddev(before, top)) < 1
     assert len(sample.ocr_words) <= words_before
+
+
+def test_a_sample_deleted_while_its_boxes_are_blurred_leaves_no_picture_behind(app, phone_photos, monkeypatch):
+    user = gen_user()
+    task = gen_task(gen_team(user))
+    sample = add_sample(task, user, phone_photos[0]["path"])
+    process_sample(sample.id)
+    add_blur_box(sample, (0.0, 0.45, 1.0, 0.75))
+    sample_id, user_id = sample.id, user.id
+    save = processing._save
+
+    def deleted_just_before(sample, **changes):
+        # A teacher deletes the sample (another request, its own session) as the job saves.
+        with app.app_context():
+            delete_sample(db.session.get(WorkSample, sample_id), db.session.get(User, user_id))
+        save(sample, **changes)
+
+    monkeypatch.setattr(processing, "_save", deleted_just_before)
+    with pytest.raises(SQLAlchemyError):
+        apply_blur_boxes(sample_id)
+    monkeypatch.setattr(processing, "_save", save)
+    db.session.remove()
+    apply_blur_boxes(sample_id)  # the job's retry: nothing left to do
+
+    assert db.session.get(WorkSample, sample_id) is None
+    assert not [p for p in Path(app.config["UPLOADS_DIR"]).rglob("*") if p.is_file()]
 
 
 def test_corrected_text_is_shown_and_the_ocr_text_kept(app, phone_photos):
