@@ -16,6 +16,7 @@ from plc.extensions import db, socketio
 from plc.meetings.live import task_room
 from plc.timeutil import utcnow
 from plc.work.models import WorkSample
+from plc.work.pages import TASK_PAGES
 from plc.work.state import sample_payload
 
 log = logging.getLogger(__name__)
@@ -23,15 +24,21 @@ _external: SocketIO | None = None
 _watching = False
 
 
+def _tell_task(event: str, payload: dict, task_id: int, emitter=None) -> None:
+    """To everyone in a live meeting on the task, and to its open student-work pages."""
+    for namespace in ("/", TASK_PAGES):
+        (emitter or socketio).emit(event, payload, to=task_room(task_id), namespace=namespace)
+
+
 def emit_sample(sample: WorkSample, emitter=None) -> None:
     _seen[sample.id] = _version(sample)  # the database watcher need not send it again
-    (emitter or socketio).emit("work:sample", sample_payload(sample), to=task_room(sample.task_id))
+    _tell_task("work:sample", sample_payload(sample), sample.task_id, emitter)
 
 
 def announce_removed(task_id: int, sample_id: int) -> None:
-    """A deleted sample leaves every live room on its task at once (its board: plc/sort/events.py)."""
+    """A deleted sample leaves every live room and page on its task at once (its board: plc/sort/events.py)."""
     _seen.pop(sample_id, None)
-    socketio.emit("work:removed", {"id": sample_id}, to=task_room(task_id))
+    _tell_task("work:removed", {"id": sample_id}, task_id)
 
 
 def announce_from_worker(sample: WorkSample) -> None:

@@ -1,4 +1,5 @@
 // The task's student-work page on a laptop: upload many files, watch them being read, correct text.
+// The server tells the page of every change to the task's samples (Socket.IO namespace /tasks).
 import { el, openViewer, sampleCard, uploader } from "./work.js";
 
 const root = document.getElementById("work-page");
@@ -6,7 +7,6 @@ const grid = document.getElementById("samples");
 const filter = document.getElementById("work-filter");
 const count = document.getElementById("work-count");
 const samples = new Map(JSON.parse(document.getElementById("initial-samples").textContent).map((s) => [s.id, s]));
-let timer = null;
 
 function matches(sample, query) {
   if (!query) return true;
@@ -39,27 +39,21 @@ function render() {
   else if (!shown.length) grid.append(el("p", { class: "empty" }, "No work matches that filter."));
   const busy = [...samples.values()].filter((s) => !["done", "failed"].includes(s.status)).length;
   count.textContent = `${shown.length} of ${samples.size} shown${busy ? ` · ${busy} still being read` : ""}`;
-  schedule(busy > 0);
 }
 
-function schedule(active) {
-  clearTimeout(timer);
-  timer = setTimeout(refresh, active ? 1500 : 10000);
-}
-
+// On every (re)connect: the whole list, for whatever changed while the page was not listening.
 async function refresh() {
-  try {
-    const response = await fetch(root.dataset.listUrl, { headers: { Accept: "application/json" } });
-    if (response.ok) {
-      // The whole list: work someone deleted meanwhile disappears too.
-      const list = (await response.json()).samples;
-      samples.clear();
-      for (const s of list) samples.set(s.id, s);
-    }
-  } finally {
-    render();
-  }
+  const response = await fetch(root.dataset.listUrl, { headers: { Accept: "application/json" } });
+  if (!response.ok) return;
+  samples.clear();
+  for (const s of (await response.json()).samples) samples.set(s.id, s);
+  render();
 }
+
+const socket = io("/tasks", { auth: { task_id: Number(root.dataset.taskId) } });
+socket.on("connect", refresh);
+socket.on("work:sample", (sample) => { samples.set(sample.id, sample); render(); });
+socket.on("work:removed", ({ id }) => { samples.delete(id); render(); });
 
 document.getElementById("uploader-slot").replaceWith(uploader({
   url: root.dataset.uploadUrl,

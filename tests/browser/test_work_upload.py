@@ -9,7 +9,7 @@ import re
 from playwright.sync_api import Page, expect
 
 from tests.browser.conftest import DESKTOP, PHONE
-from tests.browser.pages import join, log_in, start_meeting, step_title
+from tests.browser.pages import TEAM, join, log_in, start_meeting, step_title
 from tests.work.conftest import generate
 
 TASK = "Apple boxes"
@@ -173,3 +173,39 @@ def test_a_text_file_named_jpg_is_refused_and_the_good_photo_goes_through(
     expect(card(phone, "EF")).to_have_count(1)
     expect(card(phone, "GH")).to_have_count(0)
     expect(projector.locator(".room-main")).not_to_contain_text("notes.jpg")
+
+
+def open_task_work(page: Page) -> None:
+    """From the teams list to the task's student-work page on a laptop."""
+    page.get_by_role("link", name=TEAM).click()
+    page.get_by_role("link", name=TASK, exact=True).first.click()
+    page.get_by_role("link", name="Student work").click()
+    expect(page.get_by_role("heading", name=f"Student work for “{TASK}”")).to_be_visible()
+
+
+def test_two_laptops_on_the_task_page_see_work_arrive_be_read_and_leave_without_reloading(
+        new_context, live_server, tmp_path):
+    [photo] = generate(tmp_path, "--photo", count=1, megapixels=2)
+    laptops = []
+    for _ in range(2):
+        page = new_context(**DESKTOP).new_page()
+        log_in(page, live_server.email, live_server.password)
+        open_task_work(page)
+        laptops.append(page)
+    uploader, watcher = laptops
+    watcher.evaluate("() => { window.stillTheSamePage = true; }")  # a reload would forget it
+
+    uploader.locator("#work-files").set_input_files(str(photo["path"]))
+    uploader.get_by_label(f"Student code for {photo['path'].name}").fill("LP1")
+    uploader.get_by_role("button", name="Upload 1 file").click()
+
+    # The other laptop hears of the sample, then of its text, from the server: no reload, no polling.
+    expect(card(watcher, "LP1")).to_be_visible(timeout=THUMB_SECONDS * 1000)
+    expect(card(watcher, "LP1").locator(".sample-text")).not_to_be_empty(timeout=TEXT_SECONDS * 1000)
+    expect(card(watcher, "LP1").locator(".sample-status")).to_have_count(0)
+
+    card(uploader, "LP1").get_by_role("link", name="Delete the work of LP1").click()
+    uploader.get_by_role("button", name="Delete for good").click()
+    expect(uploader.get_by_text("The work of LP1 was deleted")).to_be_visible()
+    expect(card(watcher, "LP1")).to_have_count(0)
+    assert watcher.evaluate("() => window.stillTheSamePage") is True

@@ -1,0 +1,34 @@
+"""A task's student-work page on a laptop hears of its samples as they change: Socket.IO
+namespace /tasks, one room per task (the same room name as the live meetings' own)."""
+from __future__ import annotations
+
+from flask_login import current_user
+from flask_socketio import ConnectionRefusedError, join_room
+from pydantic import ValidationError
+
+from plc.extensions import db, socketio
+from plc.meetings.live import Payload, task_room
+from plc.teams.access import membership_of
+from plc.teams.models import Task
+
+TASK_PAGES = "/tasks"
+
+
+class TaskAuth(Payload):
+    task_id: int
+
+
+@socketio.on("connect", namespace=TASK_PAGES)
+def on_connect(auth=None):
+    """Members of the task's team only; everyone else is refused and hears nothing."""
+    try:
+        try:
+            task_id = TaskAuth.model_validate(auth or {}).task_id
+        except ValidationError:
+            raise ConnectionRefusedError("Say which task's work to follow.")
+        task = db.session.get(Task, task_id)
+        if task is None or membership_of(current_user, task.unit.team_id) is None:
+            raise ConnectionRefusedError("You are not in this task's team.")
+        join_room(task_room(task_id))
+    finally:
+        db.session.remove()
