@@ -26,6 +26,12 @@ def _closed_sort_for_member(sort_id: int) -> Sort:
     return sort
 
 
+@bp.app_template_global()
+def sorts_of_task(task_id: int) -> list[Sort]:
+    """Every version of the task's Work Sort, first first, for its task page."""
+    return list(db.session.execute(db.select(Sort).filter_by(task_id=task_id).order_by(Sort.version)).scalars())
+
+
 @bp.get("/units/<int:unit_id>")
 def unit(unit_id: int):
     unit, _ = unit_for_member(unit_id)

@@ -7,12 +7,14 @@ from PIL import ImageFile
 import pytest
 from sqlalchemy import event
 
+from plc.accounts.models import User
 from plc.extensions import db
-from plc.sort.models import NextStep
+from plc.sort.models import NextStep, Sort
 from plc.sort import services as sorts
-from plc.teams.models import Strategy, Task
+from plc.teams.models import Membership, Strategy, Task
 from tests.conftest import gen_task, gen_team, gen_user, join_as, login
 from tests.review.conftest import gen_closed_sort
+from tests.sort.conftest import gen_sort_meeting
 
 
 @pytest.fixture
@@ -74,6 +76,33 @@ def test_a_closed_sort_opens_read_only_and_two_side_by_side(unit):
     assert "Apple boxes" in both and "Cookie trays" in both and "Counts all" in both
     again = unit["http"].get(f"/units/{unit['unit_id']}/compare?sort={first}")
     assert again.status_code == 302
+
+
+def test_the_task_page_lists_its_sorts_with_view_links_and_delete_links_for_facilitators(app, unit):
+    first = db.session.get(Sort, unit["sorts"][0])
+    coach = db.session.execute(db.select(User).filter_by(email="cam@example.org")).scalar_one()
+    meeting = gen_sort_meeting(unit["team"], coach, task=db.session.get(Task, first.task_id))
+    reopened = sorts.reopen_sort(first, meeting)
+    url = f"/tasks/{first.task_id}"
+    member = gen_user(name="Mo Member", email="mo@example.org")
+    db.session.add(Membership(team=unit["team"], user=member, role="member"))
+    db.session.commit()
+    ids = (first.id, reopened.id)
+
+    html = page(unit["http"], url)
+    assert "Version 1 ·" in html and "Version 2 ·" in html
+    assert f'href="/sorts/{ids[0]}"' in html and f'href="/sorts/{ids[1]}"' not in html  # the open one: no view
+    assert f'href="/sorts/{ids[0]}/delete"' in html and f'href="/sorts/{ids[1]}/delete"' in html
+
+    http = app.test_client()
+    login(http, member)
+    html = page(http, url)
+    assert f'href="/sorts/{ids[0]}"' in html and "/delete" not in html
+
+
+def test_a_task_without_a_sort_says_where_one_starts(app, unit):
+    task = gen_task(unit["team"], title="Marble bags")
+    assert "No Work Sort on this task yet" in page(unit["http"], f"/tasks/{task.id}")
 
 
 def test_csv_exports_list_samples_by_sort_and_next_steps_with_status(unit):
