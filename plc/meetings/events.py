@@ -11,7 +11,7 @@ from pydantic import Field
 from plc.extensions import db, socketio
 from plc.meetings import services
 from plc.meetings.live import (
-    Empty, Payload, Seat, control_room, live_event, participant_room, room, task_room,
+    Empty, Payload, Seat, checked_auth, control_room, live_event, participant_room, room, task_room,
 )
 from plc.meetings.models import Meeting
 from plc.meetings.seats import seated_participant
@@ -75,10 +75,7 @@ def _seat_for(meeting: Meeting) -> Seat | None:
 def on_connect(auth=None):
     """Every (re)connect joins the rooms again and receives the whole state of the room."""
     try:
-        try:
-            meeting_id = ConnectAuth.model_validate(auth or {}).meeting_id
-        except ValueError:
-            raise ConnectionRefusedError("Say which meeting to connect to.")
+        meeting_id = checked_auth(ConnectAuth, auth, "Say which meeting to connect to.").meeting_id
         meeting = db.session.get(Meeting, meeting_id)
         seat = _seat_for(meeting) if meeting else None
         if seat is None:

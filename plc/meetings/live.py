@@ -12,7 +12,7 @@ from functools import wraps
 from typing import Callable
 
 from flask import request, session
-from flask_socketio import emit
+from flask_socketio import ConnectionRefusedError, emit
 from pydantic import BaseModel, ConfigDict, ValidationError
 from sqlalchemy import and_, bindparam, select
 
@@ -27,6 +27,14 @@ class Payload(BaseModel):
 
 class Empty(Payload):
     pass
+
+
+def checked_auth(payload: type[Payload], auth, refusal: str) -> Payload:
+    """A connection's `auth` data, checked; anything else refuses the connection with `refusal`."""
+    try:
+        return payload.model_validate(auth or {})
+    except ValidationError:
+        raise ConnectionRefusedError(refusal)
 
 
 @dataclass(frozen=True)

@@ -4,10 +4,9 @@ from __future__ import annotations
 
 from flask_login import current_user
 from flask_socketio import ConnectionRefusedError, join_room
-from pydantic import ValidationError
 
 from plc.extensions import db, socketio
-from plc.meetings.live import Payload, task_room
+from plc.meetings.live import Payload, checked_auth, task_room
 from plc.teams.access import membership_of
 from plc.teams.models import Task
 
@@ -22,10 +21,7 @@ class TaskAuth(Payload):
 def on_connect(auth=None):
     """Members of the task's team only; everyone else is refused and hears nothing."""
     try:
-        try:
-            task_id = TaskAuth.model_validate(auth or {}).task_id
-        except ValidationError:
-            raise ConnectionRefusedError("Say which task's work to follow.")
+        task_id = checked_auth(TaskAuth, auth, "Say which task's work to follow.").task_id
         task = db.session.get(Task, task_id)
         if task is None or membership_of(current_user, task.unit.team_id) is None:
             raise ConnectionRefusedError("You are not in this task's team.")
