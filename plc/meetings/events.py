@@ -3,21 +3,22 @@ from __future__ import annotations
 
 from typing import Annotated, Optional
 
-from flask import current_app, request, session
+from flask import current_app, request
 from flask_login import current_user
 from flask_socketio import ConnectionRefusedError, emit, join_room
 from pydantic import Field
 
 from plc.extensions import db, socketio
 from plc.meetings import services
-from plc.meetings.live import (
-    Empty, Payload, Seat, checked_auth, control_room, live_event, participant_room, room, task_room,
-)
 from plc.meetings.models import Meeting
 from plc.meetings.seats import seated_participant
 from plc.meetings.state import (
     control_state, own_response_ids, participants_payload, response_payload, room_state,
 )
+from plc.realtime.gate import live_event
+from plc.realtime.payloads import Empty, Payload, checked_auth
+from plc.realtime.rooms import control_room, participant_room, room, task_room
+from plc.realtime.seat import Seat, take_seat
 from plc.teams.access import can_facilitate, membership_of
 
 
@@ -80,7 +81,7 @@ def on_connect(auth=None):
         seat = _seat_for(meeting) if meeting else None
         if seat is None:
             raise ConnectionRefusedError("You are not in this meeting.")
-        session["live_seat"] = seat.as_dict()
+        take_seat(seat)
         # Flask-SocketIO serves this connection's events from its own copy of the session, made
         # just now: drop the cookie so that Flask does not decode and verify it for every event.
         request.environ.pop("HTTP_COOKIE", None)

@@ -22,6 +22,7 @@ from datetime import datetime, timedelta
 from sqlalchemy import delete, func, or_, select
 
 from plc import storage
+from plc.errors import UserError
 from plc.extensions import db
 from plc.meetings.models import Meeting, Participant, Response
 from plc.sort.models import Move, NextStep, Placement, Sort, SortGroup
@@ -40,7 +41,7 @@ _samples = WorkSample.__table__
 _sorts = Sort.__table__
 
 
-class CannotDelete(ValueError):
+class CannotDelete(UserError):
     """Not deletable now; the message says why and what to do, for the person who asked."""
 
 

@@ -12,9 +12,12 @@ from flask_socketio import emit
 from pydantic import Field
 
 from plc.extensions import db, socketio
-from plc.meetings.live import Empty, Payload, Seat, live_event, room, task_room
 from plc.meetings.models import Meeting
 from plc.meetings.state import state_part
+from plc.realtime.gate import live_event
+from plc.realtime.payloads import Empty, Payload
+from plc.realtime.rooms import room, task_room
+from plc.realtime.seat import Seat
 from plc.sort import services
 from plc.sort.models import Sort
 from plc.sort.naming import THINKING_EXAMPLES

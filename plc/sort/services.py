@@ -13,9 +13,9 @@ from datetime import date
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm.attributes import set_committed_value
 
+from plc.errors import UserError
 from plc.extensions import db
 from plc.meetings.models import Meeting, Response
-from plc.meetings.services import MeetingError
 from plc.sort.models import AUDIENCES, Move, NextStep, Placement, Sort, SortGroup
 from plc.sort.naming import TierFamily, tier_family, tier_prompt
 from plc.roles import PARTICIPANT_ROLES
@@ -33,7 +33,7 @@ UNPLACED = 10**9
 POSITION_GAP = 1024
 
 
-class SortError(MeetingError):
+class SortError(UserError):
     """A sort change that cannot be made; the message is for the person who asked."""
 
 

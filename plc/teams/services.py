@@ -10,6 +10,7 @@ from flask import current_app
 from PIL import Image, ImageOps
 from werkzeug.datastructures import FileStorage
 
+from plc.errors import UserError
 from plc.extensions import db
 from plc.urls import public_url
 from plc.roles import TEAM_ROLES
@@ -20,11 +21,11 @@ MAX_IMAGE_SIDE = 1600
 IMAGE_FORMATS = ["JPEG", "PNG", "WEBP"]
 
 
-class ImageRejected(ValueError):
+class ImageRejected(UserError):
     """An upload that is not an image we accept; the message is written for the user."""
 
 
-class LastFacilitator(ValueError):
+class LastFacilitator(UserError):
     """A change that would leave a team without a facilitator."""
 
 
