@@ -2,7 +2,8 @@
 
 A unit holds tasks; on a task, meetings come first, then the student work brought in (a sample
 points at its meeting), then the sorts (a sort points at its meeting, its cards at samples).
-`TURNS` is that order. For each kind of thing people delete (`SAMPLE`, `SORT`, `MEETING`,
+`TURNS` is that order (blinker calls one signal's receivers in no set order, so the turns
+give it). For each kind of thing people delete (`SAMPLE`, `SORT`, `MEETING`,
 `UNIT`), retention sends each signal once per turn, with the turn as sender, so each feature
 connects its receivers with `connect_via(<the kind it owns>)` and answers for its own rows:
 
@@ -10,8 +11,8 @@ connects its receivers with `connect_via(<the kind it owns>)` and answers for it
   cannot go now; the owner's part names the thing;
 - `deleting` (in reverse turn order, so whatever points at a thing lets go of it or goes
   first): delete your rows or let go of the thing, in the caller's transaction (never commit),
-  and return the names of the files to remove once it has committed (or None); raise `CannotDelete` if
-  the thing cannot go after all (the caller rolls everything back);
+  and return the names of the files to remove once it has committed (or None); raise
+  `CannotDelete` if the thing cannot go after all (the caller rolls everything back);
 - `deleted` (in turn order, after the commit): tell your live rooms.
 
 Every receiver is called with the thing being deleted as `thing` (the owner's model object).
