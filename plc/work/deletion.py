@@ -25,8 +25,8 @@ def find_sample(sample_id: int) -> WorkSample | None:
     return db.session.get(WorkSample, sample_id)
 
 
-def _being_read(samples: list[WorkSample], now: datetime | None = None) -> bool:
-    now = now or utcnow()
+def _being_read(samples: list[WorkSample]) -> bool:
+    now = utcnow()
     return any(s.lease_until is not None and s.lease_until >= now for s in samples)
 
 
