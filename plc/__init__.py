@@ -47,6 +47,11 @@ def create_app(overrides: dict | None = None, instance_path: str | None = None) 
     init_relay(app)
 
     from plc import models  # noqa: F401  (registers every table)
+    # Each feature deletes what it owns when plc/retention deletes something (plc/deletion.py).
+    from plc.meetings import deletion as meetings_deletion  # noqa: F401
+    from plc.sort import deletion as sort_deletion  # noqa: F401
+    from plc.teams import deletion as teams_deletion  # noqa: F401
+    from plc.work import deletion as work_deletion  # noqa: F401
     from plc.accounts.routes import bp as accounts_bp
     from plc.meetings.routes import bp as meetings_bp
     from plc.teams.routes import bp as teams_bp

@@ -14,8 +14,7 @@ PLC = Path(__file__).resolve().parent.parent / "plc"
 
 # Bottom to top. A package may import its own layer's packages and those below, never above.
 LAYERS = [
-    {"config", "extensions", "errors", "database", "storage", "timeutil", "roles", "urls", "jobs", "lifecycle",
-     "signals"},
+    {"config", "extensions", "errors", "database", "storage", "timeutil", "roles", "urls", "jobs", "deletion"},
     {"realtime", "media", "ocr", "protocols", "accounts", "teams"},
     {"meetings", "work", "sort", "review"},
     {"retention", "cli", "demo_work", "worker", "server", "models"},

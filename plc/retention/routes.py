@@ -17,8 +17,6 @@ from plc.retention.access import (
     unit_for_deleter,
 )
 from plc.retention.forms import DeleteForm
-from plc.sort.events import refresh_open_board
-from plc.work.notify import announce_removed
 
 bp = Blueprint("retention", __name__)
 
@@ -28,12 +26,6 @@ HEADINGS = {
     "meeting": "Delete this meeting?",
     "unit": "Delete this unit?",
 }
-
-
-@bp.app_template_global()
-def deletion_log(team_id: int):
-    """The team's latest deletions, newest first, for its facilitators' page."""
-    return services.recent_deletions(team_id)
 
 
 def _confirm_or_delete(thing, describe, delete, *, cancel_url: str, done_url: str, done_message: str):
@@ -53,21 +45,12 @@ def _confirm_or_delete(thing, describe, delete, *, cancel_url: str, done_url: st
                            form=form, cancel_url=cancel_url)
 
 
-def _delete_sample_from_rooms_too(sample, by) -> services.Removal:
-    """Delete, then take the sample off every live room on its task: its list and its board."""
-    task_id, sample_id = sample.task_id, sample.id
-    removal = services.delete_sample(sample, by)
-    announce_removed(task_id, sample_id)
-    refresh_open_board(task_id)
-    return removal
-
-
 @bp.route("/work/<int:sample_id>/delete", methods=["GET", "POST"])
 def delete_sample(sample_id: int):
     sample = sample_for_deleter(sample_id)
     back = url_for("work.task_work", task_id=sample.task_id)
     return _confirm_or_delete(
-        sample, services.sample_removal, _delete_sample_from_rooms_too, cancel_url=back, done_url=back,
+        sample, services.sample_removal, services.delete_sample, cancel_url=back, done_url=back,
         done_message=f"The work of {sample.student_label} was deleted, with its images and text.")
 
 

@@ -65,6 +65,7 @@ def show(team_id: int):
         unit_form=UnitForm() if facilitator else None,
         privacy_form=PrivacyForm(keep_originals=team.keep_originals,
                                  originals_retention_days=team.originals_retention_days) if facilitator else None,
+        deletions=services.recent_deletions(team.id) if facilitator else [],
         vocabulary=services.vocabulary(team.id),
     )
 

@@ -14,8 +14,9 @@ from plc.errors import UserError
 from plc.extensions import db
 from plc.urls import public_url
 from plc.roles import TEAM_ROLES
-from plc.teams.models import Membership, Strategy, Task, Team, Unit, new_invite_token
+from plc.teams.models import DeletionRecord, Membership, Strategy, Task, Team, Unit, new_invite_token
 
+DELETION_LOG_LENGTH = 50
 MAX_IMAGE_BYTES = 10 * 1024 * 1024
 MAX_IMAGE_SIDE = 1600
 IMAGE_FORMATS = ["JPEG", "PNG", "WEBP"]
@@ -157,4 +158,12 @@ def vocabulary(team_id: int) -> list[Strategy]:
     """The team's shared names of strategies and models, alphabetically."""
     return list(db.session.execute(
         db.select(Strategy).filter_by(team_id=team_id).order_by(Strategy.key)
+    ).scalars())
+
+
+def recent_deletions(team_id: int, limit: int = DELETION_LOG_LENGTH) -> list[DeletionRecord]:
+    """The team's latest deletions (plc/retention records them), newest first."""
+    return list(db.session.execute(
+        db.select(DeletionRecord).filter_by(team_id=team_id)
+        .order_by(DeletionRecord.at.desc(), DeletionRecord.id.desc()).limit(limit)
     ).scalars())
