@@ -14,8 +14,6 @@ import filetype
 
 from plc.media.errors import HINT, UploadRejected, not_accepted
 
-KINDS = ("jpeg", "png", "webp", "heif", "pdf")
-
 # MIME type filetype reports -> kind
 _ACCEPTED = {"image/jpeg": "jpeg", "image/png": "png", "image/apng": "png", "image/webp": "webp",
              "application/pdf": "pdf"}
@@ -70,7 +68,7 @@ _INSIDE = "upload the photos (JPEG, PNG, WebP, HEIC) or PDF scans inside."
 
 
 def identify(head: bytes, f: BinaryIO) -> str:
-    """The kind of an accepted file (one of KINDS) from its first bytes, or UploadRejected
+    """The kind of an accepted file ("jpeg", "png", "webp", "heif" or "pdf") from its first bytes, or UploadRejected
     naming what the file is. `f` is the open file, read only to look inside a zip."""
     if head[4:8] == b"ftyp":
         return _identify_ftyp(head)
