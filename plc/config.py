@@ -23,6 +23,11 @@ def _instance_secret_key(instance_path: str) -> str:
 
 ROOT = Path(__file__).resolve().parent.parent
 
+# Tesseract's OpenMP threads fight each other when several OCR processes run at once (one
+# per core is the plan): one thread per tesseract process. pytesseract starts tesseract with
+# this process's environment, and every process of the app loads this module first.
+os.environ["OMP_THREAD_LIMIT"] = "1"
+
 
 def default_instance_path() -> str:
     return os.environ.get("PLC_INSTANCE_PATH") or str(ROOT / "instance")
