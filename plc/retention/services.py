@@ -25,6 +25,7 @@ from plc import storage
 from plc.extensions import db
 from plc.meetings.models import Meeting, Participant, Response
 from plc.sort.models import Move, NextStep, Placement, Sort, SortGroup
+from plc.sort.snapshot import Snapshot, load_snapshot
 from plc.teams.models import DeletionRecord, Task, Team, Unit
 from plc.timeutil import utcnow
 from plc.work.models import WorkSample
@@ -108,42 +109,12 @@ def _sample_files(samples: list[WorkSample]) -> list[str]:
     return names + _unshared_uploads(samples)
 
 
-def _snapshots_showing(task_ids: list[int], sample_ids: set[int]) -> list[tuple[int, dict]]:
+def _snapshots_showing(task_ids: list[int], sample_ids: set[int]) -> list[tuple[int, Snapshot]]:
     rows = db.session.execute(
         select(Sort.id, Sort.snapshot).where(Sort.task_id.in_(task_ids), Sort.snapshot.is_not(None))
     ).all()
-    return [(sort_id, snapshot) for sort_id, snapshot in rows
-            if any(entry.get("id") in sample_ids for entry in snapshot.get("samples", []))]
-
-
-def scrubbed_snapshot(snapshot: dict, sample_ids: set[int]) -> dict:
-    """The snapshot as if these samples had never been sorted: their entries, cards, places in
-    the columns and in the share order are gone, and the counts per group follow."""
-    gone = {str(sid) for sid in sample_ids}
-    out = dict(snapshot)
-    out["samples"] = [e for e in snapshot.get("samples", []) if str(e.get("id")) not in gone]
-    if "columns" in snapshot:
-        out["columns"] = [{**column, "sample_ids": [sid for sid in column.get("sample_ids", []) if str(sid) not in gone]}
-                          for column in snapshot["columns"]]
-    if "cards" in snapshot:
-        out["cards"] = {key: card for key, card in (snapshot["cards"] or {}).items() if str(key) not in gone}
-    if "share" in snapshot:
-        out["share"] = [sid for sid in snapshot["share"] or [] if str(sid) not in gone]
-    if "patterns" in snapshot and "columns" in out and "groups" in snapshot:
-        out["patterns"] = _patterns(snapshot["groups"], out["columns"])
-    return out
-
-
-def _patterns(groups: list[dict], columns: list[dict]) -> dict:
-    """The same counts as plc.sort.services.patterns, from a snapshot's groups and columns."""
-    counts = {column.get("group_id"): len(column.get("sample_ids", [])) for column in columns}
-    return {
-        "counts": [{"group_id": g["id"], "name": g["name"], "count": counts.get(g["id"], 0)} for g in groups],
-        "unsorted": counts.get(None, 0),
-        "nobody_used": [g["name"] for g in groups if g.get("kind") == "anticipated" and not counts.get(g["id"])],
-        "unanticipated": [g["name"] for g in groups if g.get("kind") == "added" and counts.get(g["id"])],
-        "in_unanticipated": sum(counts.get(g["id"], 0) for g in groups if g.get("kind") == "unanticipated"),
-    }
+    snapshots = [(sort_id, load_snapshot(data)) for sort_id, data in rows]
+    return [(sort_id, snapshot) for sort_id, snapshot in snapshots if snapshot.shows_any(sample_ids)]
 
 
 def _scrub_snapshots(task_ids: list[int], sample_ids: set[int]) -> list[str]:
@@ -152,10 +123,9 @@ def _scrub_snapshots(task_ids: list[int], sample_ids: set[int]) -> list[str]:
     The ORM refuses to change a set snapshot (plc.sort.models), so this writes the column itself."""
     files = []
     for sort_id, snapshot in _snapshots_showing(task_ids, sample_ids):
-        files += [entry.get(key) for entry in snapshot.get("samples", []) if entry.get("id") in sample_ids
-                  for key in ("image_name", "thumb_name") if entry.get(key)]
+        files += snapshot.files_of(sample_ids)
         db.session.execute(_sorts.update().where(_sorts.c.id == sort_id)
-                           .values(snapshot=scrubbed_snapshot(snapshot, sample_ids)))
+                           .values(snapshot=snapshot.without_samples(sample_ids).dump()))
     return files
 
 
@@ -381,8 +351,8 @@ def delete_unit(unit: Unit, by) -> Removal:
         task_ids = [t.id for t in c["tasks"]]
         sample_ids = {s.id for s in c["samples"]}
         files = _sample_files(c["samples"]) + [t.image_name for t in c["tasks"] if t.image_name]
-        files += [entry.get(key) for _, snapshot in _snapshots_showing(task_ids, sample_ids)
-                  for entry in snapshot.get("samples", []) for key in ("image_name", "thumb_name") if entry.get(key)]
+        files += [name for _, snapshot in _snapshots_showing(task_ids, sample_ids)
+                  for name in snapshot.files_of()]
         _delete_sorts(c["sort_ids"])
         _delete_samples(sorted(sample_ids), utcnow())
         _delete_meetings(c["meeting_ids"])

@@ -10,7 +10,7 @@ from sqlalchemy import func
 from plc.extensions import db
 from plc.meetings.services import MeetingError
 from plc.sort.models import NEXT_STEP_STATUSES, NextStep, Sort, SortGroup
-from plc.sort.state import next_step_payload
+from plc.sort.payloads import next_step_payload
 from plc.teams.models import Task, Unit
 from plc.timeutil import utcnow
 

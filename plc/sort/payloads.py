@@ -1,22 +1,14 @@
-"""What clients receive about a sort, and the snapshot kept when it closes."""
+"""What clients receive about a sort: the whole sort (`sort`), and a move's delta (`sort:moved`)."""
 from __future__ import annotations
 
 from plc.meetings.models import Meeting
 from plc.roles import PARTICIPANT_ROLES
-from plc.sort import services
-from plc.sort.models import AUDIENCES, Sort
+from plc.sort import queries
+from plc.sort.models import AUDIENCES, NOTE_FIELDS, Placement, Sort
+from plc.sort.steps import board_mode
 from plc.teams.services import vocabulary
 
 OWNER_ROLES = {key: label for key, label in PARTICIPANT_ROLES.items() if key != "other"}
-TEXT_EXCERPT_CHARS = 300
-
-
-def board_mode(meeting: Meeting) -> str:
-    """What the board allows on the current step: look, sort, describe, patterns, sequence or plan."""
-    step = meeting.current_step
-    if step["activity"] == "next_steps":
-        return "plan"
-    return step.get("board") or "sort"
 
 
 def group_payload(group) -> dict:
@@ -27,7 +19,7 @@ def group_payload(group) -> dict:
         "strategy_id": group.strategy_id,
         "definition": group.strategy.definition if group.strategy else None,
         "tier_name_kept_by": group.tier_name_kept_by,
-        **{field: getattr(group, field) for field in services.NOTE_FIELDS},
+        **{field: getattr(group, field) for field in NOTE_FIELDS},
     }
 
 
@@ -47,19 +39,21 @@ def next_step_payload(step) -> dict:
     }
 
 
-def _board(sort: Sort) -> dict:
-    board = services.columns(sort)
+def board_payload(sort: Sort) -> dict:
+    """The columns, the cards that moved (their version and mover), the share order and the patterns."""
+    board = queries.columns(sort)
     placed = [p for p in sort.placements if p.version or p.share_rank is not None]
     return {
         "columns": [{"group_id": g, "sample_ids": ids} for g, ids in board.items()],
         "cards": {p.sample_id: {"version": p.version, "moved_by": p.moved_by} for p in placed},
         "share": [p.sample_id for p in sorted(sort.placements, key=lambda p: p.share_rank or 0)
                   if p.share_rank is not None],
-        "patterns": services.patterns(sort, board),
+        "patterns": queries.patterns(sort, board),
     }
 
 
 def sort_payload(sort: Sort, meeting: Meeting) -> dict:
+    """The whole sort, as a meeting on its task shows it (the board mode is that meeting's)."""
     return {
         "id": sort.id,
         "version": sort.version,
@@ -72,22 +66,23 @@ def sort_payload(sort: Sort, meeting: Meeting) -> dict:
         "next_steps": [next_step_payload(s) for s in sort.next_steps],
         "vocabulary": [{"id": s.id, "name": s.name, "definition": s.definition}
                        for s in vocabulary(sort.team_id)],
-        "can_undo": services.can_undo(sort),
+        "can_undo": queries.can_undo(sort),
         "audiences": AUDIENCES,
         "owner_roles": OWNER_ROLES,
-        **_board(sort),
+        **board_payload(sort),
     }
 
 
-def snapshot_of(sort: Sort) -> dict:
-    """Everything a coach needs later, copied: later edits to samples or names change nothing here."""
-    samples = services.sort_samples(sort)
+def moved_payload(sort: Sort, placement: Placement, board: dict, touched: list[int | None],
+                  can_undo: bool) -> dict:
+    """A card's move (or its undoing): the new order of the columns it touched, and the patterns."""
     return {
-        "version": sort.version,
-        "groups": [{**group_payload(g), "strategy_name": g.strategy.name if g.strategy else None}
-                   for g in sort.groups],
-        "next_steps": [next_step_payload(s) for s in sort.next_steps],
-        "samples": [{"id": s.id, "label": s.student_label, "text": (s.text or "")[:TEXT_EXCERPT_CHARS],
-                     "image_name": s.image_name, "thumb_name": s.thumb_name} for s in samples],
-        **_board(sort),
+        "sort_id": sort.id,
+        "revision": sort.revision,
+        "sample_id": placement.sample_id,
+        "version": placement.version,
+        "moved_by": placement.moved_by,
+        "columns": [{"group_id": g, "sample_ids": board[g]} for g in touched],
+        "patterns": queries.patterns(sort, board),
+        "can_undo": can_undo,
     }
