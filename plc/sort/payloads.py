@@ -11,31 +11,24 @@ from plc.teams.services import vocabulary
 OWNER_ROLES = {key: label for key, label in PARTICIPANT_ROLES.items() if key != "other"}
 
 
+def _attributes(row, *names: str) -> dict:
+    return {name: getattr(row, name) for name in names}
+
+
 def group_payload(group) -> dict:
     return {
-        "id": group.id,
-        "name": group.name,
-        "kind": group.kind,
-        "strategy_id": group.strategy_id,
+        **_attributes(group, "id", "name", "kind", "strategy_id", "tier_name_kept_by", *NOTE_FIELDS),
         "definition": group.strategy.definition if group.strategy else None,
-        "tier_name_kept_by": group.tier_name_kept_by,
-        **{field: getattr(group, field) for field in NOTE_FIELDS},
     }
 
 
 def next_step_payload(step) -> dict:
     return {
-        "id": step.id,
-        "group_id": step.group_id,
-        "move": step.move,
-        "audience": step.audience,
+        **_attributes(step, "id", "group_id", "move", "audience", "owner_role", "student_label", "student_note",
+                      "status"),
         "audience_label": AUDIENCES[step.audience],
-        "owner_role": step.owner_role,
         "owner_label": OWNER_ROLES.get(step.owner_role, step.owner_role),
         "due_on": step.due_on.isoformat() if step.due_on else None,
-        "student_label": step.student_label,
-        "student_note": step.student_note,
-        "status": step.status,
     }
 
 

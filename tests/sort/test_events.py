@@ -13,6 +13,7 @@ import pytest
 from plc.extensions import db
 from plc.meetings.models import Meeting, Participant
 from plc.sort import queries
+from plc.sort.events import sort_for_room
 from plc.sort.models import Sort
 from plc.sort.naming import THINKING_EXAMPLES
 from plc.sort.steps import STILL_MODES
@@ -159,6 +160,15 @@ def sort_room(app, board):
     groups = add_groups(projector, "Counts on", "Makes a ten", "Skip counts")
     return {**board, "meeting_id": meeting.id, "sample_ids": [s.id for s in board["samples"]],
             "projector": projector, "ana": ana, "ben": ben, "groups": groups}
+
+
+def test_the_room_state_only_reads_the_sort_opens_when_the_room_shows_a_board_step(app, board):
+    meeting = board["meeting"]
+    assert sort_for_room(meeting) is None and db.session.query(Sort).count() == 0
+
+    projector = live_client(app, board["http"], meeting)
+
+    assert last(projector, "state")["sort"]["id"] == db.session.query(Sort).one().id
 
 
 def test_a_deleted_sample_leaves_every_live_board_at_once(app, sort_room):
