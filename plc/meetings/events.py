@@ -12,6 +12,7 @@ from plc.extensions import db, socketio
 from plc.meetings import services
 from plc.meetings.models import Meeting
 from plc.meetings.seats import seated_participant
+from plc.meetings.signals import showing_step
 from plc.meetings.state import (
     control_state, own_response_ids, participants_payload, response_payload, room_state,
 )
@@ -94,6 +95,7 @@ def on_connect(auth=None):
         if seat.participant_id:
             join_room(participant_room(seat.participant_id))
             mine = own_response_ids(meeting, seat.participant_id)
+        showing_step.send(meeting)
         state = room_state(meeting)
         emit("hello", {**seat.as_dict(), "own_response_ids": mine})
         emit("state", state)
@@ -143,7 +145,12 @@ def control_event(name: str, payload: type[Payload], change, parts: bool = False
     live_event(name, payload, control=True)(handler)
 
 
-control_event("step:goto", GotoStep, lambda meeting, data: services.goto_step(meeting, data.pos), parts=True)
+def _goto(meeting: Meeting, data: GotoStep) -> None:
+    services.goto_step(meeting, data.pos)
+    showing_step.send(meeting)
+
+
+control_event("step:goto", GotoStep, _goto, parts=True)
 control_event("timer:start", Empty, lambda meeting, data: services.start_timer(meeting))
 control_event("timer:pause", Empty, lambda meeting, data: services.pause_timer(meeting))
 control_event("timer:add", AddTime, lambda meeting, data: services.add_time(meeting, data.seconds))

@@ -10,7 +10,7 @@ from sqlalchemy import func
 from plc.errors import UserError
 from plc.extensions import db
 from plc.sort.models import NEXT_STEP_STATUSES, NextStep, Sort, SortGroup
-from plc.sort.state import next_step_payload
+from plc.sort.payloads import next_step_payload
 from plc.teams.models import Task, Unit
 from plc.timeutil import utcnow
 

@@ -9,10 +9,10 @@ from plc.deletion import MEETING, SAMPLE, SORT, UNIT, Part, count, day, delete_r
 from plc.extensions import db
 from plc.sort.events import refresh_open_board
 from plc.sort.models import Move, NextStep, Placement, Sort, SortGroup
+from plc.sort.snapshot import Snapshot, load_snapshot
 from plc.teams.models import Task
 
 _sorts = Sort.__table__
-SNAPSHOT_FILES = ("image_name", "thumb_name")
 
 
 @SORT.finder
@@ -30,50 +30,10 @@ def _sorts_on(task_ids: list[int]) -> list[int]:
     return list(db.session.execute(select(Sort.id).where(Sort.task_id.in_(task_ids))).scalars())
 
 
-def _snapshots(*where) -> list[tuple[int, dict]]:
+def _snapshots(*where) -> list[tuple[int, Snapshot]]:
     """(sort id, snapshot) of the closed sorts that match."""
-    return db.session.execute(select(Sort.id, Sort.snapshot).where(Sort.snapshot.is_not(None), *where)).all()
-
-
-def _showing(snapshot: dict, sample_ids: set[int] | None = None) -> list[dict]:
-    """The snapshot's entries for these samples (all of them without ids)."""
-    return [entry for entry in snapshot.get("samples", []) if sample_ids is None or entry.get("id") in sample_ids]
-
-
-def _files_of(entries: list[dict]) -> list[str]:
-    return [entry.get(key) for entry in entries for key in SNAPSHOT_FILES if entry.get(key)]
-
-
-# --- the snapshot of a closed sort --------------------------------------------------------
-
-def scrubbed_snapshot(snapshot: dict, sample_ids: set[int]) -> dict:
-    """The snapshot as if these samples had never been sorted: their entries, cards, places in
-    the columns and in the share order are gone, and the counts per group follow."""
-    gone = {str(sid) for sid in sample_ids}
-    out = dict(snapshot)
-    out["samples"] = [e for e in snapshot.get("samples", []) if str(e.get("id")) not in gone]
-    if "columns" in snapshot:
-        out["columns"] = [{**column, "sample_ids": [sid for sid in column.get("sample_ids", []) if str(sid) not in gone]}
-                          for column in snapshot["columns"]]
-    if "cards" in snapshot:
-        out["cards"] = {key: card for key, card in (snapshot["cards"] or {}).items() if str(key) not in gone}
-    if "share" in snapshot:
-        out["share"] = [sid for sid in snapshot["share"] or [] if str(sid) not in gone]
-    if "patterns" in snapshot and "columns" in out and "groups" in snapshot:
-        out["patterns"] = _patterns(snapshot["groups"], out["columns"])
-    return out
-
-
-def _patterns(groups: list[dict], columns: list[dict]) -> dict:
-    """The same counts as plc.sort.services.patterns, from a snapshot's groups and columns."""
-    counts = {column.get("group_id"): len(column.get("sample_ids", [])) for column in columns}
-    return {
-        "counts": [{"group_id": g["id"], "name": g["name"], "count": counts.get(g["id"], 0)} for g in groups],
-        "unsorted": counts.get(None, 0),
-        "nobody_used": [g["name"] for g in groups if g.get("kind") == "anticipated" and not counts.get(g["id"])],
-        "unanticipated": [g["name"] for g in groups if g.get("kind") == "added" and counts.get(g["id"])],
-        "in_unanticipated": sum(counts.get(g["id"], 0) for g in groups if g.get("kind") == "unanticipated"),
-    }
+    rows = db.session.execute(select(Sort.id, Sort.snapshot).where(Sort.snapshot.is_not(None), *where)).all()
+    return [(sort_id, load_snapshot(data)) for sort_id, data in rows]
 
 
 # --- a sample ----------------------------------------------------------------------------
@@ -82,7 +42,7 @@ def _patterns(groups: list[dict], columns: list[dict]) -> dict:
 def describe_sample(_, thing) -> Part:
     placed = set(db.session.execute(select(Placement.sort_id).filter_by(sample_id=thing.id)).scalars())
     in_snapshots = {sort_id for sort_id, snapshot in _snapshots(Sort.task_id == thing.task_id)
-                    if _showing(snapshot, {thing.id})}
+                    if snapshot.shows_any({thing.id})}
     open_sort = db.session.execute(
         select(Sort.id).filter_by(task_id=thing.task_id, closed_at=None)).scalar_one_or_none()
     on_open_board = {open_sort} if open_sort and thing.status != "failed" else set()
@@ -96,12 +56,11 @@ def take_its_cards(_, thing) -> list[str]:
     returns the files its snapshot entries named."""
     files = []
     for sort_id, snapshot in _snapshots(Sort.task_id == thing.task_id):
-        entries = _showing(snapshot, {thing.id})
-        if entries:
-            files += _files_of(entries)
+        if snapshot.shows_any({thing.id}):
+            files += snapshot.files_of({thing.id})
             # The ORM refuses to change a set snapshot (plc/sort/models.py): write the column itself.
             db.session.execute(_sorts.update().where(_sorts.c.id == sort_id)
-                               .values(snapshot=scrubbed_snapshot(snapshot, {thing.id})))
+                               .values(snapshot=snapshot.without_samples({thing.id}).dump()))
     # Clients of the open board notice the changed revision and fetch the board again.
     db.session.execute(_sorts.update().where(_sorts.c.task_id == thing.task_id, _sorts.c.closed_at.is_(None))
                        .values(revision=_sorts.c.revision + 1))
@@ -164,6 +123,6 @@ def describe_unit(_, thing) -> Part:
 def delete_units_sorts(_, thing) -> list[str]:
     """Its tasks' sorts; returns the files their snapshots named."""
     task_ids = [task.id for task in thing.tasks]
-    files = [name for _, snapshot in _snapshots(Sort.task_id.in_(task_ids)) for name in _files_of(_showing(snapshot))]
+    files = [name for _, snapshot in _snapshots(Sort.task_id.in_(task_ids)) for name in snapshot.files_of()]
     _delete_sorts(_sorts_on(task_ids))
     return files

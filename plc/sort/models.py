@@ -12,6 +12,8 @@ from plc.timeutil import utcnow
 
 AUDIENCES = {"whole_class": "Whole class", "small_group": "Small group", "individual": "Individual students"}
 NEXT_STEP_STATUSES = ("planned", "tried", "done", "dropped")
+# A group's notes, the four questions the team answers about it (columns of SortGroup).
+NOTE_FIELDS = ("showing", "telling", "build_on", "issues")
 
 
 class Sort(db.Model):

@@ -9,7 +9,7 @@ from plc.meetings.models import Meeting, Participant, Response
 from plc.meetings.services import end_meeting
 from plc.retention import services
 from plc.retention.services import CannotDelete
-from plc.sort import services as sorting
+from plc.sort import commands as sorting
 from plc.sort.models import Move, NextStep, Placement, Sort, SortGroup
 from plc.teams.models import DeletionRecord, Task, Unit
 from plc.teams.services import recent_deletions

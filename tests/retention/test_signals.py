@@ -10,7 +10,7 @@ from plc.deletion import MEETING, SAMPLE, SORT, TURNS, UNIT, CannotDelete
 from plc.errors import UserError
 from plc.extensions import db
 from plc.retention import services
-from plc.sort import services as sorting
+from plc.sort import commands as sorting
 from plc.sort.models import Move, Sort
 from plc.teams.models import DeletionRecord
 from plc.timeutil import utcnow
