@@ -1,6 +1,9 @@
-"""Latency benchmark of the live room: `make bench` (python -m tests.bench).
+"""The benchmarks (`make bench`): the live room (python -m bench), student work coming in
+(bench.uploads), Work Sort moves (bench.sort) and the unit page (bench.review).
 
-The real app server and a bare Flask-SocketIO broadcast server (baseline_server.py)
-are each started under gevent on 127.0.0.1; one Node process (clients.mjs) holds
-every Socket.IO client and measures emit-to-receipt delays with one clock.
+Each runs on one harness (harness.py: the temporary folder, the real server and the
+baseline server, the processes, the exit codes; cpu.py: what other processes used;
+report.py: the statistics and the report); each seeds its database with a *_setup module
+(seeding.py: what they share) run in the server's environment. The Node clients
+(*.mjs) share support.mjs.
 """
