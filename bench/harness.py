@@ -223,18 +223,14 @@ def run_clients(procs: Processes, tmp: Path, script: str, name: str, config: dic
     node = procs.start(["node", str(HERE / script), str(cfg_path)])  # its progress lines go to our stderr
     until = time.monotonic() + timeout + 15
     try:
-        while True:
-            try:
-                node.wait(timeout=0.2)
-                break
-            except subprocess.TimeoutExpired:
-                pass
+        while node.poll() is None:
             if time.monotonic() > until:
                 raise HarnessError(f"the Node clients did not finish within {timeout + 15:.0f} s")
             if server.poll() is not None:
                 raise HarnessError(f"the server died during the run:\n{tail(server_log)}")
             if while_running:
                 while_running(node.pid)
+            time.sleep(0.2)
     finally:
         procs.stop(node)
     if node.returncode != 0 or not out_path.exists():
