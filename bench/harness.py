@@ -299,7 +299,7 @@ def run_harness(args, run: Callable[[object, Processes, Path], object], prefix: 
         return 130
     finally:
         procs.stop_all()
-        if getattr(args, "keep", False) or failed:
+        if args.keep or failed:
             print(f"(temporary files kept in {tmp})", file=sys.stderr)
         else:
             shutil.rmtree(tmp, ignore_errors=True)
