@@ -8,12 +8,14 @@ from __future__ import annotations
 import csv
 import io
 import re
+import threading
 from pathlib import Path
 
 from flask import Response, current_app
 
 from plc import storage
 from plc.extensions import db
+from plc.offload import off_loop
 from plc.review.followup import STATUS_LABELS
 from plc.review.services import UnitReview
 from plc.sort.models import AUDIENCES, NextStep, Sort
@@ -22,6 +24,9 @@ from plc.teams.models import Task, Unit
 from plc.work.models import WorkSample
 
 THUMB_URL = re.compile(r"^/work/(\d+)/thumb(?:\?.*)?$")
+THUMB_IN_PAGE = re.compile(r"/work/(\d+)/thumb")
+# WeasyPrint renders one PDF at a time (a greenlet-aware lock under gevent: waiting does not block the loop).
+_ONE_RENDER_AT_A_TIME = threading.Lock()
 
 
 def _csv(header: list[str], rows) -> str:
@@ -78,27 +83,38 @@ def _weasyprint():
 
 
 def pdf_response(html: str, filename: str, team_id: int) -> Response:
-    HTML, _, _ = _weasyprint()
-    pdf = HTML(string=html, base_url="http://localhost/", url_fetcher=_fetcher(team_id)).write_pdf()
+    """The page as a PDF, rendered off the event loop, one render at a time: WeasyPrint's
+    libraries (Pango, fontconfig) are not known to be safe in several threads at once."""
+    thumbs = _thumbs_of(html, team_id)
+    static = Path(current_app.static_folder).resolve()
+    with _ONE_RENDER_AT_A_TIME:
+        pdf = off_loop(_render, html, thumbs, static)
     return Response(pdf, mimetype="application/pdf",
                     headers={"Content-Disposition": f'attachment; filename="{filename}"', "Cache-Control": "private"})
 
 
-def _fetcher(team_id: int):
-    """Fetches only this app's static files and the team's blurred thumbnails, from disk:
-    a PDF never reaches the network or another team's work."""
-    _, URLFetcher, URLFetcherResponse = _weasyprint()
-    static = Path(current_app.static_folder).resolve()
+def _thumbs_of(html: str, team_id: int) -> dict[int, Path]:
+    """The blurred thumbnails of this team's samples that the page shows, by sample id: looked up
+    now, for the render runs without the app."""
+    ids = {int(found) for found in THUMB_IN_PAGE.findall(html)}
+    rows = db.session.execute(db.select(WorkSample.id, WorkSample.thumb_name).where(
+        WorkSample.id.in_(ids), WorkSample.team_id == team_id, WorkSample.thumb_name.is_not(None))).all()
+    return {sample_id: storage.path_of(name) for sample_id, name in rows}
+
+
+def _render(html: str, thumbs: dict[int, Path], static: Path) -> bytes:
+    HTML, URLFetcher, URLFetcherResponse = _weasyprint()
 
     class TeamFiles(URLFetcher):
+        """Fetches only this app's static files and the team's blurred thumbnails, from disk:
+        a PDF never reaches the network or another team's work."""
+
         def fetch(self, url, headers=None):
             path = re.sub(r"^https?://[^/]+", "", url)
             if match := THUMB_URL.match(path):
-                sample = db.session.get(WorkSample, int(match.group(1)))
-                if sample is None or sample.team_id != team_id or not sample.thumb_name:
+                if int(match.group(1)) not in thumbs:
                     raise ValueError("not this team's image")
-                body = storage.path_of(sample.thumb_name).read_bytes()
-                return URLFetcherResponse(url, body, {"Content-Type": "image/jpeg"})
+                return URLFetcherResponse(url, thumbs[int(match.group(1))].read_bytes(), {"Content-Type": "image/jpeg"})
             if path.startswith("/static/"):
                 target = (static / path.removeprefix("/static/").split("?")[0]).resolve()
                 if static in target.parents and target.is_file():
@@ -106,4 +122,4 @@ def _fetcher(team_id: int):
                     return URLFetcherResponse(url, target.read_bytes(), {"Content-Type": kind})
             raise ValueError(f"{url} is not fetched into a PDF")
 
-    return TeamFiles()
+    return HTML(string=html, base_url="http://localhost/", url_fetcher=TeamFiles()).write_pdf()

@@ -1,4 +1,4 @@
-"""Taking in student work (cheap checks only, in the request) and the changes people make to it."""
+"""Taking in student work (checks only, off the event loop, in the request) and the changes people make to it."""
 from __future__ import annotations
 
 import re
@@ -11,6 +11,7 @@ from plc.media import files
 from plc.media.checks import inspect_upload
 from plc.media.errors import UploadRejected
 from plc.media.limits import MAX_FILE_BYTES
+from plc.offload import off_loop
 from plc.work import lifecycle
 from plc.work.errors import WorkRejected
 from plc.work.lifecycle import DONE, FAILED
@@ -40,7 +41,7 @@ def accept_upload(upload: FileStorage, *, task, meeting=None, user=None, partici
     name = storage.new_name("incoming", "")
     try:
         files.receive(upload.stream, storage.path_of(name), MAX_FILE_BYTES)
-        inspected = inspect_upload(storage.path_of(name))
+        inspected = off_loop(inspect_upload, storage.path_of(name))
     except UploadRejected:
         storage.delete(name)
         raise
