@@ -67,9 +67,9 @@ def load_config(instance_path: str) -> dict:
         # stage of its life (plc/work/lifecycle.py STAGES) to kill the server there.
         "TEST_PAUSE_JOB_AT": env("PLC_TEST_PAUSE_JOB_AT") or None,
         "UPLOAD_MAX_FILES": int(env("PLC_UPLOAD_MAX_FILES", "40")),
-        # Pictures decoded and resized for a request run in this many threads at most, off the
-        # event loop (plc/offload.py): one core but one, so that the live room keeps a core.
-        "CPU_THREADS": int(env("PLC_CPU_THREADS") or max(1, (os.cpu_count() or 1) - 1)),
+        # Requests' CPU work (pictures, PDFs) runs off the event loop, this many at once at most
+        # (plc/offload.py): one core but one, so that the live room keeps a core.
+        "OFFLOAD_AT_ONCE": int(env("PLC_OFFLOAD_AT_ONCE") or max(1, (os.cpu_count() or 1) - 1)),
         # One machine: the server looks for finished jobs in the database this often.
         "WORK_POLL_SECONDS": float(env("PLC_WORK_POLL_SECONDS", "0.5")),
         "SESSION_COOKIE_SAMESITE": "Lax",

@@ -1,41 +1,72 @@
-"""CPU work a request asks for (decoding, checking and resizing pictures), run off the server's
-event loop in real threads, at most CPU_THREADS at once.
+"""CPU work a request asks for, run off the server's event loop, at most OFFLOAD_AT_ONCE at once.
 
-Under gevent (`python wsgi.py`) the work runs in a gevent ThreadPool: the greenlet that asked
-waits for it, every other greenlet (every request, socket and meeting) runs on. Pillow and PDFium
-let go of the GIL while they work, so these threads barely slow the loop; pure-Python work holds
-the GIL and belongs in a child process instead (plc/review/exports.py renders PDFs so). Under the
-threading mode (tests, the shell) a ThreadPoolExecutor of the same size does the same.
+Under gevent (`python wsgi.py`) one event loop serves every request, socket and meeting: work
+that keeps it busy for a second stops them all for that second. So:
 
-The function runs without the app or the request: give it plain values (paths, not names).
+- `off_loop` runs work that spends its time in C code letting go of the GIL (Pillow decoding
+  and resizing, PDFium) in a real thread of a gevent ThreadPool; the greenlet that asked waits,
+  every other greenlet runs on. Under the threading mode (tests, the shell) a
+  ThreadPoolExecutor of the same size does the same. The function runs without the app or
+  the request: give it plain values (paths, not stored names).
+- `in_child_process` runs pure-Python work (WeasyPrint) as a script in a child process at a
+  lower CPU priority: in a thread it would hold the GIL, and the loop would wait for it at every
+  socket write (measured in bench/stalls.py).
+
+Both count against one bound, so that many requests at once queue rather than crowd the CPU.
 """
 from __future__ import annotations
 
+import os
+import subprocess
+import sys
+import threading
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
+from pathlib import Path
 from typing import TypeVar
 
 from flask import current_app
 from gevent.threadpool import ThreadPool
 
 T = TypeVar("T")
+CHILD_NICENESS = 10  # below the live room, above the task-queue workers (19)
 
 _pool: ThreadPool | ThreadPoolExecutor | None = None
+_slots: threading.BoundedSemaphore | None = None
 
 
-def _the_pool() -> ThreadPool | ThreadPoolExecutor:
-    """One pool per process, made on first use with the app's settings."""
-    global _pool
+class ChildFailed(RuntimeError):
+    """The child process ended with an error (its last words are in the message)."""
+
+
+def _setup() -> tuple[ThreadPool | ThreadPoolExecutor, threading.BoundedSemaphore]:
+    """One pool and one bound per process, made on first use with the app's settings (and after
+    gevent's monkey-patching, so that waiting for a slot lets other greenlets run)."""
+    global _pool, _slots
     if _pool is None:
-        size = current_app.config["CPU_THREADS"]
+        size = current_app.config["OFFLOAD_AT_ONCE"]
         gevent = current_app.config["SOCKETIO_ASYNC_MODE"] == "gevent"
-        _pool = ThreadPool(size) if gevent else ThreadPoolExecutor(size, thread_name_prefix="plc-cpu")
-    return _pool
+        _pool = ThreadPool(size) if gevent else ThreadPoolExecutor(size, thread_name_prefix="plc-offload")
+        _slots = threading.BoundedSemaphore(size)
+    return _pool, _slots
 
 
 def off_loop(fn: Callable[..., T], /, *args, **kwargs) -> T:
-    """fn(*args, **kwargs) in a CPU thread: its result, or its exception raised here."""
-    pool = _the_pool()
-    if isinstance(pool, ThreadPool):
-        return pool.apply(fn, args, kwargs)
-    return pool.submit(fn, *args, **kwargs).result()
+    """fn(*args, **kwargs) in a thread off the event loop: its result, or its exception raised here."""
+    pool, slots = _setup()
+    with slots:
+        if isinstance(pool, ThreadPool):
+            return pool.apply(fn, args, kwargs)
+        return pool.submit(fn, *args, **kwargs).result()
+
+
+def in_child_process(script: Path, stdin: bytes, timeout: float) -> bytes:
+    """`python script` in a child process, fed `stdin`: what it wrote to stdout. ChildFailed if it
+    fails, subprocess.TimeoutExpired (the child killed) after `timeout` seconds."""
+    _, slots = _setup()
+    with slots:
+        done = subprocess.run([sys.executable, str(script)], input=stdin, capture_output=True, timeout=timeout,
+                              preexec_fn=lambda: os.nice(CHILD_NICENESS), check=False)
+    if done.returncode != 0:
+        raise ChildFailed(f"{script.name} failed ({done.returncode}): {done.stderr.decode(errors='replace')[-2000:]}")
+    return done.stdout

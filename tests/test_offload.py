@@ -2,6 +2,7 @@
 under gevent the loop keeps running while it works."""
 from __future__ import annotations
 
+import os
 import subprocess
 import sys
 import textwrap
@@ -29,7 +30,7 @@ def test_an_error_in_the_work_is_raised_to_the_caller(app):
 
 
 def test_no_more_than_cpu_threads_run_at_once(app):
-    assert app.config["CPU_THREADS"] >= 1
+    assert app.config["OFFLOAD_AT_ONCE"] >= 1
     running, most = [0], [0]
     lock = threading.Lock()
 
@@ -41,12 +42,12 @@ def test_no_more_than_cpu_threads_run_at_once(app):
         with lock:
             running[0] -= 1
 
-    callers = [threading.Thread(target=lambda: offload.off_loop(work)) for _ in range(app.config["CPU_THREADS"] + 3)]
+    callers = [threading.Thread(target=lambda: offload.off_loop(work)) for _ in range(app.config["OFFLOAD_AT_ONCE"] + 3)]
     for caller in callers:
         caller.start()
     for caller in callers:
         caller.join()
-    assert most[0] == app.config["CPU_THREADS"]
+    assert most[0] == app.config["OFFLOAD_AT_ONCE"]
 
 
 GEVENT_SCRIPT = textwrap.dedent("""
@@ -80,3 +81,15 @@ def test_under_gevent_the_loop_runs_on_while_the_work_runs(tmp_path):
     done = subprocess.run([sys.executable, "-c", GEVENT_SCRIPT], cwd=REPO_ROOT, capture_output=True, text=True,
                           timeout=60, env={"PLC_INSTANCE_PATH": str(tmp_path), "PATH": ""})
     assert done.stdout.strip() == "loop ran during the work", done.stderr[-2000:]
+
+
+def test_a_child_process_gives_back_its_output_or_its_failure(app, tmp_path):
+    script = tmp_path / "child.py"
+    script.write_text("import os, sys\n"
+                      "data = sys.stdin.buffer.read()\n"
+                      "if data == b'fail': sys.exit('could not render')\n"
+                      "sys.stdout.buffer.write(data.upper() + str(os.nice(0)).encode())\n")
+    lower = min(19, os.nice(0) + offload.CHILD_NICENESS)  # the child yields the CPU to the server
+    assert offload.in_child_process(script, b"pdf", timeout=30) == b"PDF" + str(lower).encode()
+    with pytest.raises(offload.ChildFailed, match="could not render"):
+        offload.in_child_process(script, b"fail", timeout=30)

@@ -7,15 +7,15 @@ from __future__ import annotations
 
 import csv
 import io
+import json
 import re
-import threading
 from pathlib import Path
 
 from flask import Response, current_app
 
 from plc import storage
 from plc.extensions import db
-from plc.offload import off_loop
+from plc.offload import in_child_process
 from plc.review.followup import STATUS_LABELS
 from plc.review.services import UnitReview
 from plc.sort.models import AUDIENCES, NextStep, Sort
@@ -23,10 +23,9 @@ from plc.sort.payloads import OWNER_ROLES
 from plc.teams.models import Task, Unit
 from plc.work.models import WorkSample
 
-THUMB_URL = re.compile(r"^/work/(\d+)/thumb(?:\?.*)?$")
 THUMB_IN_PAGE = re.compile(r"/work/(\d+)/thumb")
-# WeasyPrint renders one PDF at a time (a greenlet-aware lock under gevent: waiting does not block the loop).
-_ONE_RENDER_AT_A_TIME = threading.Lock()
+RENDERER = Path(__file__).with_name("pdf_render.py")
+RENDER_TIMEOUT_SECONDS = 120
 
 
 def _csv(header: list[str], rows) -> str:
@@ -69,57 +68,20 @@ def next_steps_csv(unit: Unit) -> str:
           s.student_label or "", s.student_note or ""] for s, title in steps])
 
 
-def _weasyprint():
-    """WeasyPrint, imported on first use. Importing it turns on Pillow's LOAD_TRUNCATED_IMAGES
-    for the whole process, which would let truncated uploads through: turn it back off."""
-    from PIL import ImageFile
-
-    before = ImageFile.LOAD_TRUNCATED_IMAGES
-    import weasyprint
-    from weasyprint.urls import URLFetcher, URLFetcherResponse
-
-    ImageFile.LOAD_TRUNCATED_IMAGES = before
-    return weasyprint.HTML, URLFetcher, URLFetcherResponse
-
-
 def pdf_response(html: str, filename: str, team_id: int) -> Response:
-    """The page as a PDF, rendered off the event loop, one render at a time: WeasyPrint's
-    libraries (Pango, fontconfig) are not known to be safe in several threads at once."""
-    thumbs = _thumbs_of(html, team_id)
-    static = Path(current_app.static_folder).resolve()
-    with _ONE_RENDER_AT_A_TIME:
-        pdf = off_loop(_render, html, thumbs, static)
+    """The page as a PDF, rendered in a child process (plc/review/pdf_render.py), so that the
+    live rooms keep their timing while it renders; it gets the files it may show from here."""
+    page = {"html": html, "static": str(Path(current_app.static_folder).resolve()),
+            "thumbs": {str(sample_id): str(path) for sample_id, path in _thumbs_of(html, team_id).items()}}
+    pdf = in_child_process(RENDERER, json.dumps(page).encode(), timeout=RENDER_TIMEOUT_SECONDS)
     return Response(pdf, mimetype="application/pdf",
                     headers={"Content-Disposition": f'attachment; filename="{filename}"', "Cache-Control": "private"})
 
 
 def _thumbs_of(html: str, team_id: int) -> dict[int, Path]:
-    """The blurred thumbnails of this team's samples that the page shows, by sample id: looked up
-    now, for the render runs without the app."""
+    """The blurred thumbnails of this team's samples that the page shows, by sample id (never
+    the originals, never another team's)."""
     ids = {int(found) for found in THUMB_IN_PAGE.findall(html)}
     rows = db.session.execute(db.select(WorkSample.id, WorkSample.thumb_name).where(
         WorkSample.id.in_(ids), WorkSample.team_id == team_id, WorkSample.thumb_name.is_not(None))).all()
     return {sample_id: storage.path_of(name) for sample_id, name in rows}
-
-
-def _render(html: str, thumbs: dict[int, Path], static: Path) -> bytes:
-    HTML, URLFetcher, URLFetcherResponse = _weasyprint()
-
-    class TeamFiles(URLFetcher):
-        """Fetches only this app's static files and the team's blurred thumbnails, from disk:
-        a PDF never reaches the network or another team's work."""
-
-        def fetch(self, url, headers=None):
-            path = re.sub(r"^https?://[^/]+", "", url)
-            if match := THUMB_URL.match(path):
-                if int(match.group(1)) not in thumbs:
-                    raise ValueError("not this team's image")
-                return URLFetcherResponse(url, thumbs[int(match.group(1))].read_bytes(), {"Content-Type": "image/jpeg"})
-            if path.startswith("/static/"):
-                target = (static / path.removeprefix("/static/").split("?")[0]).resolve()
-                if static in target.parents and target.is_file():
-                    kind = "text/css" if target.suffix == ".css" else "application/octet-stream"
-                    return URLFetcherResponse(url, target.read_bytes(), {"Content-Type": kind})
-            raise ValueError(f"{url} is not fetched into a PDF")
-
-    return HTML(string=html, base_url="http://localhost/", url_fetcher=TeamFiles()).write_pdf()

@@ -183,14 +183,12 @@ def test_the_unit_page_runs_the_same_number_of_queries_for_one_sort_or_many(app,
     assert queries(f"/units/{unit['unit_id']}") == few
 
 
-def test_the_pdf_shows_the_blurred_thumbnails_and_is_rendered_off_the_requests_thread(app, monkeypatch):
-    import threading
-
+def test_the_pdf_shows_the_blurred_thumbnails_and_is_rendered_in_a_child_process(app, monkeypatch):
     import pypdfium2.raw as pdfium_c
-    import weasyprint
     from PIL import Image
 
     from plc import storage
+    from plc.review import exports
     from tests.sort.conftest import gen_sample
 
     coach = gen_user()
@@ -205,13 +203,13 @@ def test_the_pdf_shows_the_blurred_thumbnails_and_is_rendered_off_the_requests_t
         db.session.commit()
         sorts.move_card(sort, sample.id, group.id, 99, 0, "Pat")
     sorts.close_sort(sort, "Pat")
-    render, rendered_in = weasyprint.HTML.write_pdf, []
+    run, children = exports.in_child_process, []
 
-    def write_pdf(self, *args, **kwargs):
-        rendered_in.append(threading.get_ident())
-        return render(self, *args, **kwargs)
+    def in_child_process(script, stdin, timeout):
+        children.append(script)
+        return run(script, stdin, timeout)
 
-    monkeypatch.setattr(weasyprint.HTML, "write_pdf", write_pdf)
+    monkeypatch.setattr(exports, "in_child_process", in_child_process)
     http = app.test_client()
     login(http, coach)
     response = http.get(f"/sorts/{sort.id}/summary.pdf")
@@ -219,4 +217,4 @@ def test_the_pdf_shows_the_blurred_thumbnails_and_is_rendered_off_the_requests_t
     pdf = pypdfium2.PdfDocument(response.data)
     images = [obj for i in range(len(pdf)) for obj in pdf[i].get_objects(filter=[pdfium_c.FPDF_PAGEOBJ_IMAGE])]
     assert len(images) == 2
-    assert rendered_in and threading.get_ident() not in rendered_in
+    assert children == [exports.RENDERER]
