@@ -7,11 +7,14 @@ from pydantic import Field
 
 from plc.extensions import socketio
 from plc.meetings.live import Payload, live_event, room
+from plc.meetings.page_constants import add_room_constants
 from plc.meetings.services import MeetingError, agenda_opener
 from plc.meetings.state import state_part
 from plc.review import followup
 
 SINCE_LAST_TIME = "since-last-time"
+
+add_room_constants("follow_up", {"statuses": list(followup.STATUS_LABELS.items())})
 
 
 class StatusUpdate(Payload):

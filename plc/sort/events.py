@@ -14,18 +14,16 @@ from pydantic import Field
 from plc.extensions import db, socketio
 from plc.meetings.live import Empty, Payload, Seat, live_event, room, task_room
 from plc.meetings.models import Meeting
+from plc.meetings.page_constants import add_room_constants
 from plc.meetings.state import state_part
-from plc.sort import services
+from plc.sort import labels, services
+from plc.sort.labels import STILL_MODES
 from plc.sort.models import Sort
 from plc.sort.naming import THINKING_EXAMPLES
 from plc.sort.services import MoveConflict, SortError, TierName
 from plc.sort.state import board_mode, sort_payload
 
 BOARD_ACTIVITIES = ("sort", "next_steps")
-STILL_MODES = {
-    "look": "Look first: cards cannot be moved during “Look before sorting”.",
-    "close": "The sort is being closed: cards stay where they are.",
-}
 Id = Annotated[int, Field(ge=1)]
 GroupName = Annotated[str, Field(max_length=200)]
 Note = Optional[Annotated[str, Field(max_length=services.NOTE_MAX_CHARS)]]
@@ -203,6 +201,9 @@ sort_change("sort:close", Empty, lambda sort, data, seat, meeting: services.clos
             control=True)
 sort_change("sort:reopen", Empty, lambda sort, data, seat, meeting: services.reopen_sort(sort, meeting),
             control=True)
+
+
+add_room_constants("sort", labels.page_constants())
 
 
 @state_part("sort")

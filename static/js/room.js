@@ -3,14 +3,21 @@
 // change; this file only renders what it is told and sends what a person does.
 
 import { renderFollowUp } from "./followup.js";
-import { createBoard } from "./sort.js";
-import { el, openViewer, sampleCard, uploader } from "./work.js";
+import { el } from "./lib/dom.js";
+import { serverConstants } from "./lib/server_constants.js";
+import { connect } from "./lib/socket.js";
+import { createBoard } from "./sort/board.js";
+import { sampleCard } from "./work/cards.js";
+import { beingRead } from "./work/status.js";
+import { uploader } from "./work/uploader.js";
+import { openViewer } from "./work/viewer.js";
 
 const root = document.querySelector("[data-meeting-id]");
 const meetingId = Number(root.dataset.meetingId);
 const view = root.dataset.view; // "projector" | "control" | "phone"
 const canControl = root.dataset.canControl === "true";
 const maxChars = Number(root.dataset.maxChars || 500);
+const { response_activities: RESPONSE_ACTIVITIES } = serverConstants.room; // steps that take written answers
 
 let state = null;
 let script = "";
@@ -41,7 +48,7 @@ function say(message, kind = "info") {
 
 // --- connection -----------------------------------------------------------
 
-const socket = io({ auth: { meeting_id: meetingId } });
+const socket = connect("/", { meeting_id: meetingId });
 const board = createBoard({ root, view, canControl, send: (...args) => send(...args), say });
 
 socket.on("connect", () => say(""));
@@ -141,7 +148,7 @@ function render(stepChanged) {
   show("ended", meeting.ended);
   show("locked", state.input_locked && !meeting.ended);
   show("task", step.activity === "discuss");
-  show("anonymous-note", step.anonymous && ["responses", "anticipate"].includes(step.activity));
+  show("anonymous-note", step.anonymous && RESPONSE_ACTIVITIES.includes(step.activity));
   renderPeople();
   renderResponses();
   renderControls();
@@ -189,7 +196,7 @@ function renderResponses() {
   const box = bound("responses");
   if (!box) return;
   const { step } = state;
-  if (!["responses", "anticipate"].includes(step.activity)) {
+  if (!RESPONSE_ACTIVITIES.includes(step.activity)) {
     box.replaceChildren();
   } else if (step.questions) {
     box.replaceChildren(...Object.entries(step.questions).map(([field, question]) =>
@@ -244,7 +251,7 @@ function renderSamples() {
   const samples = state.samples;
   box.classList.toggle("hidden", !samples);
   if (!samples) { box.replaceChildren(); return; }
-  const busy = samples.filter((s) => !["done", "failed"].includes(s.status)).length;
+  const busy = samples.filter(beingRead).length;
   const summary = el("p", { class: "muted samples-summary" }, samples.length
     ? `${samples.length} ${samples.length === 1 ? "sample" : "samples"} of student work${busy ? ` · ${busy} being read` : ""}`
     : view === "phone" ? "No student work yet: take a photo or choose files above." : "No student work yet. Upload photos from a phone or a laptop.");
