@@ -1,4 +1,5 @@
-"""Coach review pages: a unit, a closed sort, two sorts side by side, and exports.
+"""Coach review pages: a unit, a closed sort, two sorts side by side, and exports; and the
+Work Sorts section review adds to a task's page (teams' `task_page` signal).
 
 Members of the unit's team only (coaches included); anyone else, logged in or not, gets
 404: not even a login page reveals that the unit exists.
@@ -7,6 +8,7 @@ from __future__ import annotations
 
 from flask import Blueprint, Response, abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user
+from markupsafe import Markup
 
 from plc.extensions import db
 from plc.meetings.services import MeetingError
@@ -14,6 +16,7 @@ from plc.review import exports, followup, services
 from plc.sort.models import NextStep, Sort
 from plc.teams.access import can_facilitate, team_for_member, unit_for_member
 from plc.teams.models import Task
+from plc.teams.signals import task_page
 
 bp = Blueprint("review", __name__)
 
@@ -26,10 +29,11 @@ def _closed_sort_for_member(sort_id: int) -> Sort:
     return sort
 
 
-@bp.app_template_global()
-def sorts_of_task(task_id: int) -> list[Sort]:
-    """Every version of the task's Work Sort, first first, for its task page."""
-    return list(db.session.execute(db.select(Sort).filter_by(task_id=task_id).order_by(Sort.version)).scalars())
+@task_page.connect
+def work_sorts_section(task: Task, membership) -> Markup:
+    """The task page's "Work Sorts" section: every version of its sort, with View and Delete."""
+    return Markup(render_template("review/_task_sorts.html", task=task, sorts=services.sorts_of_task(task.id),
+                                  can_facilitate=can_facilitate(membership)))
 
 
 @bp.get("/units/<int:unit_id>")

@@ -128,3 +128,8 @@ def sort_for_member_view(sort: Sort) -> SortView:
               "reflection": current[s["id"]].reflection} if s["id"] in current else s
              for s in sort.snapshot["next_steps"]]
     return sort_view(sort, db.session.get(Task, sort.task_id), steps)
+
+
+def sorts_of_task(task_id: int) -> list[Sort]:
+    """Every version of the task's Work Sort, open or closed, first first."""
+    return list(db.session.execute(db.select(Sort).filter_by(task_id=task_id).order_by(Sort.version)).scalars())
