@@ -7,7 +7,9 @@ from flask import Flask, render_template, request
 
 from plc import database  # noqa: F401  (SQLite settings on every connection)
 from plc.config import ROOT, default_instance_path, load_config
+from plc.errors import UserError
 from plc.extensions import csrf, db, limiter, login_manager, migrate, socketio
+from plc.realtime.relay import init_relay
 
 
 def create_app(overrides: dict | None = None, instance_path: str | None = None) -> Flask:
@@ -42,8 +44,14 @@ def create_app(overrides: dict | None = None, instance_path: str | None = None) 
         message_queue=app.config["SOCKETIO_MESSAGE_QUEUE"],
         manage_session=True,
     )
+    init_relay(app)
 
     from plc import models  # noqa: F401  (registers every table)
+    # Each feature deletes what it owns when plc/retention deletes something (plc/deletion.py).
+    from plc.meetings import deletion as meetings_deletion  # noqa: F401
+    from plc.sort import deletion as sort_deletion  # noqa: F401
+    from plc.teams import deletion as teams_deletion  # noqa: F401
+    from plc.work import deletion as work_deletion  # noqa: F401
     from plc.accounts.routes import bp as accounts_bp
     from plc.meetings.routes import bp as meetings_bp
     from plc.teams.routes import bp as teams_bp
@@ -83,14 +91,20 @@ def _register_error_pages(app: Flask) -> None:
         429: ("Too many tries", "Please wait a minute before trying again."),
     }
 
-    def handler(error):
-        title, text = messages[error.code]
+    def page(code: int, text: str):
+        title = messages[code][0]
         if request.accept_mimetypes.best == "application/json" or request.is_json:
-            return {"error": f"{title}: {text}"}, error.code
-        return render_template("error.html", title=title, text=text, code=error.code), error.code
+            return {"error": f"{title}: {text}"}, code
+        return render_template("error.html", title=title, text=text, code=code), code
+
+    def user_error(error: UserError):
+        """A route that lets a UserError through: its message, as a bad request, with nothing stored."""
+        db.session.rollback()
+        return page(400, str(error))
 
     for code in messages:
-        app.register_error_handler(code, handler)
+        app.register_error_handler(code, lambda error: page(error.code, messages[error.code][1]))
+    app.register_error_handler(UserError, user_error)
 
 
 def _register_security_headers(app: Flask) -> None:

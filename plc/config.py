@@ -1,7 +1,14 @@
-"""Every setting comes from the environment, with defaults that run on one machine."""
+"""Every setting comes from the environment, with defaults that run on one machine.
+
+This is the only module that reads the environment: `load_config` for an app, and the few
+functions below for what is set up before any app exists (the task queue, the server, its workers).
+"""
 import os
 import secrets
+from dataclasses import dataclass
 from pathlib import Path
+
+from gevent import monkey
 
 
 def _instance_secret_key(instance_path: str) -> str:
@@ -16,6 +23,11 @@ def _instance_secret_key(instance_path: str) -> str:
 
 ROOT = Path(__file__).resolve().parent.parent
 
+# Tesseract's OpenMP threads fight each other when several OCR processes run at once (one
+# per core is the plan): one thread per tesseract process. pytesseract starts tesseract with
+# this process's environment, and every process of the app loads this module first.
+os.environ["OMP_THREAD_LIMIT"] = "1"
+
 
 def default_instance_path() -> str:
     return os.environ.get("PLC_INSTANCE_PATH") or str(ROOT / "instance")
@@ -29,7 +41,7 @@ def load_config(instance_path: str) -> dict:
             "PLC_DATABASE_URL", f"sqlite:///{Path(instance_path) / 'plc.sqlite3'}"
         ),
         # Socket.IO: "threading" for tests and the shell, "gevent" when served for real.
-        "SOCKETIO_ASYNC_MODE": env("PLC_SOCKETIO_ASYNC_MODE", "threading"),
+        "SOCKETIO_ASYNC_MODE": env("PLC_SOCKETIO_ASYNC_MODE") or _async_mode_of_process(),
         # e.g. redis://localhost:6379/0 when several server processes share rooms.
         "SOCKETIO_MESSAGE_QUEUE": env("PLC_SOCKETIO_MESSAGE_QUEUE") or None,
         "RATELIMIT_STORAGE_URI": env("PLC_RATELIMIT_STORAGE_URI", "memory://"),
@@ -59,3 +71,43 @@ def load_config(instance_path: str) -> dict:
         "SESSION_COOKIE_SECURE": env("PLC_SECURE_COOKIES", "0") == "1",
         "PERMANENT_SESSION_LIFETIME": 60 * 60 * 24 * 30,
     }
+
+
+def _async_mode_of_process() -> str:
+    """gevent in a process gevent has patched (`python wsgi.py`, gunicorn's gevent worker), else threading."""
+    return "gevent" if monkey.is_module_patched("socket") else "threading"
+
+
+def task_queue_url() -> str:
+    """Where jobs wait: redis://host:6379/2 for several machines, else a SQLite file (sqlite:///path)."""
+    return os.environ.get("PLC_TASK_QUEUE_URL") or f"sqlite:///{Path(default_instance_path()) / 'jobs.sqlite3'}"
+
+
+@dataclass(frozen=True)
+class ServerSettings:
+    """How `python wsgi.py` serves: where it listens, and whether it starts the task-queue workers."""
+
+    host: str
+    port: int
+    start_worker: bool
+
+
+def server_settings() -> ServerSettings:
+    env = os.environ.get
+    return ServerSettings(
+        host=env("PLC_HOST", "0.0.0.0"),
+        port=int(env("PLC_PORT", "5000")),
+        start_worker=env("PLC_START_WORKER", "1") == "1",
+    )
+
+
+def worker_processes() -> int:
+    """Task-queue worker processes started beside the server: one per core but one, at least one
+    (on a 2-core machine two OCR workers slow every broadcast down)."""
+    return int(os.environ.get("PLC_WORKERS") or max(1, (os.cpu_count() or 1) - 1))
+
+
+def worker_environment() -> dict[str, str]:
+    """The environment of the worker processes: the server's, with OCR on one thread each
+    (Tesseract otherwise starts a thread per core in every worker)."""
+    return dict(os.environ, OMP_THREAD_LIMIT="1")

@@ -160,15 +160,16 @@ def add_demo_history(team, unit, facilitator) -> None:
     from plc.meetings import services as meetings
     from plc.protocols import available_protocols
     from plc.review.followup import set_status
-    from plc.sort import services as sorts
+    from plc.sort import commands as sorts
     from plc.sort.models import Sort
+    from plc.sort.queries import name_key
     from plc.teams.models import Strategy, Task, Team
     from plc.timeutil import utcnow
     from plc.work.models import WorkSample
 
     # Each page's job ends the database session: keep ids, load objects again after the uploads.
     team_id, unit_id, user_id, by = team.id, unit.id, facilitator.id, facilitator.name
-    db.session.add_all(Strategy(team_id=team_id, name=name, key=sorts.name_key(name), definition=definition)
+    db.session.add_all(Strategy(team_id=team_id, name=name, key=name_key(name), definition=definition)
                        for name, definition in VOCABULARY.items())
     db.session.commit()
     protocols, _ = available_protocols()

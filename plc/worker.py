@@ -9,10 +9,14 @@ import signal
 import subprocess
 import sys
 
-from plc.jobs import huey  # noqa: F401
+from plc import create_app
+from plc.config import worker_environment, worker_processes
+from plc.jobs import huey, make_apps_with  # noqa: F401  (huey: what `huey_consumer plc.worker.huey` runs)
 # Every job, the periodic ones included, is declared where the consumer imports it: here.
 from plc.retention import tasks as retention_tasks  # noqa: F401  (removes expired originals hourly)
 from plc.work import tasks  # noqa: F401  (cleans and reads uploads)
+
+make_apps_with(create_app)  # each worker process makes its app on its first job
 
 PR_SET_PDEATHSIG = 1
 WORKER_NICENESS = 19
@@ -37,12 +41,11 @@ def _prepare_child(libc) -> None:
 def start_worker_process() -> subprocess.Popen:
     """A consumer beside the server, stopped when the server stops. It leaves one core to the
     live room: on a 2-core machine two OCR workers slow every broadcast down."""
-    workers = os.environ.get("PLC_WORKERS") or str(max(1, (os.cpu_count() or 1) - 1))
-    env = dict(os.environ, OMP_THREAD_LIMIT="1")
     libc = _linux_libc()
     process = subprocess.Popen(
-        [sys.executable, "-m", "huey.bin.huey_consumer", "plc.worker.huey", "-w", workers, "-k", "process", "-q"],
-        env=env, preexec_fn=lambda: _prepare_child(libc),
+        [sys.executable, "-m", "huey.bin.huey_consumer", "plc.worker.huey", "-w", str(worker_processes()),
+         "-k", "process", "-q"],
+        env=worker_environment(), preexec_fn=lambda: _prepare_child(libc),
     )
     atexit.register(process.terminate)
     return process

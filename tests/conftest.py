@@ -4,6 +4,7 @@ from __future__ import annotations
 import itertools
 import os
 import tempfile
+from pathlib import Path
 
 # Jobs queued by tests go to a throwaway queue (no worker runs unless a test starts one).
 os.environ["PLC_TASK_QUEUE_URL"] = f"sqlite:///{tempfile.mkdtemp(prefix='plc-jobs-')}/jobs.sqlite3"
@@ -16,6 +17,11 @@ from plc import create_app  # noqa: E402
 from plc.extensions import db  # noqa: E402
 from plc.accounts.models import User  # noqa: E402
 from plc.teams.models import Membership, Task, Team, Unit  # noqa: E402
+
+REPO_ROOT = Path(__file__).resolve().parents[1]
+SHARED = REPO_ROOT.parent / "shared"
+"""Beside the repository: test data and the generator of synthetic student work."""
+STUDENT_WORK_GENERATOR = SHARED / "tools" / "make_student_work.py"
 
 _seq = itertools.count(1)
 

@@ -3,21 +3,23 @@ from __future__ import annotations
 
 from typing import Annotated, Optional
 
-from flask import current_app, request, session
+from flask import current_app, request
 from flask_login import current_user
 from flask_socketio import ConnectionRefusedError, emit, join_room
 from pydantic import Field
 
 from plc.extensions import db, socketio
 from plc.meetings import services
-from plc.meetings.live import (
-    Empty, Payload, Seat, checked_auth, control_room, live_event, participant_room, room, task_room,
-)
 from plc.meetings.models import Meeting
 from plc.meetings.seats import seated_participant
+from plc.meetings.signals import showing_step
 from plc.meetings.state import (
     control_state, own_response_ids, participants_payload, response_payload, room_state,
 )
+from plc.realtime.gate import live_event
+from plc.realtime.payloads import Empty, Payload, checked_auth
+from plc.realtime.rooms import control_room, participant_room, room, task_room
+from plc.realtime.seat import Seat, take_seat
 from plc.teams.access import can_facilitate, membership_of
 
 
@@ -80,7 +82,7 @@ def on_connect(auth=None):
         seat = _seat_for(meeting) if meeting else None
         if seat is None:
             raise ConnectionRefusedError("You are not in this meeting.")
-        session["live_seat"] = seat.as_dict()
+        take_seat(seat)
         # Flask-SocketIO serves this connection's events from its own copy of the session, made
         # just now: drop the cookie so that Flask does not decode and verify it for every event.
         request.environ.pop("HTTP_COOKIE", None)
@@ -93,6 +95,7 @@ def on_connect(auth=None):
         if seat.participant_id:
             join_room(participant_room(seat.participant_id))
             mine = own_response_ids(meeting, seat.participant_id)
+        showing_step.send(meeting)
         state = room_state(meeting)
         emit("hello", {**seat.as_dict(), "own_response_ids": mine})
         emit("state", state)
@@ -142,7 +145,12 @@ def control_event(name: str, payload: type[Payload], change, parts: bool = False
     live_event(name, payload, control=True)(handler)
 
 
-control_event("step:goto", GotoStep, lambda meeting, data: services.goto_step(meeting, data.pos), parts=True)
+def _goto(meeting: Meeting, data: GotoStep) -> None:
+    services.goto_step(meeting, data.pos)
+    showing_step.send(meeting)
+
+
+control_event("step:goto", GotoStep, _goto, parts=True)
 control_event("timer:start", Empty, lambda meeting, data: services.start_timer(meeting))
 control_event("timer:pause", Empty, lambda meeting, data: services.pause_timer(meeting))
 control_event("timer:add", AddTime, lambda meeting, data: services.add_time(meeting, data.seconds))

@@ -23,15 +23,10 @@ class Meeting(db.Model):
     started_at = db.Column(db.DateTime, nullable=False, default=utcnow)
     ended_at = db.Column(db.DateTime)
 
-    team = db.relationship(
-        "Team", backref=db.backref("meetings", order_by="Meeting.id.desc()", cascade="all, delete-orphan")
-    )
+    team = db.relationship("Team", backref=db.backref("meetings", order_by="Meeting.id.desc()"))
     task = db.relationship("Task")
     facilitator = db.relationship("User")
-    participants = db.relationship(
-        "Participant", back_populates="meeting", cascade="all, delete-orphan",
-        order_by="Participant.id",
-    )
+    participants = db.relationship("Participant", back_populates="meeting", order_by="Participant.id")
 
     @property
     def protocol_titles(self) -> list[str]:

@@ -1,11 +1,15 @@
-"""A phone's seats: the participant tokens its session cookie holds, one per meeting joined."""
+"""Seats in meetings: the participant tokens a phone's session cookie holds (one per meeting
+joined), and how the live-event gate finds the meeting of a connection's seat."""
 from __future__ import annotations
 
 from flask import session
+from sqlalchemy import and_, bindparam, select
 
 from plc.extensions import db
-from plc.meetings.models import Participant
+from plc.meetings.models import Meeting, Participant
 from plc.meetings.services import participant_for_token
+from plc.realtime.gate import finds_meetings
+from plc.realtime.seat import Seat
 
 MAX_SEATS_IN_COOKIE = 20
 
@@ -31,3 +35,27 @@ def seated_participants() -> list[Participant]:
     if not tokens:
         return []
     return list(db.session.execute(db.select(Participant).where(Participant.token.in_(tokens))).scalars())
+
+
+# Every event loads its meeting with one of these, built once: building the statement anew
+# each time, as `session.get` does, costs about as much as running it. For participants' events
+# the seat's participant id comes back only if it is a participant of that meeting.
+_MEETING = select(Meeting).where(Meeting.id == bindparam("meeting_id"))
+_MEETING_AND_PARTICIPANT = (
+    select(Meeting, Participant.id)
+    .outerjoin(Participant, and_(Participant.id == bindparam("participant_id"), Participant.meeting_id == Meeting.id))
+    .where(Meeting.id == bindparam("meeting_id"))
+)
+
+
+@finds_meetings
+def running_meeting_of(seat: Seat, participant: bool) -> tuple[Meeting | None, bool]:
+    """The seat's meeting unless it has ended, and whether the seat is one of its participants."""
+    if participant:
+        row = db.session.execute(
+            _MEETING_AND_PARTICIPANT, {"meeting_id": seat.meeting_id, "participant_id": seat.participant_id}
+        ).first()
+        meeting, seated = (row[0], row[1] is not None) if row else (None, False)
+    else:
+        meeting, seated = db.session.execute(_MEETING, {"meeting_id": seat.meeting_id}).scalar(), False
+    return (meeting, seated) if meeting is not None and meeting.ended_at is None else (None, False)

@@ -1,7 +1,7 @@
 """Meetings: starting, joining, and every change to a live room's state.
 
 Each function stores its change and commits; the event handlers broadcast after.
-Functions raise MeetingError with a message fit to show the person who asked.
+Functions raise MeetingError (a UserError) with a message fit to show the person who asked.
 """
 from __future__ import annotations
 
@@ -13,6 +13,7 @@ from flask import current_app
 from sqlalchemy import Row, insert
 from sqlalchemy.exc import IntegrityError
 
+from plc.errors import UserError
 from plc.extensions import db
 from plc.meetings.codes import new_code
 from plc.meetings.models import Meeting, Participant, Response
@@ -23,8 +24,8 @@ from plc.timeutil import utcnow
 MAX_TIMER_SECONDS = 3 * 60 * 60
 
 
-class MeetingError(Exception):
-    """A request that cannot be carried out; the message is shown to the person."""
+class MeetingError(UserError):
+    """A meeting request that cannot be carried out; the message is shown to the person."""
 
 
 # --- starting and joining -------------------------------------------------

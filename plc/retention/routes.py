@@ -9,6 +9,7 @@ from __future__ import annotations
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 
+from plc.deletion import MEETING, SAMPLE, SORT, UNIT, CannotDelete, Deletable
 from plc.retention import services
 from plc.retention.access import (
     meeting_for_deleter,
@@ -17,8 +18,6 @@ from plc.retention.access import (
     unit_for_deleter,
 )
 from plc.retention.forms import DeleteForm
-from plc.sort.events import refresh_open_board
-from plc.work.notify import announce_removed
 
 bp = Blueprint("retention", __name__)
 
@@ -30,71 +29,50 @@ HEADINGS = {
 }
 
 
-@bp.app_template_global()
-def deletion_log(team_id: int):
-    """The team's latest deletions, newest first, for its facilitators' page."""
-    return services.recent_deletions(team_id)
-
-
-def _confirm_or_delete(thing, describe, delete, *, cancel_url: str, done_url: str, done_message: str):
+def _confirm_or_delete(what: Deletable, thing, *, back: str, done_url: str | None = None, done: str):
+    """GET: the confirmation page (Cancel goes `back`); POST: delete, then go to `done_url`
+    (else `back`) saying `done`."""
     form = DeleteForm()
     if request.method == "POST":
         if not form.validate_on_submit():
             abort(400)
         try:
-            delete(thing, current_user)
-        except services.CannotDelete as exc:
+            services.delete(what, thing, current_user)
+        except CannotDelete as exc:
             flash(str(exc), "error")
             return redirect(request.path)
-        flash(done_message, "success")
-        return redirect(done_url)
-    removal = describe(thing)
+        flash(done, "success")
+        return redirect(done_url or back)
+    removal = services.removal_of(what, thing)
     return render_template("retention/confirm.html", removal=removal, heading=HEADINGS[removal.kind],
-                           form=form, cancel_url=cancel_url)
-
-
-def _delete_sample_from_rooms_too(sample, by) -> services.Removal:
-    """Delete, then take the sample off every live room on its task: its list and its board."""
-    task_id, sample_id = sample.task_id, sample.id
-    removal = services.delete_sample(sample, by)
-    announce_removed(task_id, sample_id)
-    refresh_open_board(task_id)
-    return removal
+                           form=form, cancel_url=back)
 
 
 @bp.route("/work/<int:sample_id>/delete", methods=["GET", "POST"])
 def delete_sample(sample_id: int):
     sample = sample_for_deleter(sample_id)
-    back = url_for("work.task_work", task_id=sample.task_id)
-    return _confirm_or_delete(
-        sample, services.sample_removal, _delete_sample_from_rooms_too, cancel_url=back, done_url=back,
-        done_message=f"The work of {sample.student_label} was deleted, with its images and text.")
+    return _confirm_or_delete(SAMPLE, sample, back=url_for("work.task_work", task_id=sample.task_id),
+                              done=f"The work of {sample.student_label} was deleted, with its images and text.")
 
 
 @bp.route("/sorts/<int:sort_id>/delete", methods=["GET", "POST"])
 def delete_sort(sort_id: int):
     sort = sort_for_deleter(sort_id)
-    back = url_for("teams.show_task", task_id=sort.task_id)
-    return _confirm_or_delete(
-        sort, services.sort_removal, services.delete_sort, cancel_url=back, done_url=back,
-        done_message=f"Version {sort.version} of the sort was deleted.")
+    return _confirm_or_delete(SORT, sort, back=url_for("teams.show_task", task_id=sort.task_id),
+                              done=f"Version {sort.version} of the sort was deleted.")
 
 
 @bp.route("/meetings/<int:meeting_id>/delete", methods=["GET", "POST"])
 def delete_meeting(meeting_id: int):
     meeting = meeting_for_deleter(meeting_id)
     team_page = url_for("teams.show", team_id=meeting.team_id)
-    return _confirm_or_delete(
-        meeting, services.meeting_removal, services.delete_meeting,
-        cancel_url=f"{team_page}#meetings-heading", done_url=team_page,
-        done_message="The meeting was deleted, with its participants and their responses.")
+    return _confirm_or_delete(MEETING, meeting, back=f"{team_page}#meetings-heading", done_url=team_page,
+                              done="The meeting was deleted, with its participants and their responses.")
 
 
 @bp.route("/units/<int:unit_id>/delete", methods=["GET", "POST"])
 def delete_unit(unit_id: int):
     unit = unit_for_deleter(unit_id)
     team_page = url_for("teams.show", team_id=unit.team_id)
-    return _confirm_or_delete(
-        unit, services.unit_removal, services.delete_unit,
-        cancel_url=f"{team_page}#unit-{unit.id}", done_url=team_page,
-        done_message=f"The unit “{unit.title}” was deleted, with everything in it.")
+    return _confirm_or_delete(UNIT, unit, back=f"{team_page}#unit-{unit.id}", done_url=team_page,
+                              done=f"The unit “{unit.title}” was deleted, with everything in it.")

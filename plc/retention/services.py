@@ -1,14 +1,15 @@
 """Deleting for good, and removing kept original photos after the team's retention period.
 
-Each deletion runs in one transaction together with its DeletionRecord (who, what, when);
-files are removed only once that transaction has committed, so a deletion that fails
-leaves everything as it was. Rows go with plain SQL statements, children first, so the
-order holds on SQLite and PostgreSQL alike, whatever the session has loaded.
+Retention confirms, orchestrates and records; each feature deletes what it owns, answering the
+signals of plc/deletion.py in its own `deletion` module. Each deletion runs in one transaction
+together with its DeletionRecord (who, what, when); files are removed only once that
+transaction has committed, so a deletion that fails leaves everything as it was, and live
+rooms are told last.
 
 What goes with what:
 - a sample: its files (upload, kept original, blurred image, thumbnail), its text, its
   cards in every sort, and its entry in every closed sort's snapshot (privacy beats the
-  snapshot's immutability: the snapshot column is rewritten with a SQL UPDATE);
+  snapshot's immutability);
 - a sort: that version, with its groups, placements, moves and next steps;
 - a meeting: the meeting, its participants and their responses; samples and sorts belong
   to the task and stay (they only forget the meeting);
@@ -18,30 +19,18 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
+from functools import partial
 
-from sqlalchemy import delete, func, or_, select
+from sqlalchemy import select
 
 from plc import storage
+from plc.deletion import MEETING, SAMPLE, SORT, TURNS, UNIT, CannotDelete, Deletable, count, originals_expired
 from plc.extensions import db
-from plc.meetings.models import Meeting, Participant, Response
-from plc.sort.models import Move, NextStep, Placement, Sort, SortGroup
-from plc.teams.models import DeletionRecord, Task, Team, Unit
+from plc.teams.models import DeletionRecord, Team
 from plc.timeutil import utcnow
-from plc.work.models import WorkSample
 
 RETENTION_BY = "Retention setting"
-LOG_LENGTH = 50
-# A sample in one of these states may still have a job writing its files.
-UNFINISHED = ("queued", "processing", "reading")
-BEING_READ = "This work is being read right now. Delete it in a minute, once it is done."
-MEETING_RUNNING = "This meeting is still running. End it first (from its controls), then delete it."
-
-_samples = WorkSample.__table__
-_sorts = Sort.__table__
-
-
-class CannotDelete(ValueError):
-    """Not deletable now; the message says why and what to do, for the person who asked."""
+NOTHING_ELSE = "its record"
 
 
 @dataclass
@@ -60,14 +49,6 @@ class Removal:
         return text if len(text) <= 300 else text[:299] + "…"
 
 
-def count(n: int, singular: str, plural: str | None = None) -> str:
-    return f"{n} {singular if n == 1 else (plural or singular + 's')}"
-
-
-def _day(moment: datetime) -> str:
-    return moment.strftime("%d %b %Y")
-
-
 def _record(team_id: int, kind: str, description: str, by=None) -> DeletionRecord:
     record = DeletionRecord(team_id=team_id, kind=kind, description=description[:300],
                             user_id=by.id if by is not None else None,
@@ -76,321 +57,47 @@ def _record(team_id: int, kind: str, description: str, by=None) -> DeletionRecor
     return record
 
 
-def recent_deletions(team_id: int, limit: int = LOG_LENGTH) -> list[DeletionRecord]:
-    return list(db.session.execute(
-        select(DeletionRecord).filter_by(team_id=team_id)
-        .order_by(DeletionRecord.at.desc(), DeletionRecord.id.desc()).limit(limit)
-    ).scalars())
+def removal_of(what: Deletable, thing) -> Removal:
+    """Every feature's part of deleting `thing`, in turn order; the first refusal wins."""
+    parts = [part for turn in TURNS for _, part in what.describing.send(turn, thing=thing) if part is not None]
+    title = next((part.title for part in parts if part.title), None)
+    if title is None:
+        raise LookupError(f"no feature describes a {what.kind}: is its deletion module imported?")
+    return Removal(what.kind, title, [line for part in parts for line in part.goes] or [NOTHING_ELSE],
+                   [line for part in parts for line in part.stays],
+                   next((part.blocked for part in parts if part.blocked), None))
 
 
-# --- the pieces shared by every deletion -----------------------------------------------
-
-def _no_live_lease(now: datetime):
-    """No job holds the sample (the same condition a job checks before it claims one)."""
-    return or_(_samples.c.lease_until.is_(None), _samples.c.lease_until < now)
-
-
-def _being_read(samples: list[WorkSample], now: datetime | None = None) -> bool:
-    now = now or utcnow()
-    return any(s.lease_until is not None and s.lease_until >= now for s in samples)
-
-
-def _unshared_uploads(samples: list[WorkSample]) -> list[str]:
-    """The uploads only these samples need (a PDF's pages share one upload until the last goes)."""
-    ids = [s.id for s in samples]
-    return [upload for upload in sorted({s.incoming_name for s in samples if s.incoming_name})
-            if db.session.execute(select(WorkSample.id).where(
-                WorkSample.incoming_name == upload, WorkSample.id.not_in(ids)).limit(1)).first() is None]
-
-
-def _sample_files(samples: list[WorkSample]) -> list[str]:
-    names = [name for s in samples for name in (s.original_name, s.image_name, s.thumb_name) if name]
-    return names + _unshared_uploads(samples)
-
-
-def _snapshots_showing(task_ids: list[int], sample_ids: set[int]) -> list[tuple[int, dict]]:
-    rows = db.session.execute(
-        select(Sort.id, Sort.snapshot).where(Sort.task_id.in_(task_ids), Sort.snapshot.is_not(None))
-    ).all()
-    return [(sort_id, snapshot) for sort_id, snapshot in rows
-            if any(entry.get("id") in sample_ids for entry in snapshot.get("samples", []))]
-
-
-def scrubbed_snapshot(snapshot: dict, sample_ids: set[int]) -> dict:
-    """The snapshot as if these samples had never been sorted: their entries, cards, places in
-    the columns and in the share order are gone, and the counts per group follow."""
-    gone = {str(sid) for sid in sample_ids}
-    out = dict(snapshot)
-    out["samples"] = [e for e in snapshot.get("samples", []) if str(e.get("id")) not in gone]
-    if "columns" in snapshot:
-        out["columns"] = [{**column, "sample_ids": [sid for sid in column.get("sample_ids", []) if str(sid) not in gone]}
-                          for column in snapshot["columns"]]
-    if "cards" in snapshot:
-        out["cards"] = {key: card for key, card in (snapshot["cards"] or {}).items() if str(key) not in gone}
-    if "share" in snapshot:
-        out["share"] = [sid for sid in snapshot["share"] or [] if str(sid) not in gone]
-    if "patterns" in snapshot and "columns" in out and "groups" in snapshot:
-        out["patterns"] = _patterns(snapshot["groups"], out["columns"])
-    return out
-
-
-def _patterns(groups: list[dict], columns: list[dict]) -> dict:
-    """The same counts as plc.sort.services.patterns, from a snapshot's groups and columns."""
-    counts = {column.get("group_id"): len(column.get("sample_ids", [])) for column in columns}
-    return {
-        "counts": [{"group_id": g["id"], "name": g["name"], "count": counts.get(g["id"], 0)} for g in groups],
-        "unsorted": counts.get(None, 0),
-        "nobody_used": [g["name"] for g in groups if g.get("kind") == "anticipated" and not counts.get(g["id"])],
-        "unanticipated": [g["name"] for g in groups if g.get("kind") == "added" and counts.get(g["id"])],
-        "in_unanticipated": sum(counts.get(g["id"], 0) for g in groups if g.get("kind") == "unanticipated"),
-    }
-
-
-def _scrub_snapshots(task_ids: list[int], sample_ids: set[int]) -> list[str]:
-    """Take the samples out of every closed sort's snapshot; returns the files those entries named.
-
-    The ORM refuses to change a set snapshot (plc.sort.models), so this writes the column itself."""
-    files = []
-    for sort_id, snapshot in _snapshots_showing(task_ids, sample_ids):
-        files += [entry.get(key) for entry in snapshot.get("samples", []) if entry.get("id") in sample_ids
-                  for key in ("image_name", "thumb_name") if entry.get(key)]
-        db.session.execute(_sorts.update().where(_sorts.c.id == sort_id)
-                           .values(snapshot=scrubbed_snapshot(snapshot, sample_ids)))
-    return files
-
-
-def _forget(model, ids) -> None:
-    """Take deleted rows' objects out of the session, as Session.delete would: the caller may
-    still read what it had loaded, and nothing tries to load them again."""
-    ids = set(ids)
-    for key, obj in list(db.session.identity_map.items()):
-        if issubclass(key[0], model) and key[1][0] in ids:
-            db.session.expunge(obj)
-
-
-def _delete_rows(model, *where) -> list[int]:
-    ids = list(db.session.execute(select(model.id).where(*where)).scalars())
-    if ids:
-        db.session.execute(delete(model).where(model.id.in_(ids)).execution_options(synchronize_session=False))
-        _forget(model, ids)
-    return ids
-
-
-def _delete_samples(sample_ids: list[int], now: datetime) -> None:
-    """The samples' cards in every sort, then the samples; CannotDelete if a job took one meanwhile."""
-    if not sample_ids:
-        return
-    _delete_rows(Placement, Placement.sample_id.in_(sample_ids))
-    _delete_rows(Move, Move.sample_id.in_(sample_ids))
-    gone = db.session.execute(
-        _samples.delete().where(_samples.c.id.in_(sample_ids), _no_live_lease(now))
-    ).rowcount
-    if gone != len(sample_ids):
-        db.session.rollback()
-        raise CannotDelete(BEING_READ)
-    _forget(WorkSample, sample_ids)
-
-
-def _delete_sorts(sort_ids: list[int]) -> None:
-    if not sort_ids:
-        return
-    for model in (NextStep, Placement, Move, SortGroup):
-        _delete_rows(model, model.sort_id.in_(sort_ids))
-    _delete_rows(Sort, Sort.id.in_(sort_ids))
-
-
-def _delete_meetings(meeting_ids: list[int]) -> None:
-    """The meetings, their participants and responses; samples and sorts forget the meeting."""
-    if not meeting_ids:
-        return
-    participants = select(Participant.id).where(Participant.meeting_id.in_(meeting_ids)).scalar_subquery()
-    keep_updated = {"updated_at": _samples.c.updated_at}  # nothing the room shows changes
-    db.session.execute(_samples.update().where(_samples.c.meeting_id.in_(meeting_ids))
-                       .values(meeting_id=None, **keep_updated))
-    db.session.execute(_samples.update().where(_samples.c.uploaded_by_participant_id.in_(participants))
-                       .values(uploaded_by_participant_id=None, **keep_updated))
-    db.session.execute(_sorts.update().where(_sorts.c.meeting_id.in_(meeting_ids)).values(meeting_id=None))
-    _delete_rows(Response, or_(Response.meeting_id.in_(meeting_ids), Response.participant_id.in_(participants)))
-    _delete_rows(Participant, Participant.meeting_id.in_(meeting_ids))
-    _delete_rows(Meeting, Meeting.id.in_(meeting_ids))
-
-
-def _finish(files: list[str]) -> None:
-    db.session.commit()
-    storage.delete(*files)
-
-
-def _scalar(statement) -> int:
-    return db.session.execute(statement).scalar_one()
-
-
-# --- a sample ------------------------------------------------------------------------
-
-def sample_title(sample: WorkSample) -> str:
-    page = f", page {sample.page}" if sample.page and sample.page > 1 else ""
-    return f"Work of {sample.student_label}{page} for “{sample.task.title}”"
-
-
-def _sorts_showing(sample: WorkSample) -> set[int]:
-    placed = set(db.session.execute(select(Placement.sort_id).filter_by(sample_id=sample.id)).scalars())
-    in_snapshots = {sort_id for sort_id, _ in _snapshots_showing([sample.task_id], {sample.id})}
-    open_sort = db.session.execute(
-        select(Sort.id).filter_by(task_id=sample.task_id, closed_at=None)).scalar_one_or_none()
-    on_open_board = {open_sort} if open_sort and sample.status != "failed" else set()
-    return placed | in_snapshots | on_open_board
-
-
-def sample_removal(sample: WorkSample) -> Removal:
-    goes = []
-    if sample.image_name or sample.thumb_name:
-        goes.append("its blurred image and thumbnail")
-    if sample.original_name:
-        goes.append("the kept original photo")
-    if _unshared_uploads([sample]):
-        goes.append("the uploaded file")
-    if sample.ocr_text or sample.corrected_text or sample.ocr_words:
-        goes.append("its text")
-    sorts = len(_sorts_showing(sample))
-    if sorts:
-        goes.append(f"its card in {count(sorts, 'sort')}, closed sorts' snapshots included")
-    return Removal("sample", sample_title(sample), goes or ["its record"], [],
-                   blocked=BEING_READ if _being_read([sample]) else None)
-
-
-def _carry_out(removal: Removal, team_id: int, by, delete) -> Removal:
-    """Refuse a blocked removal; else delete (`delete()` may give files to remove), record it
-    in the same transaction, commit, and only then remove the files."""
+def delete(what: Deletable, thing, by) -> Removal:
+    """Refuse a blocked removal; else have every feature delete its part (the last turn first),
+    record it in the same transaction, commit, and only then remove the files and tell the
+    live rooms. A feature that finds it cannot delete after all rolls everything back."""
+    removal = removal_of(what, thing)
     if removal.blocked:
         raise CannotDelete(removal.blocked)
-    files = delete() or []
-    _record(team_id, removal.kind, removal.description, by)
-    _finish(files)
+    team_id = thing.team_id
+    try:
+        files = [name for turn in reversed(TURNS)
+                 for _, names in what.deleting.send(turn, thing=thing) for name in names or ()]
+        _record(team_id, removal.kind, removal.description, by)
+        db.session.commit()
+    except Exception:
+        db.session.rollback()
+        raise
+    storage.delete(*files)
+    for turn in TURNS:
+        what.deleted.send(turn, thing=thing)
     return removal
 
 
-def delete_sample(sample: WorkSample, by) -> Removal:
-    """Delete one sample of student work for good: files, text, cards, snapshot entries."""
-    def delete() -> list[str]:
-        files = _sample_files([sample]) + _scrub_snapshots([sample.task_id], {sample.id})
-        # Clients of the open board notice the changed revision and fetch the board again.
-        db.session.execute(_sorts.update().where(_sorts.c.task_id == sample.task_id, _sorts.c.closed_at.is_(None))
-                           .values(revision=_sorts.c.revision + 1))
-        _delete_samples([sample.id], utcnow())
-        return files
-
-    return _carry_out(sample_removal(sample), sample.team_id, by, delete)
-
-
-# --- a sort --------------------------------------------------------------------------
-
-def _running_meetings_on(task_ids: list[int]) -> int:
-    return _scalar(select(func.count()).select_from(Meeting)
-                   .where(Meeting.task_id.in_(task_ids), Meeting.ended_at.is_(None)))
-
-
-def sort_removal(sort: Sort) -> Removal:
-    task = db.session.get(Task, sort.task_id)
-    when = f"closed {_day(sort.closed_at)} by {sort.closed_by or 'someone'}" if sort.closed_at else "still open"
-    placed = _scalar(select(func.count()).select_from(Placement)
-                     .where(Placement.sort_id == sort.id, Placement.group_id.is_not(None)))
-    goes = [count(len(sort.groups), "group") + " and their notes", count(len(sort.next_steps), "next step")]
-    if placed:
-        goes.append(f"where {count(placed, 'sample')} sat")
-    if sort.snapshot is not None:
-        goes.append("its snapshot")
-    stays = ["The student work stays with the task."]
-    others = _scalar(select(func.count()).select_from(Sort).where(Sort.task_id == sort.task_id, Sort.id != sort.id))
-    if others:
-        stays.append(f"The task's other {count(others, 'version')} of the sort stay.")
-    blocked = None
-    if _running_meetings_on([sort.task_id]):
-        # Its board may be on a screen right now.
-        blocked = "A meeting on this task is still running. End the meeting first, then delete the sort."
-    return Removal("sort", f"Sort version {sort.version} for “{task.title}” ({when})", goes, stays, blocked)
-
-
-def delete_sort(sort: Sort, by) -> Removal:
-    return _carry_out(sort_removal(sort), sort.team_id, by, lambda: _delete_sorts([sort.id]))
-
-
-# --- a meeting -----------------------------------------------------------------------
-
-def meeting_title(meeting: Meeting) -> str:
-    protocols = ", ".join(meeting.protocol_titles)
-    return f"Meeting on “{meeting.task.title}” of {_day(meeting.started_at)} ({protocols})"
-
-
-def meeting_removal(meeting: Meeting) -> Removal:
-    responses = _scalar(select(func.count()).select_from(Response).where(Response.meeting_id == meeting.id))
-    goes = [count(len(meeting.participants), "participant") + " (names and roles)",
-            count(responses, "response") + " and who wrote them"]
-    stays = []
-    samples = _scalar(select(func.count()).select_from(WorkSample).where(WorkSample.meeting_id == meeting.id))
-    if samples:
-        stays.append(f"The {count(samples, 'sample')} of student work brought in during the meeting stay with the "
-                     "task; delete them from the task's student work page.")
-    sorts = _scalar(select(func.count()).select_from(Sort).where(Sort.meeting_id == meeting.id))
-    if sorts:
-        stays.append(f"The {count(sorts, 'sort')} started in it stay with the task.")
-    return Removal("meeting", meeting_title(meeting), goes, stays,
-                   blocked=MEETING_RUNNING if meeting.ended_at is None else None)
-
-
-def delete_meeting(meeting: Meeting, by) -> Removal:
-    return _carry_out(meeting_removal(meeting), meeting.team_id, by, lambda: _delete_meetings([meeting.id]))
-
-
-# --- a unit --------------------------------------------------------------------------
-
-def _unit_contents(unit: Unit) -> dict:
-    task_ids = [t.id for t in unit.tasks]
-    meeting_ids = list(db.session.execute(select(Meeting.id).where(Meeting.task_id.in_(task_ids))).scalars())
-    return {
-        "tasks": unit.tasks,
-        "meeting_ids": meeting_ids,
-        "participants": _scalar(select(func.count()).select_from(Participant)
-                                .where(Participant.meeting_id.in_(meeting_ids))),
-        "responses": _scalar(select(func.count()).select_from(Response).where(Response.meeting_id.in_(meeting_ids))),
-        "samples": list(db.session.execute(select(WorkSample).where(WorkSample.task_id.in_(task_ids))).scalars()),
-        "sort_ids": list(db.session.execute(select(Sort.id).where(Sort.task_id.in_(task_ids))).scalars()),
-    }
-
-
-def unit_removal(unit: Unit) -> Removal:
-    c = _unit_contents(unit)
-    pictures = sum(1 for t in c["tasks"] if t.image_name)
-    goes = [count(len(c["tasks"]), "task") + (f" ({count(pictures, 'picture')})" if pictures else "")]
-    if c["meeting_ids"]:
-        goes.append(f"{count(len(c['meeting_ids']), 'meeting')} with {count(c['participants'], 'participant')} "
-                    f"and {count(c['responses'], 'response')}")
-    if c["samples"]:
-        goes.append(f"{count(len(c['samples']), 'sample')} of student work with their images and text")
-    if c["sort_ids"]:
-        goes.append(count(len(c["sort_ids"]), "sort"))
-    blocked = None
-    if _running_meetings_on([t.id for t in c["tasks"]]):
-        blocked = "A meeting on a task of this unit is still running. End it first, then delete the unit."
-    elif _being_read(c["samples"]):
-        blocked = BEING_READ.replace("This work is", "Some of this unit's student work is")
-    return Removal("unit", f"Unit “{unit.title}”", goes, ["The team's strategies and models stay."], blocked)
-
-
-def delete_unit(unit: Unit, by) -> Removal:
-    def delete() -> list[str]:
-        c = _unit_contents(unit)
-        task_ids = [t.id for t in c["tasks"]]
-        sample_ids = {s.id for s in c["samples"]}
-        files = _sample_files(c["samples"]) + [t.image_name for t in c["tasks"] if t.image_name]
-        files += [entry.get(key) for _, snapshot in _snapshots_showing(task_ids, sample_ids)
-                  for entry in snapshot.get("samples", []) for key in ("image_name", "thumb_name") if entry.get(key)]
-        _delete_sorts(c["sort_ids"])
-        _delete_samples(sorted(sample_ids), utcnow())
-        _delete_meetings(c["meeting_ids"])
-        _delete_rows(Task, Task.id.in_(task_ids))
-        _delete_rows(Unit, Unit.id == unit.id)
-        return files
-
-    return _carry_out(unit_removal(unit), unit.team_id, by, delete)
+sample_removal = partial(removal_of, SAMPLE)
+sort_removal = partial(removal_of, SORT)
+meeting_removal = partial(removal_of, MEETING)
+unit_removal = partial(removal_of, UNIT)
+delete_sample = partial(delete, SAMPLE)
+delete_sort = partial(delete, SORT)
+delete_meeting = partial(delete, MEETING)
+delete_unit = partial(delete, UNIT)
 
 
 # --- kept originals ------------------------------------------------------------------
@@ -403,28 +110,16 @@ def remove_expired_originals(team: Team, now: datetime | None = None) -> int:
     days = team.originals_retention_days
     if not team.keep_originals or not days:
         return 0
-    cutoff = (now or utcnow()) - timedelta(days=days)
-    expired = db.session.execute(
-        select(WorkSample.id, WorkSample.original_name).where(
-            WorkSample.team_id == team.id, WorkSample.original_name.is_not(None),
-            WorkSample.created_at < cutoff, WorkSample.status.not_in(UNFINISHED))
-    ).all()
-    removed = []
-    for sample_id, name in expired:
-        # Conditional, so two workers running this at once remove and count each original once.
-        changed = db.session.execute(
-            _samples.update().where(_samples.c.id == sample_id, _samples.c.original_name == name)
-            .values(original_name=None, updated_at=_samples.c.updated_at)
-        ).rowcount
-        if changed:
-            removed.append(name)
+    before = (now or utcnow()) - timedelta(days=days)
+    removed = [name for _, names in originals_expired.send(team, before=before) for name in names]
     if not removed:
         db.session.rollback()
         return 0
     _record(team.id, "originals",
             f"{count(len(removed), 'original photo')} of student work older than {count(days, 'day')} "
             "(blurred images, text and sorts kept)")
-    _finish(removed)
+    db.session.commit()
+    storage.delete(*removed)
     return len(removed)
 
 

@@ -1,6 +1,6 @@
 """The hourly job that removes kept original photos once they pass the team's retention period.
 
-Declared when the `plc` package is imported (plc/__init__.py), so every task-queue worker,
+Declared where every task-queue worker imports it (plc/worker.py), so every worker,
 `huey_consumer plc.worker.huey` included, schedules it.
 """
 from __future__ import annotations
@@ -9,21 +9,15 @@ import logging
 
 from huey import crontab
 
-from plc.extensions import db
-from plc.jobs import app_context, huey
+from plc.jobs import periodic_job
+from plc.retention.services import remove_all_expired_originals
 
 log = logging.getLogger(__name__)
 
 
-@huey.periodic_task(crontab(minute="17"))
+@periodic_job(crontab(minute="17"))
 def remove_expired_originals_hourly() -> dict[int, int]:
-    from plc.retention.services import remove_all_expired_originals
-
-    with app_context():
-        try:
-            removed = remove_all_expired_originals()
-        finally:
-            db.session.remove()
+    removed = remove_all_expired_originals()
     for team_id, n in removed.items():
         if n:
             log.info("removed %s kept originals of team %s after its retention period", n, team_id)

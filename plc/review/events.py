@@ -5,11 +5,14 @@ from typing import Annotated, Optional
 
 from pydantic import Field
 
+from plc.errors import UserError
 from plc.extensions import socketio
-from plc.meetings.live import Payload, live_event, room
 from plc.meetings.page_constants import add_room_constants
-from plc.meetings.services import MeetingError, agenda_opener
+from plc.meetings.services import agenda_opener
 from plc.meetings.state import state_part
+from plc.realtime.gate import live_event
+from plc.realtime.payloads import Payload
+from plc.realtime.rooms import room
 from plc.review import followup
 
 SINCE_LAST_TIME = "since-last-time"
@@ -39,12 +42,12 @@ def follow_up_for_room(meeting) -> list[dict] | None:
 @live_event("followup:update", StatusUpdate)
 def on_followup_update(meeting, seat, data):
     if meeting.current_step["activity"] != "follow_up":
-        raise MeetingError("Next steps are followed up on the “Since last time” step.")
+        raise UserError("Next steps are followed up on the “Since last time” step.")
     if meeting.input_locked and not seat.can_control:
-        raise MeetingError("Input is locked by the facilitator for now.")
+        raise UserError("Input is locked by the facilitator for now.")
     step = followup.step_of_team(meeting.team_id, data.id)
     if step is None:
-        raise MeetingError("That next step is not one of this team's.")
+        raise UserError("That next step is not one of this team's.")
     followup.set_status(step, data.status, data.reflection, seat.name)
     socketio.emit("follow_up", followup.team_next_steps(meeting.team_id, since=meeting.started_at),
                   to=room(meeting.id))

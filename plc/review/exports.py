@@ -17,7 +17,7 @@ from plc.extensions import db
 from plc.review.followup import STATUS_LABELS
 from plc.review.services import UnitReview
 from plc.sort.models import AUDIENCES, NextStep, Sort
-from plc.sort.state import OWNER_ROLES
+from plc.sort.payloads import OWNER_ROLES
 from plc.teams.models import Task, Unit
 from plc.work.models import WorkSample
 
@@ -41,10 +41,10 @@ def samples_csv(review: UnitReview) -> str:
     for view in review.sorts:
         closed = view.sort.closed_at.date().isoformat()
         for group in view.groups:
-            strategy = strategies.get(group.get("strategy_id")) or group.get("strategy_name") or ""
-            rows += [[view.task.title, view.sort.version, closed, view.samples[sid]["label"], group["name"], strategy]
-                     for sid in group["sample_ids"]]
-        rows += [[view.task.title, view.sort.version, closed, view.samples[sid]["label"], "Unsorted", ""]
+            strategy = strategies.get(group.strategy_id) or group.strategy_name or ""
+            rows += [[view.task.title, view.sort.version, closed, view.samples[sid].label, group.name, strategy]
+                     for sid in view.cards_in(group)]
+        rows += [[view.task.title, view.sort.version, closed, view.samples[sid].label, "Unsorted", ""]
                  for sid in view.unsorted]
     return _csv(["task", "sort_version", "closed_on", "student", "group", "strategy"], rows)
 

@@ -7,10 +7,10 @@ from __future__ import annotations
 
 from sqlalchemy import func
 
+from plc.errors import UserError
 from plc.extensions import db
-from plc.meetings.services import MeetingError
 from plc.sort.models import NEXT_STEP_STATUSES, NextStep, Sort, SortGroup
-from plc.sort.state import next_step_payload
+from plc.sort.payloads import next_step_payload
 from plc.teams.models import Task, Unit
 from plc.timeutil import utcnow
 
@@ -71,11 +71,11 @@ def step_of_team(team_id: int, step_id: int) -> NextStep | None:
 def set_status(step: NextStep, status: str, reflection: str | None, by: str) -> NextStep:
     """Record what became of a next step; the reflection is kept as written (None keeps it)."""
     if status not in NEXT_STEP_STATUSES:
-        raise MeetingError("Choose planned, tried, done or dropped.")
+        raise UserError("Choose planned, tried, done or dropped.")
     if reflection is not None:
         reflection = reflection.strip()
         if len(reflection) > REFLECTION_MAX_CHARS:
-            raise MeetingError(f"Keep the reflection under {REFLECTION_MAX_CHARS} characters.")
+            raise UserError(f"Keep the reflection under {REFLECTION_MAX_CHARS} characters.")
         step.reflection = reflection
     step.status, step.status_by, step.status_at = status, by, utcnow()
     db.session.commit()

@@ -10,8 +10,8 @@ from flask import Blueprint, Response, abort, flash, redirect, render_template, 
 from flask_login import current_user
 from markupsafe import Markup
 
+from plc.errors import UserError
 from plc.extensions import db
-from plc.meetings.services import MeetingError
 from plc.review import exports, followup, services
 from plc.sort.models import NextStep, Sort
 from plc.teams.access import can_facilitate, team_for_member, unit_for_member
@@ -75,7 +75,7 @@ def set_status(step_id: int):
     unit_id = db.session.get(Task, step.sort.task_id).unit_id
     try:
         followup.set_status(step, request.form.get("status", ""), request.form.get("reflection"), current_user.name)
-    except MeetingError as exc:
+    except UserError as exc:
         flash(str(exc), "error")
     else:
         flash("Next step updated.", "success")

@@ -12,10 +12,20 @@ from plc.extensions import db
 from plc.meetings.models import Meeting
 from plc.review import followup
 from plc.sort.models import Sort
+from plc.sort.snapshot import GroupEntry, NextStepEntry, SampleEntry, Snapshot, load_snapshot
 from plc.teams.models import Strategy, Task, Unit
 from plc.teams.services import vocabulary
 
 UNSORTED = "Unsorted"
+
+
+@dataclass(frozen=True)
+class FollowUp:
+    """What became of a next step since the sort closed."""
+
+    status: str
+    status_label: str
+    reflection: str
 
 
 @dataclass
@@ -24,11 +34,31 @@ class SortView:
 
     sort: Sort
     task: Task
-    groups: list[dict]
-    samples: dict[int, dict]
-    counts: dict[int, int]
-    unsorted: list[int]
-    next_steps: list[dict] = field(default_factory=list)
+    snapshot: Snapshot
+    # The next steps' status and reflection as they stand now, by step id (the member's view only).
+    follow_up: dict[int, FollowUp] = field(default_factory=dict)
+    samples: dict[int, SampleEntry] = field(init=False)
+    placed: dict[int | None, list[int]] = field(init=False)  # card ids per group id (None: the tray)
+
+    def __post_init__(self):
+        self.samples = {s.id: s for s in self.snapshot.samples}
+        self.placed = {group_id: [sid for sid in ids if sid in self.samples]  # cards whose entry is kept
+                       for group_id, ids in self.snapshot.board().items()}
+
+    @property
+    def groups(self) -> list[GroupEntry]:
+        return self.snapshot.groups
+
+    @property
+    def next_steps(self) -> list[NextStepEntry]:
+        return self.snapshot.next_steps
+
+    def cards_in(self, group: GroupEntry) -> list[int]:
+        return self.placed.get(group.id, [])
+
+    @property
+    def unsorted(self) -> list[int]:
+        return self.placed.get(None, [])
 
     @property
     def title(self) -> str:
@@ -53,15 +83,8 @@ class UnitReview:
     open_steps: list[dict]
 
 
-def sort_view(sort: Sort, task: Task, steps: list[dict] | None = None) -> SortView:
-    snapshot = sort.snapshot
-    placed = {c["group_id"]: c["sample_ids"] for c in snapshot["columns"]}
-    samples = {s["id"]: s for s in snapshot["samples"]}
-    groups = [{**g, "sample_ids": [i for i in placed.get(g["id"], []) if i in samples]} for g in snapshot["groups"]]
-    return SortView(sort=sort, task=task, groups=groups, samples=samples,
-                    counts={g["id"]: len(g["sample_ids"]) for g in groups},
-                    unsorted=[i for i in placed.get(None, []) if i in samples],
-                    next_steps=steps if steps is not None else snapshot["next_steps"])
+def sort_view(sort: Sort, task: Task) -> SortView:
+    return SortView(sort=sort, task=task, snapshot=load_snapshot(sort.snapshot))
 
 
 def unit_review(unit: Unit) -> UnitReview:
@@ -94,11 +117,11 @@ def strategy_mix(views: list[SortView], strategies: list[Strategy]) -> dict:
     series: dict[str, dict] = {}  # key -> {label, linked, counts per sort index}
     for index, view in enumerate(views):
         for group in view.groups:
-            linked = group.get("strategy_id") is not None
-            key = f"s{group['strategy_id']}" if linked else f"g:{group['name'].casefold()}"
-            label = names.get(group.get("strategy_id")) or group.get("strategy_name") or group["name"]
+            linked = group.strategy_id is not None
+            key = f"s{group.strategy_id}" if linked else f"g:{group.name.casefold()}"
+            label = names.get(group.strategy_id) or group.strategy_name or group.name
             entry = series.setdefault(key, {"key": key, "label": label, "linked": linked, "counts": [0] * len(views)})
-            entry["counts"][index] += view.counts[group["id"]]
+            entry["counts"][index] += len(view.cards_in(group))
         if view.unsorted:
             entry = series.setdefault("unsorted", {"key": "unsorted", "label": UNSORTED, "linked": False,
                                                    "counts": [0] * len(views)})
@@ -112,10 +135,10 @@ def students_over_time(views: list[SortView]) -> dict:
     """Per student code, the group their work landed in at each sort (codes stay pseudonymous)."""
     rows: dict[str, list[str | None]] = {}
     for index, view in enumerate(views):
-        where = {sid: g["name"] for g in view.groups for sid in g["sample_ids"]}
+        where = {sid: g.name for g in view.groups for sid in view.cards_in(g)}
         where.update({sid: UNSORTED for sid in view.unsorted})
         for sample_id, sample in view.samples.items():
-            cells = rows.setdefault(sample["label"], [None] * len(views))
+            cells = rows.setdefault(sample.label, [None] * len(views))
             if sample_id in where and cells[index] is None:
                 cells[index] = where[sample_id]
     return {"sorts": [v.title for v in views], "rows": sorted(rows.items(), key=lambda r: r[0].casefold())}
@@ -123,11 +146,10 @@ def students_over_time(views: list[SortView]) -> dict:
 
 def sort_for_member_view(sort: Sort) -> SortView:
     """One closed sort, with its next steps' status and reflection as they stand now."""
-    current = {step.id: step for step in sort.next_steps}
-    steps = [{**s, "status": current[s["id"]].status, "status_label": followup.STATUS_LABELS[current[s["id"]].status],
-              "reflection": current[s["id"]].reflection} if s["id"] in current else s
-             for s in sort.snapshot["next_steps"]]
-    return sort_view(sort, db.session.get(Task, sort.task_id), steps)
+    view = sort_view(sort, db.session.get(Task, sort.task_id))
+    view.follow_up = {step.id: FollowUp(step.status, followup.STATUS_LABELS[step.status], step.reflection)
+                      for step in sort.next_steps}
+    return view
 
 
 def sorts_of_task(task_id: int) -> list[Sort]:

@@ -11,22 +11,24 @@ from flask import request
 from flask_socketio import emit
 from pydantic import Field
 
-from plc.extensions import db, socketio
-from plc.meetings.live import Empty, Payload, Seat, live_event, room, task_room
+from plc.extensions import socketio
 from plc.meetings.models import Meeting
 from plc.meetings.page_constants import add_room_constants
+from plc.meetings.signals import showing_step
 from plc.meetings.state import state_part
-from plc.sort import labels, services
-from plc.sort.labels import STILL_MODES
+from plc.realtime.gate import live_event
+from plc.realtime.payloads import Empty, Payload
+from plc.realtime.rooms import room, task_room
+from plc.sort import commands, labels, queries
+from plc.sort.errors import MoveConflict, SortError, TierName
 from plc.sort.models import Sort
 from plc.sort.naming import THINKING_EXAMPLES
-from plc.sort.services import MoveConflict, SortError, TierName
-from plc.sort.state import board_mode, sort_payload
+from plc.sort.payloads import sort_payload
+from plc.sort.steps import shows_board
 
-BOARD_ACTIVITIES = ("sort", "next_steps")
 Id = Annotated[int, Field(ge=1)]
 GroupName = Annotated[str, Field(max_length=200)]
-Note = Optional[Annotated[str, Field(max_length=services.NOTE_MAX_CHARS)]]
+Note = Optional[Annotated[str, Field(max_length=commands.NOTE_MAX_CHARS)]]
 
 
 class MovePayload(Payload):
@@ -95,38 +97,16 @@ class Flag(Payload):
     value: bool
 
 
-def board_for(meeting: Meeting, seat: Seat, *, moving: bool = False):
-    """The meeting's sort, if this seat may change it now; SortError says why not."""
-    if meeting.current_step["activity"] not in BOARD_ACTIVITIES:
-        raise SortError("The sort board is not open on this step.")
-    if moving and board_mode(meeting) in STILL_MODES:
-        raise SortError(STILL_MODES[board_mode(meeting)])
-    sort = services.sort_for_meeting(meeting)
-    if not seat.can_control:
-        if sort.board_locked:
-            raise SortError("The facilitator has locked the board for now.")
-        if meeting.input_locked:
-            raise SortError("Input is locked by the facilitator for now.")
-    return sort
-
-
-def live_meetings_on(task_id: int) -> list[Meeting]:
-    """Every running meeting on the task: they all show its one open sort."""
-    return list(db.session.execute(
-        db.select(Meeting).filter_by(task_id=task_id, ended_at=None).order_by(Meeting.id)
-    ).scalars())
-
-
-def broadcast_sort(sort) -> None:
+def broadcast_sort(sort: Sort) -> None:
     """The whole sort to every meeting on its task, each with the board mode of its own step."""
-    for meeting in live_meetings_on(sort.task_id):
-        if meeting.current_step["activity"] in BOARD_ACTIVITIES:
+    for meeting in queries.live_meetings_on(sort.task_id):
+        if shows_board(meeting):
             socketio.emit("sort", sort_payload(sort, meeting), to=room(meeting.id))
 
 
 def refresh_open_board(task_id: int) -> None:
     """After a change made away from the board (a sample deleted), the task's open sort again."""
-    sort = services.open_sort(task_id)
+    sort = queries.open_sort(task_id)
     if sort is not None:
         broadcast_sort(sort)
 
@@ -135,7 +115,7 @@ def sort_change(name: str, payload: type[Payload], change, *, control: bool = Fa
     """An event that changes the sort, then sends everyone the whole sort."""
 
     def handler(meeting, seat, data):
-        sort = board_for(meeting, seat, moving=moving)
+        sort = commands.sort_to_change(meeting, seat.can_control, moving=moving)
         try:
             result = change(sort, data, seat, meeting)
         except TierName as tier:
@@ -153,9 +133,9 @@ def sort_change(name: str, payload: type[Payload], change, *, control: bool = Fa
 
 @live_event("sort:move", MovePayload)
 def on_move(meeting, seat, data):
-    sort = board_for(meeting, seat, moving=True)
+    sort = commands.sort_to_change(meeting, seat.can_control, moving=True)
     try:
-        result = services.move_card(sort, data.sample_id, data.group_id, data.index, data.card_version,
+        result = commands.move_card(sort, data.sample_id, data.group_id, data.index, data.card_version,
                                     seat.name)
     except MoveConflict as conflict:
         emit("error", {"event": "sort:move", "message": str(conflict)}, to=request.sid)
@@ -167,48 +147,54 @@ def on_move(meeting, seat, data):
 
 @live_event("sort:undo", Empty)
 def on_undo(meeting, seat, data):
-    sort = board_for(meeting, seat, moving=True)
-    result = services.undo_move(sort, seat.name)
+    sort = commands.sort_to_change(meeting, seat.can_control, moving=True)
+    result = commands.undo_move(sort, seat.name)
     socketio.emit("sort:moved", result, to=task_room(meeting.task_id))
     return {"ok": True, "revision": result["revision"]}
 
 
 @live_event("sort:sync", Empty)
 def on_sync(meeting, seat, data):
-    if meeting.current_step["activity"] not in BOARD_ACTIVITIES:
-        return {"ok": True, "sort": None}
-    return {"ok": True, "sort": sort_payload(services.sort_for_meeting(meeting), meeting)}
+    return {"ok": True, "sort": sort_for_room(meeting)}
 
 
-sort_change("sort:group:add", NewGroup, lambda sort, data, seat, meeting: services.add_group(
+sort_change("sort:group:add", NewGroup, lambda sort, data, seat, meeting: commands.add_group(
     sort, data.name, seat.name, data.keep_tier_name, seat.can_control))
-sort_change("sort:group:rename", RenameGroup, lambda sort, data, seat, meeting: services.rename_group(
+sort_change("sort:group:rename", RenameGroup, lambda sort, data, seat, meeting: commands.rename_group(
     sort, data.group_id, data.name, seat.name, data.keep_tier_name, seat.can_control))
-sort_change("sort:group:remove", GroupId, lambda sort, data, seat, meeting: services.remove_group(sort, data.group_id))
-sort_change("sort:group:notes", Notes, lambda sort, data, seat, meeting: services.update_notes(
+sort_change("sort:group:remove", GroupId, lambda sort, data, seat, meeting: commands.remove_group(sort, data.group_id))
+sort_change("sort:group:notes", Notes, lambda sort, data, seat, meeting: commands.update_notes(
     sort, data.group_id, {k: v for k, v in data.model_dump(exclude={"group_id"}).items() if v is not None}))
-sort_change("sort:group:link", Link, lambda sort, data, seat, meeting: services.link_group(
+sort_change("sort:group:link", Link, lambda sort, data, seat, meeting: commands.link_group(
     sort, data.group_id, data.strategy_id, data.definition))
-sort_change("sort:next:add", NextStepFields, lambda sort, data, seat, meeting: services.add_next_step(
+sort_change("sort:next:add", NextStepFields, lambda sort, data, seat, meeting: commands.add_next_step(
     sort, data.fields(), seat.name))
-sort_change("sort:next:edit", EditNextStep, lambda sort, data, seat, meeting: services.edit_next_step(
+sort_change("sort:next:edit", EditNextStep, lambda sort, data, seat, meeting: commands.edit_next_step(
     sort, data.id, {k: v for k, v in data.fields().items() if k != "id"}))
-sort_change("sort:next:remove", NextStepId, lambda sort, data, seat, meeting: services.remove_next_step(sort, data.id))
-sort_change("sort:share", ShareOrder, lambda sort, data, seat, meeting: services.set_share_order(
+sort_change("sort:next:remove", NextStepId, lambda sort, data, seat, meeting: commands.remove_next_step(sort, data.id))
+sort_change("sort:share", ShareOrder, lambda sort, data, seat, meeting: commands.set_share_order(
     sort, data.sample_ids), control=True)
-sort_change("sort:lock", Flag, lambda sort, data, seat, meeting: services.set_locked(sort, data.value), control=True)
-sort_change("sort:close", Empty, lambda sort, data, seat, meeting: services.close_sort(sort, seat.name),
+sort_change("sort:lock", Flag, lambda sort, data, seat, meeting: commands.set_locked(sort, data.value), control=True)
+sort_change("sort:close", Empty, lambda sort, data, seat, meeting: commands.close_sort(sort, seat.name),
             control=True)
-sort_change("sort:reopen", Empty, lambda sort, data, seat, meeting: services.reopen_sort(sort, meeting),
+sort_change("sort:reopen", Empty, lambda sort, data, seat, meeting: commands.reopen_sort(sort, meeting),
             control=True)
 
 
 add_room_constants("sort", labels.page_constants())
 
 
+@showing_step.connect
+def open_board(meeting: Meeting, **_) -> None:
+    """A meeting about to show a board step opens its task's sort, if the task has none yet."""
+    if shows_board(meeting):
+        commands.sort_for_meeting(meeting)
+
+
 @state_part("sort")
-def sort_for_room(meeting) -> dict | None:
-    """On board steps the room's state carries the sort (opened, with its starting groups, if new)."""
-    if meeting.current_step["activity"] not in BOARD_ACTIVITIES:
+def sort_for_room(meeting: Meeting) -> dict | None:
+    """On board steps the room's state carries the sort the board shows (opened by `open_board`)."""
+    if not shows_board(meeting):
         return None
-    return sort_payload(services.sort_for_meeting(meeting), meeting)
+    sort = queries.latest_sort(meeting)
+    return sort_payload(sort, meeting) if sort is not None else None

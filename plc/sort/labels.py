@@ -2,7 +2,8 @@
 board's script receives once with its page (`page_constants`) and the review pages reuse."""
 from __future__ import annotations
 
-from plc.sort.services import NOTE_FIELDS
+from plc.sort.models import NOTE_FIELDS
+from plc.sort.steps import STILL_MODES
 
 # The four questions a group's notes answer, by note field.
 NOTE_LABELS = {
@@ -14,11 +15,6 @@ NOTE_LABELS = {
 # Where a group came from: Doing Math Together's anticipation, the catch-all, or added while sorting.
 KIND_LABELS = {"anticipated": "Anticipated", "unanticipated": "Not anticipated", "added": ""}
 
-# Modes in which cards stay where they are, and why a move is refused in them.
-STILL_MODES = {
-    "look": "Look first: cards cannot be moved during “Look before sorting”.",
-    "close": "The sort is being closed: cards stay where they are.",
-}
 # The line above the board in each mode (`plan` is the next-steps step's board).
 BOARD_HINTS = {
     "look": "Look at the work in silence. Cards can be moved in the next step.",
@@ -37,7 +33,7 @@ def page_constants() -> dict:
     return {
         "notes": [[field, NOTE_LABELS[field]] for field in NOTE_FIELDS],
         "kinds": KIND_LABELS,
-        "still_modes": list(STILL_MODES),
+        "still_modes": list(STILL_MODES),  # cards stay where they are
         "hints": BOARD_HINTS,
         "touch_hints": TOUCH_HINTS,
     }

@@ -12,6 +12,8 @@ from plc.timeutil import utcnow
 
 AUDIENCES = {"whole_class": "Whole class", "small_group": "Small group", "individual": "Individual students"}
 NEXT_STEP_STATUSES = ("planned", "tried", "done", "dropped")
+# A group's notes, the four questions the team answers about it (columns of SortGroup).
+NOTE_FIELDS = ("showing", "telling", "build_on", "issues")
 
 
 class Sort(db.Model):
@@ -32,12 +34,14 @@ class Sort(db.Model):
     closed_by = db.Column(db.String(80))
     snapshot = db.Column(db.JSON)
 
+    # A group or next step taken out of its list while sorting is deleted (delete-orphan, which
+    # SQLAlchemy allows only with "all"). Deleting a whole sort is plc/sort/deletion.py's.
     groups = db.relationship("SortGroup", back_populates="sort", cascade="all, delete-orphan",
                              order_by="SortGroup.position")
-    placements = db.relationship("Placement", back_populates="sort", cascade="all, delete-orphan")
+    placements = db.relationship("Placement", back_populates="sort")
     next_steps = db.relationship("NextStep", back_populates="sort", cascade="all, delete-orphan",
                                  order_by="NextStep.id")
-    moves = db.relationship("Move", cascade="all, delete-orphan", order_by="Move.id")
+    moves = db.relationship("Move", order_by="Move.id")
 
     @property
     def is_open(self) -> bool:
@@ -76,6 +80,7 @@ class Placement(db.Model):
 
     id = db.Column(db.Integer, primary_key=True)
     sort_id = db.Column(db.Integer, db.ForeignKey("sort.id"), nullable=False, index=True)
+    # A deleted sample's cards go with it, in the database (plc/work/deletion.py deletes samples).
     sample_id = db.Column(db.Integer, db.ForeignKey("work_sample.id", ondelete="CASCADE"), nullable=False)
     group_id = db.Column(db.Integer, db.ForeignKey("sort_group.id", ondelete="SET NULL"))
     position = db.Column(db.Integer, nullable=False, default=0)

@@ -19,9 +19,7 @@ class Team(db.Model):
     created_at = db.Column(db.DateTime, nullable=False, default=utcnow)
 
     memberships = db.relationship("Membership", back_populates="team", cascade="all, delete-orphan")
-    units = db.relationship(
-        "Unit", back_populates="team", cascade="all, delete-orphan", order_by="Unit.id"
-    )
+    units = db.relationship("Unit", back_populates="team", order_by="Unit.id")
 
 
 class Membership(db.Model):
@@ -44,9 +42,7 @@ class Unit(db.Model):
     created_at = db.Column(db.DateTime, nullable=False, default=utcnow)
 
     team = db.relationship("Team", back_populates="units")
-    tasks = db.relationship(
-        "Task", back_populates="unit", cascade="all, delete-orphan", order_by="Task.id"
-    )
+    tasks = db.relationship("Task", back_populates="unit", order_by="Task.id")
 
 
 class Task(db.Model):

@@ -6,12 +6,12 @@ from flask_login import current_user, login_required
 
 from plc.roles import TEAM_ROLES
 from plc.teams import services
-from plc.teams.signals import task_page_sections
 from plc.teams.access import (
     can_facilitate, member_of_team, membership_of, task_for_member, team_for_facilitator,
     team_for_member, unit_for_facilitator,
 )
 from plc.teams.forms import PrivacyForm, RoleForm, TaskForm, TeamForm, UnitForm
+from plc.teams.signals import task_page_sections
 
 bp = Blueprint("teams", __name__)
 
@@ -66,6 +66,7 @@ def show(team_id: int):
         unit_form=UnitForm() if facilitator else None,
         privacy_form=PrivacyForm(keep_originals=team.keep_originals,
                                  originals_retention_days=team.originals_retention_days) if facilitator else None,
+        deletions=services.recent_deletions(team.id) if facilitator else [],
         vocabulary=services.vocabulary(team.id),
         start_urls={task.id: _start_meeting_url(task, facilitator) for unit in team.units for task in unit.tasks},
     )

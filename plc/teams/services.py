@@ -1,30 +1,34 @@
 """Teams: membership, invites, units, tasks and the pictures that go with tasks."""
 from __future__ import annotations
 
-import io
-import secrets
-import warnings
-from pathlib import Path
-
-from flask import current_app
-from PIL import Image, ImageOps
 from werkzeug.datastructures import FileStorage
 
+from plc import storage
+from plc.errors import UserError
 from plc.extensions import db
+from plc.media import files
+from plc.media.checks import inspect_upload
+from plc.media.clean import clean
+from plc.media.errors import Reason, UploadRejected
+from plc.media.pages import load_pages
 from plc.urls import public_url
 from plc.roles import TEAM_ROLES
-from plc.teams.models import Membership, Strategy, Task, Team, Unit, new_invite_token
+from plc.teams.models import DeletionRecord, Membership, Strategy, Task, Team, Unit, new_invite_token
 
+DELETION_LOG_LENGTH = 50
 MAX_IMAGE_BYTES = 10 * 1024 * 1024
 MAX_IMAGE_SIDE = 1600
-IMAGE_FORMATS = ["JPEG", "PNG", "WEBP"]
+IMAGE_KINDS = ("jpeg", "png", "webp")
+NOT_A_PICTURE = "This file is not a JPEG, PNG or WebP picture, or it is damaged."
+# What a task's picture form says about the media checks' refusals.
+_SAYS = {Reason.BYTES: "The image is larger than 10 MB.", Reason.PIXELS: "The image has too many pixels."}
 
 
-class ImageRejected(ValueError):
+class ImageRejected(UserError):
     """An upload that is not an image we accept; the message is written for the user."""
 
 
-class LastFacilitator(ValueError):
+class LastFacilitator(UserError):
     """A change that would leave a team without a facilitator."""
 
 
@@ -99,61 +103,48 @@ def create_unit(team: Team, title: str) -> Unit:
 
 def create_task(unit: Unit, title: str, text: str, image: FileStorage | None = None) -> Task:
     """Raises ImageRejected, saving nothing, when the image is not acceptable."""
-    image_name = save_task_image(image, current_app.config["UPLOADS_DIR"]) if image else None
+    image_name = save_task_image(image) if image else None
     task = Task(unit=unit, title=title.strip(), text=text, image_name=image_name)
     db.session.add(task)
     db.session.commit()
     return task
 
 
-def save_task_image(upload: FileStorage, uploads_dir: str) -> str:
-    """Check an uploaded picture by its content and store a clean copy.
+def save_task_image(upload: FileStorage) -> str:
+    """Check an uploaded picture by its content and store a clean copy, through the same
+    checks as student work (media.checks) but for JPEG, PNG and WebP only.
 
     The copy is upright, at most MAX_IMAGE_SIDE pixels on its long side and a
-    JPEG without EXIF (no camera data or GPS position). Returns its name
-    relative to uploads_dir.
+    JPEG without EXIF (no camera data or GPS position), written atomically. Returns
+    its stored name.
     """
-    data = upload.stream.read(MAX_IMAGE_BYTES + 1)
-    if len(data) > MAX_IMAGE_BYTES:
-        raise ImageRejected("The image is larger than 10 MB.")
-    image = _decode(data)
-    image = ImageOps.exif_transpose(image)
-    image.thumbnail((MAX_IMAGE_SIDE, MAX_IMAGE_SIDE))
-    clean = _on_white(image)
-
-    name = f"tasks/{secrets.token_hex(16)}.jpg"
-    path = Path(uploads_dir) / name
-    path.parent.mkdir(parents=True, exist_ok=True)
-    clean.save(path, "JPEG", quality=85, optimize=True)
-    return name
-
-
-def _decode(data: bytes) -> Image.Image:
-    """The fully decoded image, or ImageRejected; decompression bombs count as bad."""
+    incoming = storage.new_name("incoming", "")
+    path = storage.path_of(incoming)
     try:
-        with warnings.catch_warnings():
-            warnings.simplefilter("error", Image.DecompressionBombWarning)
-            with Image.open(io.BytesIO(data), formats=IMAGE_FORMATS) as probe:
-                probe.verify()
-            image = Image.open(io.BytesIO(data), formats=IMAGE_FORMATS)
-            image.load()
-    except (Image.DecompressionBombError, Image.DecompressionBombWarning) as exc:
-        raise ImageRejected("The image has too many pixels.") from exc
-    except Exception as exc:  # Pillow raises many kinds of error on bad input.
-        raise ImageRejected("This file is not a JPEG, PNG or WebP picture, or it is damaged.") from exc
-    return image
-
-
-def _on_white(image: Image.Image) -> Image.Image:
-    """A new RGB image (so it carries no metadata), transparency flattened onto white."""
-    rgba = image.convert("RGBA")
-    clean = Image.new("RGB", rgba.size, "white")
-    clean.paste(rgba, mask=rgba.getchannel("A"))
-    return clean
+        files.receive(upload.stream, path, MAX_IMAGE_BYTES)
+        inspected = inspect_upload(path, MAX_IMAGE_BYTES)
+        if inspected.kind not in IMAGE_KINDS:
+            raise ImageRejected(NOT_A_PICTURE)
+        [image] = load_pages(path, inspected)
+        name = storage.new_name("tasks", ".jpg")
+        files.save_jpeg(clean(image, MAX_IMAGE_SIDE), storage.path_of(name))
+    except UploadRejected as exc:
+        raise ImageRejected(_SAYS.get(exc.reason, NOT_A_PICTURE)) from exc
+    finally:
+        storage.delete(incoming)
+    return name
 
 
 def vocabulary(team_id: int) -> list[Strategy]:
     """The team's shared names of strategies and models, alphabetically."""
     return list(db.session.execute(
         db.select(Strategy).filter_by(team_id=team_id).order_by(Strategy.key)
+    ).scalars())
+
+
+def recent_deletions(team_id: int, limit: int = DELETION_LOG_LENGTH) -> list[DeletionRecord]:
+    """The team's latest deletions (plc/retention records them), newest first."""
+    return list(db.session.execute(
+        db.select(DeletionRecord).filter_by(team_id=team_id)
+        .order_by(DeletionRecord.at.desc(), DeletionRecord.id.desc()).limit(limit)
     ).scalars())

@@ -6,7 +6,8 @@ from flask_login import current_user
 from flask_socketio import ConnectionRefusedError, join_room
 
 from plc.extensions import db, socketio
-from plc.meetings.live import Payload, checked_auth, task_room
+from plc.realtime.payloads import Payload, checked_auth
+from plc.realtime.rooms import task_room
 from plc.teams.access import membership_of
 from plc.teams.models import Task
 

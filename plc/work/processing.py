@@ -15,14 +15,20 @@ from PIL import Image
 from sqlalchemy import or_, update
 
 from plc import storage
+from plc.errors import UserError
 from plc.extensions import db
+from plc.media.checks import inspect_upload
+from plc.media.clean import clean, thumbnail
+from plc.media.files import save_jpeg
+from plc.media.pages import load_pages
+from plc.media.redact import blur_boxes
+from plc.ocr.base import OcrResult, Word
+from plc.ocr.names import find_name_box, name_band
+from plc.ocr.registry import get_engine
 from plc.timeutil import utcnow
-from plc.work import images
 from plc.work.errors import WorkRejected
 from plc.work.models import WorkSample
-from plc.work.names import find_name_box, name_band
 from plc.work.notify import announce_from_worker
-from plc.work.ocr import OcrResult, Word, get_engine
 
 UNFINISHED = ("queued", "processing", "reading")
 
@@ -54,17 +60,17 @@ def _keep_original(sample: WorkSample, image) -> str | None:
         return None
     if not sample.original_name:
         sample.original_name = storage.new_name("originals", ".jpg")
-    images.save_jpeg(image, storage.path_of(sample.original_name))
+    save_jpeg(image, storage.path_of(sample.original_name))
     return sample.original_name
 
 
 def _page(sample: WorkSample):
     path = storage.path_of(sample.incoming_name)
-    inspected = images.inspect_upload(path)
-    page = next(images.load_pages(path, inspected, only_page=sample.page), None)
+    inspected = inspect_upload(path)
+    page = next(load_pages(path, inspected, only_page=sample.page), None)
     if page is None:
         raise WorkRejected(f"The PDF has no page {sample.page}.")
-    return images.clean(page)
+    return clean(page)
 
 
 def _boxes(sample: WorkSample) -> list[tuple[int, int, int, int]]:
@@ -75,12 +81,12 @@ def _save_with_views(sample: WorkSample, image, boxes, **changes) -> None:
     """Save `changes` with a new blurred display image and thumbnail. The old files go only
     once the row names the new ones; the new ones go if the save fails (the sample may have
     been deleted meanwhile), so no picture of student work is ever left behind on disk."""
-    display = images.blur_boxes(image, boxes) if boxes else image
+    display = blur_boxes(image, boxes) if boxes else image
     views = {"image_name": storage.new_name("work", ".jpg"), "thumb_name": storage.new_name("work", ".jpg")}
     old = (sample.image_name, sample.thumb_name)
     try:
-        images.save_jpeg(display, storage.path_of(views["image_name"]))
-        images.save_jpeg(images.thumbnail(display), storage.path_of(views["thumb_name"]))
+        save_jpeg(display, storage.path_of(views["image_name"]))
+        save_jpeg(thumbnail(display), storage.path_of(views["thumb_name"]))
         _save(sample, **changes, **views)
     except Exception:
         db.session.rollback()
@@ -142,7 +148,7 @@ def process_sample(sample_id: int) -> None:
         else:
             _save(sample, **done)
         _drop_incoming_if_unused(incoming)
-    except WorkRejected as exc:
+    except UserError as exc:
         # The file itself is bad: say why, keep nothing made from it.
         db.session.rollback()
         incoming = sample.incoming_name

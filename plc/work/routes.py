@@ -4,6 +4,7 @@ from __future__ import annotations
 from flask import Blueprint, abort, current_app, jsonify, render_template, request, send_file
 from flask_login import current_user, login_required
 
+from plc.errors import UserError
 from plc.extensions import db
 from plc.meetings.models import Meeting
 from plc.meetings.seats import seated_participant
@@ -31,7 +32,7 @@ def _receive_files(**owner) -> tuple[dict, int]:
         label = labels[index] if index < len(labels) else None
         try:
             samples = services.accept_upload(upload, label=label, **owner)
-        except WorkRejected as exc:
+        except UserError as exc:
             results.append({"file": upload.filename, "ok": False, "error": str(exc)})
         else:
             results.append({"file": upload.filename, "ok": True, "samples": [sample_payload(s) for s in samples]})

@@ -7,7 +7,10 @@ from werkzeug.datastructures import FileStorage
 
 from plc import storage
 from plc.extensions import db
-from plc.work import images
+from plc.media import files
+from plc.media.checks import inspect_upload
+from plc.media.errors import UploadRejected
+from plc.media.limits import MAX_FILE_BYTES
 from plc.work.errors import WorkRejected
 from plc.work.models import WorkSample
 from plc.work.tasks import blur_sample_job, process_sample_job
@@ -27,32 +30,16 @@ def clean_label(label: str | None, task_id: int) -> str:
     return label
 
 
-def _receive(upload: FileStorage) -> str:
-    """Copy the upload to a generated name, refusing it once it passes the size limit."""
-    name = storage.new_name("incoming", "")
-    path = storage.path_of(name)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    limit = images.MAX_FILE_BYTES
-    written = 0
-    with open(path, "wb") as out:
-        while chunk := upload.stream.read(1024 * 1024):
-            written += len(chunk)
-            if written > limit:
-                out.close()
-                storage.delete(name)
-                raise WorkRejected(f"The file is larger than {limit // (1024 * 1024)} MB.")
-            out.write(chunk)
-    return name
-
-
 def accept_upload(upload: FileStorage, *, task, meeting=None, user=None, participant=None,
                   label: str | None = None) -> list[WorkSample]:
-    """Check one file, store it and queue its pages for processing; WorkRejected leaves nothing behind."""
+    """Check one file, store it and queue its pages for processing; WorkRejected (a bad label)
+    and UploadRejected (a bad file) leave nothing behind."""
     label = clean_label(label, task.id)
-    name = _receive(upload)
+    name = storage.new_name("incoming", "")
     try:
-        inspected = images.inspect_upload(storage.path_of(name))
-    except WorkRejected:
+        files.receive(upload.stream, storage.path_of(name), MAX_FILE_BYTES)
+        inspected = inspect_upload(storage.path_of(name))
+    except UploadRejected:
         storage.delete(name)
         raise
     samples = [

@@ -1,8 +1,8 @@
 """What clients receive about a sample of student work."""
 from __future__ import annotations
 
+from plc.ocr.base import LOW_CONFIDENCE
 from plc.work.models import WorkSample
-from plc.work.ocr import LOW_CONFIDENCE
 
 
 def _version(name: str | None) -> str:

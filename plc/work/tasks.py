@@ -5,43 +5,32 @@ import logging
 
 from huey import crontab
 
-from plc.extensions import db
-from plc.jobs import app_context, huey
+from plc.jobs import huey, in_app, job
 from plc.work import processing
 
 log = logging.getLogger(__name__)
 RETRIES = 2
 
 
-@huey.task(retries=RETRIES, retry_delay=2, context=True)
+@job(retries=RETRIES, retry_delay=2, context=True)
 def process_sample_job(sample_id: int, task=None) -> None:
-    with app_context():
-        try:
-            processing.process_sample(sample_id)
-        except Exception as exc:
-            last_try = task is None or task.retries == 0
-            processing.release(sample_id, f"Could not process this page ({exc}). Try again." if last_try else None)
-            raise
-        finally:
-            db.session.remove()
+    try:
+        processing.process_sample(sample_id)
+    except Exception as exc:
+        last_try = task is None or task.retries == 0
+        processing.release(sample_id, f"Could not process this page ({exc}). Try again." if last_try else None)
+        raise
 
 
-@huey.task(retries=RETRIES, retry_delay=2)
+@job(retries=RETRIES, retry_delay=2)
 def blur_sample_job(sample_id: int) -> None:
-    with app_context():
-        try:
-            processing.apply_blur_boxes(sample_id)
-        finally:
-            db.session.remove()
+    processing.apply_blur_boxes(sample_id)
 
 
+@in_app
 def requeue_stale() -> int:
     """Give jobs whose worker died (their lease ran out) to a worker again."""
-    with app_context():
-        try:
-            ids = processing.stale_sample_ids()
-        finally:
-            db.session.remove()
+    ids = processing.stale_sample_ids()
     for sample_id in ids:
         log.info("taking up sample %s again after its worker stopped", sample_id)
         process_sample_job(sample_id)

@@ -22,7 +22,7 @@ from plc.cli import demo_team
 from plc.extensions import db
 from plc.meetings import services as meetings
 from plc.protocols import load_protocols
-from plc.sort import services as sorts
+from plc.sort import commands as sorts, queries
 from plc.teams.models import Strategy, Task, Unit
 from plc.work.models import WorkSample
 
@@ -40,7 +40,7 @@ def closed_sort(team, user, unit, protocols, index: int, samples: int, groups: i
     sort = sorts.sort_for_meeting(meeting)
     made = [sorts.add_group(sort, STRATEGIES[(index + g) % len(STRATEGIES)] + ("" if g % 2 else " (new)"), user.name)
             for g in range(groups)]
-    for n, sample in enumerate(sorts.sort_samples(sort)):
+    for n, sample in enumerate(queries.sort_samples(sort)):
         sorts.move_card(sort, sample.id, made[(n * 7 + index) % groups].id, 99, 0, user.name)
     sorts.add_next_step(sort, {"group_id": made[0].id, "move": "Number talk", "audience": "whole_class",
                                "owner_role": "classroom_teacher"}, user.name)
@@ -73,7 +73,7 @@ def main(argv: list[str]) -> None:
     with app.app_context():
         user = User(name="Bench Coach", email="coach@bench.example", password_hash="!")
         team, task = demo_team(user, "Bench team")
-        db.session.add_all(Strategy(team_id=team.id, name=s, key=sorts.name_key(s), definition="") for s in STRATEGIES)
+        db.session.add_all(Strategy(team_id=team.id, name=s, key=queries.name_key(s), definition="") for s in STRATEGIES)
         big, small = task.unit, Unit(team=team, title="A unit with one sort")
         db.session.add(small)
         db.session.commit()

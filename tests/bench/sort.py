@@ -11,7 +11,7 @@ broadcasts `sort:moved` to everyone (sort_clients.mjs). Measured: the delay from
 mover's emit to each client's receipt of that broadcast (one Node process, one clock),
 p50/p95/p99; moves refused as stale (conflicts: no broadcast, no delay) are counted
 apart. At the end of each app run every client reports its board, which is compared
-with the database (services.columns, revision, card versions): divergence must be 0.
+with the database (queries.columns, revision, card versions): divergence must be 0.
 
 The baseline is a bare Flask-SocketIO gevent server (baseline_server.py) re-broadcasting
 to the same 80 clients, at the same rate, a copy of a real `sort:moved` payload captured

@@ -13,7 +13,7 @@ signed session cookies (facilitator, then each phone) and each seat's name (the
 (db.create_all) when the migrations lag behind them.
 
 `dump` prints the sort as the database has it: revision, the columns in board order
-(services.columns), each card's version and the number of stored moves.
+(queries.columns), each card's version and the number of stored moves.
 """
 from __future__ import annotations
 
@@ -43,7 +43,7 @@ def seed(phones: int, cards: int, create_all: bool) -> dict:
     from plc.extensions import db
     from plc.meetings import services as meetings
     from plc.protocols import load_protocols
-    from plc.sort import services
+    from plc.sort import commands
     from plc.work.models import WorkSample
 
     app = create_app()
@@ -69,9 +69,9 @@ def seed(phones: int, cards: int, create_all: bool) -> dict:
             raise SystemExit("The work-sort agenda has no step with the board in 'sort' mode.")
         meetings.goto_step(meeting, sort_steps[0])
 
-        sort = services.sort_for_meeting(meeting)
+        sort = commands.sort_for_meeting(meeting)
         for name in GROUP_NAMES:
-            services.add_group(sort, name, FACILITATOR, can_control=True)
+            commands.add_group(sort, name, FACILITATOR, can_control=True)
 
         signer = app.session_interface.get_signing_serializer(app)
         phone_cookies, phone_names = [], []
@@ -100,7 +100,7 @@ def seed(phones: int, cards: int, create_all: bool) -> dict:
 def dump(sort_id: int) -> dict:
     from plc import create_app
     from plc.extensions import db
-    from plc.sort import services
+    from plc.sort import queries
     from plc.sort.models import Move, Sort
 
     app = create_app()
@@ -108,7 +108,7 @@ def dump(sort_id: int) -> dict:
         sort = db.session.get(Sort, sort_id)
         if sort is None:
             raise SystemExit(f"no sort {sort_id}")
-        board = services.columns(sort)
+        board = queries.columns(sort)
         result = {
             "sort_id": sort.id,
             "revision": sort.revision,

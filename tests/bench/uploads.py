@@ -24,8 +24,8 @@
    at most 1.2x idle), when every thumbnail and every text reached the clients, images
    per minute per worker, failures, and where the CPU went (server, workers, clients).
 5. Measures Tesseract in-process on the generator's clean pages and on the photos,
-   after the job's own cleaning (images.load_pages + images.clean): character error
-   rate against the manifest (as tests/work/test_ocr.py builds it), and seconds per page.
+   after the job's own cleaning (media load_pages + clean): character error
+   rate against the manifest (as tests/ocr/test_ocr.py builds it), and seconds per page.
 
 Prints a table and writes .bench/uploads.json. Exits non-zero only when the harness
 itself fails; a missed target is printed as MISSED, one measured on a disturbed machine
@@ -524,13 +524,18 @@ def upload_stats(raw: dict, workers: int, expected: int) -> dict:
 # --- OCR accuracy ---------------------------------------------------------------------------
 
 def truth(sample: dict) -> str:
-    """The text on a generated page, line by line (as tests/work/test_ocr.py builds it)."""
+    """The text on a generated page, line by line (as tests/ocr/test_ocr.py builds it)."""
     return "\n".join([f"Name: {sample['student']}", f"{sample['task']} = ?", *sample["lines"]])
 
 
 def measure_ocr(folder: Path, manifest: list[dict]) -> dict:
-    from plc.work import images
-    from plc.work.ocr import character_error_rate, get_engine
+    from PIL import Image
+
+    from bench.ocr_measure import character_error_rate
+    from plc.media.checks import inspect_upload
+    from plc.media.clean import clean
+    from plc.media.pages import load_pages
+    from plc.ocr.registry import get_engine
 
     engine = get_engine("tesseract")
     rates, rates_nocase, read_s, total_s, failures = [], [], [], [], []
@@ -538,8 +543,8 @@ def measure_ocr(folder: Path, manifest: list[dict]) -> dict:
         path = folder / sample["file"]
         try:
             t0 = time.perf_counter()
-            inspected = images.inspect_upload(path)
-            page = images.clean(next(images.load_pages(path, inspected)))
+            inspected = inspect_upload(path)
+            page = clean(next(load_pages(path, inspected)))
             t1 = time.perf_counter()
             result = engine.read(page)
             t2 = time.perf_counter()
@@ -551,7 +556,7 @@ def measure_ocr(folder: Path, manifest: list[dict]) -> dict:
         read_s.append(t2 - t1)
         total_s.append(t2 - t0)
     n = len(rates)
-    with images.Image.open(folder / manifest[0]["file"]) as first:
+    with Image.open(folder / manifest[0]["file"]) as first:
         size = first.size
     return {
         "pages": len(manifest),

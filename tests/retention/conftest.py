@@ -14,7 +14,7 @@ from plc.extensions import db
 from plc.meetings import services as meetings
 from plc.meetings.models import Response
 from plc.protocols import load_protocols
-from plc.sort import services as sorting
+from plc.sort import commands as sorting
 from plc.teams.models import Membership, Task, Unit
 from plc.timeutil import utcnow
 from plc.work.models import WorkSample

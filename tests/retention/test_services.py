@@ -9,9 +9,10 @@ from plc.meetings.models import Meeting, Participant, Response
 from plc.meetings.services import end_meeting
 from plc.retention import services
 from plc.retention.services import CannotDelete
-from plc.sort import services as sorting
+from plc.sort import commands as sorting
 from plc.sort.models import Move, NextStep, Placement, Sort, SortGroup
 from plc.teams.models import DeletionRecord, Task, Unit
+from plc.teams.services import recent_deletions
 from plc.timeutil import utcnow
 from plc.work.models import WorkSample
 from plc.work.processing import process_sample
@@ -308,7 +309,7 @@ def test_the_log_lists_the_latest_deletions_first(app):
     for n in range(1, 4):
         services.delete_sample(gen_sample(task, f"S{n}"), owner)
 
-    log = services.recent_deletions(team.id, limit=2)
+    log = recent_deletions(team.id, limit=2)
 
     assert [r.description.split(" for ")[0] for r in log] == ["Work of S3", "Work of S2"]
-    assert services.recent_deletions(gen_team(owner, name="Other").id) == []
+    assert recent_deletions(gen_team(owner, name="Other").id) == []

@@ -1,4 +1,4 @@
-from plc.sort import services as sorts
+from plc.sort import commands as sorts
 from tests.sort.conftest import gen_sample, gen_sort_meeting
 
 

@@ -4,7 +4,7 @@ from plc.meetings import services as meetings
 from plc.meetings.models import Meeting
 from plc.review import followup
 from plc.sort.models import NextStep
-from plc.sort import services as sorts
+from plc.sort import commands as sorts
 from tests.conftest import events_named, gen_meeting, gen_team, gen_user, join_as, live_client, login
 from tests.review.conftest import gen_closed_sort
 

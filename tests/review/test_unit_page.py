@@ -10,7 +10,7 @@ from sqlalchemy import event
 from plc.accounts.models import User
 from plc.extensions import db
 from plc.sort.models import NextStep, Sort
-from plc.sort import services as sorts
+from plc.sort import commands as sorts
 from plc.teams.models import Membership, Strategy, Task
 from tests.conftest import gen_task, gen_team, gen_user, join_as, login
 from tests.review.conftest import gen_closed_sort
@@ -150,7 +150,7 @@ def test_nobody_outside_the_team_sees_any_review_route(app, unit):
     other = gen_user(email="kim@example.org")
     gen_team(other, name="Other team")
     login(outsider, other)
-    task = db.session.get(Task, db.session.get(sorts.Sort, first).task_id)
+    task = db.session.get(Task, db.session.get(Sort, first).task_id)
     from tests.sort.conftest import gen_sort_meeting
     live = gen_sort_meeting(unit["team"], gen_user(email="f2@example.org"), task=task)
     phone = join_as(app, live)

@@ -1,6 +1,6 @@
 """The Work Sort over Socket.IO: several clients on one board, what reaches whom, what is refused.
 
-The rules themselves are tested through the services (test_services.py); these tests go through
+The rules themselves are tested through the commands (test_commands.py); these tests go through
 the events, as the projector and the phones do, and check what every client ends up believing.
 """
 from __future__ import annotations
@@ -12,10 +12,11 @@ import pytest
 
 from plc.extensions import db
 from plc.meetings.models import Meeting, Participant
-from plc.sort import services
-from plc.sort.events import STILL_MODES
+from plc.sort import queries
+from plc.sort.events import sort_for_room
 from plc.sort.models import Sort
 from plc.sort.naming import THINKING_EXAMPLES
+from plc.sort.steps import STILL_MODES
 from plc.teams.models import Membership
 from tests.conftest import events_named, gen_task, gen_team, gen_user, join_as, live_client, login
 from tests.sort.conftest import SORT_STEP, connect_phone, gen_sample, gen_sort_meeting
@@ -36,7 +37,7 @@ def last(client, name):
 def stored_sort(meeting_id: int) -> Sort:
     """The meeting's latest sort as the database has it now (not as any session remembers it)."""
     db.session.remove()
-    return services.latest_sort(db.session.get(Meeting, meeting_id))
+    return queries.latest_sort(db.session.get(Meeting, meeting_id))
 
 
 def stored_board(meeting_id: int) -> dict:
@@ -45,7 +46,7 @@ def stored_board(meeting_id: int) -> dict:
     return {
         "sort_id": sort.id,
         "revision": sort.revision,
-        "columns": services.columns(sort),
+        "columns": queries.columns(sort),
         "cards": {p.sample_id: (p.version, p.moved_by, p.share_rank) for p in sort.placements},
         "groups": [(g.id, g.name, g.tier_name_kept_by) for g in sort.groups],
         "next_steps": [(s.id, s.move) for s in sort.next_steps],
@@ -143,7 +144,7 @@ class BoardView:
     def matches(self, meeting_id: int) -> None:
         sort = stored_sort(meeting_id)
         assert (self.sort_id, self.revision) == (sort.id, sort.revision)
-        assert self.columns == services.columns(sort)
+        assert self.columns == queries.columns(sort)
         assert {sid: v for sid, v in self.versions.items() if v} == {
             p.sample_id: p.version for p in sort.placements if p.version}
         assert self.groups == {g.id: g.name for g in sort.groups}
@@ -159,6 +160,15 @@ def sort_room(app, board):
     groups = add_groups(projector, "Counts on", "Makes a ten", "Skip counts")
     return {**board, "meeting_id": meeting.id, "sample_ids": [s.id for s in board["samples"]],
             "projector": projector, "ana": ana, "ben": ben, "groups": groups}
+
+
+def test_the_room_state_only_reads_the_sort_opens_when_the_room_shows_a_board_step(app, board):
+    meeting = board["meeting"]
+    assert sort_for_room(meeting) is None and db.session.query(Sort).count() == 0
+
+    projector = live_client(app, board["http"], meeting)
+
+    assert last(projector, "state")["sort"]["id"] == db.session.query(Sort).one().id
 
 
 def test_a_deleted_sample_leaves_every_live_board_at_once(app, sort_room):

@@ -2,6 +2,7 @@ import io
 import re
 from pathlib import Path
 
+import pillow_heif
 import pytest
 from PIL import ExifTags, Image
 
@@ -87,6 +88,19 @@ def test_bad_images_get_a_field_error_and_nothing_is_saved(app, client, unit, da
     page = response.get_data(as_text=True)
     assert response.status_code == 200
     assert re.search(r'<ul class="errors" id="image-errors"><li>[^<]*' + re.escape(message), page)
+    assert db.session.execute(db.select(Task)).first() is None
+    assert stored_files(app) == []
+
+
+def test_a_heic_photo_passes_the_media_checks_but_is_not_a_task_picture(app, client, unit):
+    pillow_heif.register_heif_opener()
+    buffer = io.BytesIO()
+    Image.new("RGB", (64, 48), "red").save(buffer, "HEIF")
+    login(client, facilitator_of(unit))
+
+    response = upload(client, unit, buffer.getvalue(), "photo.png")
+
+    assert "not a JPEG, PNG or WebP picture" in response.get_data(as_text=True)
     assert db.session.execute(db.select(Task)).first() is None
     assert stored_files(app) == []
 

@@ -8,11 +8,11 @@ from pathlib import Path
 
 import pytest
 
-GENERATOR = Path(__file__).resolve().parents[3] / "shared" / "tools" / "make_student_work.py"
+from tests.conftest import STUDENT_WORK_GENERATOR
 
 
 def generate(out: Path, *flags: str, count: int = 2, megapixels: float = 2.0) -> list[dict]:
-    subprocess.run([sys.executable, str(GENERATOR), str(out), "--count", str(count),
+    subprocess.run([sys.executable, str(STUDENT_WORK_GENERATOR), str(out), "--count", str(count),
                     "--megapixels", str(megapixels), *flags], check=True, capture_output=True)
     manifest = json.loads((out / "manifest.json").read_text())
     for entry in manifest:

@@ -6,7 +6,6 @@ import signal
 import subprocess
 import sys
 import time
-from pathlib import Path
 
 import pytest
 from werkzeug.datastructures import FileStorage
@@ -15,12 +14,11 @@ from plc import jobs
 from plc.extensions import db
 from plc.jobs import huey
 from plc.work.models import WorkSample
-from plc.work.ocr import TesseractEngine, register_engine
+from plc.ocr.registry import register_engine
+from plc.ocr.tesseract import TesseractEngine
 from plc.work.services import accept_upload
-from tests.conftest import gen_task, gen_team, gen_user
+from tests.conftest import REPO_ROOT, gen_task, gen_team, gen_user
 from tests.work.conftest import generate
-
-ROOT = Path(__file__).resolve().parents[2]
 
 
 class FailsOnce(TesseractEngine):
@@ -123,7 +121,7 @@ def test_a_worker_killed_mid_job_is_finished_after_restart(app, tmp_path):
         return subprocess.Popen(
             [sys.executable, "-m", "huey.bin.huey_consumer", "plc.worker.huey", "-w", "1", "-k", "thread",
              "-d", "0.05", "-m", "0.2"],
-            cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, start_new_session=True)
+            cwd=REPO_ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, start_new_session=True)
 
     first = start()
     try:

@@ -1,9 +1,10 @@
-"""The Work Sort's rules: opening a sort, moving cards, groups, next steps, closing.
+"""Every change to a Work Sort: opening it, moving cards and undoing moves, groups and their
+notes, links to the team's vocabulary, next steps, the share order, the lock, closing and reopening.
 
 Each change first bumps the sort's revision with a conditional UPDATE, which takes the
 write lock (SQLite) or the row lock (PostgreSQL): changes to one sort are applied one at
-a time, in one order, by every server process. Functions raise SortError with a message
-fit for the person who asked.
+a time, in one order, by every server process. Functions commit, and raise SortError with
+a message fit for the person who asked.
 """
 from __future__ import annotations
 
@@ -14,109 +15,63 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm.attributes import set_committed_value
 
 from plc.extensions import db
-from plc.meetings.models import Meeting, Response
-from plc.meetings.services import MeetingError
-from plc.sort.models import AUDIENCES, Move, NextStep, Placement, Sort, SortGroup
-from plc.sort.naming import TierFamily, tier_family, tier_prompt
+from plc.meetings.models import Meeting
 from plc.roles import PARTICIPANT_ROLES
+from plc.sort import queries
+from plc.sort.errors import MoveConflict, SortError, TierName
+from plc.sort.models import AUDIENCES, NOTE_FIELDS, Move, NextStep, Placement, Sort, SortGroup
+from plc.sort.naming import tier_family, tier_prompt
+from plc.sort.ordering import UNPLACED, position_at, spread
+from plc.sort.payloads import moved_payload
+from plc.sort.queries import name_key
+from plc.sort.snapshot import take_snapshot
+from plc.sort.steps import BOARD_ACTIVITIES, STILL_MODES, board_mode
 from plc.teams.models import Strategy
 from plc.timeutil import utcnow
-from plc.work.models import WorkSample
 
-UNANTICIPATED = "Unanticipated"
-NOTE_FIELDS = ("showing", "telling", "build_on", "issues")
 NOTE_MAX_CHARS = 2000
-UNDO_DEPTH = 20
-# Cards never moved sit at the end of the tray in upload order: a new placement starts there too.
-UNPLACED = 10**9
-# Room left between neighbouring cards' positions, so that a move writes one row.
-POSITION_GAP = 1024
-
-
-class SortError(MeetingError):
-    """A sort change that cannot be made; the message is for the person who asked."""
-
-
-class MoveConflict(SortError):
-    """Someone else moved the card first: says where it went and who moved it."""
-
-    def __init__(self, sample: WorkSample, group_name: str, moved_by: str | None):
-        self.sample_id = sample.id
-        self.group_name = group_name
-        self.moved_by = moved_by or "Someone"
-        super().__init__(f"{self.moved_by} moved {sample.student_label} to “{group_name}” just before you.")
-
-
-class TierName(SortError):
-    """A tier-like group name: the team is asked to name the thinking instead."""
-
-    def __init__(self, family: TierFamily, message: str):
-        self.family = family
-        super().__init__(message)
-
-
-def name_key(name: str) -> str:
-    return re.sub(r"\s+", " ", name).strip().casefold()
 
 
 # --- opening --------------------------------------------------------------------
 
-def open_sort(task_id: int) -> Sort | None:
-    """The task's open sort, or None when there is none yet."""
-    return db.session.execute(
-        db.select(Sort).filter_by(task_id=task_id, closed_at=None)
-    ).scalar_one_or_none()
-
-
-def latest_sort(meeting: Meeting) -> Sort | None:
-    return db.session.execute(
-        db.select(Sort).filter_by(task_id=meeting.task_id).order_by(Sort.version.desc()).limit(1)
-    ).scalar_one_or_none()
-
-
 def sort_for_meeting(meeting: Meeting) -> Sort:
-    """The sort this meeting works on: the open one, the last closed one, or a new one."""
-    sort = latest_sort(meeting)
+    """The sort this meeting works on: the task's latest (open or closed), or a new one opened
+    now with the strategies anticipated for the task as its first groups."""
+    sort = queries.latest_sort(meeting)
     if sort is not None:
         return sort
     sort = Sort(team_id=meeting.team_id, task_id=meeting.task_id, meeting_id=meeting.id)
     db.session.add(sort)
-    for position, name in enumerate(anticipated_strategies(meeting.task_id)):
+    for position, name in enumerate(queries.anticipated_strategies(meeting.task_id)):
         sort.groups.append(_new_group(meeting.team_id, name, position, "anticipated"))
     if sort.groups:
-        sort.groups.append(SortGroup(name=UNANTICIPATED, position=len(sort.groups), kind="unanticipated"))
+        sort.groups.append(SortGroup(name=queries.UNANTICIPATED, position=len(sort.groups), kind="unanticipated"))
     try:
         db.session.commit()
     except IntegrityError:  # another connection opened it at the same moment
         db.session.rollback()
-        return latest_sort(meeting)
+        return queries.latest_sort(meeting)
     return sort
 
 
-def anticipated_strategies(task_id: int) -> list[str]:
-    """The strategies named in Doing Math Together for this task, first mention first, once each."""
-    texts = db.session.execute(
-        db.select(Response.text).join(Meeting, Meeting.id == Response.meeting_id)
-        .where(Meeting.task_id == task_id, Response.field == "strategies")
-        .order_by(Response.id)
-    ).scalars()
-    names: dict[str, str] = {}
-    for text in texts:
-        for line in re.split(r"[\n;]+", text):
-            name = line.strip(" -•*\t")[:60].strip()
-            if name and name_key(name) not in names and name_key(name) != name_key(UNANTICIPATED):
-                names[name_key(name)] = name
-    return list(names.values())
+def sort_to_change(meeting: Meeting, can_control: bool, *, moving: bool = False) -> Sort:
+    """The meeting's sort, if someone (the facilitator: `can_control`) may change it now;
+    SortError says why not."""
+    if meeting.current_step["activity"] not in BOARD_ACTIVITIES:
+        raise SortError("The sort board is not open on this step.")
+    if moving and board_mode(meeting) in STILL_MODES:
+        raise SortError(STILL_MODES[board_mode(meeting)])
+    sort = sort_for_meeting(meeting)
+    if not can_control:
+        if sort.board_locked:
+            raise SortError("The facilitator has locked the board for now.")
+        if meeting.input_locked:
+            raise SortError("Input is locked by the facilitator for now.")
+    return sort
 
 
 def _new_group(team_id: int, name: str, position: int, kind: str) -> SortGroup:
-    return SortGroup(name=name, position=position, kind=kind, strategy=_strategy_named(team_id, name))
-
-
-def _strategy_named(team_id: int, name: str) -> Strategy | None:
-    return db.session.execute(
-        db.select(Strategy).filter_by(team_id=team_id, key=name_key(name))
-    ).scalar_one_or_none()
+    return SortGroup(name=name, position=position, kind=kind, strategy=queries.strategy_named(team_id, name))
 
 
 def _begin_change(sort: Sort) -> None:
@@ -132,57 +87,7 @@ def _begin_change(sort: Sort) -> None:
     set_committed_value(sort, "revision", revision)
 
 
-# --- the board --------------------------------------------------------------------
-
-def sort_samples(sort: Sort) -> list[WorkSample]:
-    """The cards: the task's samples, except those that failed to process."""
-    return list(db.session.execute(
-        db.select(WorkSample).filter(WorkSample.task_id == sort.task_id, WorkSample.status != "failed")
-        .order_by(WorkSample.id)
-    ).scalars())
-
-
-def card_ids(sort: Sort) -> list[int]:
-    """The ids of the cards only: every move reads them, and the full samples are heavy (OCR words)."""
-    return list(db.session.execute(
-        db.select(WorkSample.id).filter(WorkSample.task_id == sort.task_id, WorkSample.status != "failed")
-        .order_by(WorkSample.id)
-    ).scalars())
-
-
-def columns(sort: Sort, sample_ids: list[int] | None = None) -> dict[int | None, list[int]]:
-    """Sample ids per group id (None: the unsorted tray), in board order."""
-    if sample_ids is None:
-        sample_ids = card_ids(sort)
-    placed = {p.sample_id: p for p in sort.placements}
-    board: dict[int | None, list[int]] = {None: []}
-    board.update({g.id: [] for g in sort.groups})
-    ordered = sorted(sample_ids, key=lambda sid: (placed[sid].position, sid) if sid in placed else (UNPLACED, sid))
-    for sid in ordered:
-        p = placed.get(sid)
-        board[p.group_id if p and p.group_id in board else None].append(sid)
-    return board
-
-
-def _group_of(sort: Sort, group_id: int | None) -> SortGroup | None:
-    if group_id is None:
-        return None
-    group = next((g for g in sort.groups if g.id == group_id), None)
-    if group is None:
-        raise SortError("That group is not on this board.")
-    return group
-
-
-def _sample_of(sort: Sort, sample_id: int):
-    """The card's id and student code (not the whole sample: its OCR words are heavy)."""
-    card = db.session.execute(
-        db.select(WorkSample.id, WorkSample.student_label)
-        .where(WorkSample.id == sample_id, WorkSample.task_id == sort.task_id, WorkSample.status != "failed")
-    ).first()
-    if card is None:
-        raise SortError("That card is not on this board.")
-    return card
-
+# --- moving cards -------------------------------------------------------------------
 
 def _placement(sort: Sort, sample_id: int, placed: dict | None = None) -> Placement:
     """The card's placement, made (in the tray) on its first move; `placed` maps sample ids
@@ -195,68 +100,40 @@ def _placement(sort: Sort, sample_id: int, placed: dict | None = None) -> Placem
     return placement
 
 
-def _group_name(sort: Sort, group_id: int | None) -> str:
-    group = next((g for g in sort.groups if g.id == group_id), None)
-    return group.name if group else "Unsorted"
-
-
 def _place(sort: Sort, placement: Placement, group_id: int | None, index: int) -> tuple[dict, list, int]:
-    """Put the card at index in group_id. Positions keep gaps between cards, so a move
-    normally writes the moved card's row only; a column with no gap left is renumbered.
-    Returns the board after the move, the columns it touched, and where the card was in the one it left."""
-    board = columns(sort)
+    """Put the card at index in group_id. A move normally writes the moved card's row only;
+    a column with no gap left is renumbered. Returns the board after the move, the columns
+    it touched, and where the card was in the one it left."""
+    board = queries.columns(sort)
     old = placement.group_id if placement.group_id in board else None
     old_index = board[old].index(placement.sample_id)
     board[old].remove(placement.sample_id)
     target = board[group_id]
     index = max(0, min(index, len(target)))
     placed = {p.sample_id: p for p in sort.placements}
-    position = _position_between(
-        _position_of(placed, target[index - 1]) if index > 0 else None,
-        _position_of(placed, target[index]) if index < len(target) else None,
-    )
+    position = position_at(target, index, placed)
     target.insert(index, placement.sample_id)
     placement.group_id = group_id
     if position is None:
-        for n, sid in enumerate(target):
-            _placement(sort, sid, placed).position = n * POSITION_GAP
+        for sid, renumbered in zip(target, spread(len(target))):
+            _placement(sort, sid, placed).position = renumbered
     else:
         placement.position = position
     touched = [old] if old == group_id else [old, group_id]
     return board, touched, old_index
 
 
-def _position_of(placed: dict, sample_id: int) -> int:
-    placement = placed.get(sample_id)
-    return placement.position if placement is not None else UNPLACED
-
-
-def _position_between(before: int | None, after: int | None) -> int | None:
-    """A position strictly between two neighbours' (None: no neighbour that side), or None
-    when there is no room left and the column must be renumbered."""
-    if before is None and after is None:
-        return 0
-    if before is None:
-        position = after - POSITION_GAP
-    elif after is None:
-        position = before + POSITION_GAP
-    else:
-        position = (before + after) // 2
-        if position <= before:
-            return None
-    return position if -UNPLACED < position < UNPLACED else None
-
-
 def move_card(sort: Sort, sample_id: int, group_id: int | None, index: int, card_version: int,
               moved_by: str) -> dict:
-    """Move a card; `card_version` is the card's version the mover saw. Returns what changed."""
+    """Move a card; `card_version` is the card's version the mover saw. Returns the `sort:moved` payload."""
     _begin_change(sort)
     try:
-        sample = _sample_of(sort, sample_id)
-        _group_of(sort, group_id)
+        card = queries.card_of(sort, sample_id)
+        queries.group_of(sort, group_id)
         placement = _placement(sort, sample_id)
         if placement.version != card_version:
-            raise MoveConflict(sample, _group_name(sort, placement.group_id), placement.moved_by)
+            raise MoveConflict(card.id, card.student_label, queries.group_name(sort, placement.group_id),
+                               placement.moved_by)
         from_group = placement.group_id
         board, touched, from_position = _place(sort, placement, group_id, index)
         placement.version += 1
@@ -267,42 +144,13 @@ def move_card(sort: Sort, sample_id: int, group_id: int | None, index: int, card
     except SortError:
         db.session.rollback()
         raise
-    return move_result(sort, placement, board, touched, can_undo=True)
-
-
-def move_result(sort: Sort, placement: Placement, board: dict, touched: list[int | None], can_undo: bool) -> dict:
-    return {
-        "sort_id": sort.id,
-        "revision": sort.revision,
-        "sample_id": placement.sample_id,
-        "version": placement.version,
-        "moved_by": placement.moved_by,
-        "columns": [{"group_id": g, "sample_ids": board[g]} for g in touched],
-        "patterns": patterns(sort, board),
-        "can_undo": can_undo,
-    }
-
-
-def _last_move(sort: Sort) -> Move | None:
-    recent = db.session.execute(
-        db.select(Move).filter_by(sort_id=sort.id).order_by(Move.id.desc()).limit(UNDO_DEPTH)
-    ).scalars()
-    return next((m for m in recent if not m.undone), None)
-
-
-def can_undo(sort: Sort) -> bool:
-    if not sort.is_open:
-        return False
-    undone = db.session.execute(
-        db.select(Move.undone).filter_by(sort_id=sort.id).order_by(Move.id.desc()).limit(UNDO_DEPTH)
-    ).scalars()
-    return not all(undone)
+    return moved_payload(sort, placement, board, touched, can_undo=True)
 
 
 def undo_move(sort: Sort, undone_by: str) -> dict:
     """Put back the card of the last move, if it is still where that move put it."""
     _begin_change(sort)
-    move = _last_move(sort)
+    move = queries.last_move(sort)
     if move is None:
         db.session.rollback()
         raise SortError("There is no move to undo.")
@@ -316,20 +164,7 @@ def undo_move(sort: Sort, undone_by: str) -> dict:
     placement.moved_by = undone_by
     move.undone = True
     db.session.commit()
-    return move_result(sort, placement, board, touched, can_undo(sort))
-
-
-def patterns(sort: Sort, board: dict | None = None) -> dict:
-    """Counts per group; anticipated strategies nobody used; strategies that showed up unanticipated."""
-    board = board if board is not None else columns(sort)
-    counts = {g.id: len(board.get(g.id, [])) for g in sort.groups}
-    return {
-        "counts": [{"group_id": g.id, "name": g.name, "count": counts[g.id]} for g in sort.groups],
-        "unsorted": len(board[None]),
-        "nobody_used": [g.name for g in sort.groups if g.kind == "anticipated" and not counts[g.id]],
-        "unanticipated": [g.name for g in sort.groups if g.kind == "added" and counts[g.id]],
-        "in_unanticipated": sum(counts[g.id] for g in sort.groups if g.kind == "unanticipated"),
-    }
+    return moved_payload(sort, placement, board, touched, queries.can_undo(sort))
 
 
 # --- groups ---------------------------------------------------------------------
@@ -363,29 +198,30 @@ def add_group(sort: Sort, name: str, by: str, keep_tier_name: bool = False, can_
 
 def rename_group(sort: Sort, group_id: int, name: str, by: str, keep_tier_name: bool = False,
                  can_control: bool = False) -> SortGroup:
-    group = _group_of(sort, group_id)
+    group = queries.group_of(sort, group_id)
     name = _clean_group_name(sort, name, keep_tier_name, can_control, group)
     _begin_change(sort)
     group.name = name
     group.tier_name_kept_by = by if tier_family(name) else None
     if group.strategy is None or group.strategy.key != name_key(name):
-        group.strategy = _strategy_named(sort.team_id, name)
+        group.strategy = queries.strategy_named(sort.team_id, name)
     db.session.commit()
     return group
 
 
 def remove_group(sort: Sort, group_id: int) -> None:
     """Delete a group; its cards go back to the unsorted tray."""
-    group = _group_of(sort, group_id)
+    group = queries.group_of(sort, group_id)
     _begin_change(sort)
-    board = columns(sort)
+    board = queries.columns(sort)
     placed = {p.sample_id: p for p in sort.placements}
     for sid in board[group.id]:
         placed[sid].version += 1
     # The tray, then the group's cards in their order: renumbered, so they come after every tray card.
-    for n, sid in enumerate(board[None] + board[group.id]):
+    tray = board[None] + board[group.id]
+    for sid, position in zip(tray, spread(len(tray))):
         placement = _placement(sort, sid, placed)
-        placement.group_id, placement.position = None, n * POSITION_GAP
+        placement.group_id, placement.position = None, position
     sort.groups.remove(group)
     for position, g in enumerate(sort.groups):
         g.position = position
@@ -393,7 +229,7 @@ def remove_group(sort: Sort, group_id: int) -> None:
 
 
 def update_notes(sort: Sort, group_id: int, notes: dict[str, str]) -> SortGroup:
-    group = _group_of(sort, group_id)
+    group = queries.group_of(sort, group_id)
     for field, text in notes.items():
         if field not in NOTE_FIELDS:
             raise SortError("Unknown note.")
@@ -411,7 +247,7 @@ def update_notes(sort: Sort, group_id: int, notes: dict[str, str]) -> SortGroup:
 def link_group(sort: Sort, group_id: int, strategy_id: int | None = None, definition: str | None = None) -> SortGroup:
     """Link a group to a vocabulary entry (renaming it to the entry's name), or add the
     group's name to the vocabulary with a one-line definition. None unlinks."""
-    group = _group_of(sort, group_id)
+    group = queries.group_of(sort, group_id)
     if group.kind == "unanticipated":
         raise SortError("“Unanticipated” holds work to name later; make a group for the strategy instead.")
     strategy = None
@@ -421,7 +257,7 @@ def link_group(sort: Sort, group_id: int, strategy_id: int | None = None, defini
             raise SortError("Write a one-line definition (up to 200 characters).")
         if tier_family(group.name):
             raise SortError("Name the thinking before adding this group to the vocabulary.")
-        strategy = _strategy_named(sort.team_id, group.name)
+        strategy = queries.strategy_named(sort.team_id, group.name)
         if strategy is None:
             strategy = Strategy(team_id=sort.team_id, name=group.name, key=name_key(group.name), definition=definition)
             db.session.add(strategy)
@@ -445,7 +281,7 @@ def link_group(sort: Sort, group_id: int, strategy_id: int | None = None, defini
 # --- next steps, sharing, the lock ------------------------------------------------------
 
 def _clean_next_step(sort: Sort, fields: dict) -> dict:
-    _group_of(sort, fields["group_id"])
+    queries.group_of(sort, fields["group_id"])
     move = fields["move"].strip()
     if not move:
         raise SortError("Describe the instructional move.")
@@ -473,7 +309,7 @@ def add_next_step(sort: Sort, fields: dict, by: str) -> NextStep:
 
 
 def edit_next_step(sort: Sort, step_id: int, fields: dict) -> NextStep:
-    step = _next_step_of(sort, step_id)
+    step = queries.next_step_of(sort, step_id)
     fields = _clean_next_step(sort, fields)
     _begin_change(sort)
     for key, value in fields.items():
@@ -483,17 +319,10 @@ def edit_next_step(sort: Sort, step_id: int, fields: dict) -> NextStep:
 
 
 def remove_next_step(sort: Sort, step_id: int) -> None:
-    step = _next_step_of(sort, step_id)
+    step = queries.next_step_of(sort, step_id)
     _begin_change(sort)
     sort.next_steps.remove(step)
     db.session.commit()
-
-
-def _next_step_of(sort: Sort, step_id: int) -> NextStep:
-    step = next((s for s in sort.next_steps if s.id == step_id), None)
-    if step is None:
-        raise SortError("That next step is not part of this sort.")
-    return step
 
 
 def set_share_order(sort: Sort, sample_ids: list[int]) -> None:
@@ -501,7 +330,7 @@ def set_share_order(sort: Sort, sample_ids: list[int]) -> None:
     if len(set(sample_ids)) != len(sample_ids):
         raise SortError("Each sample can be shared once.")
     for sample_id in sample_ids:
-        _sample_of(sort, sample_id)
+        queries.card_of(sort, sample_id)
     _begin_change(sort)
     rank = {sid: n for n, sid in enumerate(sample_ids)}
     for sample_id in sample_ids:
@@ -521,10 +350,8 @@ def set_locked(sort: Sort, locked: bool) -> None:
 
 def close_sort(sort: Sort, closed_by: str) -> Sort:
     """Freeze the sort: the snapshot keeps names, cards and next steps as they are now."""
-    from plc.sort.state import snapshot_of
-
     _begin_change(sort)
-    sort.snapshot = snapshot_of(sort)
+    sort.snapshot = take_snapshot(sort).dump()
     sort.closed_at = utcnow()
     sort.closed_by = closed_by
     db.session.commit()
@@ -535,7 +362,7 @@ def reopen_sort(sort: Sort, meeting: Meeting) -> Sort:
     """Continue a closed sort in a new version, starting from its groups, cards and next steps."""
     if sort.is_open:
         raise SortError("This sort is already open.")
-    if open_sort(meeting.task_id) is not None:
+    if queries.open_sort(meeting.task_id) is not None:
         raise SortError("This task already has an open sort.")
     new = Sort(team_id=sort.team_id, task_id=sort.task_id, meeting_id=meeting.id, version=sort.version + 1,
                board_locked=sort.board_locked)

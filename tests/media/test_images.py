@@ -1,4 +1,5 @@
-"""Tests for plc.work.images.  Every fixture file is generated in tmp_path."""
+"""Tests for plc.media: checking, decoding, cleaning and saving uploads.  Every fixture file is
+generated in tmp_path."""
 from __future__ import annotations
 
 import io
@@ -17,22 +18,14 @@ from pathlib import Path
 import pytest
 from PIL import Image, ImageDraw, ImageFile, ImageStat
 
-from plc.work import images
-from plc.work.errors import WorkRejected
-from plc.work.images import (
-    DISPLAY_MAX_SIDE,
-    MAX_PDF_PAGES,
-    THUMB_MAX_SIDE,
-    Inspected,
-    blur_boxes,
-    clean,
-    inspect_upload,
-    load_pages,
-    save_jpeg,
-    thumbnail,
-)
-
-GENERATOR = "/work/shared/tools/make_student_work.py"
+from plc.media.checks import Inspected, inspect_upload
+from plc.media.clean import clean, thumbnail
+from plc.media.errors import UploadRejected
+from plc.media.files import save_jpeg
+from plc.media.limits import DISPLAY_MAX_SIDE, MAX_PDF_PAGES, PDF_RENDER_LONG_SIDE, THUMB_MAX_SIDE
+from plc.media.pages import load_pages
+from plc.media.redact import blur_boxes
+from tests.conftest import STUDENT_WORK_GENERATOR
 # make_student_work.py renders every page at this size (its render() default);
 # the manifest's name_box is in these coordinates, before tilt and scaling.
 GENERATOR_PAGE = (1200, 1600)
@@ -131,7 +124,7 @@ def _encrypted_pdf(path: Path) -> Path:
 
 def _generate_photos(out: Path, count: int, megapixels: float) -> list[dict]:
     subprocess.run(
-        [sys.executable, GENERATOR, str(out), "--count", str(count), "--photo", "--gps",
+        [sys.executable, str(STUDENT_WORK_GENERATOR), str(out), "--count", str(count), "--photo", "--gps",
          "--rotate-exif", "--megapixels", str(megapixels)],
         check=True, capture_output=True)
     return json.loads((out / "manifest.json").read_text())
@@ -141,7 +134,7 @@ def _rejected(path: Path, *needles: str, **kw) -> str:
     """inspect_upload must refuse the file, with a message containing every
     needle, and must not create any file next to it."""
     before = sorted(path.parent.iterdir())
-    with pytest.raises(WorkRejected) as info:
+    with pytest.raises(UploadRejected) as info:
         inspect_upload(path, **kw)
     message = str(info.value)
     for needle in needles:
@@ -333,7 +326,7 @@ def test_jpeg_whose_header_claims_a_huge_size(tmp_path, monkeypatch):
 
 
 def test_bomb_refused_by_load_pages_too(bomb_30000):
-    with pytest.raises(WorkRejected, match="too large"):
+    with pytest.raises(UploadRejected, match="too large"):
         next(load_pages(bomb_30000, Inspected("png", 1, 100, 100)))
 
 
@@ -361,7 +354,7 @@ def test_truncated_pdf(tmp_path):
 
 
 def test_missing_file(tmp_path):
-    with pytest.raises(WorkRejected):
+    with pytest.raises(UploadRejected):
         inspect_upload(tmp_path / "nothing.jpg")
 
 
@@ -447,7 +440,7 @@ def test_pdf_pages_rendered(tmp_path):
     assert len(pages) == 3
     for page in pages:
         assert page.mode == "RGB"
-        assert max(page.size) == pytest.approx(images.PDF_RENDER_LONG_SIDE, abs=2)
+        assert max(page.size) == pytest.approx(PDF_RENDER_LONG_SIDE, abs=2)
         assert page.size[1] > page.size[0]      # portrait, like the source
         assert page.getpixel((page.width - 5, page.height - 5)) == (255, 255, 255)
         assert page.getpixel((int(page.width * 0.2), int(page.height * 0.1)))[0] < 60
@@ -470,12 +463,12 @@ def test_pdf_at_the_page_limit(tmp_path):
 def test_load_pages_detects_a_truncated_jpeg_itself(tmp_path):
     """The background job does not trust that the file is still what was
     inspected: a JPEG cut in the middle fails at load() (Pillow reports it
-    only there) and becomes a clear WorkRejected, never a grey half-image."""
+    only there) and becomes a clear UploadRejected, never a grey half-image."""
     data = _jpeg_bytes((800, 600))
     p = tmp_path / "cut.jpg"
     p.write_bytes(data[: len(data) // 2])
     assert ImageFile.LOAD_TRUNCATED_IMAGES is False
-    with pytest.raises(WorkRejected) as info:
+    with pytest.raises(UploadRejected) as info:
         list(load_pages(p, Inspected("jpeg", 1, 800, 600)))
     assert str(info.value) == ("The JPEG is incomplete (the upload was cut off); "
                                "take or upload the photo again.")
@@ -490,14 +483,14 @@ def test_load_pages_rejects_garbage_behind_a_valid_header(tmp_path):
     p = tmp_path / "bad.png"
     p.write_bytes(bytes(data))
     info = inspect_upload(p)                     # the structure is still fine
-    with pytest.raises(WorkRejected, match="The PNG is (damaged|incomplete)"):
+    with pytest.raises(UploadRejected, match="The PNG is (damaged|incomplete)"):
         list(load_pages(p, info))
 
 
 def test_load_pages_only_uses_the_inspected_decoder(tmp_path):
     p = tmp_path / "a.png"
     p.write_bytes(_png_bytes())
-    with pytest.raises(WorkRejected):
+    with pytest.raises(UploadRejected):
         list(load_pages(p, Inspected("jpeg", 1, 640, 480)))
 
 

@@ -9,7 +9,9 @@ from __future__ import annotations
 
 import re
 
-from plc.work.ocr import Box, Word
+from rapidfuzz.distance import Levenshtein
+
+from plc.ocr.base import Box, Word
 
 NAME_BAND_FRACTION = 0.25
 """The top part of a page read first for the name (the generator's pages put
@@ -24,16 +26,6 @@ PAD = 0.25
 """Padding added on every side of the name's box, as a share of the line's
 height: OCR boxes are tight around the strokes, and a blur must not leave the
 tops of tall letters readable."""
-
-
-def _edit_distance(a: str, b: str) -> int:
-    previous = list(range(len(b) + 1))
-    for i, ca in enumerate(a, 1):
-        current = [i]
-        for j, cb in enumerate(b, 1):
-            current.append(min(previous[j] + 1, current[j - 1] + 1, previous[j - 1] + (ca != cb)))
-        previous = current
-    return previous[-1]
 
 
 def _letters(text: str) -> str:
@@ -57,7 +49,7 @@ def _label_distance(text: str, first_on_line: bool) -> float | None:
     if len(letters) < 3 or _is_stop_letters(letters):
         return None
     distance = min(
-        _edit_distance(letters[: len(letters) - extra], LABEL) + 0.5 * extra
+        Levenshtein.distance(letters[: len(letters) - extra], LABEL) + 0.5 * extra
         for extra in range(min(2, len(letters) - 3) + 1)
     )
     colon = text.rstrip().endswith((":", ";", "-"))
@@ -89,7 +81,7 @@ def _is_stop_letters(letters: str) -> bool:
     for label in STOP_LABELS:
         if letters == label:
             return True
-        if len(label) >= 5 and _edit_distance(letters, label) <= 1:
+        if len(label) >= 5 and Levenshtein.distance(letters, label) <= 1:
             return True
     return False
 

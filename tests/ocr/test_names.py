@@ -11,10 +11,10 @@ from pathlib import Path
 import pytest
 from PIL import Image, ImageOps
 
-from plc.work.names import find_name_box, name_band
-from plc.work.ocr import TesseractEngine, Word
-
-GENERATOR = Path(__file__).resolve().parents[3] / "shared" / "tools" / "make_student_work.py"
+from plc.ocr.base import Word
+from plc.ocr.names import find_name_box, name_band
+from plc.ocr.tesseract import TesseractEngine
+from tests.conftest import STUDENT_WORK_GENERATOR
 PAGE = (1200, 1600)  # the generator draws every page at this size before "photographing" it
 
 
@@ -137,7 +137,7 @@ def test_name_band_is_the_top_quarter():
 
 def generate(out: Path, *flags: str, count: int = 6) -> list[dict]:
     subprocess.run(
-        [sys.executable, str(GENERATOR), str(out), "--count", str(count), *flags],
+        [sys.executable, str(STUDENT_WORK_GENERATOR), str(out), "--count", str(count), *flags],
         check=True,
         capture_output=True,
     )

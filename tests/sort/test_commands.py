@@ -1,11 +1,11 @@
-"""The Work Sort's rules, straight through the service functions and the database."""
+"""The Work Sort's rules, straight through the commands (and the queries that read the board) and the database."""
 import pytest
 
 from plc.extensions import db
 from plc.meetings import services as meetings
-from plc.sort import services
+from plc.sort import commands, ordering, queries
 from plc.sort.models import Placement, Sort
-from plc.sort.services import MoveConflict, SortError, TierName
+from plc.sort.errors import MoveConflict, SortError, TierName
 from plc.teams.models import Strategy
 from plc.teams.services import vocabulary
 from tests.conftest import gen_meeting, gen_task, gen_team, gen_user, join_as
@@ -23,9 +23,9 @@ def anticipate(app, meeting, answers):
 
 
 def column_labels(sort):
-    labels = {s.id: s.student_label for s in services.sort_samples(sort)}
+    labels = {s.id: s.student_label for s in queries.sort_samples(sort)}
     names = {g.id: g.name for g in sort.groups}
-    return {names.get(g, "Unsorted"): [labels[i] for i in ids] for g, ids in services.columns(sort).items()}
+    return {names.get(g, "Unsorted"): [labels[i] for i in ids] for g, ids in queries.columns(sort).items()}
 
 
 @pytest.fixture
@@ -34,9 +34,9 @@ def sort_setup(app):
     team = gen_team(facilitator)
     meeting = gen_sort_meeting(team, facilitator)
     samples = [gen_sample(meeting.task, f"S{n}") for n in range(1, 5)]
-    sort = services.sort_for_meeting(meeting)
-    counts_on = services.add_group(sort, "Counts on", "Pat")
-    ten = services.add_group(sort, "Makes a ten", "Pat")
+    sort = commands.sort_for_meeting(meeting)
+    counts_on = commands.add_group(sort, "Counts on", "Pat")
+    ten = commands.add_group(sort, "Makes a ten", "Pat")
     return {"meeting": meeting, "team": team, "sort": sort, "samples": samples, "groups": (counts_on, ten)}
 
 
@@ -49,33 +49,33 @@ def test_anticipated_strategies_become_the_starting_groups(app):
     db.session.add(Strategy(team_id=team.id, name="Uses an array", key="uses an array", definition="Rows and columns"))
     db.session.commit()
 
-    sort = services.sort_for_meeting(meeting)
+    sort = commands.sort_for_meeting(meeting)
 
     assert [(g.name, g.kind) for g in sort.groups] == [
         ("Skip counts by 6", "anticipated"), ("Repeated addition", "anticipated"),
         ("Uses an array", "anticipated"), ("Unanticipated", "unanticipated")]
     assert sort.groups[2].strategy.definition == "Rows and columns"
-    assert services.sort_for_meeting(meeting).id == sort.id  # opened once
+    assert commands.sort_for_meeting(meeting).id == sort.id  # opened once
 
 
 def test_a_task_nobody_anticipated_starts_with_an_empty_board(app):
     facilitator = gen_user()
     meeting = gen_sort_meeting(gen_team(facilitator), facilitator)
-    assert services.sort_for_meeting(meeting).groups == []
+    assert commands.sort_for_meeting(meeting).groups == []
 
 
 def test_moves_place_and_reorder_cards(sort_setup):
     sort, (a, b, c, _) = sort_setup["sort"], sort_setup["samples"]
     counts_on, ten = sort_setup["groups"]
-    services.move_card(sort, a.id, counts_on.id, 0, 0, "Ana")
-    services.move_card(sort, b.id, counts_on.id, 0, 0, "Ana")
-    services.move_card(sort, c.id, ten.id, 0, 0, "Ben")
+    commands.move_card(sort, a.id, counts_on.id, 0, 0, "Ana")
+    commands.move_card(sort, b.id, counts_on.id, 0, 0, "Ana")
+    commands.move_card(sort, c.id, ten.id, 0, 0, "Ben")
     assert column_labels(sort) == {"Unsorted": ["S4"], "Counts on": ["S2", "S1"], "Makes a ten": ["S3"]}
 
-    result = services.move_card(sort, a.id, counts_on.id, 0, 1, "Ben")  # reorder within the group
+    result = commands.move_card(sort, a.id, counts_on.id, 0, 1, "Ben")  # reorder within the group
     assert column_labels(sort)["Counts on"] == ["S1", "S2"]
     assert result["columns"] == [{"group_id": counts_on.id, "sample_ids": [a.id, b.id]}]
-    services.move_card(sort, a.id, None, 5, 2, "Ben")  # back to the tray, at its end
+    commands.move_card(sort, a.id, None, 5, 2, "Ben")  # back to the tray, at its end
     assert column_labels(sort)["Unsorted"] == ["S4", "S1"]
 
 
@@ -84,10 +84,10 @@ def test_a_move_writes_the_moved_card_only_until_a_column_runs_out_of_room(app, 
     counts_on, _ = sort_setup["groups"]
     a, b, c, d = (s.id for s in samples)
     for sid in (a, b):
-        services.move_card(sort, sid, counts_on.id, 9, 0, "Ana")  # Counts on: a, b
+        commands.move_card(sort, sid, counts_on.id, 9, 0, "Ana")  # Counts on: a, b
     before = {p.sample_id: p.position for p in sort.placements}
 
-    services.move_card(sort, c, counts_on.id, 1, 0, "Ben")  # between a and b
+    commands.move_card(sort, c, counts_on.id, 1, 0, "Ben")  # between a and b
 
     after = {p.sample_id: p.position for p in sort.placements}
     assert {sid: pos for sid, pos in after.items() if sid != c} == before
@@ -95,21 +95,21 @@ def test_a_move_writes_the_moved_card_only_until_a_column_runs_out_of_room(app, 
     # Keep squeezing cards in at the top: the gaps halve, then the column is renumbered, and
     # the order stays exactly what each move asked for.
     expected = [a, c, b]
-    for n in range(2 * services.POSITION_GAP.bit_length()):
+    for n in range(2 * ordering.POSITION_GAP.bit_length()):
         sid = (d, c)[n % 2]
-        services.move_card(sort, sid, counts_on.id, 1, services._placement(sort, sid).version, "Ana")
+        commands.move_card(sort, sid, counts_on.id, 1, commands._placement(sort, sid).version, "Ana")
         expected = [x for x in expected if x != sid]
         expected.insert(1, sid)
         db.session.expire_all()
-        assert services.columns(sort)[counts_on.id] == expected
+        assert queries.columns(sort)[counts_on.id] == expected
 
 
 def test_the_second_of_two_moves_from_the_same_view_loses_and_learns_where_the_card_went(sort_setup):
     sort, sample = sort_setup["sort"], sort_setup["samples"][0]
     counts_on, ten = sort_setup["groups"]
-    services.move_card(sort, sample.id, ten.id, 0, 0, "Ana")
+    commands.move_card(sort, sample.id, ten.id, 0, 0, "Ana")
     with pytest.raises(MoveConflict) as lost:
-        services.move_card(sort, sample.id, counts_on.id, 0, 0, "Ben")
+        commands.move_card(sort, sample.id, counts_on.id, 0, 0, "Ben")
     assert lost.value.group_name == "Makes a ten" and lost.value.moved_by == "Ana"
     assert "Ana moved S1 to “Makes a ten”" in str(lost.value)
     assert column_labels(sort)["Makes a ten"] == ["S1"]
@@ -125,7 +125,7 @@ def test_moves_of_cards_or_groups_that_do_not_exist_change_nothing(sort_setup, b
     move = {"sample_id": sort_setup["samples"][0].id, "group_id": sort_setup["groups"][0].id, **bad}
     before = (column_labels(sort), sort.revision)
     with pytest.raises(SortError):
-        services.move_card(sort, move["sample_id"], move["group_id"], 0, 0, "Ana")
+        commands.move_card(sort, move["sample_id"], move["group_id"], 0, 0, "Ana")
     assert (column_labels(sort), db.session.get(Sort, sort.id).revision) == before
 
 
@@ -134,42 +134,42 @@ def test_cards_and_groups_of_another_task_cannot_be_moved_here(app, sort_setup):
     other_task = gen_task(sort_setup["team"], title="Another task")
     stranger = gen_sample(other_task, "X1")
     with pytest.raises(SortError, match="not on this board"):
-        services.move_card(sort, stranger.id, None, 0, 0, "Ana")
+        commands.move_card(sort, stranger.id, None, 0, 0, "Ana")
     facilitator = gen_user(email="other@example.org")
     other_meeting = gen_sort_meeting(gen_team(facilitator, name="Other team"), facilitator)
-    other_group = services.add_group(services.sort_for_meeting(other_meeting), "Counts all", "Kim")
+    other_group = commands.add_group(commands.sort_for_meeting(other_meeting), "Counts all", "Kim")
     with pytest.raises(SortError, match="not on this board"):
-        services.move_card(sort, sort_setup["samples"][0].id, other_group.id, 0, 0, "Ana")
+        commands.move_card(sort, sort_setup["samples"][0].id, other_group.id, 0, 0, "Ana")
     assert db.session.execute(db.select(Placement).filter_by(sort_id=sort.id)).first() is None
 
 
 def test_failed_samples_are_not_cards(app, sort_setup):
     failed = gen_sample(sort_setup["meeting"].task, "F1", status="failed")
-    assert failed.id not in services.columns(sort_setup["sort"])[None]
+    assert failed.id not in queries.columns(sort_setup["sort"])[None]
 
 
 def test_undo_puts_back_the_last_move_unless_the_card_moved_since(sort_setup):
     sort, (a, b, *_rest) = sort_setup["sort"], sort_setup["samples"]
     counts_on, ten = sort_setup["groups"]
-    services.move_card(sort, a.id, counts_on.id, 0, 0, "Ana")
-    services.move_card(sort, b.id, ten.id, 0, 0, "Ana")
-    services.undo_move(sort, "Ana")
+    commands.move_card(sort, a.id, counts_on.id, 0, 0, "Ana")
+    commands.move_card(sort, b.id, ten.id, 0, 0, "Ana")
+    commands.undo_move(sort, "Ana")
     assert column_labels(sort) == {"Unsorted": ["S2", "S3", "S4"], "Counts on": ["S1"], "Makes a ten": []}
-    services.undo_move(sort, "Ana")
+    commands.undo_move(sort, "Ana")
     assert column_labels(sort)["Unsorted"] == ["S1", "S2", "S3", "S4"]
     with pytest.raises(SortError, match="no move to undo"):
-        services.undo_move(sort, "Ana")
+        commands.undo_move(sort, "Ana")
 
-    services.move_card(sort, a.id, counts_on.id, 0, 2, "Ana")
-    services.move_card(sort, a.id, ten.id, 0, 3, "Ben")
-    services.undo_move(sort, "Ana")  # Ben's move, then Ana's: one after the other
-    services.undo_move(sort, "Ana")
+    commands.move_card(sort, a.id, counts_on.id, 0, 2, "Ana")
+    commands.move_card(sort, a.id, ten.id, 0, 3, "Ben")
+    commands.undo_move(sort, "Ana")  # Ben's move, then Ana's: one after the other
+    commands.undo_move(sort, "Ana")
     assert column_labels(sort)["Unsorted"] == ["S1", "S2", "S3", "S4"]
 
-    services.move_card(sort, a.id, counts_on.id, 0, 6, "Ana")
-    services.remove_group(sort, counts_on.id)  # the card went back to the tray since
+    commands.move_card(sort, a.id, counts_on.id, 0, 6, "Ana")
+    commands.remove_group(sort, counts_on.id)  # the card went back to the tray since
     with pytest.raises(SortError, match="no longer where"):
-        services.undo_move(sort, "Ana")
+        commands.undo_move(sort, "Ana")
 
 
 def test_patterns_count_groups_and_find_strategies_nobody_used_and_unanticipated_ones(app):
@@ -179,14 +179,14 @@ def test_patterns_count_groups_and_find_strategies_nobody_used_and_unanticipated
     anticipate(app, dmt, ["Skip counts", "Uses an array", "Repeated addition"])
     meeting = gen_sort_meeting(team, facilitator, task=dmt.task)
     samples = [gen_sample(meeting.task, f"S{n}") for n in range(1, 7)]
-    sort = services.sort_for_meeting(meeting)
+    sort = commands.sort_for_meeting(meeting)
     skip, array, repeated, unanticipated = sort.groups
-    halves = services.add_group(sort, "Halves and doubles", "Pat")
-    services.add_group(sort, "Guess and check", "Pat")
+    halves = commands.add_group(sort, "Halves and doubles", "Pat")
+    commands.add_group(sort, "Guess and check", "Pat")
     for sample, group in zip(samples, [skip, skip, halves, unanticipated, repeated]):
-        services.move_card(sort, sample.id, group.id, 0, 0, "Ana")
+        commands.move_card(sort, sample.id, group.id, 0, 0, "Ana")
 
-    found = services.patterns(sort)
+    found = queries.patterns(sort)
 
     assert {c["name"]: c["count"] for c in found["counts"]} == {
         "Skip counts": 2, "Uses an array": 0, "Repeated addition": 1, "Unanticipated": 1,
@@ -200,22 +200,22 @@ def test_patterns_count_groups_and_find_strategies_nobody_used_and_unanticipated
 def test_tier_names_are_refused_with_a_prompt_until_the_facilitator_keeps_them(sort_setup, name):
     sort = sort_setup["sort"]
     with pytest.raises(TierName) as asked:
-        services.add_group(sort, name, "Ana")
+        commands.add_group(sort, name, "Ana")
     assert "naming the strategy or model" in str(asked.value)
     with pytest.raises(SortError, match="Only the facilitator"):
-        services.add_group(sort, name, "Ana", keep_tier_name=True, can_control=False)
+        commands.add_group(sort, name, "Ana", keep_tier_name=True, can_control=False)
     assert [g.name for g in sort.groups] == ["Counts on", "Makes a ten"]
 
-    group = services.add_group(sort, name, "Pat", keep_tier_name=True, can_control=True)
+    group = commands.add_group(sort, name, "Pat", keep_tier_name=True, can_control=True)
     assert group.tier_name_kept_by == "Pat"
-    services.rename_group(sort, group.id, "Doubles", "Pat")
+    commands.rename_group(sort, group.id, "Doubles", "Pat")
     assert group.tier_name_kept_by is None
 
 
 def test_renaming_to_a_tier_name_is_refused_too(sort_setup):
     sort, (counts_on, _) = sort_setup["sort"], sort_setup["groups"]
     with pytest.raises(TierName):
-        services.rename_group(sort, counts_on.id, "High", "Ana")
+        commands.rename_group(sort, counts_on.id, "High", "Ana")
     assert counts_on.name == "Counts on"
 
 
@@ -223,75 +223,75 @@ def test_group_names_are_required_and_unique(sort_setup):
     sort = sort_setup["sort"]
     for name, message in [("   ", "Give the group a name"), ("counts  ON", "already a group"), ("x" * 61, "under 60")]:
         with pytest.raises(SortError, match=message):
-            services.add_group(sort, name, "Ana")
+            commands.add_group(sort, name, "Ana")
 
 
 def test_removing_a_group_sends_its_cards_back_to_the_tray(sort_setup):
     sort, samples = sort_setup["sort"], sort_setup["samples"]
     counts_on, ten = sort_setup["groups"]
-    services.move_card(sort, samples[0].id, counts_on.id, 0, 0, "Ana")
-    services.remove_group(sort, counts_on.id)
+    commands.move_card(sort, samples[0].id, counts_on.id, 0, 0, "Ana")
+    commands.remove_group(sort, counts_on.id)
     assert column_labels(sort) == {"Unsorted": ["S2", "S3", "S4", "S1"], "Makes a ten": []}
 
 
 def test_the_vocabulary_grows_from_group_names_and_keeps_names_the_same(sort_setup):
     sort, team = sort_setup["sort"], sort_setup["team"]
     counts_on, ten = sort_setup["groups"]
-    services.link_group(sort, ten.id, definition="Splits a number to make 10 first")
+    commands.link_group(sort, ten.id, definition="Splits a number to make 10 first")
     [entry] = vocabulary(team.id)
     assert (entry.name, entry.definition) == ("Makes a ten", "Splits a number to make 10 first")
     assert ten.strategy_id == entry.id
 
-    later = services.add_group(sort, "makes a TEN first?", "Ana")
+    later = commands.add_group(sort, "makes a TEN first?", "Ana")
     with pytest.raises(SortError, match="already uses that name"):
-        services.link_group(sort, later.id, entry.id)
-    services.remove_group(sort, ten.id)
-    services.link_group(sort, later.id, entry.id)
+        commands.link_group(sort, later.id, entry.id)
+    commands.remove_group(sort, ten.id)
+    commands.link_group(sort, later.id, entry.id)
     assert (later.name, later.strategy_id) == ("Makes a ten", entry.id)
-    assert services.add_group(sort, "Makes a ten again", "Ana").strategy is None
+    assert commands.add_group(sort, "Makes a ten again", "Ana").strategy is None
 
 
 def test_next_steps_need_a_move_an_audience_and_an_owner(sort_setup):
     sort, (counts_on, _) = sort_setup["sort"], sort_setup["groups"]
     good = {"group_id": counts_on.id, "move": "Number talk on making ten", "audience": "small_group",
             "owner_role": "interventionist", "due_on": None, "student_label": None, "student_note": None}
-    step = services.add_next_step(sort, good, "Ana")
+    step = commands.add_next_step(sort, good, "Ana")
     assert (step.status, step.created_by) == ("planned", "Ana")
     for bad, message in [({"move": "  "}, "Describe"), ({"audience": "everyone"}, "whole class"),
                          ({"owner_role": "other"}, "who does it"), ({"group_id": 999}, "not on this board"),
                          ({"student_note": "Needs ten-frames"}, "which student")]:
         with pytest.raises(SortError, match=message):
-            services.add_next_step(sort, {**good, **bad}, "Ana")
+            commands.add_next_step(sort, {**good, **bad}, "Ana")
     assert len(sort.next_steps) == 1
 
 
 def test_a_closed_sort_is_a_snapshot_nothing_changes(app, sort_setup):
     sort, samples, meeting = sort_setup["sort"], sort_setup["samples"], sort_setup["meeting"]
     counts_on, ten = sort_setup["groups"]
-    services.move_card(sort, samples[0].id, counts_on.id, 0, 0, "Ana")
-    services.add_next_step(sort, {"group_id": counts_on.id, "move": "Ten-frame warm-up", "audience": "whole_class",
+    commands.move_card(sort, samples[0].id, counts_on.id, 0, 0, "Ana")
+    commands.add_next_step(sort, {"group_id": counts_on.id, "move": "Ten-frame warm-up", "audience": "whole_class",
                                   "owner_role": "classroom_teacher"}, "Ana")
-    services.close_sort(sort, "Pat")
+    commands.close_sort(sort, "Pat")
     frozen = db.session.get(Sort, sort.id).snapshot
     assert [g["name"] for g in frozen["groups"]] == ["Counts on", "Makes a ten"]
     assert frozen["next_steps"][0]["move"] == "Ten-frame warm-up"
 
     with pytest.raises(SortError, match="closed"):
-        services.move_card(sort, samples[1].id, ten.id, 0, 0, "Ana")
+        commands.move_card(sort, samples[1].id, ten.id, 0, 0, "Ana")
     with pytest.raises(SortError, match="closed"):
-        services.rename_group(sort, counts_on.id, "Counts up", "Ana")
+        commands.rename_group(sort, counts_on.id, "Counts up", "Ana")
     with pytest.raises(ValueError):
         sort.snapshot = {"groups": []}
     db.session.rollback()
 
-    newer = services.reopen_sort(db.session.get(Sort, sort.id), meeting)
+    newer = commands.reopen_sort(db.session.get(Sort, sort.id), meeting)
     assert newer.version == 2 and column_labels(newer)["Counts on"] == ["S1"]
-    services.rename_group(newer, newer.groups[0].id, "Counts up from the bigger number", "Ana")
-    services.move_card(newer, samples[1].id, newer.groups[1].id, 0, 0, "Ana")
+    commands.rename_group(newer, newer.groups[0].id, "Counts up from the bigger number", "Ana")
+    commands.move_card(newer, samples[1].id, newer.groups[1].id, 0, 0, "Ana")
     samples[0].corrected_text = "changed later"
     db.session.commit()
 
     db.session.expire_all()
     assert db.session.get(Sort, sort.id).snapshot == frozen
     with pytest.raises(SortError, match="already has an open sort"):
-        services.reopen_sort(db.session.get(Sort, sort.id), meeting)
+        commands.reopen_sort(db.session.get(Sort, sort.id), meeting)

@@ -11,25 +11,17 @@ from pathlib import Path
 import pytest
 from PIL import Image, ImageDraw, ImageOps
 
-from plc.work.ocr import (
-    LOW_CONFIDENCE,
-    OcrError,
-    OcrResult,
-    OcrTimeout,
-    TesseractEngine,
-    Word,
-    character_error_rate,
-    get_engine,
-    prepare,
-    register_engine,
-)
+from bench.ocr_measure import character_error_rate
+from plc.ocr.base import LOW_CONFIDENCE, OcrError, OcrResult, OcrTimeout, Word
+from plc.ocr.prepare import prepare
+from plc.ocr.registry import get_engine, register_engine
+from plc.ocr.tesseract import TesseractEngine
+from tests.conftest import SHARED, STUDENT_WORK_GENERATOR
 
-SHARED = Path(__file__).resolve().parents[3] / "shared"
 PRINTED = SHARED / "testdata" / "printed"
-GENERATOR = SHARED / "tools" / "make_student_work.py"
 
 # Measured with the default engine on these exact sets (seed 1; see the report in
-# plc/work/ocr.py's docstring): clean 0.32, photo at 1 MP 0.49. The bounds leave room
+# bench/ocr_measure.py's docstring): clean 0.32, photo at 1 MP 0.49. The bounds leave room
 # for a different Tesseract build reading a few characters differently.
 CLEAN_CER_BOUND = 0.42
 PHOTO_CER_BOUND = 0.60
@@ -37,7 +29,7 @@ PHOTO_CER_BOUND = 0.60
 
 def generate(out: Path, *flags: str, count: int = 6) -> list[dict]:
     subprocess.run(
-        [sys.executable, str(GENERATOR), str(out), "--count", str(count), *flags],
+        [sys.executable, str(STUDENT_WORK_GENERATOR), str(out), "--count", str(count), *flags],
         check=True,
         capture_output=True,
     )

@@ -1,0 +1,86 @@
+"""The gate every live event goes through: `live_event`.
+
+It checks the payload's shape, that the sender holds a seat in a meeting that is still
+running and that its role allows the action. A rejected event, or one whose handler raises
+a UserError, gets an `error` event back (and a failed acknowledgement) and changes nothing.
+"""
+from __future__ import annotations
+
+from functools import wraps
+from typing import Any, Callable
+
+from flask import request
+from flask_socketio import emit
+from pydantic import ValidationError
+
+from plc.errors import UserError
+from plc.extensions import db, socketio
+from plc.realtime.payloads import Empty, Payload, problem_with
+from plc.realtime.seat import Seat, current_seat
+
+# fn(seat, participant) -> (the seat's meeting, or None when it is gone or has ended; whether the
+# seat is one of its participants, asked only when `participant`). One query per event: the gate
+# runs it for every event. plc/meetings registers it (`finds_meetings`): the gate cannot import it.
+MeetingFinder = Callable[[Seat, bool], tuple[Any, bool]]
+
+
+def _unregistered(seat: Seat, participant: bool) -> tuple[Any, bool]:
+    raise RuntimeError("No meeting finder: plc/meetings/seats.py registers it with finds_meetings.")
+
+
+_find_meeting: MeetingFinder = _unregistered
+
+
+def finds_meetings(fn: MeetingFinder) -> MeetingFinder:
+    """Register how the gate finds an event's meeting."""
+    global _find_meeting
+    _find_meeting = fn
+    return fn
+
+
+def reject(event: str, message: str) -> dict:
+    emit("error", {"event": event, "message": message}, to=request.sid)
+    return {"ok": False, "error": message}
+
+
+def live_event(name: str, payload: type[Payload] = Empty, *, control: bool = False,
+               participant: bool = False) -> Callable:
+    """Register a checked handler: fn(meeting, seat, data) -> ack dict or None. With
+    `participant`, only the meeting's participants (who joined with the code) may send it."""
+
+    def register(fn: Callable) -> Callable:
+        @wraps(fn)
+        def handler(data=None):
+            # Nothing else writes these rows during one event: keep loaded objects after commit
+            # rather than loading the meeting again to broadcast it.
+            db.session().expire_on_commit = False
+            try:
+                seat = current_seat()
+                if seat is None:
+                    return reject(name, "Join the meeting first.")
+                try:
+                    checked = payload.model_validate({} if data is None else data)
+                except ValidationError as exc:
+                    return reject(name, problem_with(exc))
+                if control and not seat.can_control:
+                    return reject(name, "Only the facilitator can do that.")
+                meeting, seated = _find_meeting(seat, participant)
+                if meeting is None:
+                    return reject(name, "This meeting has ended.")
+                if participant and not seated:
+                    return reject(name, "Only participants who joined with the code can do that.")
+                ack = fn(meeting, seat, checked) or {"ok": True}
+            except UserError as exc:
+                db.session.rollback()
+                return reject(name, str(exc))
+            finally:
+                # Flask's teardown does not run for Socket.IO events.
+                db.session.remove()
+            # Let what the handler broadcast go out now, ahead of the acknowledgement.
+            socketio.sleep(0)
+            return ack
+
+        socketio.on_event(name, handler)
+        return fn
+
+    return register

@@ -1,0 +1,28 @@
+"""Payload types for live events and connections: strict, so a bad payload changes nothing."""
+from __future__ import annotations
+
+from flask_socketio import ConnectionRefusedError
+from pydantic import BaseModel, ConfigDict, ValidationError
+
+
+class Payload(BaseModel):
+    model_config = ConfigDict(extra="forbid", strict=True)
+
+
+class Empty(Payload):
+    pass
+
+
+def checked_auth(payload: type[Payload], auth, refusal: str) -> Payload:
+    """A connection's `auth` data, checked; anything else refuses the connection with `refusal`."""
+    try:
+        return payload.model_validate(auth or {})
+    except ValidationError:
+        raise ConnectionRefusedError(refusal)
+
+
+def problem_with(exc: ValidationError) -> str:
+    """The first thing wrong with a payload, for the person who sent it."""
+    err = exc.errors()[0]
+    where = ".".join(str(p) for p in err["loc"]) or "payload"
+    return f"Bad request: {where}: {err['msg']}"

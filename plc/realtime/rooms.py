@@ -1,0 +1,18 @@
+"""Socket.IO room names: who hears a broadcast."""
+
+
+def room(meeting_id: int) -> str:
+    return f"meeting:{meeting_id}"
+
+
+def control_room(meeting_id: int) -> str:
+    return f"meeting:{meeting_id}:control"
+
+
+def task_room(task_id: int) -> str:
+    """Everyone in a live meeting on this task: they see its student work as it arrives."""
+    return f"task:{task_id}"
+
+
+def participant_room(participant_id: int) -> str:
+    return f"participant:{participant_id}"

@@ -1,0 +1,81 @@
+"""What clients receive about a sort: the whole sort (`sort`), and a move's delta (`sort:moved`)."""
+from __future__ import annotations
+
+from plc.meetings.models import Meeting
+from plc.roles import PARTICIPANT_ROLES
+from plc.sort import queries
+from plc.sort.models import AUDIENCES, NOTE_FIELDS, Placement, Sort
+from plc.sort.steps import board_mode
+from plc.teams.services import vocabulary
+
+OWNER_ROLES = {key: label for key, label in PARTICIPANT_ROLES.items() if key != "other"}
+
+
+def _attributes(row, *names: str) -> dict:
+    return {name: getattr(row, name) for name in names}
+
+
+def group_payload(group) -> dict:
+    return {
+        **_attributes(group, "id", "name", "kind", "strategy_id", "tier_name_kept_by", *NOTE_FIELDS),
+        "definition": group.strategy.definition if group.strategy else None,
+    }
+
+
+def next_step_payload(step) -> dict:
+    return {
+        **_attributes(step, "id", "group_id", "move", "audience", "owner_role", "student_label", "student_note",
+                      "status"),
+        "audience_label": AUDIENCES[step.audience],
+        "owner_label": OWNER_ROLES.get(step.owner_role, step.owner_role),
+        "due_on": step.due_on.isoformat() if step.due_on else None,
+    }
+
+
+def board_payload(sort: Sort) -> dict:
+    """The columns, the cards that moved (their version and mover), the share order and the patterns."""
+    board = queries.columns(sort)
+    placed = [p for p in sort.placements if p.version or p.share_rank is not None]
+    return {
+        "columns": [{"group_id": g, "sample_ids": ids} for g, ids in board.items()],
+        "cards": {p.sample_id: {"version": p.version, "moved_by": p.moved_by} for p in placed},
+        "share": [p.sample_id for p in sorted(sort.placements, key=lambda p: p.share_rank or 0)
+                  if p.share_rank is not None],
+        "patterns": queries.patterns(sort, board),
+    }
+
+
+def sort_payload(sort: Sort, meeting: Meeting) -> dict:
+    """The whole sort, as a meeting on its task shows it (the board mode is that meeting's)."""
+    return {
+        "id": sort.id,
+        "version": sort.version,
+        "revision": sort.revision,
+        "open": sort.is_open,
+        "closed_by": sort.closed_by,
+        "locked": sort.board_locked,
+        "mode": board_mode(meeting),
+        "groups": [group_payload(g) for g in sort.groups],
+        "next_steps": [next_step_payload(s) for s in sort.next_steps],
+        "vocabulary": [{"id": s.id, "name": s.name, "definition": s.definition}
+                       for s in vocabulary(sort.team_id)],
+        "can_undo": queries.can_undo(sort),
+        "audiences": AUDIENCES,
+        "owner_roles": OWNER_ROLES,
+        **board_payload(sort),
+    }
+
+
+def moved_payload(sort: Sort, placement: Placement, board: dict, touched: list[int | None],
+                  can_undo: bool) -> dict:
+    """A card's move (or its undoing): the new order of the columns it touched, and the patterns."""
+    return {
+        "sort_id": sort.id,
+        "revision": sort.revision,
+        "sample_id": placement.sample_id,
+        "version": placement.version,
+        "moved_by": placement.moved_by,
+        "columns": [{"group_id": g, "sample_ids": board[g]} for g in touched],
+        "patterns": queries.patterns(sort, board),
+        "can_undo": can_undo,
+    }
