@@ -42,10 +42,10 @@ test: setup
 	$(PY) -m pytest
 
 bench: setup
-	$(PY) -m tests.bench
-	$(PY) -m tests.bench.uploads
-	$(PY) -m tests.bench.sort
-	$(PY) -m tests.bench.review
+	$(PY) -m bench
+	$(PY) -m bench.uploads
+	$(PY) -m bench.sort
+	$(PY) -m bench.review
 
 lock:
 	$(PY) -m pip install -q -r requirements.in

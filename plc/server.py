@@ -1,7 +1,7 @@
 """Serving for real: gevent's WSGI server with websockets from simple-websocket, tuned for
 one process talking to rooms full of phones. `python wsgi.py` serves through `serve`.
 
-Two transport settings, both measured by the benchmarks under tests/bench/:
+Two transport settings, both measured by the benchmarks under bench/:
 - TCP_NODELAY on every connection (set on the listening socket; accepted sockets inherit
   it): a small Socket.IO message leaves at once instead of waiting, by Nagle's algorithm,
   for the acknowledgement of the one before.

@@ -1,6 +1,6 @@
 """Work Sort under load: 80 clients on one board, each moving a card every second.
 
-    .venv/bin/python -m tests.bench.sort [--seconds 60] [--rounds 2] [--quick] [--keep]
+    .venv/bin/python -m bench.sort [--seconds 60] [--rounds 2] [--quick] [--keep]
 
 One Work Sort meeting on its "Sort" step with 40 cards and four groups, the facilitator
 and 79 phones connected (sort_setup.py seeds it with the app's own services). For
@@ -31,38 +31,18 @@ import argparse
 import json
 import math
 import os
-import platform
-import subprocess
 import sys
-import time
 from pathlib import Path
 
-from tests.bench.__main__ import (
-    run_clients,
-    APP_SERVER,
-    BASELINE_SERVER,
-    BUSY_CORES,
-    PY,
-    ROOT,
-    SCHEMA_DRIFT,
-    CpuMeter,
-    HarnessError,
-    Processes,
-    base_env,
-    check_prerequisites,
-    fmt,
-    free_port,
-    jsonable,
-    percentile,
-    run_checked,
-    run_harness,
-    tail,
-    wait_for_quiet,
-    wait_listening,
+from bench.harness import (
+    APP_SERVER, BASELINE_SERVER, PY, HarnessError, Processes, base_env, free_port, measured_run, run_checked,
+    run_harness, seed_database,
+)
+from bench.report import (
+    delay_stats, fmt, mean_size, new_report, percentile, print_targets, receipt_stats, receipt_summary, target,
+    warn_if_busy, write_report,
 )
 
-HERE = Path(__file__).resolve().parent
-OUT = ROOT / ".bench" / "sort.json"
 PHONES = 79  # + the facilitator: 80 clients
 CARDS = 40
 TARGET_P95_MS = 50.0
@@ -73,27 +53,8 @@ RETRY_ABOVE_CORES = 0.15
 
 # --- seeding and reading the board back ------------------------------------------------------
 
-def seed_database(env: dict, warnings: list[str], phones: int, cards: int, db_file: Path) -> dict:
-    """Schema from the migrations, as `make run` does; if the models have moved ahead of the
-    migrations (someone is mid-change), db.create_all() instead, and say so."""
-    run_checked([PY, "-m", "flask", "db", "upgrade"], env, "flask db upgrade")
-    cmd = [PY, "-m", "tests.bench.sort_setup", "seed", str(phones), str(cards)]
-    try:
-        return json.loads(run_checked(cmd, env, "seeding the database"))
-    except HarnessError as exc:
-        drift = next((d for d in SCHEMA_DRIFT if d in str(exc)), None)
-        if drift is None:
-            raise
-        line = next((l for l in str(exc).splitlines() if drift in l), drift).strip()
-        warnings.append("the migrations lag behind the models (" + line[:200] + "); the benchmark "
-                        "used db.create_all() instead. `make run` would fail the same way: add a migration.")
-        print("WARNING: " + warnings[-1], flush=True)
-        db_file.unlink(missing_ok=True)
-        return json.loads(run_checked([*cmd[:4], "--create-all", *cmd[4:]], env, "seeding the database (create_all)"))
-
-
 def stored_board(env: dict, sort_id: int) -> dict:
-    return json.loads(run_checked([PY, "-m", "tests.bench.sort_setup", "dump", str(sort_id)], env,
+    return json.loads(run_checked([PY, "-m", "bench.sort_setup", "dump", str(sort_id)], env,
                                   "reading the board from the database"))
 
 
@@ -126,81 +87,30 @@ def compare_boards(boards: list[dict], stored: dict) -> dict:
     return {"clients": len(boards), "diverged": len(diverged), "examples": diverged[:5]}
 
 
-# --- one run: a server and the clients ---------------------------------------------------------
-
-def run_server(procs: Processes, tmp: Path, name: str, cmd: list[str], env: dict, port: int,
-               config: dict, timeout: float, quiet_wait: float) -> dict:
-    log_path = tmp / f"server-sort-{name}-{config['round']}.log"
-    wait_for_quiet(quiet_wait)
-    meter = CpuMeter()
-    proc = procs.start(cmd, env, log_path)
-    try:
-        wait_listening(proc, port, log_path)
-        cpu0, t0 = CpuMeter._tree_cpu(proc.pid), time.monotonic()
-        result = run_clients(procs, tmp, config, timeout, "sort_clients.mjs",
-                             f"sort-clients-{config['mode']}-{config['round']}")
-        if proc.poll() is not None:
-            raise HarnessError(f"the {name} server died during the run:\n{tail(log_path)}")
-        result["server_cpu_cores"] = (CpuMeter._tree_cpu(proc.pid) - cpu0) / (time.monotonic() - t0)
-        result["other_cpu_cores"] = meter.others_cores(proc.pid)
-    finally:
-        procs.stop(proc)
-    problems = []
-    if result["connect_failures"]:
-        problems.append(f"{len(result['connect_failures'])} clients could not connect, "
-                        f"first: {result['connect_failures'][0]}")
-    if result["ack_errors"]:
-        problems.append(f"{len(result['ack_errors'])} moves were refused other than as stale, "
-                        f"first: {result['ack_errors'][0]}")
-    if result["received"] == 0:
-        problems.append("no broadcast was received at all")
-    if problems:
-        raise HarnessError(f"{name} run, round {config['round']}: " + "; ".join(problems)
-                           + f"\nserver log:\n{tail(log_path)}")
-    return result
-
-
 # --- statistics -----------------------------------------------------------------------------------
 
 def round_stats(run: dict) -> dict:
-    ordered = sorted(run["delays"]) + [math.inf] * max(0, run["expected"] - len(run["delays"]))
-    return {"p50_ms": percentile(ordered, 50), "p95_ms": percentile(ordered, 95), "p99_ms": percentile(ordered, 99),
+    delays = delay_stats(run["delays"], run["expected"])
+    return {**{k: delays[k] for k in ("p50_ms", "p95_ms", "p99_ms")},
             "moves_ok": run["moves"]["ok"], "conflicts": run["moves"]["conflict"],
             "server_cpu_cores": run["server_cpu_cores"], "other_cpu_cores": run["other_cpu_cores"]}
 
 
 def summarize(runs: list[dict]) -> dict:
     """The rounds of one server, pooled. Lost deliveries count as +inf, in the tail."""
-    delays = [d for r in runs for d in r["delays"]]
-    expected = sum(r["expected"] for r in runs)
-    lost = max(0, expected - len(delays))
-    ordered = sorted(delays) + [math.inf] * lost
-    per_event = [e for r in runs for e in r["per_event"] if e["first"] is not None]
-    firsts = sorted(e["first"] for e in per_event)
-    spreads = sorted(e["last"] - e["first"] for e in per_event)
     acks = sorted(d for r in runs for d in r["ack_ms"]["ok"])
-    sizes = [s for r in runs for s in r["sizes"]]
     moves = {k: sum(r["moves"][k] for r in runs) for k in runs[0]["moves"]}
     wall = sum(r["measure_s"] for r in runs)
     window = sum(r["window_s"] for r in runs)
     return {
-        "p50_ms": percentile(ordered, 50),
-        "p95_ms": percentile(ordered, 95),
-        "p99_ms": percentile(ordered, 99),
-        "max_ms": ordered[-1] if ordered else math.nan,
-        "deliveries": len(delays),
-        "expected": expected,
-        "lost": lost,
+        **delay_stats([d for r in runs for d in r["delays"]], sum(r["expected"] for r in runs)),
         "moves": moves,
         "moves_per_s": moves["sent"] / window if window else math.nan,
         "broadcasts_per_s": moves["ok"] / window if window else math.nan,
         "ack_p50_ms": percentile(acks, 50),
         "ack_p95_ms": percentile(acks, 95),
-        "first_receipt_p50_ms": percentile(firsts, 50),
-        "first_receipt_p95_ms": percentile(firsts, 95),
-        "fanout_spread_p50_ms": percentile(spreads, 50),
-        "fanout_spread_p95_ms": percentile(spreads, 95),
-        "payload_bytes_mean": round(sum(sizes) / len(sizes)) if sizes else None,
+        **receipt_stats([e for r in runs for e in r["per_event"]]),
+        "payload_bytes_mean": mean_size([s for r in runs for s in r["sizes"]]),
         "clients": runs[0]["clients"],
         "connect_s": max(r["connect_ms"] for r in runs) / 1000,
         "measure_s": wall,
@@ -226,7 +136,7 @@ def run(args, procs: Processes, tmp: Path) -> dict:
           f"{args.rounds} round(s) of app then baseline; seed {args.seed}", flush=True)
     print("Setting up a fresh database (flask db upgrade + seed) ...", flush=True)
     warnings: list[str] = []
-    seeded = seed_database(env, warnings, PHONES, CARDS, tmp / "db.sqlite3")
+    seeded = seed_database(env, warnings, ["bench.sort_setup", "seed", str(PHONES), str(CARDS)])
     before = stored_board(env, seeded["sort_id"])
 
     common = {
@@ -251,12 +161,12 @@ def run(args, procs: Processes, tmp: Path) -> dict:
             label = f"round {n + 1}/{args.rounds}" + (f", again ({retry + 1})" if retry else "")
             print(f"\n{label}: app server", flush=True)
             port = free_port()
-            app = run_server(
-                procs, tmp, "app", [PY, APP_SERVER], {**env, "PLC_PORT": str(port)}, port,
-                {**common, "mode": "app", "round": attempt, "seed": args.seed + n, "url": f"http://127.0.0.1:{port}",
+            app = measured_run(
+                procs, tmp, f"app-{attempt}", APP_SERVER, {**env, "PLC_PORT": str(port)}, port, "sort_clients.mjs",
+                {**common, "mode": "app", "seed": args.seed + n, "url": f"http://127.0.0.1:{port}",
                  **{k: seeded[k] for k in ("cookie_name", "meeting_id", "facilitator_cookie", "facilitator_name",
                                            "phone_cookies", "phone_names")}},
-                timeout, args.quiet_wait,
+                timeout, args.quiet_wait, delivered,
             )
             # Every app run is checked, the ones run again included: the board must never diverge.
             stored = stored_board(env, seeded["sort_id"])
@@ -283,11 +193,11 @@ def run(args, procs: Processes, tmp: Path) -> dict:
 
             print(f"{label}: baseline server", flush=True)
             port = free_port()
-            base = run_server(
-                procs, tmp, "baseline", [*BASELINE_SERVER, str(port)], env, port,
-                {**common, "mode": "baseline", "round": attempt, "seed": args.seed + n,
+            base = measured_run(
+                procs, tmp, f"baseline-{attempt}", [*BASELINE_SERVER, str(port)], env, port, "sort_clients.mjs",
+                {**common, "mode": "baseline", "seed": args.seed + n,
                  "url": f"http://127.0.0.1:{port}", "room": "sort", "phones": PHONES, "payload": payload},
-                timeout, args.quiet_wait,
+                timeout, args.quiet_wait, delivered,
             )
             noisy = max(app["other_cpu_cores"], base["other_cpu_cores"])
             tries.append((noisy, app, base, retry + 1))
@@ -308,10 +218,12 @@ def run(args, procs: Processes, tmp: Path) -> dict:
     report["warnings"] = warnings
     report["discarded_noisy_rounds"] = discarded
     print_report(report)
-    OUT.parent.mkdir(exist_ok=True)
-    OUT.write_text(json.dumps(jsonable(report), indent=2) + "\n")
-    print(f"\nWrote {OUT.relative_to(ROOT)}")
+    write_report("sort", report)
     return report
+
+
+def delivered(result: dict) -> int:
+    return result["received"]
 
 
 def build_report(args, runs: dict, checks: list[dict], payload: dict) -> dict:
@@ -321,23 +233,17 @@ def build_report(args, runs: dict, checks: list[dict], payload: dict) -> dict:
     diverged = sum(c["diverged"] for c in checks)
     stored_ok = all(c["moves_stored"] == c["moves_acked_ok"] == c["revision_advance"] for c in checks)
     targets = [
-        {"name": f"app p95 under {TARGET_P95_MS:g} ms (move -> every client)", "value": app["p95_ms"],
-         "limit": TARGET_P95_MS, "unit": "ms", "met": app["p95_ms"] < TARGET_P95_MS},
-        {"name": "no client's board differs from the database", "value": diverged, "limit": 0, "unit": "clients",
-         "met": diverged == 0},
-        {"name": "every acknowledged move stored (moves = acks = revisions)",
-         "value": sum(c["moves_stored"] for c in checks), "limit": sum(c["moves_acked_ok"] for c in checks),
-         "unit": "moves", "met": stored_ok},
+        target(f"app p95 under {TARGET_P95_MS:g} ms (move -> every client)", app["p95_ms"], TARGET_P95_MS, "ms",
+               app["p95_ms"] < TARGET_P95_MS),
+        target("no client's board differs from the database", diverged, 0, "clients", diverged == 0),
+        target("every acknowledged move stored (moves = acks = revisions)",
+               sum(c["moves_stored"] for c in checks), sum(c["moves_acked_ok"] for c in checks), "moves", stored_ok),
     ]
-    node = subprocess.run(["node", "--version"], capture_output=True, text=True, check=False).stdout.strip()
     return {
-        "generated_at": time.strftime("%Y-%m-%dT%H:%M:%S%z"),
-        "machine": {"cpus": os.cpu_count(), "python": platform.python_version(), "node": node,
-                    "platform": platform.platform()},
-        "params": {"clients": PHONES + 1, "cards": CARDS, "groups": 4, "moves_per_client_per_s": args.rate,
-                   "seconds_measured_per_run": args.seconds, "warmup_s_per_run": args.warmup,
-                   "rounds": args.rounds, "seed": args.seed, "transport": "websocket",
-                   "server": "gevent (python wsgi.py), one process; SQLite"},
+        **new_report({"clients": PHONES + 1, "cards": CARDS, "groups": 4, "moves_per_client_per_s": args.rate,
+                      "seconds_measured_per_run": args.seconds, "warmup_s_per_run": args.warmup,
+                      "rounds": args.rounds, "seed": args.seed, "transport": "websocket",
+                      "server": "gevent (python wsgi.py), one process; SQLite"}),
         "results": results,
         "ratio_app_over_baseline": ratios,
         "board_checks": checks,
@@ -370,8 +276,7 @@ def print_report(report: dict) -> None:
     print("\nPer move, p50 / p95 ms: emit -> first receipt (server work, queueing); first -> last receipt "
           "(fan-out); emit -> mover's ack")
     for server, r in results.items():
-        print(f"  {server:<9} first receipt {fmt(r['first_receipt_p50_ms'])} / {fmt(r['first_receipt_p95_ms'])}; "
-              f"fan-out {fmt(r['fanout_spread_p50_ms'])} / {fmt(r['fanout_spread_p95_ms'])}; "
+        print(f"  {server:<9} {receipt_summary(r)}; "
               f"ack {fmt(r['ack_p50_ms'])} / {fmt(r['ack_p95_ms'])}; {r['moves_per_s']:.1f} moves/s sent")
     app = results["app"]
     m = app["moves"]
@@ -386,11 +291,10 @@ def print_report(report: dict) -> None:
               f"revision +{c['revision_advance']}")
         for example in c["examples"]:
             print(f"    {example}")
+    others = {f"the {server} runs": r["other_cpu_cores"] for server, r in results.items()}
     print("\nCPU used by other processes during each server's runs (max, cores of "
           f"{os.cpu_count()}): " + ", ".join(f"{s} {r['other_cpu_cores']:.2f}" for s, r in results.items()))
-    if any(r["other_cpu_cores"] > BUSY_CORES for r in results.values()):
-        print(f"WARNING: other processes used more than {BUSY_CORES} core during a run; these latencies are "
-              "inflated and noisy. Re-run on a quiet machine.")
+    warn_if_busy(others)
     for server, r in results.items():
         if r["unmatched"] or r["unexpected_disconnects"] or r["lost"]:
             print(f"WARNING: {server}: {r['unexpected_disconnects']} clients disconnected, {r['lost']} deliveries "
@@ -402,14 +306,11 @@ def print_report(report: dict) -> None:
               f"{fmt(d['baseline']['p50_ms'])} / {fmt(d['baseline']['p95_ms'])} / {fmt(d['baseline']['p99_ms'])} ms)")
     for warning in report.get("warnings", []):
         print(f"WARNING: {warning}")
-    print("\nTargets")
-    for t in report["targets"]:
-        value = f"{t['value']:.1f} ms" if t["unit"] == "ms" else f"{t['value']} {t['unit']}"
-        print(f"  {'ok    ' if t['met'] else 'MISSED'}  {t['name']}: {value}")
+    print_targets(report["targets"])
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(prog="python -m tests.bench.sort", description=__doc__.split("\n")[0])
+    parser = argparse.ArgumentParser(prog="python -m bench.sort", description=__doc__.split("\n")[0])
     parser.add_argument("--seconds", type=float, default=60.0, help="measured seconds of moves per run (default 60)")
     parser.add_argument("--warmup", type=float, default=3.0, help="seconds of moves before measuring (default 3)")
     parser.add_argument("--rate", type=float, default=1.0, help="moves per second per client (default 1)")
@@ -428,7 +329,7 @@ def main(argv: list[str] | None = None) -> int:
     if args.quick:
         args.seconds, args.rounds, args.retries = 15.0, 1, 0
 
-    return run_harness(args, run, "plc-bench-sort-", check_prerequisites)
+    return run_harness(args, run, "plc-bench-sort-")
 
 
 if __name__ == "__main__":

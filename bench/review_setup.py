@@ -1,7 +1,6 @@
 """Seed two units for the unit-page benchmark and count each page's queries.
 
-Run in a subprocess with the PLC_* environment of the server under test:
-    python -m tests.bench.review_setup SORTS SAMPLES GROUPS > units.json
+    python -m bench.review_setup [--create-all] SORTS SAMPLES GROUPS > units.json
 
 A "big" unit holds SORTS closed sorts of SAMPLES samples in GROUPS groups (half of them
 linked to the team's vocabulary, so both kinds of bar segment are drawn), a "small" unit
@@ -11,17 +10,12 @@ the same code path as the server).
 """
 from __future__ import annotations
 
-import json
-import sys
-
 from sqlalchemy import event
 
-from plc import create_app
-from plc.accounts.models import User
+from bench.seeding import bench_user, cookie_name, loaded_protocols, seeding_app, setup_main, user_cookie
 from plc.cli import demo_team
 from plc.extensions import db
 from plc.meetings import services as meetings
-from plc.protocols import load_protocols
 from plc.sort import commands as sorts, queries
 from plc.teams.models import Strategy, Task, Unit
 from plc.work.models import WorkSample
@@ -67,29 +61,28 @@ def count_queries(app, user_id: int, url: str) -> int:
     return len(statements)
 
 
-def main(argv: list[str]) -> None:
+def seed(create_all: bool, argv: list[str]) -> dict:
     n_sorts, n_samples, n_groups = (int(a) for a in argv)
-    app = create_app()
-    with app.app_context():
-        user = User(name="Bench Coach", email="coach@bench.example", password_hash="!")
+    with seeding_app(create_all) as app:
+        user = bench_user("Bench Coach", "coach@bench.example")
         team, task = demo_team(user, "Bench team")
         db.session.add_all(Strategy(team_id=team.id, name=s, key=queries.name_key(s), definition="") for s in STRATEGIES)
         big, small = task.unit, Unit(team=team, title="A unit with one sort")
         db.session.add(small)
         db.session.commit()
-        protocols = load_protocols(app.config["PROTOCOLS_DIR"])
+        loaded = loaded_protocols(app)
         for index in range(n_sorts):
-            closed_sort(team, user, big, protocols, index, n_samples, n_groups)
-        closed_sort(team, user, small, protocols, 0, n_samples, n_groups)
+            closed_sort(team, user, big, loaded, index, n_samples, n_groups)
+        closed_sort(team, user, small, loaded, 0, n_samples, n_groups)
+        cookie = user_cookie(app, user)
         user_id, units = user.id, {"big": big.id, "small": small.id}
-    signer = app.session_interface.get_signing_serializer(app)
-    json.dump({
-        "cookie_name": app.config.get("SESSION_COOKIE_NAME", "session"),
-        "cookie": signer.dumps({"_user_id": str(user_id), "_fresh": True}),
+    return {
+        "cookie_name": cookie_name(app),
+        "cookie": cookie,
         "units": units,
         "queries": {key: count_queries(app, user_id, f"/units/{unit_id}") for key, unit_id in units.items()},
-    }, sys.stdout)
+    }
 
 
 if __name__ == "__main__":
-    main(sys.argv[1:])
+    setup_main(seed)

@@ -5,7 +5,7 @@ same TCP and compression settings), so that the two differ only in what the app 
 A client connects with auth {room}; every `bcast` event it emits is re-broadcast
 as is to everyone in that room (the sender included) and acknowledged {ok: true}.
 
-    python -m tests.bench.baseline_server PORT
+    python -m bench.baseline_server PORT
 """
 from gevent import monkey
 

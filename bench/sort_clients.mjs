@@ -1,7 +1,7 @@
 // The Work Sort benchmark's Socket.IO clients, all in one Node process (socket.io-client 4.x,
 // websocket transport only), so that every delay is read off one clock.
 //
-//   node tests/bench/sort_clients.mjs CONFIG.json
+//   node bench/sort_clients.mjs CONFIG.json
 //
 // App mode: the facilitator and every phone connect to the meeting, which is on its Sort step;
 // each keeps its own picture of the board as a browser does (static/js/sort.js): the sort of its
@@ -16,34 +16,25 @@
 // real `sort:moved` payload (captured in the app run) at the same rate; the server re-broadcasts
 // it to the room.
 //
-// CONFIG (written by tests/bench/sort.py):
+// CONFIG (written by bench/sort.py):
 //   url, mode ("app" | "baseline"), cookie_name, meeting_id, room,
 //   facilitator_cookie, facilitator_name, phone_cookies, phone_names  (baseline: phones = count)
 //   rate_per_client, warmup_s, seconds, seed, payload (baseline only),
 //   connect_concurrency, connect_timeout_ms, settle_ms, drain_timeout_ms, max_runtime_ms, out
-import { readFileSync, writeFileSync } from "node:fs";
 import { performance } from "node:perf_hooks";
-import { connectAll, openSocket, prng, sleep } from "./support.mjs";
+import {
+  closestToMean, connectAll, finish, loadConfig, newResults, picker, play, prng, round3, runMain, seatOptions, sleep,
+  staggered, waitUntil,
+} from "./support.mjs";
 
-const cfg = JSON.parse(readFileSync(process.argv[2], "utf8"));
+const { cfg, log } = loadConfig(process.argv[2], (c) => `sort clients ${c.mode}`);
 const APP = cfg.mode === "app";
-const log = (...args) => console.error(`  [sort clients ${cfg.mode}]`, ...args);
-
-setTimeout(() => {
-  log(`gave up after ${cfg.max_runtime_ms} ms`);
-  process.exit(3);
-}, cfg.max_runtime_ms).unref();
 
 const rand = prng(cfg.seed);
-const pick = (list) => list[Math.floor(rand() * list.length)];
-const round3 = (x) => Math.round(x * 1000) / 1000;
+const pick = picker(rand);
 
-const results = {
+const results = newResults({
   mode: cfg.mode,
-  clients: 0,
-  connect_ms: 0,
-  connect_failures: [],
-  unexpected_disconnects: 0,
   measure_s: 0,
   window_s: 0, // first to last measured move sent
   client_cpu_cores: 0, // this Node process, over the moves and the drain
@@ -65,7 +56,7 @@ const results = {
   sync_failures: 0,
   full_sorts: 0,
   boards: [],
-};
+});
 
 let measuring = false; // sizes and unmatched counted only then
 let windowStart = 0;
@@ -79,7 +70,7 @@ const pending = new Map(); // app: `${sample}:${new version}:${mover}` -> [move]
 
 function makeClient(role, name, cookie) {
   const client = {
-    idx: clients.length, role, name, cookie, socket: null,
+    idx: clients.length, role, name, cookie, label: `${role} ${name}`, socket: null,
     sortId: null, revision: -1, columns: new Map(), versions: new Map(),
     syncing: false, buffered: [],
   };
@@ -168,7 +159,7 @@ function attach(client) {
       if (client.idx === 0 && measuring) {
         const size = Buffer.byteLength(JSON.stringify(moved));
         results.sizes.push(size);
-        if (kept.length < 2000) kept.push({ size, moved });
+        if (kept.length < 2000) kept.push({ size, data: moved });
       }
       applyMoved(client, moved);
     });
@@ -185,15 +176,8 @@ function attach(client) {
   });
 }
 
-async function connect(client) {
-  const auth = APP
-    ? { auth: { meeting_id: cfg.meeting_id }, extraHeaders: { Cookie: `${cfg.cookie_name}=${client.cookie}` } }
-    : { auth: { room: cfg.room } };
-  const why = await openSocket(cfg.url, { timeout: cfg.connect_timeout_ms, ...auth }, (socket) => {
-    client.socket = socket;
-    attach(client);
-  });
-  if (why) results.connect_failures.push(`${client.role} ${client.name}: ${why}`);
+function connectOptions(client) {
+  return APP ? seatOptions(cfg, cfg.meeting_id, client.cookie) : { auth: { room: cfg.room } };
 }
 
 async function connectEveryone() {
@@ -204,8 +188,7 @@ async function connectEveryone() {
     makeClient("facilitator", "facilitator", null);
     for (let n = 0; n < cfg.phones; n++) makeClient("phone", `phone ${n + 1}`, null);
   }
-  results.clients = clients.length;
-  results.connect_ms = await connectAll(clients, cfg.connect_concurrency, connect);
+  await connectAll(cfg, log, results, clients, connectOptions, attach);
 }
 
 // --- moves ------------------------------------------------------------------------
@@ -263,37 +246,20 @@ function fire(client, warm) {
 }
 
 function runMoves() {
-  const interval = 1000 / cfg.rate_per_client;
   const warmN = Math.round(cfg.warmup_s * cfg.rate_per_client);
   const perClient = warmN + Math.round(cfg.seconds * cfg.rate_per_client);
-  const schedule = [];
-  for (const client of clients) {
-    const phase = rand() * interval; // clients do not all move at the same instant
-    for (let i = 0; i < perClient; i++) schedule.push({ t: phase + i * interval, client, warm: i < warmN });
-  }
-  schedule.sort((a, b) => a.t - b.t);
-  return new Promise((resolve) => {
-    const start = performance.now() + 100;
-    let k = 0;
-    const tick = () => {
-      while (k < schedule.length && start + schedule[k].t <= performance.now()) {
-        const { client, warm } = schedule[k++];
-        if (!warm && !measuring) {
-          measuring = true;
-          windowStart = performance.now();
-        }
-        fire(client, warm);
-      }
-      if (k < schedule.length) setTimeout(tick, Math.max(0, start + schedule[k].t - performance.now()));
-      else {
-        results.window_s = round3((performance.now() - windowStart) / 1000);
-        resolve();
-      }
-    };
-    setTimeout(tick, 100);
+  const schedule = staggered(clients, perClient, 1000 / cfg.rate_per_client, rand);
+  return play(schedule, ({ owner, i }) => {
+    const warm = i < warmN;
+    if (!warm && !measuring) {
+      measuring = true;
+      windowStart = performance.now();
+    }
+    fire(owner, warm);
+  }).then(() => {
+    results.window_s = round3((performance.now() - windowStart) / 1000);
   });
 }
-
 
 function settled() {
   const acked = moves.every((ev) => ev.status !== "pending");
@@ -302,24 +268,9 @@ function settled() {
   return acked && delivered && synced;
 }
 
-async function drain() {
-  const until = performance.now() + cfg.drain_timeout_ms;
-  while (!settled() && performance.now() < until) await sleep(50);
-}
-
-function closestToMean() {
-  if (!kept.length) return null;
-  const mean = kept.reduce((s, x) => s + x.size, 0) / kept.length;
-  return kept.reduce((best, x) => (Math.abs(x.size - mean) < Math.abs(best.size - mean) ? x : best)).moved;
-}
-
 async function main() {
   await connectEveryone();
-  const ok = clients.filter((c) => c.socket.connected).length;
-  log(`${ok}/${clients.length} clients connected in ${results.connect_ms} ms`);
-  if (results.connect_failures.length) {
-    log(`connect failures, first: ${results.connect_failures[0]}`);
-  } else {
+  if (!results.connect_failures.length) {
     await sleep(cfg.settle_ms); // the connect-time broadcasts pass, every state arrives
     if (APP) {
       const missing = clients.filter((c) => c.sortId === null).length;
@@ -329,7 +280,7 @@ async function main() {
     const t0 = performance.now();
     const cpu0 = process.cpuUsage();
     await runMoves();
-    await drain();
+    await waitUntil(settled, cfg.drain_timeout_ms);
     results.measure_s = round3((performance.now() - t0) / 1000);
     const cpu = process.cpuUsage(cpu0);
     results.client_cpu_cores = round3((cpu.user + cpu.system) / 1e6 / results.measure_s);
@@ -347,24 +298,14 @@ async function main() {
     received: ev.received, revision: ev.revision ?? null,
   }));
   if (APP) {
-    results.sample_payload = closestToMean();
+    results.sample_payload = closestToMean(kept);
     results.boards = clients.map((c) => ({
       role: c.role, name: c.name, sort_id: c.sortId, revision: c.revision, syncing: c.syncing,
       columns: [...c.columns.entries()].map(([group_id, sample_ids]) => ({ group_id, sample_ids })),
       versions: Object.fromEntries([...c.versions.entries()].filter(([, v]) => v)),
     }));
   }
-  writeFileSync(cfg.out, JSON.stringify(results));
-  for (const c of clients) c.socket?.disconnect();
-  process.exit(0);
+  finish(cfg, results, clients);
 }
 
-process.on("beforeExit", () => {
-  log("the event loop emptied before the run finished");
-  process.exit(4);
-});
-
-main().catch((err) => {
-  log(`failed: ${err?.stack ?? err}`);
-  process.exit(2);
-});
+runMain(main, log);

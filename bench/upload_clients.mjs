@@ -3,9 +3,9 @@
 // process, so every delay is read off one clock; the phones' uploads come from a
 // child process (this file again, with --uploader).
 //
-//   node tests/bench/upload_clients.mjs CONFIG.json
+//   node bench/upload_clients.mjs CONFIG.json
 //
-// CONFIG (written by tests/bench/uploads.py):
+// CONFIG (written by bench/uploads.py):
 //   url, cookie_name, meeting_id, facilitator_cookie, phone_cookies,
 //   uploads: [{path, label, uploader}]   uploader: index into phone_cookies
 //   rate (room events per second), warmup_events, idle_s, upload_concurrency,
@@ -30,31 +30,20 @@ import { fork } from "node:child_process";
 import { readFileSync, writeFileSync } from "node:fs";
 import { basename } from "node:path";
 import { performance } from "node:perf_hooks";
-import { connectAll, openSocket, sleep } from "./support.mjs";
+import { connectAll, finish, loadConfig, newResults, round3, runMain, seatOptions, sleep, waitUntil } from "./support.mjs";
 
 // The phones that upload are other devices than the 61 in the room: they run in a child
 // process of their own (the same file, with --uploader), so their work of sending the
 // photos never delays this process's clock or its sockets.
 const UPLOADER = process.argv[2] === "--uploader";
-const cfg = JSON.parse(readFileSync(process.argv[UPLOADER ? 3 : 2], "utf8"));
-const log = (...args) => console.error(UPLOADER ? "  [uploader]" : "  [upload clients]", ...args);
+const { cfg, log } = loadConfig(process.argv[UPLOADER ? 3 : 2], () => (UPLOADER ? "uploader" : "upload clients"));
 const epoch = () => performance.timeOrigin + performance.now();
-const round = (x) => Math.round(x * 1000) / 1000;
 
-setTimeout(() => {
-  log(`gave up after ${cfg.max_runtime_ms} ms`);
-  process.exit(3);
-}, cfg.max_runtime_ms).unref();
-
-const out = {
-  clients: 0,
-  connect_ms: 0,
-  connect_failures: [],
-  unexpected_disconnects: 0,
+const out = newResults({
   phases: {}, // name -> {start_epoch_ms, end_epoch_ms, events, expected, delays, per_event, ack_ms, ack_errors, state_bytes}
   uploads: null,
   errors: [],
-};
+});
 
 // --- clients ------------------------------------------------------------------
 
@@ -63,7 +52,9 @@ const byValue = new Map(); // timer seconds_left -> event
 let running = false;
 
 function makeClient(role, cookie, idx) {
-  return { role, cookie, idx, socket: null, thumbs: new Set(), done: new Set(), lastSample: new Map() };
+  return {
+    role, cookie, idx, label: `${role} ${idx}`, socket: null, thumbs: new Set(), done: new Set(), lastSample: new Map(),
+  };
 }
 
 function onState(client, data) {
@@ -71,7 +62,7 @@ function onState(client, data) {
   const ev = byValue.get(value);
   if (!ev || ev.seen.has(client.idx)) return;
   ev.seen.add(client.idx);
-  const delay = round(performance.now() - ev.t);
+  const delay = round3(performance.now() - ev.t);
   if (ev.first === undefined) ev.first = delay;
   ev.last = delay;
   if (ev.phase) {
@@ -96,7 +87,7 @@ function sampleRecord(id) {
 
 function onSample(client, data) {
   if (uploadT0 === null || !data || typeof data.id !== "number") return;
-  const t = round(performance.now() - uploadT0);
+  const t = round3(performance.now() - uploadT0);
   const rec = sampleRecord(data.id);
   if (rec.first_event === null) rec.first_event = t;
   const watcher = client.role === "facilitator";
@@ -123,29 +114,27 @@ function onSample(client, data) {
 
 const clients = [];
 
-async function connect(client) {
-  const why = await openSocket(cfg.url, {
-    timeout: cfg.connect_timeout_ms,
-    auth: { meeting_id: cfg.meeting_id },
-    extraHeaders: { Cookie: `${cfg.cookie_name}=${client.cookie}` },
+function connectOptions(client) {
+  return {
+    ...seatOptions(cfg, cfg.meeting_id, client.cookie),
     // Browsers offer permessage-deflate, and so does the client by default; false turns it off.
     perMessageDeflate: cfg.per_message_deflate === false ? false : { threshold: 1024 },
-  }, (socket) => {
-    client.socket = socket;
-    socket.on("state", (data) => onState(client, data));
-    socket.on("work:sample", (data) => onSample(client, data));
-    socket.on("disconnect", () => {
-      if (running) out.unexpected_disconnects += 1;
-    });
+  };
+}
+
+function attach(client) {
+  const { socket } = client;
+  socket.on("state", (data) => onState(client, data));
+  socket.on("work:sample", (data) => onSample(client, data));
+  socket.on("disconnect", () => {
+    if (running) out.unexpected_disconnects += 1;
   });
-  if (why) out.connect_failures.push(`${client.role} ${client.idx}: ${why}`);
 }
 
 async function connectEveryone() {
   clients.push(makeClient("facilitator", cfg.facilitator_cookie, 0));
   cfg.phone_cookies.forEach((cookie, i) => clients.push(makeClient("phone", cookie, i + 1)));
-  out.clients = clients.length;
-  out.connect_ms = await connectAll(clients, cfg.connect_concurrency, connect);
+  await connectAll(cfg, log, out, clients, connectOptions, attach);
 }
 
 // --- room events ----------------------------------------------------------------
@@ -171,9 +160,9 @@ function fire(ph) {
   }
   eventCount += 1;
   ev.t = performance.now();
-  ev.at = round(epoch() - (ph ? ph.start_epoch_ms : 0));
+  ev.at = round3(epoch() - (ph ? ph.start_epoch_ms : 0));
   clients[0].socket.emit("timer:add", { seconds: 1 }, (reply) => {
-    ev.ack = round(performance.now() - ev.t);
+    ev.ack = round3(performance.now() - ev.t);
     if (ph) ph.ack_ms.push(ev.ack);
     if (!reply || reply.ok !== true) (ph ? ph.ack_errors : out.errors).push(`timer:add: ${JSON.stringify(reply)}`);
   });
@@ -198,10 +187,8 @@ function ticker(ph, { count = Infinity, stop = () => false } = {}) {
   });
 }
 
-async function drain(ph) {
-  const until = performance.now() + cfg.drain_ms;
-  const delivered = () => ph.per_event.every((ev) => ev.seen.size >= clients.length);
-  while (!delivered() && performance.now() < until) await sleep(50);
+function drain(ph) {
+  return waitUntil(() => ph.per_event.every((ev) => ev.seen.size >= clients.length), cfg.drain_ms);
 }
 
 function closePhase(ph) {
@@ -209,6 +196,15 @@ function closePhase(ph) {
   ph.per_event = ph.per_event.map((ev) => ({
     at: ev.at, first: ev.first ?? null, last: ev.last ?? null, received: ev.seen.size, ack: ev.ack,
   }));
+}
+
+// idle_s seconds of room events with nothing else happening.
+async function quietPhase(name) {
+  const ph = newPhase(name);
+  await ticker(ph, { count: Math.round(cfg.idle_s * cfg.rate) });
+  await drain(ph);
+  closePhase(ph);
+  log(`${name}: ${ph.events} events, ${ph.delays.length}/${ph.expected} deliveries`);
 }
 
 // --- uploads ------------------------------------------------------------------------
@@ -247,7 +243,7 @@ async function postOne(file, seat, t0Epoch) {
   const form = new FormData();
   form.append("files", new Blob([file.bytes], { type: "image/jpeg" }), basename(file.path));
   form.append("labels", file.label);
-  const t = round(epoch() - t0Epoch);
+  const t = round3(epoch() - t0Epoch);
   const rec = { file: basename(file.path), label: file.label, bytes: file.bytes.length, start: t, end: null,
                 http: null, ok: false, error: null, sample_ids: [] };
   try {
@@ -274,7 +270,7 @@ async function postOne(file, seat, t0Epoch) {
   } catch (err) {
     rec.error = String(err?.message ?? err);
   }
-  rec.end = round(epoch() - t0Epoch);
+  rec.end = round3(epoch() - t0Epoch);
   return rec;
 }
 
@@ -344,12 +340,7 @@ function startUploader() {
 
 async function main() {
   await connectEveryone();
-  const ok = clients.filter((c) => c.socket.connected).length;
-  log(`${ok}/${clients.length} clients connected in ${out.connect_ms} ms`);
-  if (out.connect_failures.length) {
-    log(`connect failures, first: ${out.connect_failures[0]}`);
-    return finish();
-  }
+  if (out.connect_failures.length) return finish(cfg, out, clients);
   const uploader = startUploader();
   await uploader.ask({ cmd: "prepare" });
   // The facilitator's connect-time state tells where the paused timer stands.
@@ -368,11 +359,7 @@ async function main() {
   // Warm-up, then the idle room.
   await ticker(null, { count: cfg.warmup_events });
   await sleep(500);
-  const idle = newPhase("idle");
-  await ticker(idle, { count: Math.round(cfg.idle_s * cfg.rate) });
-  await drain(idle);
-  closePhase(idle);
-  log(`idle: ${idle.events} events, ${idle.delays.length}/${idle.expected} deliveries`);
+  await quietPhase("idle");
   await sleep(500);
 
   // The upload: events keep coming while the photos are posted and processed.
@@ -383,7 +370,7 @@ async function main() {
   const deadline = uploadT0 + cfg.upload_timeout_s * 1000;
   const events = ticker(during, { stop: () => finished || performance.now() > deadline });
   const { posts } = await uploader.ask({ cmd: "start", t0_epoch_ms: uploadT0Epoch });
-  const postsDone = round(performance.now() - uploadT0);
+  const postsDone = round3(performance.now() - uploadT0);
   const accepted = posts.filter((p) => p.ok).length;
   log(`uploads: ${accepted}/${posts.length} accepted in ${postsDone} ms`);
   const acceptedIds = new Set(posts.flatMap((p) => p.sample_ids));
@@ -391,8 +378,8 @@ async function main() {
     const r = sampleTimes.get(id);
     return r && r.done_all !== null && (r.thumb_all !== null || r.status === "failed");
   });
-  while (!settledAll() && performance.now() < deadline) await sleep(50);
-  const processingEnd = round(performance.now() - uploadT0);
+  await waitUntil(settledAll, deadline - performance.now());
+  const processingEnd = round3(performance.now() - uploadT0);
   finished = true;
   await events;
   await drain(during);
@@ -403,11 +390,7 @@ async function main() {
   // The idle room again, now carrying the 30 samples in its state: what is left of the slowdown
   // once the work is done is the bigger payload, not the upload or the workers.
   await sleep(500);
-  const after = newPhase("after");
-  await ticker(after, { count: Math.round(cfg.idle_s * cfg.rate) });
-  await drain(after);
-  closePhase(after);
-  log(`after: ${after.events} events, ${after.delays.length}/${after.expected} deliveries`);
+  await quietPhase("after");
 
   const thumbChecks = await Promise.all(
     [...acceptedIds].map((id) => sampleTimes.get(id)?.thumb_url).filter(Boolean).map(fetchThumb));
@@ -422,27 +405,14 @@ async function main() {
     thumbs_fetched_ok: thumbChecks.filter(Boolean).length,
     thumbs_fetch_failed: thumbChecks.filter((x) => !x).length,
   };
-  finish();
-}
-
-function finish() {
   running = false;
-  writeFileSync(cfg.out, JSON.stringify(out));
-  for (const c of clients) c.socket?.disconnect();
-  process.exit(0);
+  finish(cfg, out, clients);
 }
 
-process.on("beforeExit", () => {
-  log("the event loop emptied before the run finished");
-  process.exit(4);
-});
-
-if (UPLOADER) uploaderMain();
-else main().catch((err) => {
-  log(`failed: ${err?.stack ?? err}`);
+// The harness reads what was measured up to the failure, and the error.
+runMain(UPLOADER ? async () => uploaderMain() : main, log, (err) => {
   out.errors.push(String(err?.stack ?? err));
   try {
     writeFileSync(cfg.out, JSON.stringify(out));
   } catch {}
-  process.exit(2);
 });

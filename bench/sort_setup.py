@@ -1,28 +1,30 @@
 """Seed the Work Sort benchmark's database, and read the board back from it afterwards.
 
-Run in a subprocess with the same PLC_* environment as the server under test:
-
-    python -m tests.bench.sort_setup seed [--create-all] PHONES CARDS > seeded.json
-    python -m tests.bench.sort_setup dump SORT_ID > board.json
+    python -m bench.sort_setup seed [--create-all] PHONES CARDS > seeded.json
+    python -m bench.sort_setup dump SORT_ID > board.json
 
 `seed` makes one team and task with CARDS processed student-work samples, starts a
 Work Sort meeting on its "Sort" step, opens the sort with a few groups named by
 thinking, joins PHONES phones, and prints what the clients need: the meeting id, the
 signed session cookies (facilitator, then each phone) and each seat's name (the
-`moved_by` of its moves). --create-all makes the tables from the models
-(db.create_all) when the migrations lag behind them.
+`moved_by` of its moves).
 
 `dump` prints the sort as the database has it: revision, the columns in board order
 (queries.columns), each card's version and the number of stored moves.
 """
 from __future__ import annotations
 
-import json
-import sys
+from bench.seeding import (
+    bench_user, cookie_name, join_phones, loaded_protocols, phone_name, seeding_app, setup_main, user_cookie,
+)
+from plc.cli import demo_team
+from plc.extensions import db
+from plc.meetings import services as meetings
+from plc.sort import commands, queries
+from plc.sort.models import Move, Sort
+from plc.work.models import WorkSample
 
 GROUP_NAMES = ["Counts on", "Makes a ten", "Skip counts", "Uses doubles"]
-ROLES = ["classroom_teacher", "interventionist", "special_educator", "coach", "other"]
-FIRST_NAMES = ["Ana", "Ben", "Cy", "Dee", "Eli", "Fay", "Gus", "Hana", "Ivo", "Jun", "Kai", "Lea"]
 FACILITATOR = "Sort Facilitator"
 WORK_TEXTS = [
     "84 / 6 = 14 boxes",
@@ -33,28 +35,11 @@ WORK_TEXTS = [
     "84 - 6 - 6 - 6 ... 14 times",
     "42 is 7 boxes so 84 is 14",
 ]
-SORT_STEP_TITLE = "Sort"
 
 
 def seed(phones: int, cards: int, create_all: bool) -> dict:
-    from plc import create_app
-    from plc.accounts.models import User
-    from plc.cli import demo_team
-    from plc.extensions import db
-    from plc.meetings import services as meetings
-    from plc.protocols import load_protocols
-    from plc.sort import commands
-    from plc.work.models import WorkSample
-
-    app = create_app()
-    with app.app_context():
-        if create_all:
-            from plc import models  # noqa: F401  (every table)
-
-            db.create_all()
-        protocols = load_protocols(app.config["PROTOCOLS_DIR"])
-        user = User(name=FACILITATOR, email="sort-facilitator@bench.example")
-        user.password_hash = "!"  # never logs in with a password; the cookie is signed below
+    with seeding_app(create_all) as app:
+        user = bench_user(FACILITATOR, "sort-facilitator@bench.example")
         team, task = demo_team(user, "Grade 3 - Sort Bench School")
         for n in range(cards):
             db.session.add(WorkSample(
@@ -62,7 +47,7 @@ def seed(phones: int, cards: int, create_all: bool) -> dict:
                 status="done", ocr_text=WORK_TEXTS[n % len(WORK_TEXTS)], thumb_name=None, image_name=None))
         db.session.commit()
 
-        meeting = meetings.start_meeting(team, task, user, protocols, ["work-sort"])
+        meeting = meetings.start_meeting(team, task, user, loaded_protocols(app), ["work-sort"])
         sort_steps = [i for i, s in enumerate(meeting.agenda)
                       if s["activity"] == "sort" and s.get("board") == "sort"]
         if not sort_steps:
@@ -73,38 +58,26 @@ def seed(phones: int, cards: int, create_all: bool) -> dict:
         for name in GROUP_NAMES:
             commands.add_group(sort, name, FACILITATOR, can_control=True)
 
-        signer = app.session_interface.get_signing_serializer(app)
-        phone_cookies, phone_names = [], []
-        for n in range(phones):
-            name = f"{FIRST_NAMES[n % len(FIRST_NAMES)]} {n + 1}"
-            participant = meetings.join_meeting(meeting, name, ROLES[n % len(ROLES)])
-            phone_cookies.append(signer.dumps({"seats": {str(meeting.id): participant.token}}))
-            phone_names.append(name)
+        phone_names = [phone_name(n) for n in range(phones)]
+        phone_cookies = join_phones(app, meeting, phone_names)
         result = {
-            "cookie_name": app.config.get("SESSION_COOKIE_NAME", "session"),
+            "cookie_name": cookie_name(app),
             "meeting_id": meeting.id,
             "task_id": task.id,
             "sort_id": sort.id,
             "step": sort_steps[0],
             "cards": cards,
             "groups": [g.id for g in sort.groups],
-            "facilitator_cookie": signer.dumps({"_user_id": str(user.id), "_fresh": True}),
+            "facilitator_cookie": user_cookie(app, user),
             "facilitator_name": user.name,
             "phone_cookies": phone_cookies,
             "phone_names": phone_names,
         }
-        db.session.remove()
     return result
 
 
 def dump(sort_id: int) -> dict:
-    from plc import create_app
-    from plc.extensions import db
-    from plc.sort import queries
-    from plc.sort.models import Move, Sort
-
-    app = create_app()
-    with app.app_context():
+    with seeding_app(create_all=False):
         sort = db.session.get(Sort, sort_id)
         if sort is None:
             raise SystemExit(f"no sort {sort_id}")
@@ -117,21 +90,16 @@ def dump(sort_id: int) -> dict:
             "moves": db.session.query(Move).filter_by(sort_id=sort.id).count(),
             "moves_undone": db.session.query(Move).filter_by(sort_id=sort.id, undone=True).count(),
         }
-        db.session.remove()
     return result
 
 
-def main(argv: list[str]) -> None:
-    if argv[:1] == ["seed"]:
-        rest = argv[1:]
-        create_all = "--create-all" in rest
-        phones, cards = (int(x) for x in [a for a in rest if a != "--create-all"])
-        json.dump(seed(phones, cards, create_all), sys.stdout)
-    elif argv[:1] == ["dump"] and len(argv) == 2:
-        json.dump(dump(int(argv[1])), sys.stdout)
-    else:
-        raise SystemExit(__doc__)
+def main(create_all: bool, argv: list[str]) -> dict:
+    if argv[:1] == ["seed"] and len(argv) == 3:
+        return seed(int(argv[1]), int(argv[2]), create_all)
+    if argv[:1] == ["dump"] and len(argv) == 2:
+        return dump(int(argv[1]))
+    raise SystemExit(__doc__)
 
 
 if __name__ == "__main__":
-    main(sys.argv[1:])
+    setup_main(main)

@@ -3,9 +3,9 @@
 // performance.now() at the triggering client's emit -> performance.now() when
 // each client in the room receives the broadcast.
 //
-//   node tests/bench/clients.mjs CONFIG.json
+//   node bench/clients.mjs CONFIG.json
 //
-// CONFIG (written by tests/bench/__main__.py):
+// CONFIG (written by bench/__main__.py):
 //   url, mode ("app" | "baseline"), cookie_name,
 //   rooms: [{key, meeting_id, facilitator_cookie, phone_cookies, response_steps, start_pos}]
 //          (baseline rooms: {key, phones})
@@ -14,21 +14,17 @@
 //   connect_concurrency, connect_timeout_ms, settle_ms, drain_timeout_ms, max_runtime_ms, out
 //
 // Writes the raw delays (ms) and counters to CONFIG.out; Python does the statistics.
-import { readFileSync, writeFileSync } from "node:fs";
 import { performance } from "node:perf_hooks";
-import { connectAll, openSocket, prng } from "./support.mjs";
+import {
+  closestToMean, connectAll, finish, loadConfig, newResults, picker, play, prng, round3, runMain, seatOptions, sleep,
+  staggered, waitUntil,
+} from "./support.mjs";
 
-const cfg = JSON.parse(readFileSync(process.argv[2], "utf8"));
+const { cfg, log } = loadConfig(process.argv[2], (c) => `clients ${c.mode}`);
 const APP = cfg.mode === "app";
-const log = (...args) => console.error(`  [clients ${cfg.mode}]`, ...args);
-
-setTimeout(() => {
-  log(`gave up after ${cfg.max_runtime_ms} ms`);
-  process.exit(3);
-}, cfg.max_runtime_ms).unref();
 
 const rand = prng(cfg.seed);
-const pick = (list) => list[Math.floor(rand() * list.length)];
+const pick = picker(rand);
 
 const SENTENCES = [
   "I made 14 groups of 6 with counters and counted the groups.",
@@ -41,12 +37,8 @@ const SENTENCES = [
   "Students might write 84 / 6 and not know what the 14 means.",
 ];
 
-const results = {
+const results = newResults({
   mode: cfg.mode,
-  clients: 0,
-  connect_ms: 0,
-  connect_failures: [],
-  unexpected_disconnects: 0,
   delays: { step: [], response: [] },
   expected: { step: 0, response: 0 },
   received: { step: 0, response: 0 },
@@ -59,7 +51,7 @@ const results = {
   measure_s: 0,
   per_event: [],
   end_pos: [], // app: each room's agenda position at the end, where the next round starts
-};
+});
 
 let measuring = false;
 let running = false;
@@ -67,17 +59,19 @@ let running = false;
 function record(room, ev, client) {
   ev.received += 1;
   if (ev.warm) return;
-  const delay = Math.round((performance.now() - ev.t) * 1000) / 1000;
+  const delay = round3(performance.now() - ev.t);
   if (ev.first === undefined) ev.first = delay;
   ev.last = delay;
   results.delays[ev.kind].push(delay);
   results.received[ev.kind] += 1;
 }
 
+const kept = { step: [], response: [] }; // app: the payloads the facilitator received
+
 function keepSample(kind, data) {
   const size = Buffer.byteLength(JSON.stringify(data));
   results.sizes[kind].push(size);
-  (keepSample.all ??= { step: [], response: [] })[kind].push({ size, data });
+  kept[kind].push({ size, data });
 }
 
 // --- rooms and clients ---------------------------------------------------------
@@ -93,7 +87,7 @@ const rooms = cfg.rooms.map((spec, idx) => ({
 }));
 
 function makeClient(room, role, cookie) {
-  const client = { room, role, cookie, lastStep: -1, socket: null };
+  const client = { room, role, cookie, label: `${room.spec.key} ${role}`, lastStep: -1, socket: null };
   room.clients.push(client);
   return client;
 }
@@ -144,16 +138,8 @@ function attach(client) {
   });
 }
 
-async function connect(client) {
-  const { room, cookie } = client;
-  const auth = APP
-    ? { auth: { meeting_id: room.spec.meeting_id }, extraHeaders: { Cookie: `${cfg.cookie_name}=${cookie}` } }
-    : { auth: { room: room.spec.key } };
-  const why = await openSocket(cfg.url, { timeout: cfg.connect_timeout_ms, ...auth }, (socket) => {
-    client.socket = socket;
-    attach(client);
-  });
-  if (why) results.connect_failures.push(`${room.spec.key} ${client.role}: ${why}`);
+function connectOptions(client) {
+  return APP ? seatOptions(cfg, client.room.spec.meeting_id, client.cookie) : { auth: { room: client.room.spec.key } };
 }
 
 async function connectEveryone() {
@@ -163,8 +149,7 @@ async function connectEveryone() {
     const phones = APP ? room.spec.phone_cookies : new Array(room.spec.phones).fill(null);
     for (const cookie of phones) all.push(makeClient(room, "phone", cookie));
   }
-  results.clients = all.length;
-  results.connect_ms = await connectAll(all, cfg.connect_concurrency, connect);
+  await connectAll(cfg, log, results, all, connectOptions, attach);
   return all;
 }
 
@@ -184,7 +169,7 @@ function fire(room, i) {
   const fac = room.clients[0];
   const sender = kind === "step" ? fac : pick(room.clients.slice(1));
   const ack = (reply) => {
-    ev.ack = Math.round((performance.now() - ev.t) * 1000) / 1000;
+    ev.ack = round3(performance.now() - ev.t);
     if (!warm) results.ack_ms[kind].push(ev.ack);
     if (!reply || reply.ok !== true) results.ack_errors.push(`${room.spec.key} ${kind}: ${JSON.stringify(reply)}`);
   };
@@ -205,58 +190,23 @@ function fire(room, i) {
 }
 
 function runEvents() {
-  const perRoom = cfg.warmup_per_room + cfg.events_per_room;
-  const interval = 1000 / cfg.rate_per_room;
-  const schedule = [];
-  for (const room of rooms) {
-    const phase = rand() * interval; // rooms do not all fire at the same instant
-    for (let i = 0; i < perRoom; i++) schedule.push({ t: phase + i * interval, room, i });
-  }
-  schedule.sort((a, b) => a.t - b.t);
-  return new Promise((resolve) => {
-    const start = performance.now() + 100;
-    let k = 0;
-    const tick = () => {
-      while (k < schedule.length && start + schedule[k].t <= performance.now()) {
-        const { room, i } = schedule[k++];
-        fire(room, i);
-      }
-      if (k < schedule.length) setTimeout(tick, Math.max(0, start + schedule[k].t - performance.now()));
-      else resolve();
-    };
-    setTimeout(tick, 100);
-  });
+  const schedule = staggered(rooms, cfg.warmup_per_room + cfg.events_per_room, 1000 / cfg.rate_per_room, rand);
+  return play(schedule, ({ owner, i }) => fire(owner, i));
 }
 
 function allDelivered() {
   return rooms.every((room) => room.events.every((ev) => ev.received >= ev.expected));
 }
 
-async function drain() {
-  const until = performance.now() + cfg.drain_timeout_ms;
-  while (!allDelivered() && performance.now() < until) await new Promise((r) => setTimeout(r, 50));
-}
-
-function closestToMean(kind) {
-  const all = keepSample.all?.[kind] ?? [];
-  if (!all.length) return null;
-  const mean = all.reduce((s, x) => s + x.size, 0) / all.length;
-  return all.reduce((best, x) => (Math.abs(x.size - mean) < Math.abs(best.size - mean) ? x : best)).data;
-}
-
 async function main() {
   const all = await connectEveryone();
-  const ok = all.filter((c) => c.socket.connected).length;
-  log(`${ok}/${all.length} clients connected in ${results.connect_ms} ms`);
-  if (results.connect_failures.length) {
-    log(`connect failures, first: ${results.connect_failures[0]}`);
-  } else {
-    await new Promise((r) => setTimeout(r, cfg.settle_ms)); // let the connect-time broadcasts pass
+  if (!results.connect_failures.length) {
+    await sleep(cfg.settle_ms); // let the connect-time broadcasts pass
     running = true;
     measuring = true;
     const t0 = performance.now();
     await runEvents();
-    await drain();
+    await waitUntil(allDelivered, cfg.drain_timeout_ms);
     results.measure_s = Math.round(performance.now() - t0) / 1000;
     running = false;
     measuring = false;
@@ -275,21 +225,10 @@ async function main() {
   );
   results.end_pos = rooms.map((room) => room.pos);
   if (APP) {
-    results.samples.step = closestToMean("step");
-    results.samples.response = closestToMean("response");
+    results.samples.step = closestToMean(kept.step);
+    results.samples.response = closestToMean(kept.response);
   }
-  writeFileSync(cfg.out, JSON.stringify(results));
-  for (const c of all) c.socket.disconnect();
-  process.exit(0);
+  finish(cfg, results, all);
 }
 
-// Node exits quietly when nothing is left to wait for; that must never pass for a finished run.
-process.on("beforeExit", () => {
-  log("the event loop emptied before the run finished");
-  process.exit(4);
-});
-
-main().catch((err) => {
-  log(`failed: ${err?.stack ?? err}`);
-  process.exit(2);
-});
+runMain(main, log);

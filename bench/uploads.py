@@ -1,7 +1,7 @@
 """Student work coming into a live room: does the room stay live, and how fast is the work read?
 
-    .venv/bin/python -m tests.bench.uploads [--rounds 2] [--photos 30] [--rate 8] [--idle 15]
-                                            [--workers N] [--ocr-pages 24] [--keep]
+    .venv/bin/python -m bench.uploads [--rounds 2] [--photos 30] [--rate 8] [--idle 15]
+                                      [--workers N] [--ocr-pages 24] [--keep]
 
 1. Generates phone photos of synthetic student work (shared/tools/make_student_work.py
    --photo --megapixels 12), cached in .bench/photos-12mp/ so re-runs skip it.
@@ -40,104 +40,29 @@ import argparse
 import json
 import math
 import os
-import platform
-import secrets
 import shutil
-import subprocess
 import sys
 import time
 from pathlib import Path
 
-from tests.bench.__main__ import (
-    SCHEMA_DRIFT,
-    HarnessError,
-    Processes,
-    _child_setup,
-    free_port,
-    jsonable,
-    machine_busy_cores,
-    percentile,
-    run_checked,
-    run_harness,
-    tail,
-    wait_for_quiet,
-    wait_listening,
+from bench.cpu import (
+    BUSY_CORES, children, machine_busy_cores, machine_busy_seconds, process_stat, run_delay, tree_cpu, wait_for_quiet,
+)
+from bench.harness import (
+    APP_SERVER, OUT_DIR, PY, ROOT, HarnessError, Processes, base_env, check_prerequisites, connect_problems,
+    free_port, run_checked, run_clients, run_harness, running_server, seed_database, tail,
+)
+from bench.report import (
+    delay_stats, fmt, mean_size, new_report, percentile, print_targets, receipt_stats, receipt_summary, target,
+    warn_if_busy, write_report,
 )
 
-ROOT = Path(__file__).resolve().parents[2]
-HERE = Path(__file__).resolve().parent
-PY = sys.executable
-OUT_DIR = ROOT / ".bench"
 GENERATOR = (ROOT.parent / "shared" / "tools" / "make_student_work.py").resolve()
 PHOTO_FLAGS = ["--photo", "--megapixels", "12"]
 
 TARGET_RATIO = 1.2
 PHONES = 60
 WARMUP_EVENTS = 8
-BUSY_CORES = 0.25
-CLK = os.sysconf("SC_CLK_TCK")
-
-
-# --- seeding (runs in a subprocess with the server's environment) ---------------------
-
-def seed(phones: int) -> dict:
-    """A team, a task and a Work Sort meeting moved to its upload step, with `phones`
-    participants; the signed session cookies of the facilitator and of each phone."""
-    from plc import create_app
-    from plc.accounts.models import User
-    from plc.extensions import db
-    from plc.meetings import services
-    from plc.protocols import load_protocols
-    from plc.teams.models import Membership, Task, Team, Unit
-
-    app = create_app()
-    with app.app_context():
-        if os.environ.get("BENCH_CREATE_ALL") == "1":
-            from plc import models  # noqa: F401  (every table)
-
-            db.create_all()
-        protocols = load_protocols(app.config["PROTOCOLS_DIR"])
-        user = User(name="Facilitator", email="facilitator@bench.example")
-        user.password_hash = "!"  # never logs in with a password; the cookie is signed below
-        team = Team(name="Grade 3 - Bench School")
-        unit = Unit(team=team, title="Grade 3, Unit 2: Addition and subtraction")
-        task = Task(unit=unit, title="Make a ten", text="Solve and show your thinking: 8 + 5, 6 x 7, 48 + 37.")
-        db.session.add_all([user, team, Membership(team=team, user=user, role="facilitator"), unit, task])
-        db.session.commit()
-        meeting = services.start_meeting(team, task, user, protocols, ["work-sort"])
-        upload_step = next(i for i, s in enumerate(meeting.agenda) if s["activity"] == "upload")
-        services.goto_step(meeting, upload_step)
-        signer = app.session_interface.get_signing_serializer(app)
-        roles = ["classroom_teacher", "interventionist", "special_educator", "coach", "other"]
-        cookies = []
-        for n in range(phones):
-            participant = services.join_meeting(meeting, f"Teacher {n + 1}", roles[n % len(roles)])
-            cookies.append(signer.dumps({"seats": {str(meeting.id): participant.token}}))
-        result = {
-            "cookie_name": app.config.get("SESSION_COOKIE_NAME", "session"),
-            "meeting_id": meeting.id,
-            "step": {"pos": upload_step, "title": meeting.agenda[upload_step]["title"]},
-            "facilitator_cookie": signer.dumps({"_user_id": str(user.id), "_fresh": True}),
-            "phone_cookies": cookies,
-        }
-        db.session.remove()
-    return result
-
-
-def seed_database(env: dict, tmp: Path, warnings: list[str]) -> dict:
-    """Schema from the migrations, as `make run` does; db.create_all() if they lag behind the models."""
-    run_checked([PY, "-m", "flask", "db", "upgrade"], env, "flask db upgrade")
-    cmd = [PY, "-m", "tests.bench.uploads", "--seed-only", str(PHONES)]
-    try:
-        return json.loads(run_checked(cmd, env, "seeding the database"))
-    except HarnessError as exc:
-        drift = next((d for d in SCHEMA_DRIFT if d in str(exc)), None)
-        if drift is None:
-            raise
-        warnings.append(f"the migrations lag behind the models ({drift}); the benchmark used db.create_all()")
-        print("WARNING: " + warnings[-1], flush=True)
-        Path(env["PLC_DATABASE_URL"].removeprefix("sqlite:///")).unlink(missing_ok=True)
-        return json.loads(run_checked(cmd, {**env, "BENCH_CREATE_ALL": "1"}, "seeding the database (create_all)"))
 
 
 # --- photos ------------------------------------------------------------------------------
@@ -167,48 +92,6 @@ def ensure_set(folder: Path, count: int, flags: list[str]) -> list[dict]:
 
 # --- CPU: where it went ---------------------------------------------------------------------
 
-def _stat(pid: int) -> tuple[float, float, int] | None:
-    """(own CPU s, CPU s of reaped children, nice) of one process."""
-    try:
-        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
-    except (OSError, IndexError):
-        return None
-    return ((int(fields[11]) + int(fields[12])) / CLK, (int(fields[13]) + int(fields[14])) / CLK, int(fields[16]))
-
-
-def _children(pid: int) -> list[int]:
-    kids = []
-    for path in Path(f"/proc/{pid}/task").glob("*/children"):
-        try:
-            kids += [int(c) for c in path.read_text().split()]
-        except (OSError, ValueError):
-            pass
-    return kids
-
-
-def _tree(pid: int) -> float:
-    """CPU seconds of a process and all its descendants, living or reaped."""
-    total, todo = 0.0, [pid]
-    while todo:
-        p = todo.pop()
-        stat = _stat(p)
-        if stat:
-            total += stat[0] + stat[1]
-            todo += _children(p)
-    return total
-
-
-def _run_delay(pid: int) -> float:
-    """Seconds the process's threads have spent runnable but waiting for a CPU (schedstat)."""
-    total = 0.0
-    for path in Path(f"/proc/{pid}/task").glob("*/schedstat"):
-        try:
-            total += int(path.read_text().split()[1]) / 1e9
-        except (OSError, ValueError, IndexError):
-            pass
-    return total
-
-
 def _consumer_workers(pid: int) -> int | None:
     """N from a Huey consumer's command line (`huey_consumer ... -w N`), None if pid is not one."""
     try:
@@ -226,11 +109,6 @@ def _consumer_workers(pid: int) -> int | None:
     return 1  # huey's default
 
 
-def _machine_busy() -> float:
-    fields = [int(x) for x in Path("/proc/stat").read_text().split("\n")[0].split()[1:]]
-    return (sum(fields) - fields[3] - fields[4]) / CLK
-
-
 class CpuSampler:
     """Samples, a few times a second, the CPU of the server, of its task-queue workers
     (with their tesseract runs), of the Node clients and of the whole machine."""
@@ -242,27 +120,27 @@ class CpuSampler:
         self.worker_count: int | None = None  # the -w the server gave its Huey consumer
 
     def sample(self, node_pid: int | None) -> None:
-        server = _stat(self.server)
+        server = process_stat(self.server)
         if server is None:
             return
         workers = 0.0
-        for child in _children(self.server):
-            workers += _tree(child)
+        for child in children(self.server):
+            workers += tree_cpu(child)
             if self.worker_count is None:
                 self.worker_count = _consumer_workers(child)
-            for p in [child, *_children(child)]:
-                stat = _stat(p)
+            for p in [child, *children(child)]:
+                stat = process_stat(p)
                 if stat:
                     self.worker_nice.add(stat[2])
         self.samples.append({
             "t": time.time(),
             "server": server[0],
-            "server_wait": _run_delay(self.server),
+            "server_wait": run_delay(self.server),
             "workers": workers,
-            "node": (_stat(node_pid) or (0.0,))[0] if node_pid else 0.0,
-            "uploader": _tree(node_pid) - (_stat(node_pid) or (0.0,))[0] if node_pid else 0.0,
-            "node_wait": _run_delay(node_pid) if node_pid else 0.0,
-            "machine": _machine_busy(),
+            "node": (process_stat(node_pid) or (0.0,))[0] if node_pid else 0.0,
+            "uploader": tree_cpu(node_pid) - (process_stat(node_pid) or (0.0,))[0] if node_pid else 0.0,
+            "node_wait": run_delay(node_pid) if node_pid else 0.0,
+            "machine": machine_busy_seconds(),
             "harness": sum(os.times()[:2]),
         })
 
@@ -286,28 +164,11 @@ class CpuSampler:
 
 # --- the live part ----------------------------------------------------------------------------
 
-def base_env(tmp: Path, workers: int | None) -> dict:
-    env = {k: v for k, v in os.environ.items() if not k.startswith("PLC_")}
-    env.update({
-        "PLC_INSTANCE_PATH": str(tmp / "instance"),
-        "PLC_DATABASE_URL": f"sqlite:///{tmp / 'db.sqlite3'}",
-        "PLC_UPLOADS_DIR": str(tmp / "uploads"),
-        "PLC_TASK_QUEUE_URL": f"sqlite:///{tmp / 'jobs.sqlite3'}",
-        "PLC_SECRET_KEY": secrets.token_hex(32),
-        "PLC_HOST": "127.0.0.1",
-        "FLASK_APP": "wsgi.py",
-        "PYTHONUNBUFFERED": "1",
-    })
-    if workers:
-        env["PLC_WORKERS"] = str(workers)
-    return env
-
-
 def run_live(args, procs: Processes, tmp: Path, photos: list[dict], photo_dir: Path) -> dict:
     env = base_env(tmp, args.workers)
     warnings: list[str] = []
     print("Setting up a fresh database (flask db upgrade + seed) ...", flush=True)
-    seeded = seed_database(env, tmp, warnings)
+    seeded = seed_database(env, warnings, ["bench.uploads_setup", str(PHONES)])
 
     wait_for_quiet(args.quiet_wait)
     quiet = machine_busy_cores(1.0)
@@ -317,67 +178,37 @@ def run_live(args, procs: Processes, tmp: Path, photos: list[dict], photo_dir: P
 
     port = free_port()
     log_path = tmp / "server.log"
-    server = procs.start([PY, "wsgi.py"], {**env, "PLC_PORT": str(port)}, log_path)
-    try:
-        wait_listening(server, port, log_path)
+    uploads = [
+        {"path": str(photo_dir / p["file"]), "label": f"P{i + 1:02d}", "uploader": i % args.uploaders}
+        for i, p in enumerate(photos[: args.photos])
+    ]
+    config = {
+        "url": f"http://127.0.0.1:{port}",
+        "cookie_name": seeded["cookie_name"],
+        "meeting_id": seeded["meeting_id"],
+        "facilitator_cookie": seeded["facilitator_cookie"],
+        "phone_cookies": seeded["phone_cookies"],
+        "uploads": uploads,
+        "rate": args.rate,
+        "warmup_events": WARMUP_EVENTS,
+        "idle_s": args.idle,
+        "upload_concurrency": args.concurrency,
+        "upload_timeout_s": args.upload_timeout,
+        "per_message_deflate": not args.no_deflate,
+        "connect_concurrency": 20,
+        "connect_timeout_ms": 20000,
+        "settle_ms": 1500,
+        "drain_ms": 5000,
+    }
+    timeout = 60 + 2 * args.idle + args.upload_timeout
+    with running_server(procs, APP_SERVER, {**env, "PLC_PORT": str(port)}, port, log_path) as server:
         sampler = CpuSampler(server.pid)
-        uploads = [
-            {"path": str(photo_dir / p["file"]), "label": f"P{i + 1:02d}", "uploader": i % args.uploaders}
-            for i, p in enumerate(photos[: args.photos])
-        ]
-        cfg_path = tmp / "clients.json"
-        out_path = tmp / "clients.out.json"
-        timeout = 60 + 2 * args.idle + args.upload_timeout
-        cfg_path.write_text(json.dumps({
-            "url": f"http://127.0.0.1:{port}",
-            "cookie_name": seeded["cookie_name"],
-            "meeting_id": seeded["meeting_id"],
-            "facilitator_cookie": seeded["facilitator_cookie"],
-            "phone_cookies": seeded["phone_cookies"],
-            "uploads": uploads,
-            "rate": args.rate,
-            "warmup_events": WARMUP_EVENTS,
-            "idle_s": args.idle,
-            "upload_concurrency": args.concurrency,
-            "upload_timeout_s": args.upload_timeout,
-            "per_message_deflate": not args.no_deflate,
-            "connect_concurrency": 20,
-            "connect_timeout_ms": 20000,
-            "settle_ms": 1500,
-            "drain_ms": 5000,
-            "max_runtime_ms": int(timeout * 1000),
-            "out": str(out_path),
-        }))
-        node = subprocess.Popen(
-            ["node", str(HERE / "upload_clients.mjs"), str(cfg_path)], cwd=ROOT,
-            preexec_fn=_child_setup,  # noqa: PLW1509  (no threads in the harness)
-        )  # its progress lines go to our stderr
-        procs.procs.append(node)
-        until = time.monotonic() + timeout + 15
-        try:
-            while node.poll() is None:
-                if time.monotonic() > until:
-                    raise HarnessError(f"the Node clients did not finish within {timeout + 15:.0f} s")
-                if server.poll() is not None:
-                    raise HarnessError(f"the app server died during the run:\n{tail(log_path)}")
-                sampler.sample(node.pid)
-                time.sleep(0.2)
-        finally:
-            procs.stop(node)
-        if node.returncode != 0 or not out_path.exists():
-            raise HarnessError(f"the Node clients exited with {node.returncode} (their lines above say why)"
-                               f"\nserver log:\n{tail(log_path)}")
-        raw = json.loads(out_path.read_text())
-        (tmp / "cpu_samples.json").write_text(json.dumps(sampler.samples))  # for a closer look (--keep)
-        worker_nice = sorted(sampler.worker_nice)
-        server_errors = log_errors(log_path)
-    finally:
-        procs.stop(server)
+        raw = run_clients(procs, tmp, "upload_clients.mjs", "clients", config, timeout, server, log_path,
+                          while_running=sampler.sample)
+    (tmp / "cpu_samples.json").write_text(json.dumps(sampler.samples))  # for a closer look (--keep)
+    server_errors = log_errors(log_path)
 
-    problems = []
-    if raw["connect_failures"]:
-        problems.append(f"{len(raw['connect_failures'])} clients could not connect, first: "
-                        f"{raw['connect_failures'][0]}")
+    problems = connect_problems(raw)
     if raw["errors"]:
         problems.append(f"client errors, first: {raw['errors'][0]}")
     if not raw["phases"].get("idle", {}).get("delays"):
@@ -393,7 +224,7 @@ def run_live(args, procs: Processes, tmp: Path, photos: list[dict], photo_dir: P
         "raw": raw,
         "cpu": {name: sampler.between(ph["start_epoch_ms"] / 1000, ph["end_epoch_ms"] / 1000)
                 for name, ph in raw["phases"].items()},
-        "worker_nice": worker_nice,
+        "worker_nice": sorted(sampler.worker_nice),
         "workers": sampler.worker_count or int(env.get("PLC_WORKERS") or 1),
         "server_log_errors": server_errors[:20],
         "warnings": warnings,
@@ -417,30 +248,15 @@ def log_errors(path: Path) -> list[str]:
 
 # --- statistics -------------------------------------------------------------------------------
 
-def delay_stats(phase: dict) -> dict:
-    values = phase["delays"]
-    lost = max(0, phase["expected"] - len(values))
-    ordered = sorted(values) + [math.inf] * lost
-    firsts = sorted(e["first"] for e in phase["per_event"] if e["first"] is not None)
-    spreads = sorted(e["last"] - e["first"] for e in phase["per_event"] if e["first"] is not None)
-    acks = sorted(phase["ack_ms"])
+def phase_stats(phase: dict) -> dict:
     sizes = phase["state_bytes"]
     return {
         "events": phase["events"],
-        "deliveries": len(values),
-        "expected": phase["expected"],
-        "lost": lost,
-        "p50_ms": percentile(ordered, 50),
-        "p95_ms": percentile(ordered, 95),
-        "p99_ms": percentile(ordered, 99),
-        "max_ms": ordered[-1] if ordered else math.nan,
-        "first_receipt_p50_ms": percentile(firsts, 50),
-        "first_receipt_p95_ms": percentile(firsts, 95),
-        "fanout_spread_p50_ms": percentile(spreads, 50),
-        "fanout_spread_p95_ms": percentile(spreads, 95),
-        "ack_p95_ms": percentile(acks, 95),
+        **delay_stats(phase["delays"], phase["expected"]),
+        **receipt_stats(phase["per_event"]),
+        "ack_p95_ms": percentile(sorted(phase["ack_ms"]), 95),
         "ack_errors": phase["ack_errors"][:5],
-        "state_bytes_mean": round(sum(sizes) / len(sizes)) if sizes else None,
+        "state_bytes_mean": mean_size(sizes),
         "state_bytes_max": max(sizes) if sizes else None,
         "seconds": phase["seconds"],
     }
@@ -573,42 +389,29 @@ def measure_ocr(folder: Path, manifest: list[dict]) -> dict:
 
 # --- report -------------------------------------------------------------------------------------
 
-def fmt(ms: float | None) -> str:
-    if ms is None or (isinstance(ms, float) and math.isnan(ms)):
-        return "-"
-    if math.isinf(ms):
-        return "lost"
-    return f"{ms:.1f}" if ms < 100 else f"{ms:.0f}"
-
-
 def secs(value: float | None) -> str:
     return "-" if value is None or (isinstance(value, float) and math.isnan(value)) else f"{value:.1f} s"
 
 
 def build_report(args, rounds: list[dict], ocr: dict) -> dict:
-    phases = {name: delay_stats(ph) for name, ph in merge_phases(rounds).items()}
+    phases = {name: phase_stats(ph) for name, ph in merge_phases(rounds).items()}
     idle, during, after = phases["idle"], phases["upload"], phases.get("after")
     ratio = during["p95_ms"] / idle["p95_ms"] if idle["p95_ms"] else math.inf
     ratio_after = during["p95_ms"] / after["p95_ms"] if after and after["p95_ms"] else math.nan
     per_round = []
     for r in rounds:
-        ph = {name: delay_stats({**p, "seconds": (p["end_epoch_ms"] - p["start_epoch_ms"]) / 1000})
+        ph = {name: phase_stats({**p, "seconds": (p["end_epoch_ms"] - p["start_epoch_ms"]) / 1000})
               for name, p in r["raw"]["phases"].items()}
         per_round.append({name: {k: ph[name][k] for k in ("p50_ms", "p95_ms", "p99_ms", "max_ms")} for name in ph})
         per_round[-1]["p95_ratio_upload_over_idle"] = ph["upload"]["p95_ms"] / ph["idle"]["p95_ms"]
     uploads = [upload_stats(r["raw"], r["workers"], args.photos) for r in rounds]
-    node = subprocess.run(["node", "--version"], capture_output=True, text=True, check=False).stdout.strip()
+    # The phases other processes disturbed: the verdict is not to be trusted.
     noisy = sorted({f"round {n} {name}" for n, r in enumerate(rounds, 1) for name in r["noisy_phases"]})
-    targets = [{
-        "name": f"room broadcast p95 during the upload within {TARGET_RATIO:g}x idle",
-        "value": ratio, "limit": TARGET_RATIO, "unit": "x", "met": ratio <= TARGET_RATIO,
-        "noisy": noisy,  # phases other processes disturbed: the verdict is not to be trusted
-    }]
+    targets = [target(f"room broadcast p95 during the upload within {TARGET_RATIO:g}x idle",
+                      ratio, TARGET_RATIO, "x", ratio <= TARGET_RATIO, noisy=noisy,
+                      detail=f"p95 {fmt(during['p95_ms'])} ms vs {fmt(idle['p95_ms'])} ms")]
     return {
-        "generated_at": time.strftime("%Y-%m-%dT%H:%M:%S%z"),
-        "machine": {"cpus": os.cpu_count(), "python": platform.python_version(), "node": node,
-                    "platform": platform.platform()},
-        "params": {
+        **new_report({
             "rounds": len(rounds), "photos": args.photos, "photo_flags": PHOTO_FLAGS, "phones": PHONES,
             "clients": rounds[0]["raw"]["clients"], "rate_per_s": args.rate, "idle_s": args.idle,
             "upload_concurrency": args.concurrency, "uploaders": args.uploaders, "files_per_post": 1,
@@ -616,7 +419,7 @@ def build_report(args, rounds: list[dict], ocr: dict) -> dict:
             "room_event": "timer:add +1 s (paused timer) -> state to all",
             "transport": "websocket", "permessage_deflate": not args.no_deflate,
             "server": "python wsgi.py (gevent) + the Huey worker it starts",
-        },
+        }),
         "broadcast": phases,
         "broadcast_by_round": per_round,
         "p95_ratio_upload_over_idle": ratio,
@@ -646,8 +449,7 @@ def print_report(report: dict) -> None:
               f"{fmt(s['max_ms']):>7} {s['deliveries']:>11} {s['lost']:>5} {s['state_bytes_mean'] or '-':>8}")
     print("  per event, p50 / p95 ms: emit -> first receipt; first -> last receipt (fan-out); ack p95")
     for name, s in b.items():
-        print(f"  {labels.get(name, name):<20} {fmt(s['first_receipt_p50_ms'])} / {fmt(s['first_receipt_p95_ms'])}; "
-              f"{fmt(s['fanout_spread_p50_ms'])} / {fmt(s['fanout_spread_p95_ms'])}; ack {fmt(s['ack_p95_ms'])}")
+        print(f"  {labels.get(name, name):<20} {receipt_summary(s)}; ack {fmt(s['ack_p95_ms'])}")
 
     for n, r in enumerate(report["broadcast_by_round"], 1):
         print(f"  round {n}: p95 idle {fmt(r['idle']['p95_ms'])}, during the upload {fmt(r['upload']['p95_ms'])}, "
@@ -707,34 +509,15 @@ def print_report(report: dict) -> None:
     if report["server_log_errors"]:
         print(f"\nWARNING: the server log has {len(report['server_log_errors'])} error lines, first: "
               f"{report['server_log_errors'][0]}")
-    busy = [n for n, c in report["cpu_cores"].items() if c and c["others"] > BUSY_CORES]
-    if busy:
-        print(f"\nWARNING: other processes used more than {BUSY_CORES} core during: {', '.join(busy)}; "
-              "the latencies are inflated and noisy. Re-run on a quiet machine.")
+    warn_if_busy({name: c["others"] for name, c in report["cpu_cores"].items() if c})
     for w in report["warnings"]:
         print(f"\nWARNING: {w}")
     print(f"\np95 ratios: during the upload / idle before {report['p95_ratio_upload_over_idle']:.2f}x; "
           f"during the upload / idle after (same payload) {report['p95_ratio_upload_over_after']:.2f}x")
-    print("\nTargets")
-    for t in report["targets"]:
-        verdict = "MISSED" if not t["met"] else "NOISY " if t["noisy"] else "ok    "
-        print(f"  {verdict}  {t['name']}: {t['value']:.2f}x "
-              f"(p95 {fmt(b['upload']['p95_ms'])} ms vs {fmt(b['idle']['p95_ms'])} ms)")
-        if t["noisy"]:
-            print(f"          other processes disturbed {', '.join(t['noisy'])}: re-run on a quiet machine "
-                  "before trusting this verdict")
+    print_targets(report["targets"])
 
 
 # --- main ---------------------------------------------------------------------------------------
-
-def check_prerequisites() -> None:
-    if shutil.which("node") is None:
-        raise HarnessError("node is not installed (make setup installs what the benchmark needs)")
-    if not (ROOT / "node_modules" / "socket.io-client").is_dir():
-        raise HarnessError("node_modules/socket.io-client is missing: run `make setup` first")
-    if shutil.which("tesseract") is None:
-        raise HarnessError("tesseract is not installed (make setup installs it)")
-
 
 def run(args, procs: Processes, tmp: Path) -> dict:
     photo_dir = OUT_DIR / "photos-12mp"
@@ -771,19 +554,12 @@ def run(args, procs: Processes, tmp: Path) -> dict:
 
     report = build_report(args, rounds, ocr)
     print_report(report)
-    OUT_DIR.mkdir(exist_ok=True)
-    out = OUT_DIR / "uploads.json"
-    out.write_text(json.dumps(jsonable(report), indent=2) + "\n")
-    print(f"\nWrote {out.relative_to(ROOT)}")
+    write_report("uploads", report)
     return report
 
 
 def main(argv: list[str] | None = None) -> int:
-    argv = sys.argv[1:] if argv is None else argv
-    if argv[:1] == ["--seed-only"]:  # the seeding subprocess
-        json.dump(seed(int(argv[1])), sys.stdout)
-        return 0
-    parser = argparse.ArgumentParser(prog="python -m tests.bench.uploads", description=__doc__.split("\n")[0])
+    parser = argparse.ArgumentParser(prog="python -m bench.uploads", description=__doc__.split("\n")[0])
     parser.add_argument("--photos", type=int, default=30, help="photos uploaded (default 30)")
     parser.add_argument("--rate", type=float, default=8.0,
                         help="room events per second (default 8: about 110 events while 30 photos are "
@@ -812,7 +588,7 @@ def main(argv: list[str] | None = None) -> int:
     if not 1 <= args.photos <= 40:
         parser.error("--photos must be between 1 and 40 (the app takes at most 40 files per upload)")
 
-    return run_harness(args, run, "plc-bench-uploads-", check_prerequisites)
+    return run_harness(args, run, "plc-bench-uploads-", lambda: check_prerequisites("tesseract"))
 
 
 if __name__ == "__main__":
