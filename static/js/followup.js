@@ -2,9 +2,10 @@
 // page each can be marked tried, done or dropped with a line on what happened; the
 // projector shows where each stands. Everyone sees changes as they are made.
 
-import { el } from "./work.js";
+import { el } from "./lib/dom.js";
+import { serverConstants } from "./lib/server_constants.js";
 
-const STATUSES = [["planned", "Planned"], ["tried", "Tried"], ["done", "Done"], ["dropped", "Dropped"]];
+const { statuses: STATUSES } = serverConstants.follow_up; // [value, label] pairs, in order
 
 export function renderFollowUp(box, steps, { view, send, locked }) {
   if (!box) return;
