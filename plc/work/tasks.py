@@ -7,7 +7,7 @@ from datetime import timedelta
 from flask import current_app
 from huey import crontab
 
-from plc.jobs import huey, in_app, job
+from plc.jobs import huey, in_app, job, periodic_job
 from plc.work import leftovers, lifecycle, processing
 
 log = logging.getLogger(__name__)
@@ -26,17 +26,30 @@ def blur_sample_job(sample_id: int) -> None:
 
 
 @in_app
-def recover() -> int:
-    """After a crash anywhere: send again the jobs that were lost or whose worker died, and
-    remove the files a crash left that no sample names. Returns how many jobs went again."""
+def requeue_lost_jobs() -> int:
+    """Send again the jobs that were lost with a server or a worker, or whose worker died."""
     ids = lifecycle.requeue_stale()
     for sample_id in ids:
         log.info("taking up sample %s again after its job or worker was lost", sample_id)
         process_sample_job(sample_id)
+    return len(ids)
+
+
+@in_app
+def remove_leftover_files() -> int:
+    """Remove the files a crash left that no sample names (a lease after they were last written)."""
     removed = leftovers.remove_leftover_files(older_than=timedelta(seconds=current_app.config["JOB_LEASE_SECONDS"]))
     if removed:
         log.info("removed %d files a crash left behind", len(removed))
-    return len(ids)
+    return len(removed)
+
+
+def recover() -> int:
+    """What a worker does when it starts, after a crash anywhere: both of the above. Returns
+    how many jobs went again."""
+    requeued = requeue_lost_jobs()
+    remove_leftover_files()
+    return requeued
 
 
 @huey.on_startup()
@@ -45,5 +58,11 @@ def recover_on_startup() -> None:
 
 
 @huey.periodic_task(crontab(minute="*"))
-def recover_every_minute() -> None:
-    recover()
+def requeue_lost_jobs_every_minute() -> None:
+    requeue_lost_jobs()
+
+
+# Hourly: the pass reads the whole uploads folder.
+@periodic_job(crontab(minute="37"))
+def remove_leftover_files_hourly() -> None:
+    remove_leftover_files()
