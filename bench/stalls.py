@@ -27,20 +27,21 @@ fails; a missed target is printed as MISSED, one measured on a disturbed machine
 from __future__ import annotations
 
 import argparse
-import json
 import math
 import sys
 from pathlib import Path
 
 from PIL import Image, ImageDraw
 
-from bench.cpu import BUSY_CORES, machine_busy_cores, wait_for_quiet
+from bench.cpu import quiet_or_warn
 from bench.harness import (
-    APP_SERVER, OUT_DIR, HarnessError, Processes, base_env, connect_problems, free_port, run_clients, run_harness,
-    running_server, seed_database, tail,
+    OUT_DIR, HarnessError, Processes, base_env, log_errors, measured_rounds, run_harness, seed_database, tail,
+    timer_room_run,
 )
-from bench.report import fmt, new_report, print_targets, receipt_summary, target, warn_if_busy, write_report
-from bench.uploads import CpuSampler, log_errors, merge_cpu, merge_phases, phase_stats
+from bench.report import (
+    fmt, merge_cpu, merge_phases, new_report, phase_stats, print_phases, print_targets, rounds_p95, target,
+    warn_if_busy, write_report,
+)
 from plc.media.limits import MAX_PIXELS
 
 TARGET_RATIO = 1.2
@@ -73,56 +74,25 @@ def run_round(args, procs: Processes, tmp: Path, picture: Path) -> dict:
     print("Setting up a fresh database (flask db upgrade + seed) ...", flush=True)
     seeded = seed_database(env, warnings, ["bench.stalls_setup", str(args.phones), str(args.sorts), str(args.samples)])
 
-    wait_for_quiet(args.quiet_wait)
-    quiet = machine_busy_cores(1.0)
-    if quiet > BUSY_CORES:
-        warnings.append(f"the machine was busy before the run ({quiet:.2f} cores used by other processes)")
-        print("WARNING: " + warnings[-1], flush=True)
+    quiet_or_warn(args.quiet_wait, warnings)
 
-    port = free_port()
-    log_path = tmp / "server.log"
     unit = seeded["unit_id"]
     config = {
-        "url": f"http://127.0.0.1:{port}",
-        "cookie_name": seeded["cookie_name"],
-        "meeting_id": seeded["meeting_id"],
-        "facilitator_cookie": seeded["facilitator_cookie"],
-        "phone_cookies": seeded["phone_cookies"],
         "requests": [{"kind": "picture", "path": str(picture), "unit_id": unit}] * args.pictures
                     + [{"kind": "pdf", "url": f"/units/{unit}/summary.pdf"}] * args.pdfs,
         "request_timeout_s": args.request_timeout,
         "rate": args.rate,
         "warmup_events": WARMUP_EVENTS,
         "idle_s": args.idle,
-        "connect_concurrency": 20,
-        "connect_timeout_ms": 20000,
-        "settle_ms": 1500,
-        "drain_ms": 5000,
     }
-    timeout = 60 + 2 * args.idle + args.request_timeout
-    with running_server(procs, APP_SERVER, {**env, "PLC_PORT": str(port)}, port, log_path) as server:
-        sampler = CpuSampler(server.pid)
-        raw = run_clients(procs, tmp, "stall_clients.mjs", "clients", config, timeout, server, log_path,
-                          while_running=sampler.sample)
-    (tmp / "cpu_samples.json").write_text(json.dumps(sampler.samples))
-
-    problems = connect_problems(raw)
-    if raw["errors"]:
-        problems.append(f"client errors, first: {raw['errors'][0]}")
-    if not raw["phases"].get("idle", {}).get("delays"):
-        problems.append("no `state` broadcast followed the facilitator's `timer:add` in the idle phase")
-    failed = [r for r in (raw.get("requests") or {}).get("results", []) if r["error"]]
-    if raw.get("requests") is None:
-        problems.append("the load phase did not run")
-    elif failed:
-        problems.append(f"{len(failed)} requests failed, first: {failed[0]['kind']}: {failed[0]['error']}")
-    if problems:
-        raise HarnessError("; ".join(problems) + f"\nserver log:\n{tail(log_path)}")
-
-    cpu = {name: sampler.between(ph["start_epoch_ms"] / 1000, ph["end_epoch_ms"] / 1000)
-           for name, ph in raw["phases"].items()}
-    return {"raw": raw, "cpu": cpu, "warnings": warnings, "server_log_errors": log_errors(log_path)[:20],
-            "noisy_phases": [name for name, c in cpu.items() if c and c["others"] > BUSY_CORES]}
+    run = timer_room_run(procs, tmp, "stall_clients.mjs", env, seeded, config,
+                         timeout=60 + 2 * args.idle + args.request_timeout)
+    if run.raw.get("requests") is None:
+        raise HarnessError(f"the load phase did not run\nserver log:\n{tail(run.log_path)}")
+    if failed := [r for r in run.raw["requests"]["results"] if r["error"]]:
+        raise HarnessError(f"{len(failed)} requests failed, first: {failed[0]['kind']}: {failed[0]['error']}"
+                           f"\nserver log:\n{tail(run.log_path)}")
+    return {"raw": run.raw, "cpu": run.cpu, "warnings": warnings, "server_log_errors": log_errors(run.log_path)[:20]}
 
 
 # --- the report --------------------------------------------------------------------------------
@@ -141,12 +111,6 @@ def build_report(args, rounds: list[dict], picture: Path) -> dict:
     phases = {name: phase_stats(ph) for name, ph in merge_phases(rounds).items()}
     idle, load = phases["idle"], phases["load"]
     ratio = load["p95_ms"] / idle["p95_ms"] if idle["p95_ms"] else math.inf
-    per_round = []
-    for r in rounds:
-        ph = {name: phase_stats({**p, "seconds": (p["end_epoch_ms"] - p["start_epoch_ms"]) / 1000})
-              for name, p in r["raw"]["phases"].items()}
-        per_round.append({name: {k: ph[name][k] for k in ("p50_ms", "p95_ms", "p99_ms", "max_ms")} for name in ph})
-        per_round[-1]["p95_ratio_load_over_idle"] = ph["load"]["p95_ms"] / ph["idle"]["p95_ms"]
     noisy = sorted({f"round {n} {name}" for n, r in enumerate(rounds, 1) for name in r["noisy_phases"]})
     with Image.open(picture) as image:
         size = image.size
@@ -160,7 +124,7 @@ def build_report(args, rounds: list[dict], picture: Path) -> dict:
             "server": "python wsgi.py (gevent) + the Huey worker it starts",
         }),
         "broadcast": phases,
-        "broadcast_by_round": per_round,
+        "broadcast_by_round": rounds_p95(rounds, "load"),
         "p95_ratio_load_over_idle": ratio,
         "requests": request_stats(rounds),
         "cpu_cores": merge_cpu(rounds),
@@ -178,19 +142,8 @@ def print_report(report: dict) -> None:
     print(f"\nRoom broadcast while {p['pictures']} task pictures ({p['picture']['pixels']} PNG, "
           f"{p['picture']['bytes'] // 1024} KB) are uploaded and {p['pdfs']} unit PDFs exported at once: "
           f"{p['clients']} clients, `timer:add` at {p['rate_per_s']:g}/s -> `state` to all")
-    header = f"{'phase':<24} {'p50 ms':>7} {'p95 ms':>7} {'p99 ms':>7} {'max ms':>7} {'deliveries':>11} {'lost':>5}"
-    print(header)
-    print("-" * len(header))
     labels = {"idle": "idle room", "load": "pictures + PDFs", "after": "idle again"}
-    for name, s in b.items():
-        print(f"{labels.get(name, name):<24} {fmt(s['p50_ms']):>7} {fmt(s['p95_ms']):>7} {fmt(s['p99_ms']):>7} "
-              f"{fmt(s['max_ms']):>7} {s['deliveries']:>11} {s['lost']:>5}")
-    print("  per event, p50 / p95 ms: emit -> first receipt; first -> last receipt (fan-out); ack p95")
-    for name, s in b.items():
-        print(f"  {labels.get(name, name):<22} {receipt_summary(s)}; ack {fmt(s['ack_p95_ms'])}")
-    for n, r in enumerate(report["broadcast_by_round"], 1):
-        print(f"  round {n}: p95 idle {fmt(r['idle']['p95_ms'])}, under load {fmt(r['load']['p95_ms'])}, "
-              f"after {fmt(r['after']['p95_ms'])} ms; ratio {r['p95_ratio_load_over_idle']:.2f}x")
+    print_phases(b, report["broadcast_by_round"], labels, "load")
     print("\nRequests answered (s from the start of the load), per round:")
     for kind, s in report["requests"].items():
         print(f"  {kind + 's':<9} " + " | ".join(", ".join(f"{t:.1f}" for t in rnd) for rnd in s["answered_s"]))
@@ -219,20 +172,7 @@ def run(args, procs: Processes, tmp: Path) -> dict:
     print(f"Benchmark: {args.pictures} task pictures ({args.side}x{args.side} PNG, {picture.stat().st_size // 1024} KB) "
           f"and {args.pdfs} unit PDFs ({args.sorts} sorts of {args.samples}) at once, in a room of {args.phones} "
           f"phones + the facilitator; `timer:add` at {args.rate:g}/s; {args.rounds} round(s)", flush=True)
-    rounds: list[dict] = []
-    retries, attempt = 1, 0
-    while len(rounds) < args.rounds:
-        attempt += 1
-        print(f"\nRound {len(rounds) + 1}/{args.rounds}", flush=True)
-        round_tmp = tmp / f"attempt{attempt}"
-        round_tmp.mkdir()
-        measured = run_round(args, procs, round_tmp, picture)
-        if measured["noisy_phases"] and retries:
-            retries -= 1
-            print(f"  other processes used more than {BUSY_CORES} core during: {', '.join(measured['noisy_phases'])}; "
-                  "running this round again", flush=True)
-            continue
-        rounds.append(measured)
+    rounds = measured_rounds(args.rounds, tmp, lambda folder: run_round(args, procs, folder, picture))
     report = build_report(args, rounds, picture)
     print_report(report)
     write_report("stalls", report)
