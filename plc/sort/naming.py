@@ -84,11 +84,14 @@ TIER_FAMILIES = [
         r"does not meet", r"doesn't meet", r"not meeting", r"master(?:y|ed|s)?", r"not mastered", r"not yet",
         r"novice", r"apprentice", r"practitioner", r"expert", r"proficiency", r"exemplary", r"distinguished",
         r"accomplished", r"independent", r"with support", r"emergent", r"progressing", r"foundational",
-        r"greater depth", r"expected(?: standard)?", r"fail\w*", r"pass(?:ed|ing)?"),
+        r"greater depth", r"expected(?: standard)?", r"fail\w*", r"pass(?:ed|ing)?",
+        r"(?:not |partially |nearly |standards? |expectations? )*met", r"(?:below|above|under|over|meets?) the bar",
+        r"prerequisites?"),
         _words(r"below", r"above", r"approaching", r"approaches", r"meets", r"meeting", r"exceeds", r"exceeding",
-               r"developing", r"beginning", r"emerging", r"secure", r"basic")),
+               r"developing", r"beginning", r"emerging", r"secure", r"basic", r"fair")),
     TierFamily("high-low", "high / medium / low", _words(
-        r"high[- ]?fl(?:y|i)ers?", r"low[- ]?fl(?:y|i)ers?", r"bubble(?: kids)?"),
+        r"high[- ]?fl(?:y|i)ers?", r"low[- ]?fl(?:y|i)ers?", r"bubble(?: kids)?",
+        r"(?:top|bottom) (?:quartile|quarter|third|half|\d+%?)(?=$| of (?:the )?(?:class|kids|students|group))"),
         _words(r"low(?:er|est|s)?", r"medium(?:s)?", r"mid(?:dle)?", r"high(?:er|est|s)?", r"top", r"bottom")),
     TierFamily("colours", "red / yellow / green", _words(r"stop ?light", r"traffic light"),
                _words(r"reds?", r"yellows?", r"ambers?", r"oranges?", r"greens?", r"gr[ae]ys?", r"blues?", r"golds?",
@@ -115,7 +118,8 @@ MATH_TERMS = _words(
     r"partial (?:products|sums|quotients|differences)", r"(?:almost|near) doubles", r"expanded (?:form|notation)",
     r"ten[- ]frames?", r"hundreds? (?:chart|grid)s?", r"pattern blocks?", r"zero pairs?", r"data points?",
     r"bar models?", r"tape diagrams?", r"ratio tables?", r"groups? of \d+", r"top[- ]heavy", r"top[- ]down",
-    r"bottom[- ]up", r"(?:from )?(?:high|low|top|bottom)\w* to (?:high|low|top|bottom)\w*")
+    r"bottom[- ]up", r"(?:from )?(?:high|low|top|bottom)\w* to (?:high|low|top|bottom)\w*",
+    r"(?:the|an) average", r"average of", r"fair shar\w*")
 
 # K-8 math words: a name with one of these (or a math verb, term or calculation) names some math.
 MATH_WORDS = set("""
@@ -186,7 +190,7 @@ MATH_VERBS = set(_IRREGULAR.split()).union(*(_verb_forms(stem) for stem in _VERB
 VERB_OBJECTS = set("a an the with at from by it them this that each both all on in to one its".split())
 NUMBER_PREPOSITIONS = set("by from of in into as for to".split())
 _COORDINATING = set("and or & / , +".split())
-_SKIPPED = set("a an the of".split())  # "top of the ten frame": what the tier word describes comes after these
+_SKIPPED = set("a an the of for".split())  # "top of the ten frame", "red for negatives": the math comes after
 
 _CLAUSES = re.compile(r"[:;()=]|\s[-–—]\s|\s[-–—]$|^[-–—]\s")
 _TOKENS = re.compile(r"§|[a-z0-9]+(?:['.:/][a-z0-9]+)*|[&/+,]")
@@ -205,7 +209,7 @@ def _normalise(name: str) -> str:
 
 def _among(words: set[str], token: str) -> bool:
     """Whether the token, or its singular, is one of the words."""
-    singular = re.sub(r"(?:'s|s'|es|s)$", "", token)
+    singular = re.sub(r"(?:'s|s'|es|s)$", "", token) if len(token) > 3 else token
     return token in words or singular in words or singular + "e" in words
 
 
@@ -230,8 +234,8 @@ def _describes_math(family: TierFamily, tokens: list[str], i: int, name_words: s
     if any(token in MATH_VERBS for token in tokens[:i]):
         return True  # "Used red and yellow counters", "Counts by 2s"
     after = tokens[i + 1:]
-    if after and after[0] in VERB_OBJECTS and re.search(r"(?:ing|s)$", tokens[i]):
-        return True  # "Developing a unit rate", "Beginning with the ones place"
+    if after and (after[0] in VERB_OBJECTS or after[0].isdigit()) and re.search(r"(?:ing|s)$", tokens[i]):
+        return True  # "Developing a unit rate", "Beginning with the ones place", "Exceeds 60"
     if family.key == "colours" and name_words & MANIPULATIVES:
         return True  # "Yellow for positive, red for negative tiles"
     if family.key == "levels":  # "Facts from 5s", "Hundreds, tens and 1s", "four 25s"
