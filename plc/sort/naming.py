@@ -22,6 +22,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from functools import lru_cache
 
 
 def _words(*alternatives: str, case: int = re.IGNORECASE) -> re.Pattern:
@@ -72,7 +73,7 @@ TIER_FAMILIES = [
         r"(?:not )?ready(?: yet)?", r"paras?", r"co[- ]?teach\w*", r"coach(?:'?s|es)?", r"(?:to|will) pull",
         r"pullout", r"tutor\w*", r"accommodat\w*", r"modified", r"gen ed", r"re[- ]?(?:assess|take|test)\w*",
         r"practice group", r"dyscalculia")),
-    TierFamily("levels", "level 1-4, tier 1-3, rubric scores, the 1s and 2s", _words(
+    TierFamily("levels", "level 1-4, tier 1-3", _words(
         r"(?:levels?|tier|lvl|band|grade)\s*[-#]?\s*" + NUMBER, r"tiers?", r"[lt]\s*[1-4]s?",
         r"rubric", r"got (?:an? )?\d+", r"\d+ out of \d+", r"(?:full|partial|half|no|zero) (?:credit|marks|points)",
         r"\d+\s*pts?", r"\d+(?:\.\d+)?(?:\s*and up|\+)(?=\s*$)"),
@@ -255,6 +256,7 @@ def _names_math(text: str, tokens: list[str]) -> bool:
     return bool(_CALCULATION.search(text)) or any(_is_math_word(token) for token in tokens)
 
 
+@lru_cache(maxsize=4096)  # the board's payload asks again for every group on every change
 def tier_family(name: str) -> TierFamily | None:
     """The family of tier names this group name belongs to, or None for a name of thinking."""
     text = _normalise(name)
