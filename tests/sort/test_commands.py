@@ -266,7 +266,7 @@ def test_an_anticipated_strategy_named_like_a_tier_is_seeded_as_written_and_flag
 
 def test_linking_to_a_vocabulary_entry_named_like_a_tier_is_refused(sort_setup):
     sort, team, (counts_on, _) = sort_setup["sort"], sort_setup["team"], sort_setup["groups"]
-    entry = Strategy(team_id=team.id, name="Rock stars", key="rock stars", definition="Made before the rule read phrases")
+    entry = Strategy(team_id=team.id, name="Rock stars", key="rock stars", definition="Made before the check read phrases")
     db.session.add(entry)
     db.session.commit()
     with pytest.raises(TierName):
