@@ -46,6 +46,7 @@ bench: setup
 	$(PY) -m bench.uploads
 	$(PY) -m bench.sort
 	$(PY) -m bench.review
+	$(PY) -m bench.naming
 
 lock:
 	$(PY) -m pip install -q -r requirements.in
