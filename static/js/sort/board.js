@@ -21,8 +21,9 @@ export function createBoard({ root, view, canControl, send, say }) {
   const state = new BoardState({ view, canControl });
   const box = root.querySelector('[data-bind="board"]');
   const announcer = el("p", { class: "visually-hidden", "aria-live": "polite", "data-bind": "board-announce" });
-  root.append(announcer, el("p", { id: "board-keys", class: "visually-hidden" }, KEYS_HELP),
-    el("p", { id: "board-keys-lifted", class: "visually-hidden" }, LIFTED_HELP));
+  // Cards' descriptions (aria-describedby reads hidden text; nobody reads it in the page's flow).
+  root.append(announcer, el("p", { id: "board-keys", hidden: true }, KEYS_HELP),
+    el("p", { id: "board-keys-lifted", hidden: true }, LIFTED_HELP));
   let drawing = false; // the board's nodes are being replaced: focus leaving them is not a person's doing
 
   const board = {
