@@ -8,11 +8,12 @@ that keeps it busy for a second stops them all for that second. So:
   every other greenlet runs on. Under the threading mode (tests, the shell) a
   ThreadPoolExecutor of the same size does the same. The function runs without the app or
   the request: give it plain values (paths, not stored names).
-- `in_child_process` runs pure-Python work (WeasyPrint) as a script in a child process at a
-  lower CPU priority: in a thread it would hold the GIL, and the loop would wait for it at every
-  socket write (measured in bench/stalls.py).
+- `in_child_process` runs pure-Python work (WeasyPrint) as a script in a child process: in a
+  thread it would hold the GIL, and the loop would wait for it at every socket write.
 
-Both count against one bound, so that many requests at once queue rather than crowd the CPU.
+Both run at a lower CPU priority than the event loop's thread (on Linux each thread has its
+own), so that on a busy machine the live room gets the CPU first, and both count against one
+bound, so that many requests at once queue rather than crowd the CPU (bench/stalls.py).
 """
 from __future__ import annotations
 
@@ -29,7 +30,7 @@ from flask import current_app
 from gevent.threadpool import ThreadPool
 
 T = TypeVar("T")
-CHILD_NICENESS = 10  # below the live room, above the task-queue workers (19)
+NICER_BY = 10  # below the live room, above the task-queue workers (19)
 
 _pool: ThreadPool | ThreadPoolExecutor | None = None
 _slots: threading.BoundedSemaphore | None = None
@@ -51,13 +52,25 @@ def _setup() -> tuple[ThreadPool | ThreadPoolExecutor, threading.BoundedSemaphor
     return _pool, _slots
 
 
+def _nicer(fn: Callable[..., T]) -> Callable[..., T]:
+    """fn, run in a thread whose CPU priority is NICER_BY below the process's main thread."""
+    main_thread = os.getpriority(os.PRIO_PROCESS, os.getpid())
+
+    def run(*args, **kwargs):
+        if sys.platform == "linux":  # elsewhere a nice value is the whole process's
+            os.setpriority(os.PRIO_PROCESS, threading.get_native_id(), min(19, main_thread + NICER_BY))
+        return fn(*args, **kwargs)
+
+    return run
+
+
 def off_loop(fn: Callable[..., T], /, *args, **kwargs) -> T:
     """fn(*args, **kwargs) in a thread off the event loop: its result, or its exception raised here."""
     pool, slots = _setup()
     with slots:
         if isinstance(pool, ThreadPool):
-            return pool.apply(fn, args, kwargs)
-        return pool.submit(fn, *args, **kwargs).result()
+            return pool.apply(_nicer(fn), args, kwargs)
+        return pool.submit(_nicer(fn), *args, **kwargs).result()
 
 
 def in_child_process(script: Path, stdin: bytes, timeout: float) -> bytes:
@@ -66,7 +79,7 @@ def in_child_process(script: Path, stdin: bytes, timeout: float) -> bytes:
     _, slots = _setup()
     with slots:
         done = subprocess.run([sys.executable, str(script)], input=stdin, capture_output=True, timeout=timeout,
-                              preexec_fn=lambda: os.nice(CHILD_NICENESS), check=False)
+                              preexec_fn=lambda: os.nice(NICER_BY), check=False)
     if done.returncode != 0:
         raise ChildFailed(f"{script.name} failed ({done.returncode}): {done.stderr.decode(errors='replace')[-2000:]}")
     return done.stdout

@@ -21,6 +21,15 @@ def test_the_work_runs_in_another_thread_and_gives_back_its_result(app):
     assert offload.off_loop(threading.get_ident) != here
 
 
+@pytest.mark.skipif(sys.platform != "linux", reason="a nice value per thread is Linux's")
+def test_the_work_yields_the_cpu_to_the_thread_that_serves(app):
+    def niceness():
+        return os.getpriority(os.PRIO_PROCESS, threading.get_native_id())
+
+    assert offload.off_loop(niceness) == min(19, niceness() + offload.NICER_BY)
+    assert niceness() == os.getpriority(os.PRIO_PROCESS, os.getpid()), "the calling thread keeps its priority"
+
+
 def test_an_error_in_the_work_is_raised_to_the_caller(app):
     def fails():
         raise ValueError("a damaged picture")
@@ -89,7 +98,7 @@ def test_a_child_process_gives_back_its_output_or_its_failure(app, tmp_path):
                       "data = sys.stdin.buffer.read()\n"
                       "if data == b'fail': sys.exit('could not render')\n"
                       "sys.stdout.buffer.write(data.upper() + str(os.nice(0)).encode())\n")
-    lower = min(19, os.nice(0) + offload.CHILD_NICENESS)  # the child yields the CPU to the server
+    lower = min(19, os.nice(0) + offload.NICER_BY)  # the child yields the CPU to the server
     assert offload.in_child_process(script, b"pdf", timeout=30) == b"PDF" + str(lower).encode()
     with pytest.raises(offload.ChildFailed, match="could not render"):
         offload.in_child_process(script, b"fail", timeout=30)
