@@ -14,7 +14,7 @@ const maxChars = Number(root.dataset.maxChars || 500);
 
 let state = null;
 let script = "";
-let mine = new Set();
+let mine = new Set(); // ids of this phone's own answers, as the server tells them (ids are never reused)
 let timerEndsAt = null; // ms, local clock, while running
 let timerLeft = 0; // seconds, while paused
 let targetPos = null; // where quick repeated Next/Previous presses are heading
@@ -58,7 +58,6 @@ socket.on("state", (next) => {
     samples: stepChanged ? null : state?.samples, sort: stepChanged ? null : state?.sort,
     follow_up: stepChanged ? null : state?.follow_up, ...next };
   if (targetPos === next.step.pos) targetPos = null;
-  if (stepChanged) mine = new Set([...mine].filter((id) => next.responses.some((r) => r.id === id)));
   setTimer(next.timer);
   render(stepChanged);
   if (stepChanged || next.sort !== undefined) board.setSort(state.sort, state.samples);
@@ -66,6 +65,8 @@ socket.on("state", (next) => {
 socket.on("participants", (people) => { if (state) { state.participants = people; renderPeople(); } });
 // The room hears a new response first; its author learns just after that it is theirs.
 socket.on("response:mine", ({ id }) => { mine.add(id); if (state) renderResponses(); });
+// After a step change: which answers on the new step are this phone's.
+socket.on("responses:mine", ({ ids }) => { mine = new Set(ids); if (state) renderResponses(); });
 socket.on("response:upsert", (response) => {
   if (!state) return;
   const index = state.responses.findIndex((r) => r.id === response.id);
@@ -92,6 +93,7 @@ socket.on("follow_up", (steps) => { if (state) { state.follow_up = steps; render
 socket.on("response:removed", ({ id }) => {
   if (!state) return;
   state.responses = state.responses.filter((r) => r.id !== id);
+  if (state.spotlight_id === id) state.spotlight_id = null; // a withdrawn answer leaves the spotlight too
   mine.delete(id);
   renderResponses();
 });
