@@ -4,6 +4,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from flask import Flask, render_template, request
+from flask.globals import request_ctx
 
 from plc import database  # noqa: F401  (SQLite settings on every connection)
 from plc.config import ROOT, default_instance_path, load_config
@@ -99,6 +100,8 @@ def _register_error_pages(app: Flask) -> None:
 
     def page(code: int, text: str):
         title = messages[code][0]
+        if request_ctx.url_adapter is None:  # a Host that is not allowed: no page can link anywhere
+            return f"{title}: {text}\n", code, {"Content-Type": "text/plain; charset=utf-8"}
         if request.accept_mimetypes.best == "application/json" or request.is_json:
             return {"error": f"{title}: {text}"}, code
         return render_template("error.html", title=title, text=text, code=code), code

@@ -10,9 +10,25 @@ from werkzeug.routing import IntegerConverter
 from plc.database import MAX_ID
 
 
+def _digits_up_to(largest: int) -> str:
+    """A regular expression for the numbers 1 to `largest`, written without leading zeros."""
+    top = str(largest)
+    shorter = [rf"[1-9]\d{{0,{len(top) - 2}}}"] if len(top) > 1 else []
+    same_length = []
+    for i, digit in enumerate(top):  # below `top` from digit i on, equal before it
+        lowest = 1 if i == 0 else 0
+        if int(digit) > lowest:
+            rest = len(top) - i - 1
+            same_length.append(f"{top[:i]}[{lowest}-{int(digit) - 1}]" + (rf"\d{{{rest}}}" if rest else ""))
+    return "|".join([*shorter, *same_length, top])
+
+
 class IdConverter(IntegerConverter):
     """`<id:name>`: a row id, 1 to MAX_ID. Anything else (negative, zero, too large) matches no
-    route, so it is a 404 rather than a database error."""
+    route at all, so it is a 404 (not a database error, nor a 405 where another method's route
+    shares the path)."""
+
+    regex = f"(?:{_digits_up_to(MAX_ID)})"
 
     def __init__(self, url_map, *args, **kwargs):
         super().__init__(url_map, min=1, max=MAX_ID)
@@ -39,7 +55,9 @@ def _host_url() -> str:
     the server itself was started with."""
     if current_app.config["TRUSTED_HOSTS"] or _is_address(request.host):
         return request.host_url
-    return f"{request.scheme}://{request.environ['SERVER_NAME']}:{request.environ['SERVER_PORT']}/"
+    name, port = request.environ["SERVER_NAME"], request.environ["SERVER_PORT"]
+    default_port = {"http": "80", "https": "443"}.get(request.scheme)
+    return f"{request.scheme}://{name}{'' if port == default_port else f':{port}'}/"
 
 
 def _is_address(host: str) -> bool:

@@ -62,6 +62,8 @@ def harden_protocol(server: socketio.Server) -> None:
 
     def on_message(eio_sid, data):
         try:
+            if not data:  # Socket.IO would take it for an event without a name
+                raise MalformedPacket("an empty packet")
             return handle(eio_sid, data)
         except MalformedPacket as exc:
             log.warning("Ignored a Socket.IO packet from %s: %s", eio_sid, exc)
