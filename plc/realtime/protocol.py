@@ -46,7 +46,7 @@ class _LenientEnginePacket(engineio.packet.Packet):
     def decode(self, encoded_packet):
         try:
             super().decode(encoded_packet)
-        except ValueError as exc:
+        except (ValueError, RecursionError) as exc:  # a bad packet type or base64, JSON nested too deep
             log.warning("Ignored an Engine.IO packet that does not parse: %s", exc)
             self.packet_type, self.data, self.binary = engineio.packet.NOOP, None, False
 
