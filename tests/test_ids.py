@@ -6,10 +6,10 @@ import pytest
 from werkzeug.routing import IntegerConverter
 
 from plc.database import MAX_ID
-from plc.extensions import db
+from plc.extensions import db, socketio
 from plc.meetings.models import Meeting
 from plc.urls import IdConverter
-from tests.conftest import live_client
+from tests.conftest import gen_team, gen_user, live_client, login
 from tests.sort.conftest import SORT_STEP, gen_sample, gen_sort_meeting
 
 OUT_OF_RANGE = [2**63, 2**63 + 5, MAX_ID + 1, 10**30, 0]
@@ -81,8 +81,6 @@ def test_ids_out_of_range_in_events_are_refused_with_a_reason(app, board_world, 
 
 
 def test_connecting_with_an_id_out_of_range_is_refused(app, board_world):
-    from plc.extensions import socketio
-
     for auth in ({"meeting_id": HUGE}, {"meeting_id": -1}, {"meeting_id": 0}):
         client = socketio.test_client(app, flask_test_client=board_world["http"], auth=auth)
         assert not client.is_connected()
@@ -92,8 +90,6 @@ def test_connecting_with_an_id_out_of_range_is_refused(app, board_world):
 
 @pytest.fixture
 def board_world(app):
-    from tests.conftest import gen_team, gen_user, login
-
     facilitator = gen_user()
     team = gen_team(facilitator)
     meeting = gen_sort_meeting(team, facilitator, step=SORT_STEP)

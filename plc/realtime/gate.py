@@ -8,6 +8,7 @@ UserError, gets an `error` event back (and a failed acknowledgement) and changes
 from __future__ import annotations
 
 import logging
+from dataclasses import dataclass
 from functools import wraps
 from typing import Any, Callable
 
@@ -23,8 +24,19 @@ from plc.realtime.seat import Seat, current_seat
 
 log = logging.getLogger(__name__)
 
-# Every event the gate serves, with the payload type it takes (the fuzz tests send them all).
-EVENTS: dict[str, type[Payload]] = {}
+
+
+@dataclass(frozen=True)
+class EventRule:
+    """What the gate checks for one event: its payload type, and who may send it."""
+
+    payload: type[Payload]
+    control: bool  # the facilitator only
+    participant: bool  # the meeting's participants only
+
+
+# Every event the gate serves (the fuzz tests send each of them, from every role).
+EVENTS: dict[str, EventRule] = {}
 
 # fn(seat, participant) -> (the seat's meeting, or None when it is gone, has ended, or the seat's
 # code no longer works; whether the seat is one of its participants, asked only when `participant`).
@@ -101,7 +113,7 @@ def live_event(name: str, payload: type[Payload] = Empty, *, control: bool = Fal
             return ack
 
         socketio.on_event(name, handler)
-        EVENTS[name] = payload
+        EVENTS[name] = EventRule(payload, control, participant)
         return fn
 
     return register
