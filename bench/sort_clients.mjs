@@ -4,7 +4,7 @@
 //   node bench/sort_clients.mjs CONFIG.json
 //
 // App mode: the facilitator and every phone connect to the meeting, which is on its Sort step;
-// each keeps its own picture of the board as a browser does (static/js/sort.js): the sort of its
+// each keeps its own picture of the board as a browser does (static/js/sort/board_state.js): the sort of its
 // first `state`, then each `sort:moved` applied in revision order (a gap: `sort:sync`, and the
 // whole sort from the acknowledgement). Every client moves a random card to a random place in
 // another column `rate_per_client` times a second, sending the card's version as it sees it.

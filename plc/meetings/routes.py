@@ -14,6 +14,7 @@ from plc.meetings.codes import looks_like_code, normalize_code
 from plc.meetings.forms import JoinForm, StartMeetingForm
 from plc.meetings.guessing import TooManyGuesses, count_wrong_code, guessing_blocked
 from plc.meetings.models import Meeting
+from plc.meetings.page_constants import room_constants
 from plc.meetings.seats import keep_seat, seat_token, seated_meeting_with_code, seated_participant
 from plc.protocols import available_protocols
 from plc.teams.access import can_facilitate, team_for_facilitator, team_for_member
@@ -66,7 +67,7 @@ def projector(meeting_id):
     join_page = public_url(".join").split("://", 1)[-1]
     return render_template(
         "meetings/projector.html", meeting=meeting, join_page=join_page, qr_svg=qr_svg,
-        can_control=can_facilitate(membership),
+        can_control=can_facilitate(membership), constants=room_constants(),
     )
 
 
@@ -76,7 +77,7 @@ def control(meeting_id):
     meeting, membership = _meeting_for_member(meeting_id)
     if not can_facilitate(membership):
         abort(404)
-    return render_template("meetings/control.html", meeting=meeting)
+    return render_template("meetings/control.html", meeting=meeting, constants=room_constants())
 
 
 def _meeting_to_join(code: str) -> Meeting:
@@ -139,4 +140,5 @@ def phone(meeting_id):
     participant = seated_participant(meeting_id)
     if participant is None:
         return redirect(url_for(".join"))
-    return render_template("meetings/phone.html", meeting=participant.meeting, participant=participant)
+    return render_template("meetings/phone.html", meeting=participant.meeting, participant=participant,
+                           constants=room_constants())

@@ -17,7 +17,7 @@ from plc.errors import UserError
 from plc.extensions import db
 from plc.meetings.codes import new_code
 from plc.meetings.models import Meeting, Participant, Response
-from plc.protocols import ANTICIPATION_QUESTIONS, flatten_agenda
+from plc.protocols import ANTICIPATION_QUESTIONS, RESPONSE_ACTIVITIES, flatten_agenda
 from plc.roles import PARTICIPANT_ROLES
 from plc.timeutil import utcnow
 
@@ -176,7 +176,7 @@ def end_meeting(meeting: Meeting) -> None:
 
 def _check_open_for_input(meeting: Meeting) -> dict:
     step = meeting.current_step
-    if step["activity"] not in ("responses", "anticipate"):
+    if step["activity"] not in RESPONSE_ACTIVITIES:
         raise MeetingError("This step takes no written responses.")
     if meeting.input_locked:
         raise MeetingError("Input is locked by the facilitator for now.")

@@ -5,6 +5,7 @@ from plc.protocols.loader import (  # noqa: F401
     BOARD_MODES,
     Protocol,
     ProtocolError,
+    RESPONSE_ACTIVITIES,
     flatten_agenda,
     load_protocols,
 )

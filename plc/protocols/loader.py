@@ -21,6 +21,8 @@ ACTIVITIES = {
     "next_steps": "Next steps",
     "follow_up": "Follow up on next steps",
 }
+# The activities whose step takes people's written responses.
+RESPONSE_ACTIVITIES = ("responses", "anticipate")
 
 # What the Work Sort board allows on a `sort` step.
 BOARD_MODES = {

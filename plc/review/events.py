@@ -8,6 +8,7 @@ from pydantic import Field
 
 from plc.errors import UserError
 from plc.extensions import socketio
+from plc.meetings.page_constants import add_room_constants
 from plc.meetings.services import agenda_opener
 from plc.meetings.state import authors_shown, name_to_record, state_part
 from plc.realtime.gate import live_event
@@ -16,6 +17,8 @@ from plc.realtime.rooms import room
 from plc.review import followup
 
 SINCE_LAST_TIME = "since-last-time"
+
+add_room_constants("follow_up", {"statuses": list(followup.STATUS_LABELS.items())})
 
 
 class StatusUpdate(Payload):

@@ -1,4 +1,5 @@
-"""Coach review pages: a unit, a closed sort, two sorts side by side, and exports.
+"""Coach review pages: a unit, a closed sort, two sorts side by side, and exports; and the
+Work Sorts section review adds to a task's page (teams' `task_page` signal).
 
 Members of the unit's team only (coaches included); anyone else, logged in or not, gets
 404: not even a login page reveals that the unit exists.
@@ -7,16 +8,22 @@ from __future__ import annotations
 
 from flask import Blueprint, Response, abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user
+from markupsafe import Markup
 
 from plc.errors import UserError
 from plc.extensions import db
 from plc.review import exports, followup, services
+from plc.sort.labels import KIND_LABELS, NOTE_LABELS
 from plc.sort.models import NextStep, Sort
 from plc.teams.access import can_facilitate, team_for_member, unit_for_member
 from plc.teams.models import Task
+from plc.teams.signals import task_page
 from plc.urls import id_arg
 
 bp = Blueprint("review", __name__)
+
+# What the pages that show a closed sort (templates/review/_sort.html) call its notes and groups' kinds.
+SORT_WORDS = {"note_labels": NOTE_LABELS, "kind_labels": KIND_LABELS}
 
 
 def _closed_sort_for_member(sort_id: int) -> Sort:
@@ -27,10 +34,11 @@ def _closed_sort_for_member(sort_id: int) -> Sort:
     return sort
 
 
-@bp.app_template_global()
-def sorts_of_task(task_id: int) -> list[Sort]:
-    """Every version of the task's Work Sort, first first, for its task page."""
-    return list(db.session.execute(db.select(Sort).filter_by(task_id=task_id).order_by(Sort.version)).scalars())
+@task_page.connect
+def work_sorts_section(task: Task, membership) -> Markup:
+    """The task page's "Work Sorts" section: every version of its sort, with View and Delete."""
+    return Markup(render_template("review/_task_sorts.html", task=task, sorts=services.sorts_of_task(task.id),
+                                  can_facilitate=can_facilitate(membership)))
 
 
 @bp.get("/units/<id:unit_id>")
@@ -46,7 +54,7 @@ def sort(sort_id: int):
     _, membership = team_for_member(sort.team_id)
     view = services.sort_for_member_view(sort)
     return render_template("review/sort.html", view=view, unit=view.task.unit,
-                           can_facilitate=can_facilitate(membership))
+                           can_facilitate=can_facilitate(membership), **SORT_WORDS)
 
 
 @bp.get("/units/<id:unit_id>/compare")
@@ -62,7 +70,7 @@ def compare(unit_id: int):
         if db.session.get(Task, sort.task_id).unit_id != unit.id:
             abort(404)
         views.append(services.sort_for_member_view(sort))
-    return render_template("review/compare.html", unit=unit, views=views)
+    return render_template("review/compare.html", unit=unit, views=views, **SORT_WORDS)
 
 
 @bp.post("/next-steps/<id:step_id>/status")
@@ -103,7 +111,7 @@ def next_steps_csv(unit_id: int):
 def unit_summary(unit_id: int):
     unit, _ = unit_for_member(unit_id)
     html = render_template("review/unit_summary.html", review=services.unit_review(unit),
-                           statuses=followup.STATUS_LABELS, for_pdf=request.path.endswith(".pdf"))
+                           statuses=followup.STATUS_LABELS, for_pdf=request.path.endswith(".pdf"), **SORT_WORDS)
     if request.path.endswith(".pdf"):
         return exports.pdf_response(html, f"unit-{unit.id}-summary.pdf", unit.team_id)
     return html
@@ -114,7 +122,7 @@ def unit_summary(unit_id: int):
 def sort_summary(sort_id: int):
     view = services.sort_for_member_view(_closed_sort_for_member(sort_id))
     html = render_template("review/sort_summary.html", view=view, unit=view.task.unit,
-                           for_pdf=request.path.endswith(".pdf"))
+                           for_pdf=request.path.endswith(".pdf"), **SORT_WORDS)
     if request.path.endswith(".pdf"):
         return exports.pdf_response(html, f"sort-{sort_id}-summary.pdf", view.sort.team_id)
     return html

@@ -150,3 +150,8 @@ def sort_for_member_view(sort: Sort) -> SortView:
     view.follow_up = {step.id: FollowUp(step.status, followup.STATUS_LABELS[step.status], step.reflection)
                       for step in sort.next_steps}
     return view
+
+
+def sorts_of_task(task_id: int) -> list[Sort]:
+    """Every version of the task's Work Sort, open or closed, first first."""
+    return list(db.session.execute(db.select(Sort).filter_by(task_id=task_id).order_by(Sort.version)).scalars())

@@ -15,12 +15,13 @@ from pydantic import Field
 from plc.extensions import socketio
 from plc.meetings.audience import emit_to_rooms
 from plc.meetings.models import Meeting
+from plc.meetings.page_constants import add_room_constants
 from plc.meetings.signals import showing_step
 from plc.meetings.state import authors_shown, name_to_record, state_part
 from plc.realtime.gate import live_event
 from plc.realtime.payloads import Empty, Id, Payload
 from plc.realtime.rooms import room
-from plc.sort import commands, queries
+from plc.sort import commands, labels, queries
 from plc.sort.errors import MoveConflict, SortError, TierName
 from plc.sort.models import Sort
 from plc.sort.naming import THINKING_EXAMPLES
@@ -195,6 +196,9 @@ sort_change("sort:close", Empty, lambda sort, data, seat, meeting: commands.clos
     sort, name_to_record(meeting, seat.name)), control=True)
 sort_change("sort:reopen", Empty, lambda sort, data, seat, meeting: commands.reopen_sort(sort, meeting),
             control=True)
+
+
+add_room_constants("sort", labels.page_constants())
 
 
 @showing_step.connect

@@ -7,6 +7,7 @@ from plc.meetings.state import authors_shown
 from plc.roles import PARTICIPANT_ROLES
 from plc.sort import queries
 from plc.sort.models import AUDIENCES, NOTE_FIELDS, Placement, Sort
+from plc.sort.naming import tier_family
 from plc.sort.steps import board_mode
 from plc.teams.services import vocabulary
 
@@ -20,9 +21,14 @@ def _attributes(row, *names: str) -> dict:
 
 
 def group_payload(group, names: bool = True) -> dict:
+    """A group; `tier_like` names the tier family of a tier-like name nobody kept (an anticipated
+    strategy seeds its group as written), for the board to flag until it is renamed or kept.
+    Without `names`, who kept a tier-like name is not said."""
+    family = None if group.tier_name_kept_by else tier_family(group.name)
     payload = {
         **_attributes(group, "id", "name", "kind", "strategy_id", "tier_name_kept_by", *NOTE_FIELDS),
         "definition": group.strategy.definition if group.strategy else None,
+        "tier_like": family.label if family else None,
     }
     if not names and group.tier_name_kept_by:
         payload["tier_name_kept_by"] = KEPT_BY_A_FACILITATOR

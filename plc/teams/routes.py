@@ -11,16 +11,17 @@ from plc.teams.access import (
     team_for_member, unit_for_facilitator,
 )
 from plc.teams.forms import PrivacyForm, RoleForm, TaskForm, TeamForm, UnitForm
+from plc.teams.signals import task_page_sections
 
 bp = Blueprint("teams", __name__)
 
 
-@bp.app_template_global()
-def optional_url(endpoint: str, **values) -> str | None:
-    """url_for(endpoint, ...), or None while no blueprint provides that endpoint."""
-    if endpoint not in current_app.view_functions:
+def _start_meeting_url(task, facilitator: bool) -> str | None:
+    """Where a facilitator starts a meeting on the task: None for others, and while no
+    feature serves meetings.new (teams links to the meetings pages, it does not need them)."""
+    if not facilitator or "meetings.new" not in current_app.view_functions:
         return None
-    return url_for(endpoint, **values)
+    return url_for("meetings.new", team_id=task.unit.team_id, task_id=task.id)
 
 
 @bp.app_template_filter()
@@ -67,6 +68,7 @@ def show(team_id: int):
                                  originals_retention_days=team.originals_retention_days) if facilitator else None,
         deletions=services.recent_deletions(team.id) if facilitator else [],
         vocabulary=services.vocabulary(team.id),
+        start_urls={task.id: _start_meeting_url(task, facilitator) for unit in team.units for task in unit.tasks},
     )
 
 
@@ -168,7 +170,9 @@ def new_task(unit_id: int):
 @login_required
 def show_task(task_id: int):
     task, membership = task_for_member(task_id)
-    return render_template("teams/task.html", task=task, can_facilitate=can_facilitate(membership))
+    return render_template("teams/task.html", task=task,
+                           start_url=_start_meeting_url(task, can_facilitate(membership)),
+                           sections=task_page_sections(task, membership))
 
 
 @bp.get("/tasks/<id:task_id>/image")

@@ -10,7 +10,7 @@ from plc.meetings.models import Meeting
 from plc.meetings.seats import seated_participant
 from plc.meetings.services import code_is_live
 from plc.teams.access import task_for_member
-from plc.work import services
+from plc.work import labels, services
 from plc.work.access import sample_for_viewer
 from plc.work.errors import WorkRejected
 from plc.work.notify import emit_sample
@@ -47,7 +47,8 @@ def _receive_files(**owner) -> tuple[dict, int]:
 def task_work(task_id):
     task, membership = task_for_member(task_id)
     return render_template("work/task_work.html", task=task,
-                           samples=[sample_payload(s) for s in services.samples_of_task(task.id)])
+                           samples=[sample_payload(s) for s in services.samples_of_task(task.id)],
+                           constants={"samples": labels.page_constants()})
 
 
 @bp.route("/tasks/<id:task_id>/work.json")

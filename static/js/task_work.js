@@ -1,6 +1,12 @@
 // The task's student-work page on a laptop: upload many files, watch them being read, correct text.
 // The server tells the page of every change to the task's samples (Socket.IO namespace /tasks).
-import { el, openViewer, sampleCard, uploader } from "./work.js";
+import { el } from "./lib/dom.js";
+import { getJson } from "./lib/http.js";
+import { connect } from "./lib/socket.js";
+import { sampleCard } from "./work/cards.js";
+import { beingRead } from "./work/status.js";
+import { uploader } from "./work/uploader.js";
+import { openViewer } from "./work/viewer.js";
 
 const root = document.getElementById("work-page");
 const grid = document.getElementById("samples");
@@ -37,20 +43,20 @@ function render() {
   grid.replaceChildren(...cards);
   if (!samples.size) grid.append(el("p", { class: "empty" }, "No student work yet. Upload photos or PDF scans above."));
   else if (!shown.length) grid.append(el("p", { class: "empty" }, "No work matches that filter."));
-  const busy = [...samples.values()].filter((s) => !["done", "failed"].includes(s.status)).length;
+  const busy = [...samples.values()].filter(beingRead).length;
   count.textContent = `${shown.length} of ${samples.size} shown${busy ? ` · ${busy} still being read` : ""}`;
 }
 
 // On every (re)connect: the whole list, for whatever changed while the page was not listening.
 async function refresh() {
-  const response = await fetch(root.dataset.listUrl, { headers: { Accept: "application/json" } });
-  if (!response.ok) return;
+  const answer = await getJson(root.dataset.listUrl);
+  if (!answer) return;
   samples.clear();
-  for (const s of (await response.json()).samples) samples.set(s.id, s);
+  for (const s of answer.samples) samples.set(s.id, s);
   render();
 }
 
-const socket = io("/tasks", { auth: { task_id: Number(root.dataset.taskId) } });
+const socket = connect("/tasks", { task_id: Number(root.dataset.taskId) });
 socket.on("connect", refresh);
 socket.on("work:sample", (sample) => { samples.set(sample.id, sample); render(); });
 socket.on("work:removed", ({ id }) => { samples.delete(id); render(); });

@@ -1,0 +1,57 @@
+// A group's next steps while planning: the instructional moves decided so far, and the form
+// that adds one (for whom, who does it, by when, a note on one student).
+
+import { el } from "../lib/dom.js";
+
+export function nextSteps(board, group) {
+  const { state, view, send } = board;
+  const steps = state.sort.next_steps.filter((s) => s.group_id === group.id);
+  const list = el("ul", { class: "next-steps list" }, ...steps.map((s) => el("li", {},
+    el("p", { class: "next-move", dir: "auto" }, s.move),
+    el("p", { class: "muted" }, `${s.audience_label} · ${s.owner_label}${s.due_on ? ` · by ${s.due_on}` : ""}`),
+    s.student_label ? el("p", { class: "muted" }, el("span", { dir: "auto" }, s.student_label), ": ", el("span", { dir: "auto" }, s.student_note || "")) : null,
+    state.canEdit() && view !== "projector" ? el("button", { type: "button", class: "link-button is-danger", onclick: () => send("sort:next:remove", { id: s.id }) }, "Remove") : null)));
+  if (!steps.length) list.append(el("li", { class: "empty" }, "No next step yet."));
+  return el("div", { class: "next-steps-box" }, el("h4", {}, "Next steps"), list,
+    state.canEdit() && view !== "projector"
+      ? nextStepDetails(board, group)
+      : null);
+}
+
+function nextStepDetails(board, group) {
+  const { openForms } = board.ui;
+  const details = el("details", { class: "next-step-add", open: openForms.has(group.id) },
+    el("summary", {}, "Add a next step for “", el("span", { dir: "auto" }, group.name), "”"), nextStepForm(board, group));
+  details.addEventListener("toggle", () => { if (details.open) openForms.add(group.id); else openForms.delete(group.id); });
+  return details;
+}
+
+function nextStepForm(board, group) {
+  const { sort } = board.state;
+  const id = (name) => `ns-${group.id}-${name}`;
+  const field = (name, label, control) => el("div", { class: "field" }, el("label", { for: id(name) }, label), control);
+  const choose = (name, options) => el("select", { id: id(name), name, required: true, "data-field": id(name), "data-draft": "" },
+    ...Object.entries(options).map(([value, label]) => el("option", { value }, label)));
+  const form = el("form", { class: "next-step-form" },
+    field("move", "Instructional move", el("textarea", { id: id("move"), name: "move", rows: 2, maxlength: 1000, required: true, "data-field": id("move"), "data-draft": "", dir: "auto" })),
+    el("div", { class: "row" },
+      field("audience", "For", choose("audience", sort.audiences)),
+      field("owner_role", "Who does it", choose("owner_role", sort.owner_roles)),
+      field("due_on", "By when", el("input", { id: id("due_on"), name: "due_on", type: "date", "data-field": id("due_on"), "data-draft": "" }))),
+    el("details", {}, el("summary", {}, "Add a note on one student"),
+      el("div", { class: "row" },
+        field("student_label", "Student code", el("input", { id: id("student_label"), name: "student_label", maxlength: 12, "data-field": id("student_label"), "data-draft": "", dir: "auto" })),
+        field("student_note", "Note", el("input", { id: id("student_note"), name: "student_note", maxlength: 300, "data-field": id("student_note"), "data-draft": "", dir: "auto" })))),
+    el("button", { type: "submit", class: "small" }, "Add next step"));
+  form.addEventListener("submit", async (event) => {
+    event.preventDefault();
+    const data = Object.fromEntries(new FormData(form));
+    const payload = { group_id: group.id, move: data.move.trim(), audience: data.audience, owner_role: data.owner_role,
+      due_on: data.due_on || null, student_label: data.student_label || null, student_note: data.student_note || null };
+    if (!payload.move) { board.say("Describe the instructional move.", "error"); return; }
+    if (await board.send("sort:next:add", payload)) {
+      for (const name of ["move", "due_on", "student_label", "student_note"]) board.clearField(id(name));
+    }
+  });
+  return form;
+}
