@@ -75,7 +75,7 @@ def pdf_response(html: str, filename: str, team_id: int) -> Response:
             "thumbs": {str(sample_id): str(path) for sample_id, path in _thumbs_of(html, team_id).items()}}
     pdf = in_child_process(RENDERER, json.dumps(page).encode(), timeout=RENDER_TIMEOUT_SECONDS)
     return Response(pdf, mimetype="application/pdf",
-                    headers={"Content-Disposition": f'attachment; filename="{filename}"', "Cache-Control": "private"})
+                    headers={"Content-Disposition": f'attachment; filename="{filename}"'})
 
 
 def _thumbs_of(html: str, team_id: int) -> dict[int, Path]:
