@@ -141,19 +141,20 @@ def phase_stats(phase: dict) -> dict:
     }
 
 
+def pool_phases(parts: list[dict]) -> dict:
+    """Several phases' measurements as one phase."""
+    return {
+        "events": sum(p["events"] for p in parts),
+        "expected": sum(p["expected"] for p in parts),
+        "seconds": sum((p["end_epoch_ms"] - p["start_epoch_ms"]) / 1000 for p in parts),
+        **{k: [x for p in parts for x in p[k]] for k in ("delays", "per_event", "ack_ms", "ack_errors",
+                                                          "state_bytes")},
+    }
+
+
 def merge_phases(rounds: list[dict]) -> dict:
     """Each phase of every round, pooled."""
-    merged = {}
-    for name in rounds[0]["raw"]["phases"]:
-        parts = [r["raw"]["phases"][name] for r in rounds]
-        merged[name] = {
-            "events": sum(p["events"] for p in parts),
-            "expected": sum(p["expected"] for p in parts),
-            "seconds": sum((p["end_epoch_ms"] - p["start_epoch_ms"]) / 1000 for p in parts),
-            **{k: [x for p in parts for x in p[k]] for k in ("delays", "per_event", "ack_ms", "ack_errors",
-                                                              "state_bytes")},
-        }
-    return merged
+    return {name: pool_phases([r["raw"]["phases"][name] for r in rounds]) for name in rounds[0]["raw"]["phases"]}
 
 
 def merge_cpu(rounds: list[dict]) -> dict:

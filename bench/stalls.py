@@ -17,7 +17,8 @@ render PDFs? The event loop must never wait on that CPU work (plc/offload.py).
    from the moment --pictures new tasks with the picture are posted and --pdfs unit PDF
    summaries are fetched, all at once, until the last answer ("load"; the requests come from
    a child process); then --idle seconds more ("after").
-4. Reports the broadcast delay per phase (target: p95 under load at most 1.2x idle), how long
+4. Reports the broadcast delay per phase (target: p95 under load at most 1.2x the p95 of both
+   idle phases together; the ratio to the idle phase before alone is printed too), how long
    the requests took, and where the CPU went. --rounds rounds, each on a fresh server and
    database, pooled; a round that other processes disturbed runs again, once.
 
@@ -39,8 +40,8 @@ from bench.harness import (
     timer_room_run,
 )
 from bench.report import (
-    fmt, merge_cpu, merge_phases, new_report, phase_stats, print_phases, print_targets, rounds_p95, target,
-    warn_if_busy, write_report,
+    fmt, merge_cpu, merge_phases, new_report, phase_stats, pool_phases, print_phases, print_targets, rounds_p95,
+    target, warn_if_busy, write_report,
 )
 from plc.media.limits import MAX_PIXELS
 
@@ -109,8 +110,13 @@ def request_stats(rounds: list[dict]) -> dict:
 
 def build_report(args, rounds: list[dict], picture: Path) -> dict:
     phases = {name: phase_stats(ph) for name, ph in merge_phases(rounds).items()}
-    idle, load = phases["idle"], phases["load"]
+    # The room is the same before and after the load (the new tasks are not in its state): both
+    # idle phases together are the reference, so that other processes' load drifting during a
+    # round moves it less.
+    idle = phase_stats(pool_phases([r["raw"]["phases"][name] for r in rounds for name in ("idle", "after")]))
+    load = phases["load"]
     ratio = load["p95_ms"] / idle["p95_ms"] if idle["p95_ms"] else math.inf
+    ratio_before = load["p95_ms"] / phases["idle"]["p95_ms"] if phases["idle"]["p95_ms"] else math.inf
     noisy = sorted({f"round {n} {name}" for n, r in enumerate(rounds, 1) for name in r["noisy_phases"]})
     with Image.open(picture) as image:
         size = image.size
@@ -125,13 +131,16 @@ def build_report(args, rounds: list[dict], picture: Path) -> dict:
         }),
         "broadcast": phases,
         "broadcast_by_round": rounds_p95(rounds, "load"),
+        "idle_before_and_after": idle,
         "p95_ratio_load_over_idle": ratio,
+        "p95_ratio_load_over_idle_before": ratio_before,
         "requests": request_stats(rounds),
         "cpu_cores": merge_cpu(rounds),
         "server_log_errors": [e for r in rounds for e in r["server_log_errors"]],
         "unexpected_disconnects": sum(r["raw"]["unexpected_disconnects"] for r in rounds),
         "warnings": [w for r in rounds for w in r["warnings"]],
-        "targets": [target(f"room broadcast p95 while pictures and PDFs are made within {TARGET_RATIO:g}x idle",
+        "targets": [target(f"room broadcast p95 while pictures and PDFs are made within {TARGET_RATIO:g}x idle "
+                           "(before and after)",
                            ratio, TARGET_RATIO, "x", ratio <= TARGET_RATIO, noisy=noisy,
                            detail=f"p95 {fmt(load['p95_ms'])} ms vs {fmt(idle['p95_ms'])} ms")],
     }
@@ -161,7 +170,9 @@ def print_report(report: dict) -> None:
     warn_if_busy({name: c["others"] for name, c in report["cpu_cores"].items() if c})
     for w in report["warnings"]:
         print(f"\nWARNING: {w}")
-    print(f"\np95 ratio under load / idle: {report['p95_ratio_load_over_idle']:.2f}x")
+    idle = report["idle_before_and_after"]
+    print(f"\np95 under load / idle before and after ({fmt(idle['p95_ms'])} ms): "
+          f"{report['p95_ratio_load_over_idle']:.2f}x; / idle before only: {report['p95_ratio_load_over_idle_before']:.2f}x")
     print_targets(report["targets"])
 
 
