@@ -11,12 +11,13 @@ render PDFs? The event loop must never wait on that CPU work (plc/offload.py).
    temporary folder and database seeded (bench/stalls_setup.py) with a unit of --sorts closed
    sorts of --samples samples, thumbnails included (what its PDF summary shows), and a Work
    Sort meeting of --phones phones and the facilitator.
-3. One Node process (stall_clients.mjs) connects them all; the facilitator sends `timer:add` at
-   --rate per second and the server broadcasts the room's `state` to everyone. The delay from
-   emit to each receipt is measured --idle seconds with nothing else happening ("idle"); then
-   from the moment --pictures new tasks with the picture are posted and --pdfs unit PDF
-   summaries are fetched, all at once, until the last answer ("load"; the requests come from
-   a child process); then --idle seconds more ("after").
+3. One Node process (stall_clients.mjs) connects them all, and sends one request of each kind
+   to warm the server up (its templates are compiled on first use, once per process); the
+   facilitator sends `timer:add` at --rate per second and the server broadcasts the room's
+   `state` to everyone. The delay from emit to each receipt is measured --idle seconds with
+   nothing else happening ("idle"); then from the moment --pictures new tasks with the picture
+   are posted and --pdfs unit PDF summaries are fetched, all at once, until the last answer
+   ("load"; the requests come from a child process); then --idle seconds more ("after").
 4. Reports the broadcast delay per phase (target: p95 under load at most 1.2x the p95 of both
    idle phases together; the ratio to the idle phase before alone is printed too), how long
    the requests took, and where the CPU went. --rounds rounds, each on a fresh server and
