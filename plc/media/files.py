@@ -31,9 +31,11 @@ def receive(stream: BinaryIO, path: Path, limit: int) -> None:
             out.write(chunk)
 
 
-def save_jpeg(image: Image.Image, path: str | Path, quality: int = 85) -> None:
-    """Write a progressive JPEG with no metadata, atomically (temp file in the
-    same folder, fsync, os.replace), creating parent folders."""
+def save_jpeg(image: Image.Image, path: str | Path, quality: int = 85, optimized: bool = True) -> None:
+    """Write a JPEG with no metadata, atomically (temp file in the same folder, fsync,
+    os.replace), creating parent folders. `optimized`: progressive, with optimized Huffman
+    tables (smaller, but Pillow holds the GIL for the whole encode, tens of milliseconds for a
+    large picture: in the server's threads pass False, for a baseline JPEG encoded in chunks)."""
     path = Path(path)
     path.parent.mkdir(parents=True, exist_ok=True)
     if image.mode not in ("RGB", "L") or image.info:
@@ -43,7 +45,7 @@ def save_jpeg(image: Image.Image, path: str | Path, quality: int = 85) -> None:
     fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o666)
     try:
         with os.fdopen(fd, "wb") as fh:
-            image.save(fh, "JPEG", quality=quality, progressive=True, optimize=True)
+            image.save(fh, "JPEG", quality=quality, progressive=optimized, optimize=optimized)
             fh.flush()
             os.fsync(fh.fileno())
         os.replace(tmp, path)

@@ -138,7 +138,7 @@ def _write_clean_copy(source: Path, target: Path) -> None:
     if inspected.kind not in IMAGE_KINDS:
         raise ImageRejected(NOT_A_PICTURE)
     [image] = load_pages(source, inspected)
-    files.save_jpeg(clean(image, MAX_IMAGE_SIDE), target)
+    files.save_jpeg(clean(image, MAX_IMAGE_SIDE), target, optimized=False)  # in the server: see save_jpeg
 
 
 def vocabulary(team_id: int) -> list[Strategy]:

@@ -172,3 +172,7 @@ def test_the_picture_is_decoded_and_resized_off_the_requests_thread(app, client,
     login(client, facilitator_of(unit))
     assert upload(client, unit, png_with_gps(), "apples.png").status_code == 302
     assert resized_in and threading.get_ident() not in resized_in
+    # A baseline JPEG: Pillow encodes it in chunks, and lets the server's other threads run between them.
+    [stored] = stored_files(app)
+    with Image.open(stored) as image:
+        assert not image.info.get("progressive") and not image.info.get("progression")
