@@ -145,8 +145,8 @@ def _consumer_workers(pid: int) -> int | None:
 
 
 class CpuSampler:
-    """Samples, a few times a second, the CPU of the server, of its task-queue workers
-    (with their tesseract runs), of the Node clients and of the whole machine."""
+    """Samples, a few times a second, the CPU of the server, of its children (task-queue workers
+    with their tesseract runs, PDF renderers), of the Node clients and of the whole machine."""
 
     def __init__(self, server_pid: int) -> None:
         self.server = server_pid
@@ -171,7 +171,7 @@ class CpuSampler:
             "t": time.time(),
             "server": server[0],
             "server_wait": run_delay(self.server),
-            "workers": workers,
+            "workers": workers + server[1],  # its children, those it has reaped (PDF renderers) too
             "node": (process_stat(node_pid) or (0.0,))[0] if node_pid else 0.0,
             "uploader": tree_cpu(node_pid) - (process_stat(node_pid) or (0.0,))[0] if node_pid else 0.0,
             "node_wait": run_delay(node_pid) if node_pid else 0.0,

@@ -161,8 +161,8 @@ def print_report(report: dict) -> None:
     for name, c in report["cpu_cores"].items():
         if c:
             print(f"  {labels.get(name, name):<22} server {c['server']:.2f} (wait {c['server_wait_share']:.0%}), "
-                  f"its worker {c['workers']:.2f}, Node clients {c['node']:.2f}, requester {c['uploader']:.2f}, "
-                  f"other processes {c['others']:.2f}")
+                  f"its children (worker, PDF renderers) {c['workers']:.2f}, Node clients {c['node']:.2f}, "
+                  f"requester {c['uploader']:.2f}, other processes {c['others']:.2f}")
     if report["unexpected_disconnects"]:
         print(f"\nWARNING: {report['unexpected_disconnects']} clients disconnected during the run")
     if report["server_log_errors"]:
