@@ -17,6 +17,7 @@ bound, so that many requests at once queue rather than crowd the CPU (bench/stal
 """
 from __future__ import annotations
 
+import ctypes
 import os
 import subprocess
 import sys
@@ -31,6 +32,8 @@ from gevent.threadpool import ThreadPool
 
 T = TypeVar("T")
 NICER_BY = 10  # below the live room, above the task-queue workers (19)
+M_MMAP_THRESHOLD = -3  # glibc's mallopt parameter
+BIG_BLOCK = 1 << 20
 
 _pool: ThreadPool | ThreadPoolExecutor | None = None
 _slots: threading.BoundedSemaphore | None = None
@@ -40,14 +43,30 @@ class ChildFailed(RuntimeError):
     """The child process ended with an error (its last words are in the message)."""
 
 
+def _big_blocks_outside_the_heap() -> None:
+    """After a big block is freed glibc raises its mmap threshold, so the next decoded picture's
+    blocks come from the heap, and calloc zeroes them holding the GIL (tens of milliseconds for
+    a 50 MP picture, bench/stalls.py): a fixed threshold keeps them mmapped, zeroed by the
+    kernel as they are written and given back when freed."""
+    if sys.platform != "linux":
+        return
+    try:
+        ctypes.CDLL(None).mallopt(M_MMAP_THRESHOLD, BIG_BLOCK)  # the process's own C library
+    except (OSError, AttributeError):
+        pass  # not glibc: its allocator decides
+
+
 def _setup() -> tuple[ThreadPool | ThreadPoolExecutor, threading.BoundedSemaphore]:
     """One pool and one bound per process, made on first use with the app's settings (and after
     gevent's monkey-patching, so that waiting for a slot lets other greenlets run)."""
     global _pool, _slots
     if _pool is None:
         size = current_app.config["OFFLOAD_AT_ONCE"]
-        gevent = current_app.config["SOCKETIO_ASYNC_MODE"] == "gevent"
-        _pool = ThreadPool(size) if gevent else ThreadPoolExecutor(size, thread_name_prefix="plc-offload")
+        if current_app.config["SOCKETIO_ASYNC_MODE"] == "gevent":
+            _big_blocks_outside_the_heap()  # the server that decodes pictures beside the live room
+            _pool = ThreadPool(size)
+        else:
+            _pool = ThreadPoolExecutor(size, thread_name_prefix="plc-offload")
         _slots = threading.BoundedSemaphore(size)
     return _pool, _slots
 
