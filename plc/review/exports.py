@@ -95,7 +95,7 @@ def _fetcher(team_id: int):
             path = re.sub(r"^https?://[^/]+", "", url)
             if match := THUMB_URL.match(path):
                 sample = db.session.get(WorkSample, int(match.group(1)))
-                if sample is None or sample.team_id != team_id or not sample.thumb_name:
+                if sample is None or sample.team_id != team_id or not sample.thumb_name or sample.private:
                     raise ValueError("not this team's image")
                 body = storage.path_of(sample.thumb_name).read_bytes()
                 return URLFetcherResponse(url, body, {"Content-Type": "image/jpeg"})

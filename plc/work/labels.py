@@ -7,6 +7,7 @@ from plc.work.processing import UNFINISHED
 # By status (see models.STATUSES); a failed sample shows its own error instead.
 STATUS_TEXT = {
     "queued": "Waiting…", "processing": "Cleaning the image…", "reading": "Reading…", "done": "", "failed": "Failed",
+    "check": "Check for a name",  # not a job status: the name check waits (models.NAME_CHECKS)
 }
 
 

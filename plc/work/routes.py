@@ -10,7 +10,7 @@ from plc.meetings.models import Meeting
 from plc.meetings.seats import seated_participant
 from plc.meetings.services import code_is_live
 from plc.teams.access import task_for_member
-from plc.work import labels, services
+from plc.work import labels, name_check, services
 from plc.work.access import sample_for_viewer
 from plc.work.errors import WorkRejected
 from plc.work.notify import emit_sample
@@ -84,7 +84,7 @@ def upload_in_meeting(meeting_id):
 def file(sample_id, kind):
     sample = sample_for_viewer(sample_id)
     name = sample.thumb_name if kind == "thumb" else sample.image_name
-    if not name:
+    if not name or sample.private:
         abort(404)
     return send_file(storage.path_of(name), mimetype="image/jpeg")
 
@@ -121,4 +121,46 @@ def blur(sample_id):
         if not (isinstance(box, list) and len(box) == 4 and all(isinstance(v, (int, float)) for v in box)):
             raise WorkRejected("Send the box as four numbers between 0 and 1.")
         services.add_blur_box(sample, tuple(float(v) for v in box))
+    return _change(sample_id, action)
+
+
+def _waiting_for_check(sample_id):
+    sample = sample_for_viewer(sample_id)
+    if sample.name_check != "waiting" or not sample.check_image_name:
+        abort(404)
+    return sample
+
+
+@bp.route("/work/<id:sample_id>/check")
+def check_page(sample_id):
+    """The private check view: the unblurred page, only to the person who opens it."""
+    sample = sample_for_viewer(sample_id)
+    if sample.name_check != "waiting":
+        return render_template("work/check_name.html", sample=sample, done=True)
+    return render_template("work/check_name.html", sample=sample, done=False,
+                           suggestion=_fractions(sample, sample.name_suggestion))
+
+
+def _fractions(sample, box):
+    if not box or not sample.width:
+        return None
+    return [box[0] / sample.width, box[1] / sample.height, box[2] / sample.width, box[3] / sample.height]
+
+
+@bp.route("/work/<id:sample_id>/check/image")
+def check_image(sample_id):
+    sample = _waiting_for_check(sample_id)
+    return send_file(storage.path_of(sample.check_image_name), mimetype="image/jpeg")
+
+
+@bp.route("/work/<id:sample_id>/check", methods=["POST"])
+def check_name_done(sample_id):
+    def action(sample, data):
+        box = data.get("box")
+        if box is not None and not (isinstance(box, list) and len(box) == 4
+                                    and all(isinstance(v, (int, float)) for v in box)):
+            raise WorkRejected("Send the box as four numbers between 0 and 1.")
+        if not isinstance(data.get("choice"), str):
+            raise WorkRejected("Choose: no name on this page, accept the box, or draw a box.")
+        name_check.check_name(sample, data["choice"], tuple(float(v) for v in box) if box else None)
     return _change(sample_id, action)

@@ -70,23 +70,28 @@ def correct_text(sample: WorkSample, text: str) -> None:
     text = text.strip()
     if len(text) > MAX_TEXT_CHARS:
         raise WorkRejected(f"Keep the text under {MAX_TEXT_CHARS} characters.")
-    if sample.status != "done":
+    if sample.status != "done" or sample.private:
         raise WorkRejected("Wait until the text has been read, then correct it.")
     sample.corrected_text = text
     db.session.commit()
 
 
-def add_blur_box(sample: WorkSample, box: tuple[float, float, float, float]) -> None:
-    """Blur a part of the shown image; box in fractions (0-1) of its width and height."""
-    if not sample.image_name or not sample.width:
-        raise WorkRejected("Wait until the image is ready, then draw the box.")
+def box_in_pixels(sample: WorkSample, box: tuple[float, float, float, float]) -> list[int]:
+    """A box drawn on the image, in fractions (0-1) of its width and height, in its pixels."""
     left, top, right, bottom = box
     if not (0 <= left < right <= 1 and 0 <= top < bottom <= 1):
         raise WorkRejected("Draw the box inside the image.")
     if (right - left) * (bottom - top) < 0.0004:
         raise WorkRejected("That box is too small to hide anything; drag a bigger one.")
-    pixels = [round(left * sample.width), round(top * sample.height),
-              round(right * sample.width), round(bottom * sample.height)]
+    return [round(left * sample.width), round(top * sample.height),
+            round(right * sample.width), round(bottom * sample.height)]
+
+
+def add_blur_box(sample: WorkSample, box: tuple[float, float, float, float]) -> None:
+    """Blur a part of the shown image; box in fractions (0-1) of its width and height."""
+    if not sample.image_name or not sample.width or sample.private:
+        raise WorkRejected("Wait until the image is ready, then draw the box.")
+    pixels = box_in_pixels(sample, box)
     sample.blur_boxes = [*sample.blur_boxes, pixels]
     db.session.commit()
     blur_sample_job(sample.id)

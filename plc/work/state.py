@@ -10,7 +10,23 @@ def _version(name: str | None) -> str:
     return name.rsplit("/", 1)[-1][:8] if name else ""
 
 
+def _shown_status(sample: WorkSample) -> str:
+    if sample.name_check == "waiting":
+        return "check"
+    if sample.private:
+        return "processing"  # checked: its blurred views are being made
+    return sample.status
+
+
 def sample_payload(sample: WorkSample) -> dict:
+    """What the room may see of a sample: of one still private (see ``WorkSample.private``)
+    only its label, page and status."""
+    if sample.private:
+        return {"id": sample.id, "task_id": sample.task_id, "label": sample.student_label, "page": sample.page,
+                "status": _shown_status(sample), "error": None, "thumb_url": None, "image_url": None,
+                "check_url": f"/work/{sample.id}/check" if sample.name_check == "waiting" else None,
+                "width": None, "height": None, "text": None, "corrected": False, "confidence": None,
+                "unsure_words": []}
     return {
         "id": sample.id,
         "task_id": sample.task_id,
@@ -18,6 +34,7 @@ def sample_payload(sample: WorkSample) -> dict:
         "page": sample.page,
         "status": sample.status,
         "error": sample.error,
+        "check_url": None,
         "thumb_url": f"/work/{sample.id}/thumb?v={_version(sample.thumb_name)}" if sample.thumb_name else None,
         "image_url": f"/work/{sample.id}/image?v={_version(sample.image_name)}" if sample.image_name else None,
         "width": sample.width,

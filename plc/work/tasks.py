@@ -27,6 +27,11 @@ def blur_sample_job(sample_id: int) -> None:
     processing.apply_blur_boxes(sample_id)
 
 
+@job(retries=RETRIES, retry_delay=2)
+def publish_checked_job(sample_id: int) -> None:
+    processing.publish_checked(sample_id)
+
+
 @in_app
 def requeue_stale() -> int:
     """Give jobs whose worker died (their lease ran out) to a worker again."""

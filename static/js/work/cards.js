@@ -19,7 +19,8 @@ export function sampleCard(sample, { editable = false, onOpen = null } = {}) {
   const status = statusText(sample);
   const thumb = sample.thumb_url
     ? el("img", { src: sample.thumb_url, alt: `Work of ${sample.label}${sample.page > 1 ? `, page ${sample.page}` : ""}`, loading: "lazy" })
-    : el("div", { class: "thumb-placeholder", role: "img", "aria-label": "Image not ready yet" }, el("span", { class: "spinner" }));
+    : el("div", { class: "thumb-placeholder", role: "img", "aria-label": sample.check_url ? "Hidden until checked for a name" : "Image not ready yet" },
+      sample.check_url ? null : el("span", { class: "spinner" }));
   const card = el("article", { class: `sample status-${sample.status}`, "data-sample-id": sample.id },
     onOpen && sample.image_url
       ? el("button", { type: "button", class: "thumb-button", onclick: () => onOpen(sample), "aria-label": `Open the work of ${sample.label}` }, thumb)
@@ -27,7 +28,9 @@ export function sampleCard(sample, { editable = false, onOpen = null } = {}) {
     el("div", { class: "sample-body" },
       el("p", { class: "sample-label" }, el("span", { dir: "auto" }, sample.label), sample.page > 1 ? el("span", { class: "muted" }, ` · p. ${sample.page}`) : null),
       status ? el("p", { class: `sample-status${sample.status === "failed" ? " is-bad" : ""}`, role: sample.status === "failed" ? "alert" : null }, status) : null,
-      textWithUnsureWords(sample.text, sample.unsure_words)));
+      textWithUnsureWords(sample.text, sample.unsure_words),
+      // Only someone who may see the sample can open its check (the server refuses anyone else).
+      sample.check_url ? el("a", { class: "button small", href: sample.check_url }, "Check this page", el("span", { class: "visually-hidden" }, ` of ${sample.label}`)) : null));
   if (editable) addEditing(card, sample);
   return card;
 }

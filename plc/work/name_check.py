@@ -1,0 +1,36 @@
+"""The name check: a page whose name the OCR could not find with confidence stays private until
+a person in the room looks at it and says there is no name, accepts the box found, or draws one.
+Then its blurred views and text are made (plc/work/processing.py) and the room sees it."""
+from __future__ import annotations
+
+from plc.extensions import db
+from plc.work.errors import WorkRejected
+from plc.work.models import WorkSample
+from plc.work.services import box_in_pixels
+from plc.work.tasks import publish_checked_job
+
+CHOICES = ("none", "accept", "box")
+
+
+def check_name(sample: WorkSample, choice: str, box: tuple[float, float, float, float] | None = None) -> None:
+    """``choice``: "none" (no name on this page), "accept" (the box found), or "box" with ``box``
+    in fractions (0-1) of the page's width and height."""
+    if sample.name_check != "waiting":
+        raise WorkRejected("This page has already been checked for a name.")
+    if choice == "none":
+        name_boxes = []
+    elif choice == "accept":
+        if not sample.name_suggestion:
+            raise WorkRejected("No box was found on this page: draw one over the name.")
+        name_boxes = [list(sample.name_suggestion)]
+    elif choice == "box":
+        if box is None:
+            raise WorkRejected("Draw a box over the name.")
+        name_boxes = [box_in_pixels(sample, box)]
+    else:
+        raise WorkRejected("Choose: no name on this page, accept the box, or draw a box.")
+    sample.blur_boxes = [*sample.blur_boxes, *name_boxes]
+    sample.name_boxes = [*(sample.name_boxes or []), *name_boxes]
+    sample.name_check = "checked"
+    db.session.commit()
+    publish_checked_job(sample.id)
