@@ -175,7 +175,9 @@ def find_name(words: list[Word], *, right_edge: int | None = None, band_bottom: 
     found = _find(words, right_edge)
     if found is not None:
         box, distance, named = found
-        return NameFinding(box, sure=distance == 0 and named)
+        # 'Name' in the work below the top band ('Name the shape') is no label
+        in_band = band_bottom is None or box[1] < band_bottom
+        return NameFinding(box, sure=distance == 0 and named and in_band)
     return NameFinding(_unlabelled_name(words, band_bottom), sure=False)
 
 
