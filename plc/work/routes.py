@@ -12,7 +12,7 @@ from plc.meetings.services import code_is_live
 from plc.teams.access import task_for_member
 from plc.work import labels, name_check, services
 from plc.work.access import sample_for_viewer
-from plc.work.errors import WorkRejected
+from plc.work.errors import AlreadyUploaded, WorkRejected
 from plc.work.notify import emit_sample
 from plc.work.state import sample_payload
 from plc import storage
@@ -23,6 +23,8 @@ bp = Blueprint("work", __name__)
 def _receive_files(**owner) -> tuple[dict, int]:
     files = request.files.getlist("files")
     labels = request.form.getlist("labels")
+    # per file, like labels: "keep" uploads a picture that is already a sample of the task again
+    duplicates = request.form.getlist("duplicates")
     if not files or all(not f.filename for f in files):
         return {"error": "Choose at least one photo or PDF."}, 400
     if len(files) > current_app.config["UPLOAD_MAX_FILES"]:
@@ -30,15 +32,19 @@ def _receive_files(**owner) -> tuple[dict, int]:
     results = []
     for index, upload in enumerate(files):
         label = labels[index] if index < len(labels) else None
+        keep = index < len(duplicates) and duplicates[index] == "keep"
         try:
-            samples = services.accept_upload(upload, label=label, **owner)
+            samples = services.accept_upload(upload, label=label, keep_duplicate=keep, **owner)
+        except AlreadyUploaded as exc:
+            results.append({"file": upload.filename, "ok": False, "skipped": True, "already_as": exc.label,
+                            "error": str(exc)})
         except UserError as exc:
             results.append({"file": upload.filename, "ok": False, "error": str(exc)})
         else:
             results.append({"file": upload.filename, "ok": True, "samples": [sample_payload(s) for s in samples]})
             for sample in samples:
                 emit_sample(sample)
-    status = 200 if any(r["ok"] for r in results) else 400
+    status = 200 if any(r["ok"] or r.get("skipped") for r in results) else 400
     return {"results": results}, status
 
 

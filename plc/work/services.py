@@ -11,7 +11,7 @@ from plc.media import files
 from plc.media.checks import inspect_upload
 from plc.media.errors import UploadRejected
 from plc.media.limits import MAX_FILE_BYTES
-from plc.work.errors import WorkRejected
+from plc.work.errors import AlreadyUploaded, WorkRejected
 from plc.work.models import WorkSample
 from plc.work.tasks import blur_sample_job, process_sample_job
 
@@ -30,23 +30,34 @@ def clean_label(label: str | None, task_id: int) -> str:
     return label
 
 
+def _already_uploaded(task_id: int, content_hash: str) -> WorkSample | None:
+    return db.session.execute(
+        db.select(WorkSample).filter_by(task_id=task_id, content_hash=content_hash).order_by(WorkSample.id).limit(1)
+    ).scalar()
+
+
 def accept_upload(upload: FileStorage, *, task, meeting=None, user=None, participant=None,
-                  label: str | None = None) -> list[WorkSample]:
-    """Check one file, store it and queue its pages for processing; WorkRejected (a bad label)
-    and UploadRejected (a bad file) leave nothing behind."""
+                  label: str | None = None, keep_duplicate: bool = False) -> list[WorkSample]:
+    """Check one file, store it and queue its pages for processing; WorkRejected (a bad label),
+    UploadRejected (a bad file) and AlreadyUploaded (the same bytes are already a sample of the
+    task, unless ``keep_duplicate``) leave nothing behind."""
     label = clean_label(label, task.id)
     name = storage.new_name("incoming", "")
     try:
-        files.receive(upload.stream, storage.path_of(name), MAX_FILE_BYTES)
+        content_hash = files.receive(upload.stream, storage.path_of(name), MAX_FILE_BYTES)
+        existing = None if keep_duplicate else _already_uploaded(task.id, content_hash)
+        if existing is not None:
+            raise AlreadyUploaded(existing.student_label)
         inspected = inspect_upload(storage.path_of(name))
-    except UploadRejected:
+    except (UploadRejected, AlreadyUploaded):
         storage.delete(name)
         raise
     samples = [
         WorkSample(team_id=task.unit.team_id, task_id=task.id, meeting_id=meeting.id if meeting else None,
                    uploaded_by_user_id=user.id if user else None,
                    uploaded_by_participant_id=participant.id if participant else None,
-                   student_label=label, source_kind=inspected.kind, page=page, incoming_name=name)
+                   student_label=label, source_kind=inspected.kind, page=page, incoming_name=name,
+                   content_hash=content_hash)
         for page in range(1, inspected.pages + 1)
     ]
     db.session.add_all(samples)
