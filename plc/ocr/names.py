@@ -270,6 +270,21 @@ def _find(words: list[Word], right_edge: int | None) -> tuple[Box, float, bool] 
     return _pad((label[2], line[1], max(label[2] + 1, right_edge), line[3]), line_height), distance, False
 
 
+def without_name_lines(text: str) -> str:
+    """The text without lines that start with a name label ('Name: Noah', 'Nme - Liam'): a
+    person's correction, copied from the page, must not bring back the name the OCR text left
+    out. A near miss counts only with a colon or dash after it ('Same 13' stays)."""
+    kept = []
+    for line in text.splitlines():
+        first, after = (line.split() + ["", ""])[:2]
+        distance = _label_distance(first, True) if first else None
+        marked = re.search(r"[:;\-]$", first) or after in (":", ";", "-")
+        labelled = distance == 0 or (distance is not None and distance <= 1 and marked)
+        if not labelled:
+            kept.append(line)
+    return "\n".join(kept)
+
+
 def name_band(width: int, height: int) -> Box:
     """The top part of a page where the 'Name:' line usually is (the top
     quarter), read first so the name is blurred before any thumbnail exists."""

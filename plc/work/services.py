@@ -11,6 +11,7 @@ from plc.media import files
 from plc.media.checks import inspect_upload
 from plc.media.errors import UploadRejected
 from plc.media.limits import MAX_FILE_BYTES
+from plc.ocr.names import without_name_lines
 from plc.work.errors import AlreadyUploaded, WorkRejected
 from plc.work.models import WorkSample
 from plc.work.tasks import blur_sample_job, process_sample_job
@@ -83,7 +84,7 @@ def correct_text(sample: WorkSample, text: str) -> None:
         raise WorkRejected(f"Keep the text under {MAX_TEXT_CHARS} characters.")
     if sample.status != "done" or sample.private:
         raise WorkRejected("Wait until the text has been read, then correct it.")
-    sample.corrected_text = text
+    sample.corrected_text = without_name_lines(text).strip()
     db.session.commit()
 
 

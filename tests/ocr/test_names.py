@@ -236,3 +236,10 @@ def test_name_found_in_the_top_band_covers_the_name(engine, page_sets, kind):
         if name_ink_covered(image, expected, found) >= 0.95:
             hits += 1
     assert hits >= 5, f"{kind}: the name was covered on {hits} of 6 pages"
+
+
+def test_a_name_line_is_left_out_of_a_corrected_text():
+    from plc.ocr.names import without_name_lines
+
+    text = "Name: Noah\nNme - Liam  Date: 3/4\nNAME Ava\n7 + 6 = 13\nSame 13\nname the shape: square"
+    assert without_name_lines(text) == "7 + 6 = 13\nSame 13"
