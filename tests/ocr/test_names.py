@@ -243,3 +243,29 @@ def test_a_name_line_is_left_out_of_a_corrected_text():
 
     text = "Name: Noah\nNme - Liam  Date: 3/4\nNAME Ava\n7 + 6 = 13\nSame 13\nname the shape: square"
     assert without_name_lines(text) == "7 + 6 = 13\nSame 13"
+
+
+@pytest.mark.parametrize("label", ["Nane", "Mame", "Narne:", "Nme:", "Mane", "Mane:", "Nane:", "NAME:"])
+def test_a_misread_label_gives_a_box_to_check_not_a_sure_one(label):
+    from plc.ocr.names import find_name
+
+    words = line(label, "Noah", top=100)
+    finding = find_name(words, right_edge=1000, band_bottom=400)
+    name = words[1].box
+    assert finding.box is not None
+    assert finding.box[0] <= name[0] and finding.box[2] >= name[2]
+    # only a label read exactly (OCR's 'rn' for 'm' aside, any case) is sure
+    assert finding.sure == (label in ("Narne:", "NAME:"))
+
+
+def test_sure_only_with_words_after_an_exact_label_in_the_top_band():
+    from plc.ocr.names import find_name
+
+    assert find_name(line("Name:", "Noah"), band_bottom=400).sure
+    assert not find_name(line("Name:"), band_bottom=400).sure  # nothing readable after it
+    # 'Name the shape' in the work, below the band, is no label
+    assert not find_name(line("Name", "the", "shape", top=900), band_bottom=400).sure
+    # a lone capitalised word in the band: likely a name without a label, to check
+    lone = find_name(line("Liam", top=60) + line("7", "+", "6", top=500, line_no=1), band_bottom=400)
+    assert lone.box is not None and not lone.sure
+    assert find_name([], band_bottom=400) == find_name(line("7", "+", "6", top=500), band_bottom=400)
