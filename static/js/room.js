@@ -8,7 +8,9 @@ import { renderFollowUp } from "./followup.js";
 import { el } from "./lib/dom.js";
 import { connect } from "./lib/socket.js";
 import { createControls } from "./room/controls.js";
+import { renderPeople } from "./room/people.js";
 import { renderInputs, setInputsDisabled } from "./room/phone_inputs.js";
+import { createProjector } from "./room/projector.js";
 import { renderResponses, takesResponses } from "./room/responses.js";
 import { renderSamples } from "./room/samples.js";
 import { createTimer } from "./room/timer.js";
@@ -49,6 +51,7 @@ const { view, canControl, say } = room;
 const socket = connect("/", { meeting_id: room.meetingId });
 const board = createBoard({ root, view, canControl, send, say });
 const controls = createControls(room);
+const projector = view === "projector" ? createProjector(room) : null;
 const setTimer = createTimer(room);
 
 socket.on("connect", () => say(""));
@@ -71,7 +74,7 @@ socket.on("state", (next) => {
   render(stepChanged);
   if (stepChanged || next.sort !== undefined) board.setSort(room.state.sort, room.state.samples);
 });
-socket.on("participants", (people) => { if (room.state) { room.state.participants = people; renderPeople(); } });
+socket.on("participants", (people) => { if (room.state) { room.state.participants = people; renderPeople(room); } });
 // The room hears a new response first; its author learns just after that it is theirs.
 socket.on("response:mine", ({ id }) => { room.mine.add(id); if (room.state) renderResponses(room); });
 socket.on("response:upsert", (response) => {
@@ -135,7 +138,7 @@ function render(stepChanged) {
   room.show("locked", state.input_locked && !meeting.ended);
   room.show("task", step.activity === "discuss");
   room.show("anonymous-note", step.anonymous && takesResponses(step));
-  renderPeople();
+  renderPeople(room);
   renderResponses(room);
   controls.render();
   renderAgenda();
@@ -143,22 +146,12 @@ function render(stepChanged) {
   renderFollowUpStep();
   if (view === "phone" && (stepChanged || meeting.ended)) renderInputs(room);
   if (view === "phone") setInputsDisabled(room, state.input_locked || meeting.ended);
+  projector?.render(stepChanged);
 }
 
 function renderFollowUpStep() {
   const { state } = room;
   renderFollowUp(bound("follow-up"), state.follow_up, { view, send, locked: state.meeting.ended || (state.input_locked && !canControl) });
-}
-
-function renderPeople() {
-  const { participants } = room.state;
-  room.setText("people-count", String(participants.length));
-  const list = bound("people");
-  if (!list) return;
-  list.replaceChildren(...participants.map((p) =>
-    el("li", { title: p.role }, el("span", { class: "person-name" }, p.name),
-      view === "projector" ? null : el("span", { class: "person-role" }, p.role))));
-  if (!participants.length) list.append(el("li", { class: "empty" }, "Nobody yet: scan the QR code or type the code."));
 }
 
 function renderAgenda() {

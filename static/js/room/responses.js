@@ -38,9 +38,12 @@ export function renderResponses(room) {
   if (!takesResponses(step)) {
     box.replaceChildren();
   } else if (step.questions) {
-    box.replaceChildren(...Object.entries(step.questions).map(([field, question]) =>
-      el("section", { class: "question-column" }, el("h2", {}, question),
-        ...state.responses.filter((r) => r.field === field).map(card))));
+    box.replaceChildren(...Object.entries(step.questions).map(([field, question]) => {
+      const answers = state.responses.filter((r) => r.field === field);
+      return el("section", { class: "question-column" },
+        el("h2", {}, question, " ", el("span", { class: "question-count", "aria-label": `${answers.length} answers` }, String(answers.length))),
+        ...answers.map(card));
+    }));
   } else if (!state.responses.length) {
     box.replaceChildren(el("p", { class: "empty" }, "Responses appear here as they are sent."));
   } else {

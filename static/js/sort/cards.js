@@ -11,9 +11,9 @@ const EXCERPT_CHARS = 70;
 export function card(board, sampleId, column) {
   const { state, view, canControl } = board;
   const { sort } = state;
-  const sample = state.sampleById(sampleId) || { id: sampleId, label: `#${sampleId}`, text: "" };
+  const sample = state.sampleById(sampleId) || { id: sampleId, label: `#${sampleId}`, preview: "" };
   const shareRank = sort.share.indexOf(sampleId);
-  const excerpt = (sample.text || (sample.status === "done" ? "" : "Reading…")).replace(/\s+/g, " ").replace(/^name\s*:?\s*/i, "").trim();
+  const excerpt = (sample.preview || (sample.status === "done" ? "" : "Reading…")).replace(/\s+/g, " ").trim();
   const item = el("li", {
     class: `sort-card${state.canMove() ? " is-movable" : ""}`, "data-card": sampleId, tabindex: "0",
     "aria-label": `${sample.label}${shareRank >= 0 ? `, shared ${shareRank + 1}` : ""}`,
