@@ -76,6 +76,8 @@
     pager: inView(pager) ? document.querySelector('[data-bind="page-label"]').textContent : null,
     broken: headings.flatMap(brokenWords),
     small,
+    // The page itself never scrolls: not scrolled, and no taller or wider than the screen.
     scrolled: [document.scrollingElement.scrollTop, document.scrollingElement.scrollLeft],
+    overflow: [document.scrollingElement.scrollWidth - width, document.scrollingElement.scrollHeight - height],
   };
 }

@@ -86,10 +86,11 @@ class SeededMeeting:
 
 
 def seed_meeting(email: str, team_name: str = TEAM, *, samples: int = SAMPLES, groups: list[str] = GROUPS,
-                 unsorted: int = UNSORTED, at: str | None = None) -> SeededMeeting:
+                 unsorted: int = UNSORTED, notes: bool = True, at: str | None = None) -> SeededMeeting:
     """A team of its own led by the user, its task, `samples` pieces of work, a sort with
-    `groups` (and "Unanticipated"), `unsorted` cards left in the tray, next steps for the first
-    groups, and a new meeting - at the step titled `at`, if given. Nobody has joined yet."""
+    `groups` (and "Unanticipated"), with their `notes`, `unsorted` cards left in the tray, next
+    steps for the first groups, and a new meeting - at the step titled `at`, if given. Nobody
+    has joined yet."""
     from plc.work.models import WorkSample
 
     user = db.session.execute(db.select(User).filter_by(email=email)).scalar_one()
@@ -122,11 +123,13 @@ def seed_meeting(email: str, team_name: str = TEAM, *, samples: int = SAMPLES, g
     for position, name in enumerate(names):
         kind = "unanticipated" if name == UNANTICIPATED else "anticipated" if position < 6 else "added"
         long_note = position % 3 == 0
-        sort.groups.append(SortGroup(
-            name=name, position=position, kind=kind,
-            showing=f"They {_sentence(rng, 14 if long_note else 6).lower()}",
-            telling=_sentence(rng, 8) if position % 2 else "",
-            build_on=_sentence(rng, 6), issues=_sentence(rng, 10) if long_note else ""))
+        group = SortGroup(name=name, position=position, kind=kind)
+        if notes:
+            group.showing = f"They {_sentence(rng, 14 if long_note else 6).lower()}"
+            group.telling = _sentence(rng, 8) if position % 2 else ""
+            group.build_on = _sentence(rng, 6)
+            group.issues = _sentence(rng, 10) if long_note else ""
+        sort.groups.append(group)
     db.session.add(sort)
     db.session.flush()
     sorted_samples = samples[: count - unsorted]

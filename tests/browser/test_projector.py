@@ -50,7 +50,7 @@ def look_through_pages(page: Page, where: str) -> list[dict]:
     if len(reports) > 1:
         expect(page.locator('[data-bind="page-label"]')).to_have_text(f"1 of {len(reports)}")
     for report in reports:
-        assert report["scrolled"] == [0, 0], (where, report["scrolled"])
+        assert report["scrolled"] == [0, 0] and report["overflow"] == [0, 0], (where, report["scrolled"], report["overflow"])
         assert not report["broken"], (where, report["broken"])
         assert not report["small"], (where, report["small"])
     return reports
@@ -127,3 +127,163 @@ def test_a_full_size_meeting_fits_the_projector_at_every_step(
             projector.get_by_role("button", name="Next ▶").click()
     for phone in phones:
         expect(step_title(phone)).to_have_text(title)
+
+
+# --- the smaller things ----------------------------------------------------------------------
+
+def small_meeting(live_app, live_server, team: str, **options) -> seed.SeededMeeting:
+    with live_app.app_context():
+        return seed.seed_meeting(live_server.email, team, samples=4, groups=seed.GROUPS[:2], unsorted=1, **options)
+
+
+def open_projector(new_context, live_server, meeting: seed.SeededMeeting) -> Page:
+    projector = new_context(**DESKTOP).new_page()
+    log_in(projector, live_server.email, live_server.password)
+    projector.goto(f"/meetings/{meeting.meeting_id}/projector")
+    expect(step_title(projector)).not_to_have_text("Connecting…")
+    return projector
+
+
+def group_column(page: Page, name: str):
+    return page.locator("section.column", has=page.locator(f'h3:text-is("{name}")'))
+
+
+def test_the_join_code_shrinks_to_a_badge_after_the_opening_steps(new_context, live_server, live_app):
+    meeting = small_meeting(live_app, live_server, "Badge team")
+    projector = open_projector(new_context, live_server, meeting)
+    phone = new_context(**PHONE).new_page()
+    join(phone, meeting.code, "Ana Teacher")
+    qr, badge = projector.locator(".qr svg"), projector.locator(".join-badge")
+    for _ in range(2):  # the opening steps: the code, the QR code and who joined
+        expect(qr).to_be_visible()
+        expect(projector.locator('[data-bind="code"]')).to_have_text(meeting.code)
+        expect(projector.locator('[data-bind="people"]')).to_contain_text("Ana Teacher")
+        expect(badge).to_be_hidden()
+        projector.get_by_role("button", name="Next ▶").click()
+    expect(qr).to_be_hidden()
+    expect(badge).to_be_visible()
+    expect(badge).to_contain_text(meeting.code)
+    expect(badge).to_contain_text("1 joined")
+    expect(badge).to_have_attribute("aria-expanded", "false")
+    # A latecomer: J brings the QR code back, Escape puts it away; so does a click on the badge.
+    projector.keyboard.press("j")
+    expect(qr).to_be_visible()
+    expect(badge).to_have_attribute("aria-expanded", "true")
+    projector.keyboard.press("Escape")
+    expect(qr).to_be_hidden()
+    badge.click()
+    expect(qr).to_be_visible()
+    projector.get_by_role("button", name="Next ▶").click()  # the next step starts without it
+    expect(qr).to_be_hidden()
+
+
+def test_presentation_mode_hides_the_controls_and_nothing_ends_the_meeting_there(new_context, live_server, live_app):
+    meeting = small_meeting(live_app, live_server, "Presenting team")
+    projector = open_projector(new_context, live_server, meeting)
+    controls = projector.get_by_role("navigation", name="Facilitator controls")
+    show = projector.get_by_role("button", name="Controls (C)", exact=True)
+    expect(controls).to_be_visible()
+    expect(show).to_be_hidden()
+    expect(projector.get_by_role("button", name=re.compile("End meeting"))).to_have_count(0)
+
+    projector.keyboard.press("c")
+    expect(controls).to_be_hidden()
+    expect(projector.get_by_role("link", name="Controls and script on another screen")).to_be_hidden()
+    expect(show).to_be_visible()
+    projector.reload()  # the projector stays in presentation mode
+    expect(step_title(projector)).not_to_have_text("Connecting…")
+    expect(controls).to_be_hidden()
+    show.click()
+    expect(controls).to_be_visible()
+    controls.get_by_role("button", name="Hide controls (C)").click()
+    expect(controls).to_be_hidden()
+    projector.keyboard.press("C")
+    expect(controls).to_be_visible()
+
+    # Ending the meeting is on the control page, behind a confirmation.
+    control = new_context(**DESKTOP).new_page()
+    log_in(control, live_server.email, live_server.password)
+    control.goto(f"/meetings/{meeting.meeting_id}/control")
+    expect(control.get_by_role("button", name="End meeting")).to_be_visible()
+
+
+def test_the_ended_projector_shows_no_code_and_no_qr_code(new_context, live_server, live_app):
+    meeting = small_meeting(live_app, live_server, "Ending team")
+    projector = open_projector(new_context, live_server, meeting)
+    expect(projector.locator(".qr svg")).to_be_visible()
+    control = projector.context.new_page()
+    control.goto(f"/meetings/{meeting.meeting_id}/control")
+    control.once("dialog", lambda dialog: dialog.accept())
+    control.get_by_role("button", name="End meeting").click()
+
+    for page in (projector, "reloaded"):
+        if page == "reloaded":
+            projector.reload()
+        banner = projector.locator('[data-bind="ended"]')
+        expect(banner).to_be_visible()
+        expect(banner).to_contain_text("This meeting has ended")
+        expect(projector.locator(".qr, .join-badge, .join-code")).to_have_count(0)
+        expect(projector.locator("body")).not_to_contain_text(meeting.code)
+        expect(projector.get_by_role("navigation", name="Facilitator controls")).to_be_hidden()
+
+
+def test_notes_typed_on_a_phone_or_the_control_page_reach_the_projector_as_text(new_context, live_server, live_app):
+    meeting = small_meeting(live_app, live_server, "Describing team", notes=False, at="Name and describe each group")
+    first, second = seed.GROUPS[:2]
+    projector = open_projector(new_context, live_server, meeting)
+    expect(step_title(projector)).to_have_text("Name and describe each group")
+    expect(group_column(projector, first).locator(".group-notes")).to_have_text("No notes yet.")
+    phone = new_context(**PHONE).new_page()
+    join(phone, meeting.code, "Ana Teacher")
+    control = projector.context.new_page()
+    control.goto(f"/meetings/{meeting.meeting_id}/control")
+
+    # Typed, not yet left: the projector shows it already, as text.
+    box = group_column(phone, first).get_by_label("What are they showing us?")
+    box.tap()
+    phone.keyboard.type("They count on in eights")
+    notes = group_column(projector, first).locator(".group-notes")
+    expect(notes).to_contain_text("What are they showing us? They count on in eights", timeout=5000)
+    expect(box).to_be_focused()
+    phone.keyboard.type(" from 8 to 96.")
+    expect(notes).to_contain_text("They count on in eights from 8 to 96.", timeout=5000)
+    expect(box).to_have_value("They count on in eights from 8 to 96.")
+
+    control.bring_to_front()
+    group_column(control, second).get_by_label("Issues we see").click()
+    control.keyboard.type("Loses track of the count")
+    expect(group_column(projector, second).locator(".group-notes")).to_contain_text(
+        "Issues we see Loses track of the count", timeout=5000)
+    # The projector is for reading: no editing boxes, big enough to read from the back.
+    expect(projector.locator(".board textarea, .board input")).to_have_count(0)
+    size = notes.locator("p").first.evaluate("p => parseFloat(getComputedStyle(p).fontSize)")
+    assert size >= 20, size
+
+
+def test_thumbnails_show_the_whole_page_everywhere(new_context, live_server, live_app):
+    meeting = small_meeting(live_app, live_server, "Thumbnail team", at="Bring in the student work")
+    projector = open_projector(new_context, live_server, meeting)
+    phone = new_context(**PHONE).new_page()
+    join(phone, meeting.code, "Ana Teacher")
+    work_page = projector.context.new_page()
+    work_page.goto(f"/tasks/{meeting.task_id}/work")
+    pages = {"projector": projector, "phone": phone, "task's work page": work_page}
+    for where, page in pages.items():
+        images = page.locator("[data-sample-id] img")
+        expect(images).to_have_count(4)
+        fits = images.evaluate_all("imgs => imgs.map(i => getComputedStyle(i).objectFit)")
+        assert fits == ["contain"] * 4, (where, fits)
+    # The projector's cards read the work, not the name line above it.
+    texts = projector.locator("[data-sample-id] .sample-text").all_inner_texts()
+    assert texts and not any("Name" in t for t in texts), texts
+
+    projector.get_by_role("button", name="Next ▶").click()  # the board: cards everywhere
+    expect(step_title(projector)).to_have_text("Look before sorting")
+    control = projector.context.new_page()
+    control.goto(f"/meetings/{meeting.meeting_id}/control")
+    for where, page in {"projector": projector, "phone": phone, "control page": control}.items():
+        images = page.locator("[data-card] img")
+        expect(images).to_have_count(4)
+        fits = images.evaluate_all("imgs => imgs.map(i => getComputedStyle(i).objectFit)")
+        assert fits == ["contain"] * 4, (where, fits)
+        assert not any("Name" in t for t in page.locator(".card-text").all_inner_texts()), where
