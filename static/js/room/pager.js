@@ -1,8 +1,12 @@
 // Pages on the projector. What a step lists (answers, student work, the board, next steps) is
-// a `.paged` flow: projector.css lays it out in columns as tall as the room, and the columns
-// that do not fit go on to the right. One screen-width of columns is a page; the room sees
-// "2 of 3" whenever there is more than one, and [ and ] (or the pager's buttons) turn them.
-// Nothing here knows what the flow holds: any change to the page is measured again.
+// a `.paged` flow: projector.css lays it out in columns as tall as the room, at the smallest
+// size still read from the back, and the columns that do not fit go on to the right. One
+// screen-width of columns is a page; the room sees "2 of 3" whenever there is more than one,
+// and [ and ] (or the pager's buttons) turn them. A flow that fits on one page is drawn as
+// large as it can be and still fit. Nothing here knows what the flow holds: any change to the
+// page is measured again.
+
+const GROW = [1.6, 1.4, 1.2]; // sizes tried, largest first, for a flow that fits on one page
 
 export function createPager(root) {
   const main = root.querySelector(".room-main");
@@ -13,23 +17,37 @@ export function createPager(root) {
   let page = 0;
   let pages = 1;
   let measuring = false;
+  let dragging = false; // a card is in the air: its flow keeps its size under the pointer
+
+  // The flow's pages at its current size.
+  function count() {
+    const gap = parseFloat(getComputedStyle(flow).columnGap) || 0;
+    pitch = flow.clientWidth + gap;
+    // The overflowing columns make the flow's scroll width; a page ends one gap after its last column.
+    return pitch > 0 ? Math.max(1, Math.ceil((flow.scrollWidth + gap) / pitch - 0.01)) : 1;
+  }
 
   function measure() {
     measuring = false;
     flow = [...main.querySelectorAll(".paged")].find((node) => node.getClientRects().length) || null;
     pages = 1;
-    if (flow) {
-      const gap = parseFloat(getComputedStyle(flow).columnGap) || 0;
-      pitch = flow.clientWidth + gap;
-      // The overflowing columns make the flow's scroll width; a page ends one gap after its last column.
-      if (pitch > 0) pages = Math.max(1, Math.ceil((flow.scrollWidth + gap) / pitch - 0.01));
+    if (flow && !dragging) {
+      flow.style.fontSize = ""; // CSSOM: the CSP allows it
+      pages = count();
+      if (pages === 1) {
+        const fits = GROW.find((size) => { flow.style.fontSize = `${size}em`; return count() === 1; });
+        if (!fits) flow.style.fontSize = "";
+        count();
+      }
+    } else if (flow) {
+      pages = count();
     }
     page = Math.min(page, pages - 1);
     show();
   }
 
   function show() {
-    if (flow) flow.style.transform = page ? `translateX(${-page * pitch}px)` : ""; // CSSOM: the CSP allows it
+    if (flow) flow.style.transform = page ? `translateX(${-page * pitch}px)` : "";
     nav.classList.toggle("hidden", pages < 2);
     label.textContent = `${page + 1} of ${pages}`;
     nav.querySelector('[data-page="-1"]').disabled = page === 0;
@@ -63,6 +81,8 @@ export function createPager(root) {
     const button = event.target.closest("[data-page]");
     if (button) turn(Number(button.dataset.page));
   });
+  main.addEventListener("dragstart", () => { dragging = true; });
+  main.addEventListener("dragend", () => { dragging = false; remeasure(); });
   // Whatever gets the keyboard's focus is brought into view with its page.
   main.addEventListener("focusin", (event) => {
     const target = pageOf(event.target);

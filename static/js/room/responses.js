@@ -7,6 +7,8 @@ import { renderMine } from "./phone_inputs.js";
 
 const { response_activities: RESPONSE_ACTIVITIES } = serverConstants.room; // steps that take written answers
 
+const LONG_SPOTLIGHT = 160; // characters: a longer answer is spotlit in smaller type, to leave room for the rest
+
 export const takesResponses = (step) => RESPONSE_ACTIVITIES.includes(step.activity);
 
 function questionLabel(room, field) {
@@ -53,7 +55,7 @@ export function renderResponses(room) {
   if (spot) {
     const r = state.responses.find((x) => x.id === state.spotlight_id);
     spot.classList.toggle("hidden", !r);
-    spot.replaceChildren(...(r ? [el("p", { class: "spotlight-text" }, r.text),
+    spot.replaceChildren(...(r ? [el("p", { class: `spotlight-text${r.text.length > LONG_SPOTLIGHT ? " is-long" : ""}` }, r.text),
       r.author ? el("p", { class: "response-author" }, r.author) : null,
       questionLabel(room, r.field) ? el("p", { class: "muted" }, questionLabel(room, r.field)) : null] : []));
   }
