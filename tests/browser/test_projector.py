@@ -19,6 +19,7 @@ from playwright.sync_api import Page, expect
 from tests.browser import seed
 from tests.browser.conftest import DESKTOP, PHONE
 from tests.browser.pages import join, join_by_request, log_in, step_title
+from tests.browser.test_unit_review import open_unit
 
 SIZES = [(1920, 1080), (1366, 768)]
 OPEN_PHONES = 3
@@ -287,3 +288,12 @@ def test_thumbnails_show_the_whole_page_everywhere(new_context, live_server, liv
         fits = images.evaluate_all("imgs => imgs.map(i => getComputedStyle(i).objectFit)")
         assert fits == ["contain"] * 4, (where, fits)
         assert not any("Name" in t for t in page.locator(".card-text").all_inner_texts()), where
+
+    # A closed sort of the demo unit, as the coach reviews it.
+    review = projector.context.new_page()
+    review.goto("/")
+    open_unit(review)
+    review.get_by_role("link", name="Pencil packs").last.click()
+    images = review.locator(".review-card img")
+    expect(images.first).to_be_visible()
+    assert set(images.evaluate_all("imgs => imgs.map(i => getComputedStyle(i).objectFit)")) == {"contain"}

@@ -45,16 +45,16 @@ export function createProjector(room) {
     }
   }
 
-  const keys = {
+  const keys = () => ({
     "[": () => pager.turn(-1),
     "]": () => pager.turn(1),
     j: () => toggleJoin(),
     J: () => toggleJoin(),
-    Escape: () => joinAsked && toggleJoin(false),
+    ...(joinAsked ? { Escape: () => toggleJoin(false) } : {}), // otherwise Escape is left to dialogs
     ...(canControl ? { c: togglePresenting, C: togglePresenting } : {}),
-  };
+  });
   document.addEventListener("keydown", (event) => {
-    const key = keys[event.key];
+    const key = keys()[event.key];
     if (!key || event.defaultPrevented || event.metaKey || (event.ctrlKey && !event.altKey)) return;
     if (event.target.closest?.("input, textarea, select, [contenteditable]")) return;
     event.preventDefault();
