@@ -31,6 +31,7 @@ static/vendor/.installed: package.json package-lock.json
 	mkdir -p static/vendor
 	cp node_modules/socket.io-client/dist/socket.io.min.js static/vendor/
 	cp node_modules/sortablejs/modular/sortable.esm.js static/vendor/
+	cp node_modules/axe-core/axe.min.js static/vendor/
 	touch $@
 
 run: setup
@@ -46,6 +47,7 @@ bench: setup
 	$(PY) -m bench.uploads
 	$(PY) -m bench.sort
 	$(PY) -m bench.review
+	$(PY) -m bench.naming
 
 lock:
 	$(PY) -m pip install -q -r requirements.in

@@ -1,5 +1,6 @@
 """The benchmarks (`make bench`): the live room (python -m bench), student work coming in
-(bench.uploads), Work Sort moves (bench.sort) and the unit page (bench.review).
+(bench.uploads), Work Sort moves (bench.sort) and the unit page (bench.review); and two
+measurements without a server: OCR (ocr_measure.py) and tier names (bench.naming).
 
 Each runs on one harness (harness.py: the temporary folder, the real server and the
 baseline server, the processes, the exit codes; cpu.py: what other processes used;

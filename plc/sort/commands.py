@@ -20,7 +20,7 @@ from plc.roles import PARTICIPANT_ROLES
 from plc.sort import queries
 from plc.sort.errors import MoveConflict, SortError, TierName
 from plc.sort.models import AUDIENCES, NOTE_FIELDS, Move, NextStep, Placement, Sort, SortGroup
-from plc.sort.naming import tier_family, tier_prompt
+from plc.sort.naming import TierFamily, tier_family, tier_prompt
 from plc.sort.ordering import UNPLACED, position_at, spread
 from plc.sort.payloads import moved_payload
 from plc.sort.queries import name_key
@@ -36,7 +36,9 @@ NOTE_MAX_CHARS = 2000
 
 def sort_for_meeting(meeting: Meeting) -> Sort:
     """The sort this meeting works on: the task's latest (open or closed), or a new one opened
-    now with the strategies anticipated for the task as its first groups."""
+    now with the strategies anticipated for the task as its first groups. An anticipated name
+    that sounds like a tier is seeded as it was written; the board flags it (see
+    payloads.group_payload) until someone renames it or the facilitator keeps it."""
     sort = queries.latest_sort(meeting)
     if sort is not None:
         return sort
@@ -169,8 +171,21 @@ def undo_move(sort: Sort, undone_by: str) -> dict:
 
 # --- groups ---------------------------------------------------------------------
 
+def _check_name(name: str, keep_tier_name: bool = False, can_control: bool = False) -> TierFamily | None:
+    """The tier-name rule, for every way a group gets a name: a name that sounds like a tier is
+    refused with the prompt, unless the facilitator keeps it. Returns its family, None for a
+    name of thinking."""
+    family = tier_family(name)
+    if family and not keep_tier_name:
+        raise TierName(family, tier_prompt(family))
+    if family and not can_control:
+        raise SortError("Only the facilitator can keep a name like this. Try naming the thinking instead.")
+    return family
+
+
 def _clean_group_name(sort: Sort, name: str, keep_tier_name: bool, can_control: bool,
-                      group: SortGroup | None = None) -> str:
+                      group: SortGroup | None = None) -> tuple[str, TierFamily | None]:
+    """The name as stored, and its tier family when the facilitator keeps a tier-like name."""
     name = re.sub(r"\s+", " ", name).strip()
     if not name:
         raise SortError("Give the group a name: the thinking it shows.")
@@ -178,19 +193,14 @@ def _clean_group_name(sort: Sort, name: str, keep_tier_name: bool, can_control: 
         raise SortError("Keep a group name under 60 characters.")
     if any(name_key(g.name) == name_key(name) and g is not group for g in sort.groups):
         raise SortError(f"There is already a group called “{name}”.")
-    family = tier_family(name)
-    if family and not keep_tier_name:
-        raise TierName(family, tier_prompt(family))
-    if family and not can_control:
-        raise SortError("Only the facilitator can keep a name like this. Try naming the thinking instead.")
-    return name
+    return name, _check_name(name, keep_tier_name, can_control)
 
 
 def add_group(sort: Sort, name: str, by: str, keep_tier_name: bool = False, can_control: bool = False) -> SortGroup:
-    name = _clean_group_name(sort, name, keep_tier_name, can_control)
+    name, family = _clean_group_name(sort, name, keep_tier_name, can_control)
     _begin_change(sort)
     group = _new_group(sort.team_id, name, len(sort.groups), "added")
-    group.tier_name_kept_by = by if tier_family(name) else None
+    group.tier_name_kept_by = by if family else None
     sort.groups.append(group)
     db.session.commit()
     return group
@@ -199,10 +209,10 @@ def add_group(sort: Sort, name: str, by: str, keep_tier_name: bool = False, can_
 def rename_group(sort: Sort, group_id: int, name: str, by: str, keep_tier_name: bool = False,
                  can_control: bool = False) -> SortGroup:
     group = queries.group_of(sort, group_id)
-    name = _clean_group_name(sort, name, keep_tier_name, can_control, group)
+    name, family = _clean_group_name(sort, name, keep_tier_name, can_control, group)
     _begin_change(sort)
     group.name = name
-    group.tier_name_kept_by = by if tier_family(name) else None
+    group.tier_name_kept_by = by if family else None
     if group.strategy is None or group.strategy.key != name_key(name):
         group.strategy = queries.strategy_named(sort.team_id, name)
     db.session.commit()
@@ -255,8 +265,7 @@ def link_group(sort: Sort, group_id: int, strategy_id: int | None = None, defini
         definition = definition.strip()
         if not definition or len(definition) > 200:
             raise SortError("Write a one-line definition (up to 200 characters).")
-        if tier_family(group.name):
-            raise SortError("Name the thinking before adding this group to the vocabulary.")
+        _check_name(group.name)  # the vocabulary holds names of thinking only, kept or not
         strategy = queries.strategy_named(sort.team_id, group.name)
         if strategy is None:
             strategy = Strategy(team_id=sort.team_id, name=group.name, key=name_key(group.name), definition=definition)
@@ -267,6 +276,7 @@ def link_group(sort: Sort, group_id: int, strategy_id: int | None = None, defini
         strategy = db.session.get(Strategy, strategy_id)
         if strategy is None or strategy.team_id != sort.team_id:
             raise SortError("That strategy is not in this team's vocabulary.")
+        _check_name(strategy.name)  # an entry made before the rule read the whole phrase
         clash = next((g for g in sort.groups if g is not group and name_key(g.name) == strategy.key), None)
         if clash:
             raise SortError(f"“{clash.name}” already uses that name; move its cards here or link that group.")

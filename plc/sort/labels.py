@@ -18,7 +18,7 @@ KIND_LABELS = {"anticipated": "Anticipated", "unanticipated": "Not anticipated",
 # The line above the board in each mode (`plan` is the next-steps step's board).
 BOARD_HINTS = {
     "look": "Look at the work in silence. Cards can be moved in the next step.",
-    "sort": "Drag a card, use its “Move to…” menu, or focus it and use the arrow keys.",
+    "sort": "Drag a card, use its “Move to…” menu, or focus it, pick it up with Space and carry it with the arrow keys.",
     "describe": "Describe each group. Link a group to the team's vocabulary to keep its name the same across sorts.",
     "patterns": "Counts per group, and the strategies we anticipated that nobody used.",
     "plan": "For each group: the next instructional move, for whom, who does it and by when.",

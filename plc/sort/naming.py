@@ -1,65 +1,124 @@
 """Groups are named by the thinking they show, never by tiers.
 
-`tier_family(name)` says which family of tier-like names a group name belongs to
-(levels, standards language, traffic-light colours, ...) so the app can ask the
-team to name the thinking instead. A facilitator may keep such a name only by
-confirming it explicitly.
+`tier_family(name)` reads a group name as a phrase and says which family of tier names it
+belongs to, or None for a name of thinking, so the app can ask the team to name the thinking
+instead. A facilitator may keep such a name only by confirming it explicitly.
+
+How a name is read, in this order:
+1. The names of a catch-all group ("Unanticipated", "Other", "Not sure yet") are not tiers.
+2. Math terms are set aside ("lowest common denominator", "right triangle", "basic facts"):
+   a word inside one is math, whatever else it can mean.
+3. A tier phrase ("reteach", "IEP", "score 4", "partial understanding", "kids who need more
+   help") names a tier wherever it stands, even beside math ("Struggling with fractions").
+4. A tier word that is also ordinary math talk ("low", "top", "red", "developing", "2s") names
+   a tier unless the phrase uses it for the math: after a verb of doing math ("Used red and
+   yellow counters", "Counts by 2s"), before a math noun ("top row", "bottom of the ten
+   frame"), or as a verb itself ("Developing a unit rate", "Beginning with the ones place").
+5. A name of thinking names some math: a math word, a verb of doing math, a calculation. A
+   name with none ("Rock stars", "Exemplary", "WIN group", "100%") names the students or
+   how they did, not their thinking.
 """
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from functools import lru_cache
+
+from plc.sort.naming_words import (
+    ACRONYMS, CATCH_ALL, COORDINATING, MANIPULATIVES, MATH_HEADS, MATH_TERMS, MATH_VERBS, MATH_WORDS, NO_MATH,
+    NUMBER_PREPOSITIONS, SKIPPED, TERM, TIER_FAMILIES, VERB_OBJECTS, TierFamily,
+)
+
+_CLAUSES = re.compile(r"[:;()=]|\s[-–—]\s|\s[-–—]$|^[-–—]\s")
+_TOKENS = re.compile(TERM + r"|[a-z0-9]+(?:['.:/][a-z0-9]+)*|[&/+,]")
+_CALCULATION = re.compile(r"\d\s*[-+x×*÷=]\s*\d|\d/\d|" + TERM)
+_NUMBERS_ONLY = re.compile(
+    r"(?:the\s+)?(?:\d+(?:\.\d+)?|zero|zeros)(?:\s*(?:-|/|to|or|and|&)\s*\d+(?:\.\d+)?)?")
+_SCORES = next(f for f in TIER_FAMILIES if f.key == "levels")  # a name that is only numbers: "3", "1-2", "4/4"
 
 
-@dataclass(frozen=True)
-class TierFamily:
-    key: str
-    label: str
-    pattern: re.Pattern
+def _normalise(name: str) -> str:
+    text = re.sub(r"[‘’`´]", "'", name or "")
+    text = re.sub(r"[“”!?\"]", " ", text)
+    text = " ".join(ACRONYMS.get(word, word) for word in text.split())
+    text = MATH_TERMS.sub(f" {TERM} ", text.casefold())
+    return re.sub(r"\s+", " ", text).strip()
 
 
-def _words(*alternatives: str) -> re.Pattern:
-    return re.compile(r"(?<![a-z])(?:" + "|".join(alternatives) + r")(?![a-z])", re.IGNORECASE)
+def _among(words: set[str], token: str) -> bool:
+    """Whether the token, or its singular, is one of the words."""
+    singular = re.sub(r"(?:'s|s'|es|s)$", "", token) if len(token) > 3 else token
+    return token in words or singular in words or singular + "e" in words
 
 
-# Checked in this order: the more specific families first ("High achievers" is about ability).
-TIER_FAMILIES = [
-    TierFamily("got-it", "got it / didn't get it, proficient", _words(
-        r"got it", r"(?:didn't|did not|don't|do not|doesn't|does not|almost|kinda|sort of) (?:get|got) it",
-        r"not (?:get|got)ting it", r"get(?:s|ting)? it", r"(?:not |non[- ]?|partially |almost )?proficient",
-        r"correct", r"incorrect", r"right", r"wrong", r"(?:all|mostly|some) right", r"(?:all|mostly) wrong",
-        r"nailed it", r"no idea", r"lost", r"confused", r"clueless")),
-    TierFamily("ability", "struggling / advanced", _words(
-        r"strugg?l(?:e|es|ing|ers?)", r"advanced", r"gifted", r"remedial", r"intervention kids",
-        r"(?:high|low)[- ]achiev(?:ers?|ing)", r"(?:high|low)[- ]ability", r"strong(?:est)?", r"weak(?:est)?",
-        r"slow(?:er|est)?", r"fast(?:er|est)?", r"smart", r"behind", r"ahead", r"at[- ]risk", r"on track",
-        r"kids who (?:can't|cannot|can)")),
-    TierFamily("levels", "level 1-4, tier 1-3", re.compile(
-        r"(?<![a-z])(?:level|tier|lvl|band|grade)\s*[-#]?\s*(?:\d|i{1,3}|iv|one|two|three|four)(?![a-z0-9])"
-        r"|(?<![a-z])[lt]\s*[1-4](?![a-z0-9])|^\s*[1-4]\s*$", re.IGNORECASE)),
-    TierFamily("standards", "below / approaching / meets / exceeds", _words(
-        r"below(?: (?:grade|standard|level|basic))?", r"approach(?:es|ing)?", r"meets?", r"meeting",
-        r"exceed(?:s|ing)?", r"(?:on|at|above) (?:grade )?level", r"basic", r"partially", r"developing",
-        r"secure", r"emerging", r"beginning", r"mastery", r"master(?:ed|s)?", r"not yet")),
-    TierFamily("high-low", "high / medium / low", _words(
-        r"low(?:er|est)?", r"medium", r"mid(?:dle)?", r"high(?:er|est)?", r"top", r"bottom",
-        r"high[- ]?flyers?", r"low[- ]?flyers?", r"bubble(?: kids)?")),
-    TierFamily("colours", "red / yellow / green", _words(
-        r"red", r"yellow", r"amber", r"orange", r"green", r"gr[ae]y", r"blue", r"gold", r"silver", r"bronze")),
-]
+def _is_math_word(token: str) -> bool:
+    return token in MATH_VERBS or _among(MATH_WORDS, token)
+
+
+def _tier_word(token: str) -> TierFamily | None:
+    return next((f for f in TIER_FAMILIES if f.words is not None and f.words.fullmatch(token)), None)
+
+
+def _governing(tokens: list[str], i: int) -> str | None:
+    """The word before tokens[i], skipping a list it is part of ("Tables of 3s and 6s": "of")."""
+    j = i - 1
+    while j >= 0 and (tokens[j] in COORDINATING or _tier_word(tokens[j]) is not None):
+        j -= 1
+    return tokens[j] if j >= 0 else None
+
+
+def _describes_math(family: TierFamily, tokens: list[str], i: int, name_words: set[str]) -> bool:
+    """Whether the tier-like word tokens[i] of a clause is used for the math."""
+    if any(token in MATH_VERBS for token in tokens[:i]):
+        return True  # "Used red and yellow counters", "Counts by 2s"
+    after = tokens[i + 1:]
+    if after and (after[0] in VERB_OBJECTS or after[0].isdigit()) and re.search(r"(?:ing|s)$", tokens[i]):
+        return True  # "Developing a unit rate", "Beginning with the ones place", "Exceeds 60"
+    if family.key == "colours" and name_words & MANIPULATIVES:
+        return True  # "Yellow for positive, red for negative tiles"
+    if family.key == "levels":  # "Facts from 5s", "Hundreds, tens and 1s", "four 25s"
+        before = _governing(tokens, i)
+        if before is not None and (before in NUMBER_PREPOSITIONS or before.isdigit() or _is_math_word(before)):
+            return True
+    for j, token in enumerate(after):
+        if token in COORDINATING or token in SKIPPED or _tier_word(token) is not None:
+            continue
+        if token in MATH_VERBS and j + 1 < len(after) and (after[j + 1] in VERB_OBJECTS or after[j + 1].isdigit()):
+            return True  # "Five reds make an orange"
+        return token == TERM or _among(MATH_HEADS, token)  # "top row", "red and yellow counters", "lower quartile"
+    return False
+
+
+def _names_math(text: str, tokens: list[str]) -> bool:
+    return bool(_CALCULATION.search(text)) or any(_is_math_word(token) for token in tokens)
+
+
+@lru_cache(maxsize=4096)  # the board's payload asks again for every group on every change
+def tier_family(name: str) -> TierFamily | None:
+    """The family of tier names this group name belongs to, or None for a name of thinking."""
+    text = _normalise(name)
+    if not text or CATCH_ALL.fullmatch(text):
+        return None
+    if _NUMBERS_ONLY.fullmatch(text):
+        return _SCORES
+    for family in TIER_FAMILIES:
+        if family.phrases is not None and family.phrases.search(text):
+            return family
+    name_words = set(_TOKENS.findall((name or "").casefold().replace("-", " ")))
+    all_tokens = []
+    for clause in _CLAUSES.split(text):
+        tokens = _TOKENS.findall(clause.replace("-", " "))
+        all_tokens += tokens
+        for i, token in enumerate(tokens):
+            family = _tier_word(token)
+            if family is not None and not _describes_math(family, tokens, i, name_words):
+                return family
+    return None if _names_math(text, all_tokens) else NO_MATH
+
 
 THINKING_EXAMPLES = [
     "Counts on", "Makes a ten", "Uses doubles", "Skip counts", "Uses an array",
     "Splits by place value", "Draws equal groups", "Repeated addition",
 ]
-
-
-def tier_family(name: str) -> TierFamily | None:
-    """The family of tier names this group name belongs to, or None for a name of thinking."""
-    for family in TIER_FAMILIES:
-        if family.pattern.search(name or ""):
-            return family
-    return None
 
 
 def tier_prompt(family: TierFamily) -> str:

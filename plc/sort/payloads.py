@@ -5,6 +5,7 @@ from plc.meetings.models import Meeting
 from plc.roles import PARTICIPANT_ROLES
 from plc.sort import queries
 from plc.sort.models import AUDIENCES, NOTE_FIELDS, Placement, Sort
+from plc.sort.naming import tier_family
 from plc.sort.steps import board_mode
 from plc.teams.services import vocabulary
 
@@ -16,9 +17,13 @@ def _attributes(row, *names: str) -> dict:
 
 
 def group_payload(group) -> dict:
+    """A group; `tier_like` names the tier family of a tier-like name nobody kept (an anticipated
+    strategy seeds its group as written), for the board to flag until it is renamed or kept."""
+    family = None if group.tier_name_kept_by else tier_family(group.name)
     return {
         **_attributes(group, "id", "name", "kind", "strategy_id", "tier_name_kept_by", *NOTE_FIELDS),
         "definition": group.strategy.definition if group.strategy else None,
+        "tier_like": family.label if family else None,
     }
 
 

@@ -26,18 +26,19 @@ export function renderFollowUp(box, steps, { view, send, locked }) {
 
 function followUpItem(step, { view, send, locked }) {
   const item = el("li", { class: `followup-item status-${step.status}` },
-    el("p", { class: "followup-move" }, step.move),
-    el("p", { class: "muted" }, `${step.task} · ${step.group} · ${step.audience_label}${step.due_on ? ` · by ${step.due_on}` : ""}`),
+    el("p", { class: "followup-move", dir: "auto" }, step.move),
+    el("p", { class: "muted" }, el("span", { dir: "auto" }, step.task), " · ", el("span", { dir: "auto" }, step.group),
+      ` · ${step.audience_label}${step.due_on ? ` · by ${step.due_on}` : ""}`),
     el("p", { class: "followup-status" }, el("span", { class: `badge status-${step.status}` }, step.status_label),
-      step.status_by ? el("span", { class: "muted" }, ` · ${step.status_by}`) : null),
-    step.reflection ? el("p", { class: "followup-reflection" }, step.reflection) : null);
+      step.status_by ? el("span", { class: "muted" }, " · ", el("span", { dir: "auto" }, step.status_by)) : null),
+    step.reflection ? el("p", { class: "followup-reflection", dir: "auto" }, step.reflection) : null);
   if (view === "projector") return item;
   const name = `status-${step.id}`;
   const choices = el("fieldset", { class: "status-choices" },
     el("legend", { class: "visually-hidden" }, `What became of: ${step.move}`),
     ...STATUSES.map(([value, label]) => el("label", { class: "status-choice" },
       el("input", { type: "radio", name, value, checked: step.status === value, disabled: locked }), label)));
-  const reflection = el("textarea", { rows: 2, maxlength: 500, "aria-label": `What happened: ${step.move}`, disabled: locked,
+  const reflection = el("textarea", { rows: 2, maxlength: 500, "aria-label": `What happened: ${step.move}`, disabled: locked, dir: "auto",
     placeholder: "What happened? What did students do?" });
   reflection.value = step.reflection || "";
   const save = el("button", { type: "button", class: "small", disabled: locked }, "Save");

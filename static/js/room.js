@@ -10,6 +10,7 @@ import { connect } from "./lib/socket.js";
 import { createControls } from "./room/controls.js";
 import { renderPeople } from "./room/people.js";
 import { renderInputs, setInputsDisabled } from "./room/phone_inputs.js";
+import { showEnded, showNewStep } from "./room/phone_view.js";
 import { createProjector } from "./room/projector.js";
 import { renderResponses, takesResponses } from "./room/responses.js";
 import { renderSamples } from "./room/samples.js";
@@ -55,7 +56,7 @@ const projector = view === "projector" ? createProjector(room) : null;
 const setTimer = createTimer(room);
 
 socket.on("connect", () => say(""));
-socket.on("disconnect", () => say("Reconnecting…", "warn"));
+socket.on("disconnect", (reason) => { if (reason !== "io client disconnect") say("Reconnecting…", "warn"); });
 socket.on("connect_error", (err) => say(err.message === "xhr poll error" ? "Reconnecting…" : err.message, "error"));
 socket.on("error", (err) => say(err.message, "error"));
 
@@ -64,15 +65,22 @@ socket.on("control", (control) => { room.setText("script", control.script); });
 socket.on("state", (next) => {
   const { state } = room;
   const stepChanged = !state || state.step.pos !== next.step.pos;
+  const nowEnded = next.meeting.ended && !state?.meeting.ended;
   // Broadcasts after a change leave out the agenda and who joined: keep what we have.
   room.state = { agenda: state?.agenda, participants: state?.participants,
     samples: stepChanged ? null : state?.samples, sort: stepChanged ? null : state?.sort,
     follow_up: stepChanged ? null : state?.follow_up, ...next };
+  // A phone is not shown the work once the meeting has ended: the server no longer serves its images.
+  if (view === "phone" && next.meeting.ended) Object.assign(room.state, { samples: null, sort: null, follow_up: null });
   controls.stepShown(next.step.pos);
   if (stepChanged) room.mine = new Set([...room.mine].filter((id) => next.responses.some((r) => r.id === id)));
+  if (stepChanged && state) say(""); // what went wrong on the last step is over
   setTimer(next.timer);
   render(stepChanged);
-  if (stepChanged || next.sort !== undefined) board.setSort(room.state.sort, room.state.samples);
+  if (stepChanged || nowEnded || next.sort !== undefined) board.setSort(room.state.sort, room.state.samples);
+  if (view !== "phone") return;
+  if (nowEnded) { socket.disconnect(); showEnded(room); } // nothing more to hear: the room is closed
+  else if (stepChanged && state) showNewStep(room);
 });
 socket.on("participants", (people) => { if (room.state) { room.state.participants = people; renderPeople(room); } });
 // The room hears a new response first; its author learns just after that it is theirs.
@@ -86,7 +94,7 @@ socket.on("response:upsert", (response) => {
 });
 function upsertSample(sample, addNew) {
   const { state } = room;
-  if (!state || !state.samples) return;
+  if (!state || !state.samples) return; // not a work step, or (on a phone) the meeting has ended
   const index = state.samples.findIndex((s) => s.id === sample.id);
   if (index >= 0) state.samples[index] = sample; else if (addNew) state.samples.push(sample); else return;
   renderSamples(room, board);

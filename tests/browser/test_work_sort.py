@@ -346,18 +346,29 @@ def test_a_whole_sort_with_the_keyboard_alone(new_context, live_server, artifact
         expect(page.locator("section.column h3").last).to_have_text(NEW_GROUP)
         expect(column(page, NEW_GROUP).locator(".kind")).to_have_count(0)  # "added": no kind badge
 
-    # Tab on to the first card of Unsorted; left of Unsorted there is nothing.
+    # Tab on to the first card of Unsorted and pick it up; left of Unsorted there is nothing.
+    # Escape puts it back where it was, and nothing was sent.
     tab_until(control, IN_UNSORTED)
     first = control.evaluate("document.activeElement.getAttribute('aria-label')")
+    control.keyboard.press("Space")
+    expect(announcer(control)).to_have_text(re.compile(f"^Picked up {first} in Unsorted, 1 of {len(CODES)}\\."))
     control.keyboard.press("ArrowLeft")
     expect(announcer(control)).to_have_text("No group to the left.")
     expect(card_in(control, "Unsorted", first)).to_be_focused()
+    control.keyboard.press("ArrowRight")
+    expect(card_in(control, ANTICIPATED[0], first)).to_have_count(1)
+    control.keyboard.press("Escape")
+    expect(announcer(control)).to_have_text(f"{first} is back in Unsorted, 1 of {len(CODES)}.")
+    expect(card_in(control, "Unsorted", first)).to_be_focused()
+    expect(card_in(projector, "Unsorted", first)).to_have_count(1)
 
     reordered = False
     while True:
         code = control.evaluate("document.activeElement.getAttribute('aria-label')")
         sample_id = control.evaluate("document.activeElement.dataset.card")
         goal = KEYBOARD_PLAN.get(code, "Unanticipated")
+        control.keyboard.press("Enter")  # pick it up (Space does too)
+        expect(announcer(control)).to_have_text(re.compile(f"^Picked up {code} in Unsorted"))
         # ArrowRight, one column at a time, until the card is in its group.
         while True:
             now = board(control)
@@ -385,7 +396,13 @@ def test_a_whole_sort_with_the_keyboard_alone(new_context, live_server, artifact
                 control.keyboard.press("ArrowUp")
                 expect(announcer(control)).to_have_text(f"{code} is already first in {goal}.")
             reordered = True
+        # Carried, not sent: the room sees the card move when it is dropped.
+        expect(card_in(projector, "Unsorted", code)).to_have_count(1)
+        cards = dict(board(control))[goal]
+        control.keyboard.press("Space")
         expect(card_in(projector, goal, code)).to_have_count(1)
+        expect_focus_on(control, sample_id)
+        expect(announcer(control)).to_have_text(f"{code} is in {goal}, {cards.index(code) + 1} of {len(cards)}.")
         if not dict(board(control))["Unsorted"]:
             break
         # Back (Shift+Tab) to the last card still in Unsorted.

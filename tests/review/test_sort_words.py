@@ -23,8 +23,8 @@ def test_a_closed_sort_shows_its_notes_under_the_boards_questions_and_its_groups
 
     html = client.get(f"/sorts/{sort.id}").get_data(as_text=True)
 
-    assert f"<dt>{NOTE_LABELS['showing']}</dt><dd>Counts from the larger number</dd>" in html
-    assert f"<dt>{NOTE_LABELS['issues']}</dt><dd>Loses track past 20</dd>" in html
+    assert f"<dt>{NOTE_LABELS['showing']}</dt><dd dir=\"auto\">Counts from the larger number</dd>" in html
+    assert f"<dt>{NOTE_LABELS['issues']}</dt><dd dir=\"auto\">Loses track past 20</dd>" in html
     assert NOTE_LABELS["telling"] not in html  # no answer, no question
     section = html[html.index(f'id="g-{sort.id}-{unanticipated.id}"'):]
     assert section.index('<p class="kind">Not anticipated</p>') < section.index("</section>")

@@ -6,6 +6,7 @@ from plc.meetings import services as meetings
 from plc.sort import commands, ordering, queries
 from plc.sort.models import Placement, Sort
 from plc.sort.errors import MoveConflict, SortError, TierName
+from plc.sort.payloads import group_payload
 from plc.teams.models import Strategy
 from plc.teams.services import vocabulary
 from tests.conftest import gen_meeting, gen_task, gen_team, gen_user, join_as
@@ -217,6 +218,68 @@ def test_renaming_to_a_tier_name_is_refused_too(sort_setup):
     with pytest.raises(TierName):
         commands.rename_group(sort, counts_on.id, "High", "Ana")
     assert counts_on.name == "Counts on"
+
+
+@pytest.mark.parametrize("name", ["Needs reteach", "IEP kids", "2s and 3s", "Partial understanding", "Rock stars"])
+def test_creating_or_renaming_a_group_reads_the_whole_phrase(sort_setup, name):
+    sort, (counts_on, _) = sort_setup["sort"], sort_setup["groups"]
+    with pytest.raises(TierName):
+        commands.add_group(sort, name, "Ana")
+    with pytest.raises(TierName):
+        commands.rename_group(sort, counts_on.id, name, "Ana")
+    assert [g.name for g in sort.groups] == ["Counts on", "Makes a ten"]
+
+
+@pytest.mark.parametrize("name", ["Used red and yellow counters", "Found the lowest common denominator",
+                                  "Beginning with the ones place"])
+def test_names_of_thinking_with_a_tier_word_inside_are_taken_as_they_are(sort_setup, name):
+    sort, (counts_on, _) = sort_setup["sort"], sort_setup["groups"]
+    group = commands.add_group(sort, name, "Ana")
+    assert (group.name, group.tier_name_kept_by) == (name, None)
+    renamed = commands.rename_group(sort, counts_on.id, f"{name} again", "Ana")
+    assert renamed.name == f"{name} again"
+
+
+def test_an_anticipated_strategy_named_like_a_tier_is_seeded_as_written_and_flagged_until_renamed_or_kept(app):
+    facilitator = gen_user()
+    team = gen_team(facilitator)
+    dmt = gen_meeting(team, facilitator)
+    anticipate(app, dmt, ["Used red and yellow counters", "Low group", "Needs reteach"])
+    sort = commands.sort_for_meeting(gen_sort_meeting(team, facilitator, task=dmt.task))
+
+    counters, low, reteach, _ = sort.groups
+    assert [(g.name, g.kind) for g in (counters, low, reteach)] == [
+        ("Used red and yellow counters", "anticipated"), ("Low group", "anticipated"), ("Needs reteach", "anticipated")]
+    assert [group_payload(g)["tier_like"] for g in (counters, low, reteach)] == [
+        None, "high / medium / low", "reteach / intervention / enrichment, IEP / 504 / ELL"]
+
+    # Keeping it goes through the same check as any name: the facilitator saves it unchanged.
+    with pytest.raises(TierName):
+        commands.rename_group(sort, low.id, "Low group", "Ana")
+    with pytest.raises(SortError, match="Only the facilitator"):
+        commands.rename_group(sort, low.id, "Low group", "Ana", keep_tier_name=True)
+    commands.rename_group(sort, low.id, "Low group", "Pat", keep_tier_name=True, can_control=True)
+    assert (low.tier_name_kept_by, group_payload(low)["tier_like"]) == ("Pat", None)
+    commands.rename_group(sort, reteach.id, "Counts back", "Ana")
+    assert group_payload(reteach)["tier_like"] is None
+
+
+def test_linking_to_a_vocabulary_entry_named_like_a_tier_is_refused(sort_setup):
+    sort, team, (counts_on, _) = sort_setup["sort"], sort_setup["team"], sort_setup["groups"]
+    entry = Strategy(team_id=team.id, name="Rock stars", key="rock stars", definition="Made before the check read phrases")
+    db.session.add(entry)
+    db.session.commit()
+    with pytest.raises(TierName):
+        commands.link_group(sort, counts_on.id, entry.id)
+    assert (counts_on.name, counts_on.strategy_id) == ("Counts on", None)
+
+
+def test_a_kept_tier_name_is_never_added_to_the_vocabulary(sort_setup):
+    sort, team = sort_setup["sort"], sort_setup["team"]
+    kept = commands.add_group(sort, "Intervention group", "Pat", keep_tier_name=True, can_control=True)
+    with pytest.raises(TierName):
+        commands.link_group(sort, kept.id, definition="The kids Cam sees on Tuesdays")
+    assert vocabulary(team.id) == [] and kept.strategy_id is None
 
 
 def test_group_names_are_required_and_unique(sort_setup):

@@ -126,7 +126,7 @@ def test_task_page_escapes_the_text_and_keeps_its_lines(client):
 
     page = client.get(f"/tasks/{task.id}").get_data(as_text=True)
 
-    assert '<div class="task-text">&lt;script&gt;alert(1)&lt;/script&gt;\nSecond line</div>' in page
+    assert '<div class="task-text" dir="auto">&lt;script&gt;alert(1)&lt;/script&gt;\nSecond line</div>' in page
     assert "&lt;i&gt;Boxes&lt;/i&gt;" in page
     assert "<script>alert" not in page and "<i>Boxes" not in page
 

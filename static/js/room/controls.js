@@ -1,5 +1,8 @@
 // The facilitator's controls on the projector and the control page: step, timer, names,
-// input lock, end; presentation clickers' arrow and page keys move between steps.
+// input lock, end; the keyboard's and presentation clickers' step keys (step_keys.js) move
+// between steps.
+
+import { stepKey } from "./step_keys.js";
 
 export function createControls(room) {
   const { root, send } = room;
@@ -29,13 +32,11 @@ export function createControls(room) {
       const button = event.target.closest("[data-action]");
       if (button && room.state && actions[button.dataset.action]) actions[button.dataset.action]();
     });
-    // Presentation clickers send arrow and page keys.
     document.addEventListener("keydown", (event) => {
-      if (!room.state || event.target.closest("input, textarea, select, [data-card]")) return;
-      if (["ArrowRight", "PageDown"].includes(event.key)) actions.next();
-      else if (["ArrowLeft", "PageUp"].includes(event.key)) actions.prev();
-      else return;
+      const delta = room.state ? stepKey(event, room.view) : null;
+      if (delta === null) return;
       event.preventDefault();
+      if (delta && !room.state.meeting.ended) moveBy(delta);
     });
   }
 

@@ -12,7 +12,7 @@ export function renderPeople(room) {
   const list = room.bound("people");
   if (!list) return;
   list.replaceChildren(...participants.map((p) =>
-    el("li", { title: p.role }, el("span", { class: "person-name" }, p.name),
+    el("li", { title: p.role }, el("span", { class: "person-name", dir: "auto" }, p.name),
       room.view === "projector" ? null : el("span", { class: "person-role" }, p.role))));
   if (!participants.length) list.append(el("li", { class: "empty" }, "Nobody yet: scan the QR code or type the code."));
   if (room.view === "projector") fitChips(list);

@@ -10,7 +10,7 @@ let editing = false; // one of this phone's answers is open for editing: keep it
 function composer(room, field, label) {
   const { maxChars, send } = room;
   const id = `answer-${field || "main"}`;
-  const input = el("textarea", { id, name: "text", rows: 3, maxlength: maxChars, required: true });
+  const input = el("textarea", { id, name: "text", rows: 3, maxlength: maxChars, required: true, dir: "auto" });
   const counter = el("span", { class: "counter muted", "aria-live": "off" }, `0 / ${maxChars}`);
   input.addEventListener("input", () => { counter.textContent = `${input.value.length} / ${maxChars}`; });
   const form = el("form", { class: "composer", "data-field": field || "" },
@@ -59,11 +59,11 @@ export function renderMine(room) {
 
 function mineItem(room, r) {
   const { maxChars, send } = room;
-  const item = el("li", { class: "mine-item" }, el("p", {}, r.text));
+  const item = el("li", { class: "mine-item" }, el("p", { dir: "auto" }, r.text));
   const done = () => { editing = false; renderMine(room); };
   const edit = () => {
     editing = true;
-    const box = el("textarea", { rows: 3, maxlength: maxChars, "aria-label": "Edit your answer" });
+    const box = el("textarea", { rows: 3, maxlength: maxChars, "aria-label": "Edit your answer", dir: "auto" });
     box.value = r.text;
     const save = async () => { if (await send("response:edit", { id: r.id, text: box.value.trim() })) done(); };
     item.replaceChildren(box, el("div", { class: "row" },

@@ -1,6 +1,6 @@
 // The projector as the room sees it. On the opening steps the join code, the QR code and who
 // joined take a column; after them a small badge in the corner says how to join, and J (or a
-// click on the badge) brings the column back for latecomers. C hides the facilitator's bar for
+// click on the badge) brings the column back for latecomers, until J again or the next step. C hides the facilitator's bar for
 // a presentation and shows it again; [ and ] turn the step's pages. Once the meeting has ended
 // the code and the QR code leave the page. Step keys (arrows, page keys, Space) are not here:
 // they drive the meeting (controls.js).
@@ -45,18 +45,18 @@ export function createProjector(room) {
     }
   }
 
-  const keys = () => ({
+  // Not Escape, b or the period: presentation clickers send them (step_keys.js swallows them).
+  const keys = {
     "[": () => pager.turn(-1),
     "]": () => pager.turn(1),
     j: () => toggleJoin(),
     J: () => toggleJoin(),
-    ...(joinAsked ? { Escape: () => toggleJoin(false) } : {}), // otherwise Escape is left to dialogs
     ...(canControl ? { c: togglePresenting, C: togglePresenting } : {}),
-  });
+  };
   document.addEventListener("keydown", (event) => {
-    const key = keys()[event.key];
+    const key = keys[event.key];
     if (!key || event.defaultPrevented || event.metaKey || (event.ctrlKey && !event.altKey)) return;
-    if (event.target.closest?.("input, textarea, select, [contenteditable]")) return;
+    if (event.target.closest?.("input, textarea, select, [contenteditable], dialog")) return;
     event.preventDefault();
     key();
   });

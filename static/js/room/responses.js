@@ -15,12 +15,15 @@ function questionLabel(room, field) {
   return room.state.step.questions && field ? room.state.step.questions[field] : null;
 }
 
+// Who wrote it: absent when the step is anonymous or names are hidden (no `author` then).
+const authorLine = (r) => (r.author ? el("p", { class: "response-author", dir: "auto" }, r.author) : null);
+
 function responseCard(room, r) {
   const { state, view, canControl, send } = room;
   const spot = state.spotlight_id === r.id;
   return el("article", { class: `response${spot ? " is-spotlit" : ""}`, "data-response-id": r.id },
-    el("p", { class: "response-text" }, r.text),
-    r.author ? el("p", { class: "response-author" }, r.author) : null,
+    el("p", { class: "response-text", dir: "auto" }, r.text),
+    authorLine(r),
     view === "control" && canControl
       ? el("button", { type: "button", class: "secondary small", "aria-pressed": String(spot),
           onclick: () => send("response:spotlight", { response_id: spot ? null : r.id }) },
@@ -55,8 +58,8 @@ export function renderResponses(room) {
   if (spot) {
     const r = state.responses.find((x) => x.id === state.spotlight_id);
     spot.classList.toggle("hidden", !r);
-    spot.replaceChildren(...(r ? [el("p", { class: `spotlight-text${r.text.length > LONG_SPOTLIGHT ? " is-long" : ""}` }, r.text),
-      r.author ? el("p", { class: "response-author" }, r.author) : null,
-      questionLabel(room, r.field) ? el("p", { class: "muted" }, questionLabel(room, r.field)) : null] : []));
+    // Only what there is: replaceChildren would write a missing line as the word "null".
+    spot.replaceChildren(...(r ? [el("p", { class: `spotlight-text${r.text.length > LONG_SPOTLIGHT ? " is-long" : ""}`, dir: "auto" }, r.text),
+      authorLine(r), questionLabel(room, r.field) ? el("p", { class: "muted" }, questionLabel(room, r.field)) : null] : []).filter(Boolean));
   }
 }

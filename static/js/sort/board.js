@@ -3,28 +3,34 @@
 // keyboard (keyboard.js) - and every way sends the same `sort:move`. The board only ever shows
 // what the server broadcast: a move is drawn when its `sort:moved` arrives, and a refused move
 // snaps back. This module keeps the board in step with the server and redraws it; each part is
-// drawn by its own module from the `board` context made here.
+// drawn by its own module from the `board` context made here. A redraw keeps keyboard focus
+// where it was and never puts it anywhere new: others' moves never take anyone's focus.
 
 import { el } from "../lib/dom.js";
 import { BoardState } from "./board_state.js";
 import { columnsBox } from "./columns.js";
 import { createDragAndDrop } from "./drag.js";
+import { KEYS_HELP, LIFTED_HELP, putBack } from "./keyboard.js";
 import { patternsPanel } from "./patterns.js";
 import { sharePanel } from "./share.js";
 import { toolbar } from "./toolbar.js";
+
+const FOCUSABLE = "a[href], button, input, select, textarea, summary, [tabindex]";
 
 export function createBoard({ root, view, canControl, send, say }) {
   const state = new BoardState({ view, canControl });
   const box = root.querySelector('[data-bind="board"]');
   const announcer = el("p", { class: "visually-hidden", "aria-live": "polite", "data-bind": "board-announce" });
-  document.body.append(announcer, el("p", { id: "board-keys", class: "visually-hidden" },
-    "Arrow keys move this card: left and right to the previous or next group, up and down within its group. Enter opens it."));
+  // Cards' descriptions (aria-describedby reads hidden text; nobody reads it in the page's flow).
+  root.append(announcer, el("p", { id: "board-keys", hidden: true }, KEYS_HELP),
+    el("p", { id: "board-keys-lifted", hidden: true }, LIFTED_HELP));
+  let drawing = false; // the board's nodes are being replaced: focus leaving them is not a person's doing
 
   const board = {
     state, view, canControl, send, say, box,
     // What a person has open survives redraws caused by others' changes:
     ui: {
-      focusId: null, // the card that keeps keyboard focus across re-renders
+      pending: null, // the card this device moved, until the server answers: its arrival is announced
       flashId: null, // a card whose move was lost: show where it went
       tierAsk: null, // a tier-like name waiting for an answer: {event, payload, message, examples, field}
       editing: null, // a group being renamed or defined: {groupId, kind: "rename" | "define"}
@@ -40,6 +46,12 @@ export function createBoard({ root, view, canControl, send, say }) {
     },
   };
   board.drag = createDragAndDrop(board);
+  // A card carried with the keyboard goes back when focus leaves it (a click elsewhere, Tab).
+  box.addEventListener("focusout", (event) => {
+    const { lifted } = state;
+    if (drawing || !lifted || event.relatedTarget?.closest?.(`[data-card="${lifted.sampleId}"]`)) return;
+    setTimeout(() => putBack(board)); // once focus has landed, so that the redraw keeps it there
+  });
 
   // --- what the server says ---------------------------------------------------------
 
@@ -54,14 +66,18 @@ export function createBoard({ root, view, canControl, send, say }) {
   }
 
   function applyMove(moved) {
+    const { lifted } = state;
     const outcome = state.applyMove(moved);
     if (outcome === "missed") resync();
     if (outcome !== "applied") return;
+    const carried = lifted?.sampleId === moved.sample_id;
+    if (carried) state.lifted = null; // it landed, or someone else moved it first
     draw();
     const where = state.columnOf(moved.sample_id);
-    if (board.ui.focusId === moved.sample_id && where) {
-      board.announce(`${state.labelOf(moved.sample_id)} is in ${state.groupName(where.group_id)}, ${where.index + 1} of ${where.size}.`);
-    }
+    if (!where) return;
+    const said = `${state.labelOf(moved.sample_id)} is in ${state.groupName(where.group_id)}, ${where.index + 1} of ${where.size}.`;
+    if (carried && !lifted.dropping) board.announce(`${moved.moved_by} moved the card you were holding. ${said}`);
+    else if (board.ui.pending === moved.sample_id) board.announce(said);
   }
 
   async function resync() {
@@ -71,17 +87,18 @@ export function createBoard({ root, view, canControl, send, say }) {
 
   async function move(sampleId, groupId, index) {
     const { ui } = board;
-    ui.focusId = document.activeElement?.closest?.("[data-card]") ? sampleId : ui.focusId;
+    ui.pending = sampleId;
     const version = state.sort.cards[sampleId]?.version ?? 0;
     const ack = await send("sort:move", { sample_id: sampleId, group_id: groupId, index, card_version: version }, { quiet: true });
-    if (!ack) return;
-    if (!ack.ok) {
+    ui.pending = null;
+    const stillCarried = state.lifted?.sampleId === sampleId;
+    if (stillCarried) state.lifted = null; // refused or unanswered: it goes where the server has it
+    if (ack?.ok) { say(""); if (stillCarried) draw(); return; }
+    if (ack) {
       say(ack.error, "error");
       if (ack.conflict) { ui.flashId = sampleId; board.announce(ack.error); }
-      draw(); // put the card back where the server has it
-    } else {
-      say("");
     }
+    draw(); // put the card back where the server has it
   }
 
   // --- drawing -------------------------------------------------------------------------
@@ -91,7 +108,8 @@ export function createBoard({ root, view, canControl, send, say }) {
     board.drag.detachAll();
     const { sort } = state;
     box.classList.toggle("hidden", !sort);
-    if (!sort) { box.replaceChildren(); return; }
+    drawing = true;
+    if (!sort) { box.replaceChildren(); drawing = false; return; }
     const keep = keepFocus();
     const drafts = Object.fromEntries([...box.querySelectorAll("[data-draft]")].map((f) => [f.dataset.field, f.value]));
     box.dataset.mode = sort.mode;
@@ -106,6 +124,7 @@ export function createBoard({ root, view, canControl, send, say }) {
       if (node) node.value = value;
     }
     restoreFocus(keep);
+    drawing = false;
     if (board.ui.flashId != null) {
       const card = box.querySelector(`[data-card="${board.ui.flashId}"]`);
       card?.classList.add("was-lost");
@@ -114,24 +133,31 @@ export function createBoard({ root, view, canControl, send, say }) {
     }
   }
 
+  // What has keyboard focus inside the board, named so that it can be found again after a
+  // redraw: a draft field by its name; anything else by its card (or its column, or the board)
+  // and its place among the focusable things in there.
   function keepFocus() {
     const active = document.activeElement;
     if (!active || !box.contains(active)) return null;
-    if (active.dataset.card) return { card: Number(active.dataset.card) };
     if (active.dataset.field) return { field: active.dataset.field, value: active.value, start: active.selectionStart };
-    return null;
+    const scope = active.closest("[data-card]") || active.closest("[data-column]");
+    const selector = !scope ? null : scope.dataset.card ? `[data-card="${scope.dataset.card}"]` : `[data-column="${scope.dataset.column}"]`;
+    return { selector, index: focusables(scope || box).indexOf(active) };
+  }
+
+  function focusables(scope) {
+    return [scope, ...scope.querySelectorAll(FOCUSABLE)].filter((node) => node.matches(FOCUSABLE));
   }
 
   function restoreFocus(keep) {
-    const { focusId } = board.ui;
-    if (focusId != null && (!keep || keep.card != null)) {
-      box.querySelector(`[data-card="${focusId}"]`)?.focus({ preventScroll: true });
-      return;
-    }
-    if (keep?.field) {
+    if (!keep) return;
+    if (keep.field) {
       const field = box.querySelector(`[data-field="${keep.field}"]`);
       if (field) { field.value = keep.value; field.focus({ preventScroll: true }); try { field.setSelectionRange(keep.start, keep.start); } catch { /* not a text field */ } }
+      return;
     }
+    const scope = keep.selector ? box.querySelector(keep.selector) : box;
+    if (scope) focusables(scope)[keep.index]?.focus({ preventScroll: true });
   }
 
   return { setSort, setSamples, applyMove };

@@ -10,6 +10,9 @@ export class BoardState {
     this.canControl = canControl;
     this.sort = null;
     this.samples = [];
+    // A card picked up with the keyboard: drawn where it is being carried ({ sampleId, groupId,
+    // index }), and sent to the server only when it is dropped.
+    this.lifted = null;
   }
 
   sampleById(id) { return this.samples.find((s) => s.id === id); }
@@ -34,7 +37,14 @@ export class BoardState {
     // Samples that arrived after the board was sent go at the end of the tray, as on the server.
     const shown = new Set(this.sort.columns.flatMap((c) => c.sample_ids));
     const extra = this.samples.filter((s) => s.status !== "failed" && !shown.has(s.id)).map((s) => s.id);
-    return this.sort.columns.map((c) => ({ ...c, sample_ids: c.group_id == null ? [...c.sample_ids, ...extra] : c.sample_ids }));
+    const columns = this.sort.columns.map((c) => ({ ...c, sample_ids: c.group_id == null ? [...c.sample_ids, ...extra] : c.sample_ids }));
+    const { lifted } = this;
+    if (!lifted) return columns;
+    return columns.map((c) => {
+      const ids = c.sample_ids.filter((id) => id !== lifted.sampleId);
+      if (c.group_id === lifted.groupId) ids.splice(Math.min(lifted.index, ids.length), 0, lifted.sampleId);
+      return { ...c, sample_ids: ids };
+    });
   }
 
   // Where a card is: its column's group (null: the tray), its place in it and the column's size.
@@ -50,6 +60,7 @@ export class BoardState {
   setSort(next) {
     if (next && this.sort && this.sort.id === next.id && next.revision < this.sort.revision) return false;
     this.sort = next;
+    if (this.lifted && !(this.canMove() && this.columnOf(this.lifted.sampleId))) this.lifted = null;
     return true;
   }
 

@@ -27,11 +27,13 @@ function columnSection(board, column) {
   const count = column.sample_ids.length;
   return el("section", { class: `column${group ? ` kind-${group.kind}` : " is-tray"}`, "data-column": column.group_id ?? "unsorted" },
     el("header", { class: "column-head" },
-      el("h3", { id: headingId }, group ? group.name : "Unsorted"),
+      el("h3", { id: headingId, dir: group ? "auto" : null }, group ? group.name : "Unsorted"),
       el("span", { class: "count", "aria-label": `${count} ${count === 1 ? "sample" : "samples"}` }, String(count)),
       group && KIND_LABEL[group.kind] ? el("span", { class: "kind" }, KIND_LABEL[group.kind]) : null,
-      group?.tier_name_kept_by ? el("span", { class: "kind is-warning", title: `Kept by ${group.tier_name_kept_by}` }, "Tier-like name kept") : null),
-    group?.definition ? el("p", { class: "definition" }, group.definition) : null,
+      group?.tier_name_kept_by ? el("span", { class: "kind is-warning", title: `Kept by ${group.tier_name_kept_by}` }, "Tier-like name kept") : null,
+      // An anticipated strategy seeds its group as written: a tier-like one is flagged until renamed or kept.
+      group?.tier_like ? el("span", { class: "kind is-warning", title: `This sounds like a tier (${group.tier_like}). Rename it to the thinking it shows; the facilitator can keep it by saving the same name.` }, "Sounds like a tier: rename it") : null),
+    group?.definition ? el("p", { class: "definition", dir: "auto" }, group.definition) : null,
     group && state.canEdit() && view !== "projector" && ["sort", "describe"].includes(sort.mode) ? groupTools(board, group, count) : null,
     list,
     group && (sort.mode === "describe" || (view !== "projector" && sort.mode === "patterns")) ? notes(board, group) : null,

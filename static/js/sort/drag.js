@@ -20,9 +20,10 @@ export function createDragAndDrop(board) {
       sortables.push(Sortable.create(list, {
         group: "board", animation: 120, delay: 120, delayOnTouchOnly: true, filter: ".drop-hint, select, button",
         preventOnFilter: false, draggable: "[data-card]",
-        onStart: () => { inAir = true; },
+        onStart: () => { inAir = true; board.state.lifted = null; }, // a drag takes over from a keyboard pick-up
         onEnd: (event) => {
           inAir = false;
+          event.item.blur(); // a drag leaves no keyboard focus on the card: keys go on driving the meeting
           const sampleId = Number(event.item.dataset.card);
           const to = event.to.dataset.groupId ? Number(event.to.dataset.groupId) : null;
           const from = event.from.dataset.groupId ? Number(event.from.dataset.groupId) : null;

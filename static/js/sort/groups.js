@@ -7,7 +7,7 @@ import { serverConstants } from "../lib/server_constants.js";
 const { notes: NOTES } = serverConstants.sort; // [field, label] pairs, in order
 
 export function newGroupForm(board) {
-  const input = el("input", { type: "text", maxlength: 60, placeholder: "e.g. Makes a ten", "aria-label": "Name of a new group", "data-field": "new-group", "data-draft": "" });
+  const input = el("input", { type: "text", maxlength: 60, placeholder: "e.g. Makes a ten", "aria-label": "Name of a new group", "data-field": "new-group", "data-draft": "", dir: "auto" });
   const form = el("form", { class: "row nowrap new-group" }, input, el("button", { type: "submit", class: "small" }, "Add group"));
   form.addEventListener("submit", async (event) => {
     event.preventDefault();
@@ -61,7 +61,7 @@ export function groupTools(board, group, count) {
 
 function renameForm(board, group) {
   const field = `rename-${group.id}`;
-  const input = el("input", { type: "text", maxlength: 60, value: group.name, "aria-label": `New name for ${group.name}`, "data-field": field, "data-draft": "" });
+  const input = el("input", { type: "text", maxlength: 60, value: group.name, "aria-label": `New name for ${group.name}`, "data-field": field, "data-draft": "", dir: "auto" });
   const form = el("form", { class: "row nowrap" }, input, el("button", { type: "submit", class: "small" }, "Save"),
     el("button", { type: "button", class: "link-button", onclick: () => { board.ui.editing = null; board.draw(); } }, "Cancel"));
   form.addEventListener("submit", (event) => {
@@ -75,14 +75,14 @@ function vocabularyLink(board, group, openDefine) {
   const { ui, send } = board;
   const { sort } = board.state;
   if (group.kind === "unanticipated") return null;
-  const options = sort.vocabulary.map((s) => el("option", { value: s.id, selected: s.id === group.strategy_id }, s.name));
+  const options = sort.vocabulary.map((s) => el("option", { value: s.id, selected: s.id === group.strategy_id, dir: "auto" }, s.name));
   const select = el("select", { "aria-label": `Link ${group.name} to a strategy of the team's vocabulary` },
     el("option", { value: "" }, group.strategy_id ? "Not linked" : "Link to our vocabulary…"), ...options);
   select.addEventListener("change", () => send("sort:group:link", { group_id: group.id, strategy_id: select.value ? Number(select.value) : null }));
   if (group.strategy_id) return select;
   if (ui.editing?.groupId === group.id && ui.editing.kind === "define") {
     const field = `define-${group.id}`;
-    const input = el("input", { type: "text", maxlength: 200, placeholder: "One line: what this strategy is", "aria-label": `Definition of ${group.name}`, "data-field": field, "data-draft": "" });
+    const input = el("input", { type: "text", maxlength: 200, placeholder: "One line: what this strategy is", "aria-label": `Definition of ${group.name}`, "data-field": field, "data-draft": "", dir: "auto" });
     const form = el("form", { class: "row nowrap" }, input, el("button", { type: "submit", class: "small" }, "Add"));
     form.addEventListener("submit", async (event) => {
       event.preventDefault();
@@ -101,12 +101,12 @@ export function notes(board, group) {
   if (!editable) {
     const given = NOTES.filter(([field]) => group[field]);
     return el("div", { class: "group-notes" }, ...(given.length
-      ? given.map(([field, label]) => el("p", {}, el("strong", {}, `${label} `), group[field]))
+      ? given.map(([field, label]) => el("p", {}, el("strong", {}, `${label} `), el("span", { dir: "auto" }, group[field])))
       : [el("p", { class: "empty" }, "No notes yet.")]));
   }
   return el("div", { class: "group-notes" }, ...NOTES.map(([field, label]) => {
     const id = `note-${group.id}-${field}`;
-    const area = el("textarea", { id, rows: 2, maxlength: 2000, "data-field": id });
+    const area = el("textarea", { id, rows: 2, maxlength: 2000, "data-field": id, dir: "auto" });
     area.value = group[field];
     area.addEventListener("input", () => {
       if (!typing.has(id)) typing.set(id, setTimeout(() => sendNote(board, group.id, field, id), LIVE_NOTES_MS));

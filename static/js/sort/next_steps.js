@@ -7,9 +7,9 @@ export function nextSteps(board, group) {
   const { state, view, send } = board;
   const steps = state.sort.next_steps.filter((s) => s.group_id === group.id);
   const list = el("ul", { class: "next-steps list" }, ...steps.map((s) => el("li", {},
-    el("p", { class: "next-move" }, s.move),
+    el("p", { class: "next-move", dir: "auto" }, s.move),
     el("p", { class: "muted" }, `${s.audience_label} · ${s.owner_label}${s.due_on ? ` · by ${s.due_on}` : ""}`),
-    s.student_label ? el("p", { class: "muted" }, `${s.student_label}: ${s.student_note || ""}`) : null,
+    s.student_label ? el("p", { class: "muted" }, el("span", { dir: "auto" }, s.student_label), ": ", el("span", { dir: "auto" }, s.student_note || "")) : null,
     state.canEdit() && view !== "projector" ? el("button", { type: "button", class: "link-button is-danger", onclick: () => send("sort:next:remove", { id: s.id }) }, "Remove") : null)));
   if (!steps.length) list.append(el("li", { class: "empty" }, "No next step yet."));
   return el("div", { class: "next-steps-box" }, el("h4", {}, "Next steps"), list,
@@ -21,7 +21,7 @@ export function nextSteps(board, group) {
 function nextStepDetails(board, group) {
   const { openForms } = board.ui;
   const details = el("details", { class: "next-step-add", open: openForms.has(group.id) },
-    el("summary", {}, `Add a next step for “${group.name}”`), nextStepForm(board, group));
+    el("summary", {}, "Add a next step for “", el("span", { dir: "auto" }, group.name), "”"), nextStepForm(board, group));
   details.addEventListener("toggle", () => { if (details.open) openForms.add(group.id); else openForms.delete(group.id); });
   return details;
 }
@@ -33,15 +33,15 @@ function nextStepForm(board, group) {
   const choose = (name, options) => el("select", { id: id(name), name, required: true, "data-field": id(name), "data-draft": "" },
     ...Object.entries(options).map(([value, label]) => el("option", { value }, label)));
   const form = el("form", { class: "next-step-form" },
-    field("move", "Instructional move", el("textarea", { id: id("move"), name: "move", rows: 2, maxlength: 1000, required: true, "data-field": id("move"), "data-draft": "" })),
+    field("move", "Instructional move", el("textarea", { id: id("move"), name: "move", rows: 2, maxlength: 1000, required: true, "data-field": id("move"), "data-draft": "", dir: "auto" })),
     el("div", { class: "row" },
       field("audience", "For", choose("audience", sort.audiences)),
       field("owner_role", "Who does it", choose("owner_role", sort.owner_roles)),
       field("due_on", "By when", el("input", { id: id("due_on"), name: "due_on", type: "date", "data-field": id("due_on"), "data-draft": "" }))),
     el("details", {}, el("summary", {}, "Add a note on one student"),
       el("div", { class: "row" },
-        field("student_label", "Student code", el("input", { id: id("student_label"), name: "student_label", maxlength: 12, "data-field": id("student_label"), "data-draft": "" })),
-        field("student_note", "Note", el("input", { id: id("student_note"), name: "student_note", maxlength: 300, "data-field": id("student_note"), "data-draft": "" })))),
+        field("student_label", "Student code", el("input", { id: id("student_label"), name: "student_label", maxlength: 12, "data-field": id("student_label"), "data-draft": "", dir: "auto" })),
+        field("student_note", "Note", el("input", { id: id("student_note"), name: "student_note", maxlength: 300, "data-field": id("student_note"), "data-draft": "", dir: "auto" })))),
     el("button", { type: "submit", class: "small" }, "Add next step"));
   form.addEventListener("submit", async (event) => {
     event.preventDefault();

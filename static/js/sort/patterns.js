@@ -10,14 +10,14 @@ export function patternsPanel(p) {
       el("caption", {}, "Samples per group"),
       el("thead", {}, el("tr", {}, el("th", { scope: "col" }, "Group"), el("th", { scope: "col" }, "Samples"))),
       el("tbody", {}, ...p.counts.map((c) => el("tr", {},
-        el("th", { scope: "row" }, c.name),
+        el("th", { scope: "row", dir: "auto" }, c.name),
         el("td", {}, bar(c.count / most), ` ${c.count}`))))),
     el("div", { class: "pattern-lists" },
       el("div", {}, el("h4", {}, "Anticipated, but nobody used"),
-        p.nobody_used.length ? el("ul", {}, ...p.nobody_used.map((n) => el("li", {}, n))) : el("p", { class: "empty" }, "Every anticipated strategy showed up.")),
+        p.nobody_used.length ? el("ul", {}, ...p.nobody_used.map((n) => el("li", { dir: "auto" }, n))) : el("p", { class: "empty" }, "Every anticipated strategy showed up.")),
       el("div", {}, el("h4", {}, "Showed up unanticipated"),
         p.unanticipated.length || p.in_unanticipated
-          ? el("ul", {}, ...p.unanticipated.map((n) => el("li", {}, n)),
+          ? el("ul", {}, ...p.unanticipated.map((n) => el("li", { dir: "auto" }, n)),
             p.in_unanticipated ? el("li", {}, `${p.in_unanticipated} in “Unanticipated”, not yet named`) : null)
           : el("p", { class: "empty" }, "Nothing we did not anticipate.")),
       p.unsorted ? el("p", { class: "muted" }, `${p.unsorted} still unsorted.`) : null));

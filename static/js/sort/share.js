@@ -7,8 +7,8 @@ export function sharePanel(board) {
   const { state, canControl } = board;
   const { sort } = state;
   const items = sort.share.map((id, rank) => el("li", {},
-    el("span", { class: "share-label" }, `${rank + 1}. ${state.labelOf(id)}`),
-    el("span", { class: "muted" }, ` · ${state.groupName(state.columnOf(id)?.group_id ?? null)}`),
+    el("span", { class: "share-label" }, `${rank + 1}. `, el("span", { dir: "auto" }, state.labelOf(id))),
+    el("span", { class: "muted" }, " · ", el("span", { dir: "auto" }, state.groupName(state.columnOf(id)?.group_id ?? null))),
     canControl && sort.open && sort.mode === "sequence" ? el("span", { class: "row" },
       el("button", { type: "button", class: "secondary small", disabled: rank === 0, "aria-label": `Move ${state.labelOf(id)} earlier`, onclick: () => reorderShare(board, rank, -1) }, "↑"),
       el("button", { type: "button", class: "secondary small", disabled: rank === sort.share.length - 1, "aria-label": `Move ${state.labelOf(id)} later`, onclick: () => reorderShare(board, rank, 1) }, "↓")) : null));

@@ -8,7 +8,7 @@ import { newGroupForm, tierPrompt } from "./groups.js";
 const { hints: HINTS, touch_hints: TOUCH_HINTS } = serverConstants.sort;
 
 function hint(sort, view) {
-  if (!sort.open) return `Closed and saved${sort.closed_by ? ` by ${sort.closed_by}` : ""} (version ${sort.version}).`;
+  if (!sort.open) return ["Closed and saved", ...(sort.closed_by ? [" by ", el("span", { dir: "auto" }, sort.closed_by)] : []), ` (version ${sort.version}).`];
   return (view === "phone" && TOUCH_HINTS[sort.mode]) || HINTS[sort.mode];
 }
 

@@ -6,7 +6,7 @@ import { changeSample } from "./sample_requests.js";
 import { statusText } from "./status.js";
 
 function textWithUnsureWords(text, unsure) {
-  const box = el("p", { class: "sample-text" });
+  const box = el("p", { class: "sample-text", dir: "auto" });
   if (!text) return box;
   const marks = new Set(unsure);
   for (const [i, token] of text.split(/(\s+)/).entries()) {
@@ -26,7 +26,7 @@ export function sampleCard(sample, { editable = false, onOpen = null, preview = 
       ? el("button", { type: "button", class: "thumb-button", onclick: () => onOpen(sample), "aria-label": `Open the work of ${sample.label}` }, thumb)
       : thumb,
     el("div", { class: "sample-body" },
-      el("p", { class: "sample-label" }, sample.label, sample.page > 1 ? el("span", { class: "muted" }, ` · p. ${sample.page}`) : null),
+      el("p", { class: "sample-label" }, el("span", { dir: "auto" }, sample.label), sample.page > 1 ? el("span", { class: "muted" }, ` · p. ${sample.page}`) : null),
       status ? el("p", { class: `sample-status${sample.status === "failed" ? " is-bad" : ""}`, role: sample.status === "failed" ? "alert" : null }, status) : null,
       preview ? el("p", { class: "sample-text" }, sample.preview) : textWithUnsureWords(sample.text, sample.unsure_words)));
   if (editable) addEditing(card, sample);
@@ -46,7 +46,7 @@ function addEditing(card, sample) {
   if (sample.status !== "done") return;
   const edit = el("button", { type: "button", class: "secondary small" }, sample.corrected ? "Edit text" : "Correct text");
   edit.addEventListener("click", () => {
-    const area = el("textarea", { rows: 4, "aria-label": `Text of ${sample.label}'s work`, maxlength: 4000 });
+    const area = el("textarea", { rows: 4, "aria-label": `Text of ${sample.label}'s work`, maxlength: 4000, dir: "auto" });
     area.value = sample.text || "";
     const save = el("button", { type: "button", class: "small" }, "Save");
     const cancel = el("button", { type: "button", class: "secondary small" }, "Cancel");

@@ -18,8 +18,8 @@ export function openViewer(sample) {
     drawToggle.setAttribute("aria-pressed", String(drawing));
     note.textContent = drawing ? "Drag a box over the name or anything private; it is blurred for everyone." : "";
   });
-  dialog.append(el("div", { class: "viewer-head row" }, el("strong", {}, sample.label), drawToggle, close), stage,
-    note, el("p", { class: "sample-text" }, sample.text || ""));
+  dialog.append(el("div", { class: "viewer-head row" }, el("strong", { dir: "auto" }, sample.label), drawToggle, close), stage,
+    note, el("p", { class: "sample-text", dir: "auto" }, sample.text || ""));
   close.addEventListener("click", () => dialog.close());
   dialog.addEventListener("close", () => dialog.remove());
 

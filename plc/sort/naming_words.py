@@ -1,0 +1,183 @@
+"""The words the tier-name check (naming.py) reads a group name with: the families of tier names
+(their phrases and their words), the math terms, the K-8 math vocabulary and the verbs of doing
+math. Edit these lists to teach the check a word; `python -m bench.naming` measures the change.
+"""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+
+TERM = "§"  # what a math term becomes once it is set aside: one token that counts as math
+
+
+def _words(*alternatives: str) -> re.Pattern:
+    """Any of the alternatives as whole words (a set-aside term is a word too)."""
+    return re.compile(rf"(?<![\w{TERM}])(?:" + "|".join(alternatives) + rf")(?![\w{TERM}])", re.IGNORECASE)
+
+
+@dataclass(frozen=True)
+class TierFamily:
+    key: str
+    label: str  # what the prompt calls the family
+    phrases: re.Pattern | None = None  # a tier wherever they stand
+    words: re.Pattern | None = None  # one word each: a tier unless the phrase uses it for the math
+
+
+NUMBER = r"(?:\d+(?:\.\d+)?|one|two|three|four|five|i{1,3}|iv)"
+
+# Checked in this order: the more specific families first ("High achievers" is about ability).
+TIER_FAMILIES = [
+    TierFamily("got-it", "got it / almost there, right / wrong", _words(
+        r"(?:(?:didn't|did not|don't|do not|doesn't|does not|not|almost|kinda|kind of|sort of|totally|mostly)\s+)?"
+        r"(?:get|gets|got|getting)\s+(?:it|(?:most|some|all|none|half) of it)", r"got none",
+        r"(?:not\s+|non[- ]?|partially\s+|almost\s+)?proficient", r"nailed it", r"no (?:idea|clue)", r"clueless",
+        r"(?:in)?correct(?: answers?)?", r"(?:in)?accurate",
+        r"(?:all|mostly|some|partly|partially|half|almost|completely) (?:right|wrong|correct)",
+        r"(?:right|wrong) (?:answers?|track)", r"partially", r"partial (?:credit|understanding)",
+        r"(?:some|no|full|little|limited|complete|solid|deep|beginning|developing|emerging|secure|basic) understanding",
+        r"(?:doesn't|does not|don't|do not|didn't|did not) understand", r"understands? it", r"understood",
+        r"almost there", r"nearly(?: there| correct)?", r"so close", r"close(?: enough| but)?", r"not quite",
+        r"getting there", r"not (?:yet |quite )?there(?: yet)?", r"way off", r"perfect(?: scores?| papers?)?",
+        r"(?:lots of|few|no|careless|silly) (?:errors|mistakes)"),
+        _words(r"right", r"wrong", r"partial", r"almost", r"lost", r"confused")),
+    TierFamily("ability", "struggling / advanced", _words(
+        r"strugg?l\w*", r"advanced", r"gifted", r"talented", r"accelerat\w*", r"honou?rs", r"capable",
+        r"(?:high|low|average|higher|lower)[- ]?(?:achiev\w*|ability|perform\w*|level)", r"achievers?", r"performers?",
+        r"strong(?:er|est)?", r"weak(?:er|est)?", r"slow(?:er|est)?", r"fast(?:er|est)?", r"smart(?:er|est)?",
+        r"bright(?:er|est)?", r"(?:early|fast|quick) finish\w*", r"finished first", r"(?:quick|slow) learners?",
+        r"at[- ]risk", r"(?:kids|students|ones) who can(?:'t|not)?", r"can't", r"cannot", r"unable",
+        r"(?:above|below)[- ]average", r"(?:doesn't |does not |don't |do not )?knows? (?:\w+ )?facts",
+        r"shaky", r"(?:low|high|weak|strong|no|poor|good|little|limited|lacks?|lacking) number sense",
+        r"(?:not )?fluen(?:t|cy)", r"math (?:person|brains?|whiz\w*)", r"naturals?", r"(?:rock|super) ?stars?"),
+        _words(r"ahead", r"behind", r"average")),
+    TierFamily("services", "reteach / intervention / enrichment, IEP / 504 / ELL", _words(
+        r"re[- ]?teach\w*", r"re[- ]?taught", r"remedia\w*", r"interventions?", r"interventionists?", r"rti",
+        r"mtss", r"ieps?", r"504s?", r"sped", r"special (?:ed\w*|needs)", r"resource(?: room)?", r"inclusion",
+        r"pull[- ]?outs?", r"push[- ]?ins?", r"ells?", r"esl", r"esol", r"eal", r"eld", r"mlls?",
+        r"(?:multilingual|english|language) learners?", r"newcomers?", r"title (?:1|i|one)", r"enrich\w*",
+        r"extensions?", r"challenges?", r"needs?", r"needing", r"(?:more|extra) (?:help|support|practice|time)",
+        r"help", r"support", r"scaffold\w*", r"review group", r"small[- ]group", r"one[- ]on[- ]one", r"1:1",
+        r"(?:not )?ready(?: yet)?", r"paras?", r"co[- ]?teach\w*", r"coach(?:'?s|es)?", r"(?:to|will) pull",
+        r"pullout", r"tutor\w*", r"accommodat\w*", r"modified", r"gen ed", r"re[- ]?(?:assess|take|test)\w*",
+        r"practice group", r"dyscalculia")),
+    TierFamily("levels", "level 1-4, tier 1-3", _words(
+        r"(?:levels?|tier|lvl|band|grade)\s*[-#]?\s*" + NUMBER, r"tiers?", r"[lt]\s*[1-4]s?",
+        r"rubric", r"got (?:an? )?\d+", r"\d+ out of \d+", r"(?:full|partial|half|no|zero) (?:credit|marks|points)",
+        r"\d+\s*pts?", r"\d+(?:\.\d+)?(?:\s*and up|\+)(?=\s*$)"),
+        _words(r"\d+(?:\.\d+)?'?s", r"(?:zero|two|three|four|five)e?s", r"scor(?:e|es|ed|ing)", r"pile")),
+    TierFamily("standards", "below / approaching / meets / exceeds", _words(
+        r"(?:below|above|at|on|off|approaching|near|meets?|meeting|exceeds?|exceeding)\s+"
+        r"(?:grade[- ]?level|grade|level|standards?|benchmark|basic|expectations?|expected|track|target)",
+        r"grade[- ]?level",
+        r"working (?:towards?|at)(?= (?:the )?(?:standards?|expectations?|expected|grade|mastery)|$)",
+        r"does not meet", r"doesn't meet", r"not meeting", r"master(?:y|ed|s)?", r"not mastered", r"not yet",
+        r"novice", r"apprentice", r"practitioner", r"expert", r"proficiency", r"exemplary", r"distinguished",
+        r"accomplished", r"independent", r"with support", r"emergent", r"progressing", r"foundational",
+        r"greater depth", r"expected(?: standard)?", r"fail\w*", r"pass(?:ed|ing)?",
+        r"(?:not |partially |nearly |standards? |expectations? )*met", r"(?:below|above|under|over|meets?) the bar",
+        r"prerequisites?"),
+        _words(r"below", r"above", r"approaching", r"approaches", r"meets", r"meeting", r"exceeds", r"exceeding",
+               r"developing", r"beginning", r"emerging", r"secure", r"basic", r"fair")),
+    TierFamily("high-low", "high / medium / low", _words(
+        r"high[- ]?fl(?:y|i)ers?", r"low[- ]?fl(?:y|i)ers?", r"bubble(?: kids)?",
+        r"(?:top|bottom) (?:quartile|quarter|third|half|\d+%?)(?=$| of (?:the )?(?:class|kids|students|group))"),
+        _words(r"low(?:er|est|s)?", r"medium(?:s)?", r"mid(?:dle)?", r"high(?:er|est|s)?", r"top", r"bottom")),
+    TierFamily("colours", "red / yellow / green", _words(r"stop ?light", r"traffic light"),
+               _words(r"reds?", r"yellows?", r"ambers?", r"oranges?", r"greens?", r"gr[ae]ys?", r"blues?", r"golds?",
+                      r"silvers?", r"bronzes?", r"purples?", r"pinks?")),
+]
+# A name that says no math at all (step 5).
+NO_MATH = TierFamily("no-math", "it names no strategy or model")
+
+# Short labels that are only labels in capitals ("EL students", "SEN"); in lower case they can be math ("mL").
+ACRONYMS = {"EL": "ell", "ELs": "ells", "ML": "mll", "MLs": "mlls", "GT": "gifted", "TAG": "gifted",
+            "SEN": "special needs", "SEND": "special needs", "WTS": "working towards", "EXS": "expected",
+            "GDS": "greater depth"}
+
+CATCH_ALL = _words(r"unanticipated", r"not anticipated", r"others?", r"something else", r"not sure(?: yet)?",
+                   r"unsure", r"unclear", r"can't tell(?: yet)?", r"mystery", r"misc\w*")
+
+# Math terms, set aside before anything else: a tier word inside one is part of the math.
+MATH_TERMS = _words(
+    r"(?:lowest|least|greatest|highest|largest) common (?:denominators?|multiples?|factors?|numerators?)",
+    r"common (?:denominators?|multiples?|factors?|numerators?)", r"lowest terms", r"simplest form",
+    r"right (?:triangles?|angles?|prisms?)", r"(?:right to left|left to right)", r"area models?", r"place values?",
+    r"number lines?", r"unit (?:rates?|prices?|fractions?)", r"basic (?:math |multiplication |addition )?facts",
+    r"known facts", r"(?:top|bottom|middle) rows?", r"(?:ones|tens|hundreds|thousands) place",
+    r"partial (?:products|sums|quotients|differences)", r"(?:almost|near) doubles", r"expanded (?:form|notation)",
+    r"ten[- ]frames?", r"hundreds? (?:chart|grid)s?", r"pattern blocks?", r"zero pairs?", r"data points?",
+    r"bar models?", r"tape diagrams?", r"ratio tables?", r"groups? of \d+", r"top[- ]heavy", r"top[- ]down",
+    r"bottom[- ]up", r"(?:from )?(?:high|low|top|bottom)\w* to (?:high|low|top|bottom)\w*",
+    r"(?:the|an) average", r"average of", r"fair shar\w*")
+
+# K-8 math words: a name with one of these (or a math verb, term or calculation) names some math.
+MATH_WORDS = set("""
+    number numeral digit ten tens ones hundred thousand million zero whole half halves third fourth fifth sixth
+    eighth tenth hundredth thousandth quarter double doubles triple fraction numerator denominator decimal percent
+    percentage ratio rate proportion proportional proportionality unit sum difference product quotient remainder
+    addend factor multiple prime composite even odd square cube root exponent power integer negative positive
+    opposite absolute value place expanded standard algorithm equation expression variable term coefficient
+    constant inequality equal equals equivalent inverse operation addition subtraction multiplication division plus
+    minus times divided per more less fewer greater greatest smaller smallest larger largest bigger biggest longer
+    shorter longest shortest taller tallest heavier lighter same total estimate estimation landmark benchmark
+    friendly compatible nearest fact family bond pair partner part pattern rule sequence table chart grid graph
+    plot line bar diagram model picture drawing sketch tally tallies array area perimeter volume capacity mass
+    weight length width height depth base side edge vertex vertices corner face angle degree acute obtuse straight
+    reflex parallel perpendicular symmetry symmetric shape polygon triangle rectangle rhombus trapezoid parallelogram
+    quadrilateral pentagon hexagon octagon circle oval sphere cone cylinder prism pyramid net surface diameter
+    radius circumference pi hypotenuse pythagorean theorem formula coordinate axis axes origin point slope
+    intercept linear function input output rise run translation reflection rotation dilation scale congruent
+    similar data mean median mode range average quartile deviation outlier probability outcome sample simulation
+    chance likely experimental theoretical tree survey frequency dot stem leaf box whisker histogram pictograph
+    measurement inch foot feet yard mile centimeter centimetre meter metre millimeter kilometer gram kilogram liter
+    litre cup pint quart gallon ounce pound second minute hour clock elapsed analog digital calendar money coin
+    penny pennies nickel dime dollar cent cents price cost temperature thermometer ruler protractor balance tape
+    path rekenrek frame counter chip tile block rod bead manipulative cuisenaire unifix flat finger object strategy
+    method trick shortcut doubling halving regrouping borrowing carrying compensation decomposition distributive
+    commutative associative property identity reciprocal mixed improper simplest common fractional strip piece
+    shaded fair row column layer tower view combination ground backwards forward subitizing unknown missing
+    solution system intersection substitution debt dividend divisor minuend subtrahend multiplicand mental chunk
+    anchor trial calculator helper visual x y n
+""".split())
+
+# Nouns of math a tier word can describe ("top row", "lower quartile"); not "table", "half" or "group",
+# which also name where students sit or how they rank ("top table", "bottom half of the class").
+MATH_HEADS = MATH_WORDS - set("table half halves third fourth quarter greatest smallest largest biggest".split())
+
+# Things to count and build with: colours in a name that has one are the colours of the things
+# ("Yellow for positive, red for negative tiles").
+MANIPULATIVES = set("counters chips tiles cubes blocks rods beads trapezoids hexagons rhombuses triangles".split())
+
+# Verbs of doing math: a tier word after one describes what the student did ("Used red counters").
+_VERBS = """
+    use draw find start begin count make add subtract multiply divide split break decompose compose double halve
+    compensate round estimate partition shade label build model measure compare convert scale write solve
+    jump move regroup trade borrow carry line match tally guess test list organize organise simplify
+    reduce factor distribute combine relate connect reason think visualize visualise trace fold cut rearrange fill
+    tile cover iterate repeat graph plot map develop approach treat turn rewrite apply choose pick skip read take
+    adjust bridge circle place extend act share deal stack layer calculate compute figure record represent
+    express rename expand translate rotate reflect flip invert balance undo keep cross change derive subitize
+    hop order sort cancel interpret classify substitute touch lay pair colour color chunk anchor
+"""
+_IRREGULAR = "drew drawn found began begun made broke broken built wrote written thought took taken chose chosen cut"
+
+
+def _verb_forms(stem: str) -> set[str]:
+    if stem.endswith("e"):
+        return {stem, stem + "s", stem + "d", stem[:-1] + "ing"}
+    if stem.endswith("y") and stem[-2] not in "aeiou":
+        return {stem, stem[:-1] + "ies", stem[:-1] + "ied", stem + "ing"}
+    forms = {stem, stem + "s", stem + "es", stem + "ed", stem + "ing"}
+    if re.fullmatch(r".*[^aeiou][aeiou][bdgklmnprt]", stem):  # skip -> skipped, plot -> plotting
+        forms |= {stem + stem[-1] + "ed", stem + stem[-1] + "ing"}
+    return forms
+
+
+MATH_VERBS = set(_IRREGULAR.split()).union(*(_verb_forms(stem) for stem in _VERBS.split()))
+
+# Words after which a tier word ending in -ing or -s is a verb: "Developing a unit rate", "Meets at 12".
+VERB_OBJECTS = set("a an the with at from by it them this that each both all on in to one its".split())
+NUMBER_PREPOSITIONS = set("by from of in into as for to".split())  # "Counts by 2s", "Facts from 5s"
+COORDINATING = set("and or & / , +".split())  # "red and yellow counters": one list, one meaning
+SKIPPED = set("a an the of for".split())  # "top of the ten frame", "red for negatives": the math comes after
