@@ -4,12 +4,15 @@ from __future__ import annotations
 from pathlib import Path
 
 from flask import Flask, render_template, request
+from flask.globals import request_ctx
 
 from plc import database  # noqa: F401  (SQLite settings on every connection)
 from plc.config import ROOT, default_instance_path, load_config
 from plc.errors import UserError
 from plc.extensions import csrf, db, limiter, login_manager, migrate, socketio
+from plc.realtime.protocol import CheckedPacket, harden_protocol
 from plc.realtime.relay import init_relay
+from plc.urls import IdConverter
 
 
 def create_app(overrides: dict | None = None, instance_path: str | None = None) -> Flask:
@@ -22,6 +25,8 @@ def create_app(overrides: dict | None = None, instance_path: str | None = None) 
     Path(app.instance_path).mkdir(parents=True, exist_ok=True)
     app.config.update(load_config(app.instance_path))
     app.config.update(overrides or {})
+    # Every route with an id takes it as <id:...>: out of range is a 404, never a database error.
+    app.url_map.converters["id"] = IdConverter
 
     _check_protocols(app)
 
@@ -43,7 +48,9 @@ def create_app(overrides: dict | None = None, instance_path: str | None = None) 
         async_mode=app.config["SOCKETIO_ASYNC_MODE"],
         message_queue=app.config["SOCKETIO_MESSAGE_QUEUE"],
         manage_session=True,
+        serializer=CheckedPacket,
     )
+    harden_protocol(socketio.server)
     init_relay(app)
 
     from plc import models  # noqa: F401  (registers every table)
@@ -93,6 +100,8 @@ def _register_error_pages(app: Flask) -> None:
 
     def page(code: int, text: str):
         title = messages[code][0]
+        if request_ctx.url_adapter is None:  # a Host that is not allowed: no page can link anywhere
+            return f"{title}: {text}\n", code, {"Content-Type": "text/plain; charset=utf-8"}
         if request.accept_mimetypes.best == "application/json" or request.is_json:
             return {"error": f"{title}: {text}"}, code
         return render_template("error.html", title=title, text=text, code=code), code
@@ -110,6 +119,12 @@ def _register_error_pages(app: Flask) -> None:
 def _register_security_headers(app: Flask) -> None:
     @app.after_request
     def headers(response):
+        if request.endpoint != "static":
+            # Pages, exports and pictures of a team's or a student's work: never kept by a browser
+            # or a proxy (a shared computer's back button, a school's caching proxy).
+            response.headers["Cache-Control"] = "private, no-store"
+        if app.config["HSTS"] or request.is_secure:
+            response.headers.setdefault("Strict-Transport-Security", "max-age=31536000")
         response.headers.setdefault(
             "Content-Security-Policy",
             "default-src 'self'; img-src 'self' data: blob:; style-src 'self'; "

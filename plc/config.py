@@ -33,8 +33,14 @@ def default_instance_path() -> str:
     return os.environ.get("PLC_INSTANCE_PATH") or str(ROOT / "instance")
 
 
+def _list(text: str | None) -> list[str]:
+    return [item.strip() for item in (text or "").split(",") if item.strip()]
+
+
 def load_config(instance_path: str) -> dict:
     env = os.environ.get
+    public_url = env("PLC_PUBLIC_URL") or None
+    https = env("PLC_SECURE_COOKIES", "0") == "1" or (public_url or "").startswith("https://")
     return {
         "SECRET_KEY": env("PLC_SECRET_KEY") or _instance_secret_key(instance_path),
         "SQLALCHEMY_DATABASE_URI": env(
@@ -45,7 +51,10 @@ def load_config(instance_path: str) -> dict:
         # e.g. redis://localhost:6379/0 when several server processes share rooms.
         "SOCKETIO_MESSAGE_QUEUE": env("PLC_SOCKETIO_MESSAGE_QUEUE") or None,
         "RATELIMIT_STORAGE_URI": env("PLC_RATELIMIT_STORAGE_URI", "memory://"),
-        "JOIN_ATTEMPTS_LIMIT": env("PLC_JOIN_ATTEMPTS_LIMIT", "20 per minute"),
+        # Wrong join codes from one address (a whole school may share one: 40 phones mistyping a few
+        # times stay under it), and tries of one wrong code from anywhere. Right codes never count.
+        "JOIN_ATTEMPTS_LIMIT": env("PLC_JOIN_ATTEMPTS_LIMIT", "200 per minute"),
+        "JOIN_CODE_GUESSES_LIMIT": env("PLC_JOIN_CODE_GUESSES_LIMIT", "20 per minute"),
         "LOGIN_ATTEMPTS_LIMIT": env("PLC_LOGIN_ATTEMPTS_LIMIT", "10 per minute"),
         "PROTOCOLS_DIR": env(
             "PLC_PROTOCOLS_DIR", str(ROOT / "protocols")
@@ -58,7 +67,10 @@ def load_config(instance_path: str) -> dict:
         "LIVE_PARTICIPANTS_DELAY": float(env("PLC_LIVE_PARTICIPANTS_DELAY", "0.25")),
         "RESPONSE_MAX_CHARS": int(env("PLC_RESPONSE_MAX_CHARS", "500")),
         "MAX_CONTENT_LENGTH": int(env("PLC_MAX_REQUEST_MB", "64")) * 1024 * 1024,
-        "PUBLIC_URL": env("PLC_PUBLIC_URL") or None,
+        "PUBLIC_URL": public_url,
+        # The host names this server answers to (e.g. "plc.school.org,192.168.1.20"): any other Host
+        # header gets 400. Unset: links use PLC_PUBLIC_URL, or the request's host only when it is an address.
+        "TRUSTED_HOSTS": _list(env("PLC_ALLOWED_HOSTS")) or None,
         "OCR_ENGINE": env("PLC_OCR_ENGINE", "tesseract"),
         "OCR_TIMEOUT_SECONDS": float(env("PLC_OCR_TIMEOUT_SECONDS", "60")),
         # A job whose worker died is taken up again once its lease runs out.
@@ -68,7 +80,10 @@ def load_config(instance_path: str) -> dict:
         "WORK_POLL_SECONDS": float(env("PLC_WORK_POLL_SECONDS", "0.5")),
         "SESSION_COOKIE_SAMESITE": "Lax",
         "SESSION_COOKIE_HTTPONLY": True,
-        "SESSION_COOKIE_SECURE": env("PLC_SECURE_COOKIES", "0") == "1",
+        # Served over HTTPS (PLC_PUBLIC_URL says so, or PLC_SECURE_COOKIES=1): cookies only over HTTPS,
+        # and browsers are told to use nothing else (HSTS, plc/__init__.py).
+        "SESSION_COOKIE_SECURE": https,
+        "HSTS": https,
         "PERMANENT_SESSION_LIFETIME": 60 * 60 * 24 * 30,
     }
 

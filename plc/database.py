@@ -13,3 +13,9 @@ def _sqlite_pragmas(dbapi_connection, connection_record) -> None:
         cursor.execute("PRAGMA busy_timeout=10000")
         cursor.execute("PRAGMA foreign_keys=ON")
         cursor.close()
+
+
+# The largest id a row can have: tables use `Integer` keys, 32-bit on PostgreSQL (SQLite's are
+# 64-bit). An id from outside (a URL, a live event) beyond it names no row: it is refused before
+# it reaches the database, which would otherwise fail on it.
+MAX_ID = 2**31 - 1

@@ -11,6 +11,9 @@ class User(UserMixin, db.Model):
     name = db.Column(db.String(80), nullable=False)
     password_hash = db.Column(db.String(255), nullable=False)
     created_at = db.Column(db.DateTime, nullable=False, default=utcnow)
+    # Kept in every session this user logs in (plc/accounts/services.py); logging out moves it on,
+    # which ends every session made before, a copied cookie's included.
+    session_version = db.Column(db.Integer, nullable=False, default=0, server_default="0")
 
     memberships = db.relationship("Membership", back_populates="user", cascade="all, delete-orphan")
 

@@ -48,6 +48,8 @@ def login():
 
 @bp.post("/logout")
 def logout():
+    if current_user.is_authenticated:
+        services.end_sessions(current_user)
     logout_user()
     flash("You are logged out.", "success")
     return redirect(url_for("teams.index"))

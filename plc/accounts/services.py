@@ -4,10 +4,15 @@ from __future__ import annotations
 import re
 from functools import cache
 
+from flask import session
+from flask_login import user_logged_in
 from werkzeug.security import check_password_hash, generate_password_hash
 
 from plc.accounts.models import User
+from plc.database import MAX_ID
 from plc.extensions import db
+
+SESSION_VERSION = "_session_version"
 
 # A path on this site: one leading slash, no backslash, whitespace or control
 # characters that a browser could turn into "//other.host".
@@ -50,8 +55,26 @@ def authenticate(email: str, password: str) -> User | None:
     return user if user.check_password(password) else None
 
 
+@user_logged_in.connect
+def _remember_session_version(app, user: User, **_) -> None:
+    session[SESSION_VERSION] = user.session_version
+
+
 def load_user(user_id: str) -> User | None:
-    return db.session.get(User, int(user_id))
+    """The user a session logs in, unless they logged out (anywhere) since it was made."""
+    try:
+        user_id = int(user_id)
+    except ValueError:
+        return None
+    user = db.session.get(User, user_id) if 1 <= user_id <= MAX_ID else None
+    # A session from before session versions holds none: it counts as the first.
+    return user if user is not None and user.session_version == session.get(SESSION_VERSION, 0) else None
+
+
+def end_sessions(user: User) -> None:
+    """Log the user out everywhere: every session made so far stops working."""
+    user.session_version += 1
+    db.session.commit()
 
 
 def safe_next_url(target: str | None) -> str | None:

@@ -10,21 +10,23 @@ from pydantic import Field
 
 from plc.extensions import db, socketio
 from plc.meetings import services
+from plc.meetings.audience import close_meeting_rooms
 from plc.meetings.models import Meeting
 from plc.meetings.seats import seated_participant
 from plc.meetings.signals import showing_step
 from plc.meetings.state import (
-    control_state, own_response_ids, participants_payload, response_payload, room_state,
+    control_state, own_response_ids, own_responses_by_participant, participants_payload, response_payload,
+    room_state,
 )
 from plc.realtime.gate import live_event
-from plc.realtime.payloads import Empty, Payload, checked_auth
-from plc.realtime.rooms import control_room, participant_room, room, task_room
+from plc.realtime.payloads import Empty, Id, Payload, checked_auth
+from plc.realtime.rooms import control_room, participant_room, room
 from plc.realtime.seat import Seat, take_seat
 from plc.teams.access import can_facilitate, membership_of
 
 
 class ConnectAuth(Payload):
-    meeting_id: int
+    meeting_id: Id
 
 
 class GotoStep(Payload):
@@ -40,7 +42,7 @@ class Flag(Payload):
 
 
 class Spotlight(Payload):
-    response_id: Optional[int]
+    response_id: Optional[Id]
 
 
 class NewResponse(Payload):
@@ -49,12 +51,12 @@ class NewResponse(Payload):
 
 
 class EditResponse(Payload):
-    id: int
+    id: Id
     text: Annotated[str, Field(max_length=5000)]
 
 
 class ResponseId(Payload):
-    id: int
+    id: Id
 
 
 def broadcast_room(meeting: Meeting, parts: bool = False) -> None:
@@ -62,32 +64,41 @@ def broadcast_room(meeting: Meeting, parts: bool = False) -> None:
     socketio.emit("control", control_state(meeting), to=control_room(meeting.id))
 
 
-def _seat_for(meeting: Meeting) -> Seat | None:
+NOT_IN_MEETING = "You are not in this meeting."
+ENDED = "This meeting has ended."
+
+
+def _seat_for(meeting: Meeting | None) -> Seat:
+    """A phone's seat while the meeting's code works; a team member's while the meeting runs."""
+    if meeting is None:
+        raise ConnectionRefusedError(NOT_IN_MEETING)
     participant = seated_participant(meeting.id)
     if participant is not None:
+        if not services.code_is_live(meeting):
+            raise ConnectionRefusedError(ENDED)
         return Seat(meeting_id=meeting.id, participant_id=participant.id, name=participant.name)
     membership = membership_of(current_user, meeting.team_id)
-    if membership is not None:
-        return Seat(meeting_id=meeting.id, user_id=current_user.id, can_control=can_facilitate(membership),
-                    name=current_user.name)
-    return None
+    if membership is None:
+        raise ConnectionRefusedError(NOT_IN_MEETING)
+    if meeting.ended_at is not None:
+        raise ConnectionRefusedError(ENDED)
+    return Seat(meeting_id=meeting.id, user_id=current_user.id, can_control=can_facilitate(membership),
+                name=current_user.name)
 
 
 @socketio.on("connect")
 def on_connect(auth=None):
-    """Every (re)connect joins the rooms again and receives the whole state of the room."""
+    """Every (re)connect joins the rooms again and receives the whole state of the room. Only a
+    running meeting's own rooms: news of its task reaches them while it runs (plc/meetings/audience.py)."""
     try:
         meeting_id = checked_auth(ConnectAuth, auth, "Say which meeting to connect to.").meeting_id
         meeting = db.session.get(Meeting, meeting_id)
-        seat = _seat_for(meeting) if meeting else None
-        if seat is None:
-            raise ConnectionRefusedError("You are not in this meeting.")
+        seat = _seat_for(meeting)
         take_seat(seat)
         # Flask-SocketIO serves this connection's events from its own copy of the session, made
         # just now: drop the cookie so that Flask does not decode and verify it for every event.
         request.environ.pop("HTTP_COOKIE", None)
         join_room(room(meeting.id))
-        join_room(task_room(meeting.task_id))
         if seat.can_control:
             join_room(control_room(meeting.id))
             emit("control", control_state(meeting))
@@ -134,30 +145,41 @@ def _announce_later(app, meeting_id: int, delay: float) -> None:
             db.session.remove()
 
 
-def control_event(name: str, payload: type[Payload], change, parts: bool = False) -> None:
+def control_event(name: str, payload: type[Payload], change) -> None:
     """A facilitator's control: store the change, then send everyone the new state."""
 
     def handler(meeting, seat, data):
         change(meeting, data)
-        broadcast_room(meeting, parts)
+        broadcast_room(meeting)
 
     handler.__name__ = f"on_{name.replace(':', '_')}"
     live_event(name, payload, control=True)(handler)
 
 
-def _goto(meeting: Meeting, data: GotoStep) -> None:
+@live_event("step:goto", GotoStep, control=True)
+def on_step_goto(meeting, seat, data):
     services.goto_step(meeting, data.pos)
     showing_step.send(meeting)
+    broadcast_room(meeting, parts=True)
+    # Each phone learns which answers on the new step are its own, from the server only.
+    for participant_id, ids in own_responses_by_participant(meeting).items():
+        socketio.emit("responses:mine", {"ids": ids}, to=participant_room(participant_id))
 
 
-control_event("step:goto", GotoStep, _goto, parts=True)
 control_event("timer:start", Empty, lambda meeting, data: services.start_timer(meeting))
 control_event("timer:pause", Empty, lambda meeting, data: services.pause_timer(meeting))
 control_event("timer:add", AddTime, lambda meeting, data: services.add_time(meeting, data.seconds))
 control_event("names:hide", Flag, lambda meeting, data: services.set_names_hidden(meeting, data.value))
 control_event("input:lock", Flag, lambda meeting, data: services.set_input_locked(meeting, data.value))
 control_event("response:spotlight", Spotlight, lambda meeting, data: services.spotlight(meeting, data.response_id))
-control_event("meeting:end", Empty, lambda meeting, data: services.end_meeting(meeting))
+
+
+@live_event("meeting:end", Empty, control=True)
+def on_meeting_end(meeting, seat, data):
+    """Everyone sees the meeting end; then its rooms close, and its phones hear nothing more."""
+    services.end_meeting(meeting)
+    broadcast_room(meeting)
+    close_meeting_rooms(meeting)
 
 
 @live_event("response:add", NewResponse, participant=True)
@@ -177,9 +199,6 @@ def on_response_edit(meeting, seat, data):
 
 @live_event("response:withdraw", ResponseId, participant=True)
 def on_response_withdraw(meeting, seat, data):
-    was_spotlit = meeting.spotlight_response_id == data.id
+    # Only the removal goes out, spotlighted or not: clients drop a withdrawn answer's spotlight too.
     services.withdraw_response(meeting, seat.participant_id, data.id)
-    if was_spotlit:
-        broadcast_room(meeting)
-    else:
-        socketio.emit("response:removed", {"id": data.id}, to=room(meeting.id))
+    socketio.emit("response:removed", {"id": data.id}, to=room(meeting.id))

@@ -54,7 +54,9 @@ class Participant(db.Model):
 
 
 class Response(db.Model):
-    __table_args__ = (db.Index("ix_response_meeting_step", "meeting_id", "step_pos"),)
+    # AUTOINCREMENT: SQLite would otherwise give a withdrawn answer's id to the next answer, which a
+    # phone that still remembered the old one would take for its own (PostgreSQL never reuses ids).
+    __table_args__ = (db.Index("ix_response_meeting_step", "meeting_id", "step_pos"), {"sqlite_autoincrement": True})
 
     id = db.Column(db.Integer, primary_key=True)
     meeting_id = db.Column(db.Integer, db.ForeignKey("meeting.id"), nullable=False)

@@ -3,35 +3,28 @@ from __future__ import annotations
 
 import segno
 from flask import (
-    Blueprint, abort, current_app, flash, redirect, render_template, request, url_for,
+    Blueprint, abort, flash, redirect, render_template, request, url_for,
 )
 from flask_login import current_user, login_required
 from wtforms.fields.choices import SelectChoice
 
-from plc.extensions import db, limiter
+from plc.extensions import db
 from plc.meetings import services
+from plc.meetings.codes import looks_like_code, normalize_code
 from plc.meetings.forms import JoinForm, StartMeetingForm
+from plc.meetings.guessing import TooManyGuesses, count_wrong_code, guessing_blocked
 from plc.meetings.models import Meeting
 from plc.meetings.page_constants import room_constants
-from plc.meetings.seats import keep_seat, seat_token, seated_participant
+from plc.meetings.seats import keep_seat, seat_token, seated_meeting_with_code, seated_participant
 from plc.protocols import available_protocols
 from plc.teams.access import can_facilitate, team_for_facilitator, team_for_member
 from plc.teams.models import Task, Unit
-from plc.urls import public_url
+from plc.urls import id_arg, public_url
 
 bp = Blueprint("meetings", __name__)
 
-def _join_limit() -> str:
-    return current_app.config["JOIN_ATTEMPTS_LIMIT"]
 
-
-# Guessing codes is rate-limited: only failed attempts count.
-join_limit = limiter.shared_limit(
-    _join_limit, scope="join", deduct_when=lambda response: response.status_code in (400, 404)
-)
-
-
-@bp.route("/teams/<int:team_id>/meetings/new", methods=["GET", "POST"])
+@bp.route("/teams/<id:team_id>/meetings/new", methods=["GET", "POST"])
 @login_required
 def new(team_id):
     team, _ = team_for_facilitator(team_id)
@@ -39,7 +32,7 @@ def new(team_id):
     tasks = db.session.execute(
         db.select(Task).join(Unit).filter(Unit.team_id == team.id).order_by(Unit.id, Task.id)
     ).scalars().all()
-    form = StartMeetingForm(task_id=request.args.get("task_id", type=int))
+    form = StartMeetingForm(task_id=request.args.get("task_id", type=id_arg))
     form.task_id.choices = [SelectChoice(value=t.id, label=f"{t.unit.title} — {t.title}") for t in tasks]
     form.protocols.choices = [SelectChoice(value=p.id, label=p.title) for p in protocols.values()]
     if form.validate_on_submit():
@@ -65,7 +58,7 @@ def _join_url(meeting: Meeting) -> str:
     return public_url(".join_code", code=meeting.code)
 
 
-@bp.route("/meetings/<int:meeting_id>/projector")
+@bp.route("/meetings/<id:meeting_id>/projector")
 @login_required
 def projector(meeting_id):
     meeting, membership = _meeting_for_member(meeting_id)
@@ -78,7 +71,7 @@ def projector(meeting_id):
     )
 
 
-@bp.route("/meetings/<int:meeting_id>/control")
+@bp.route("/meetings/<id:meeting_id>/control")
 @login_required
 def control(meeting_id):
     meeting, membership = _meeting_for_member(meeting_id)
@@ -87,40 +80,62 @@ def control(meeting_id):
     return render_template("meetings/control.html", meeting=meeting, constants=room_constants())
 
 
+def _meeting_to_join(code: str) -> Meeting:
+    """The meeting with this code: one this browser has a seat in needs no guess; any other code
+    is a guess, limited (plc/meetings/guessing.py). Raises MeetingError."""
+    meeting = seated_meeting_with_code(code)
+    if meeting is not None:
+        return meeting
+    if not looks_like_code(code):  # not a code at all: nothing to look up, nothing to count
+        raise services.MeetingError(services.NO_SUCH_CODE)
+    if guessing_blocked(code):
+        raise TooManyGuesses()
+    try:
+        return services.meeting_for_code(code)
+    except services.MeetingError:
+        count_wrong_code(code)
+        raise
+
+
+def _join_page(form: JoinForm, error: services.MeetingError, status: int):
+    form.code.errors = [*form.code.errors, str(error)]  # a tuple until the form is validated
+    return render_template("meetings/join.html", form=form), status
+
+
 @bp.route("/join", methods=["GET", "POST"])
-@join_limit
 def join():
+    """The join form: opening it is never refused; wrong codes sent are counted."""
     form = JoinForm(code=request.args.get("code", ""))
     if form.validate_on_submit():
         try:
-            meeting = services.meeting_for_code(form.code.data)
+            meeting = _meeting_to_join(form.code.data)
+        except TooManyGuesses as exc:
+            return _join_page(form, exc, 429)
         except services.MeetingError as exc:
-            form.code.errors.append(str(exc))
-        else:
-            participant = services.join_meeting(
-                meeting, form.name.data, form.role.data, seat_token(meeting.id)
-            )
-            keep_seat(meeting.id, participant.token)
-            return redirect(url_for(".phone", meeting_id=meeting.id))
+            return _join_page(form, exc, 400)
+        participant = services.join_meeting(meeting, form.name.data, form.role.data, seat_token(meeting.id))
+        keep_seat(meeting.id, participant.token)
+        return redirect(url_for(".phone", meeting_id=meeting.id))
     return render_template("meetings/join.html", form=form), (200 if request.method == "GET" else 400)
 
 
 @bp.route("/j/<code>")
-@join_limit
 def join_code(code):
-    """The QR code's link: back into the room if this phone already has a seat there."""
+    """The QR code's link: back into the room if this phone already has a seat there, else to the
+    join form. Never refused: while this address may not guess, it goes to the form unchecked."""
+    code = normalize_code(code)
     try:
-        meeting = services.meeting_for_code(code.upper())
+        meeting = _meeting_to_join(code)
+    except TooManyGuesses:
+        return redirect(url_for(".join", code=code), code=303)
     except services.MeetingError as exc:
-        form = JoinForm(code=code.upper())
-        form.code.errors = [str(exc)]
-        return render_template("meetings/join.html", form=form), 404
+        return _join_page(JoinForm(code=code), exc, 404)
     if seated_participant(meeting.id):
         return redirect(url_for(".phone", meeting_id=meeting.id))
     return redirect(url_for(".join", code=meeting.code), code=303)
 
 
-@bp.route("/live/<int:meeting_id>")
+@bp.route("/live/<id:meeting_id>")
 def phone(meeting_id):
     participant = seated_participant(meeting_id)
     if participant is None:

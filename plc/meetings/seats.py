@@ -7,7 +7,7 @@ from sqlalchemy import and_, bindparam, select
 
 from plc.extensions import db
 from plc.meetings.models import Meeting, Participant
-from plc.meetings.services import participant_for_token
+from plc.meetings.services import code_is_live, participant_for_token
 from plc.realtime.gate import finds_meetings
 from plc.realtime.seat import Seat
 
@@ -27,6 +27,12 @@ def keep_seat(meeting_id: int, token: str) -> None:
 
 def seated_participant(meeting_id: int) -> Participant | None:
     return participant_for_token(meeting_id, seat_token(meeting_id))
+
+
+def seated_meeting_with_code(code: str) -> Meeting | None:
+    """The running meeting with this code where this browser already has a seat (no guess needed)."""
+    return next((p.meeting for p in seated_participants() if p.meeting.code == code and code_is_live(p.meeting)),
+                None)
 
 
 def seated_participants() -> list[Participant]:
@@ -50,7 +56,8 @@ _MEETING_AND_PARTICIPANT = (
 
 @finds_meetings
 def running_meeting_of(seat: Seat, participant: bool) -> tuple[Meeting | None, bool]:
-    """The seat's meeting unless it has ended, and whether the seat is one of its participants."""
+    """The seat's meeting unless it has ended (for a phone: unless its code no longer works), and
+    whether the seat is one of its participants."""
     if participant:
         row = db.session.execute(
             _MEETING_AND_PARTICIPANT, {"meeting_id": seat.meeting_id, "participant_id": seat.participant_id}
@@ -58,4 +65,8 @@ def running_meeting_of(seat: Seat, participant: bool) -> tuple[Meeting | None, b
         meeting, seated = (row[0], row[1] is not None) if row else (None, False)
     else:
         meeting, seated = db.session.execute(_MEETING, {"meeting_id": seat.meeting_id}).scalar(), False
-    return (meeting, seated) if meeting is not None and meeting.ended_at is None else (None, False)
+    if meeting is None or meeting.ended_at is not None:
+        return None, False
+    if seat.participant_id is not None and not code_is_live(meeting):
+        return None, False
+    return meeting, seated

@@ -28,6 +28,9 @@ class MeetingError(UserError):
     """A meeting request that cannot be carried out; the message is shown to the person."""
 
 
+NO_SUCH_CODE = "No meeting has that code. Check the code on the screen."
+
+
 # --- starting and joining -------------------------------------------------
 
 # Features above meetings may open every meeting of a team with protocols of their own
@@ -73,7 +76,7 @@ def code_is_live(meeting: Meeting) -> bool:
 def meeting_for_code(code: str) -> Meeting:
     meeting = db.session.execute(db.select(Meeting).filter_by(code=code)).scalar_one_or_none()
     if meeting is None:
-        raise MeetingError("No meeting has that code. Check the code on the screen.")
+        raise MeetingError(NO_SUCH_CODE)
     if not code_is_live(meeting):
         raise MeetingError("That meeting has ended; its code no longer works.")
     return meeting

@@ -2,7 +2,8 @@
 
 `room_state` is the same for everyone in the room; facilitators also get
 `control_state` (the script), and each participant learns which responses are
-its own through `own_response_ids`, never through an author field.
+its own through `own_response_ids`, never through an author field. On an anonymous
+step nobody's name is even kept with what they do (`name_to_record`).
 """
 from __future__ import annotations
 
@@ -33,6 +34,12 @@ PUBLIC_STEP_FIELDS = ("protocol_title", "title", "minutes", "prompt", "activity"
 
 def authors_shown(meeting: Meeting) -> bool:
     return not meeting.current_step["anonymous"] and not meeting.names_hidden
+
+
+def name_to_record(meeting: Meeting, name: str) -> str | None:
+    """The name kept with what someone does now (a card moved, a group named, a next step followed
+    up): none on an anonymous step, so no later page, payload, snapshot or export can show it."""
+    return None if meeting.current_step["anonymous"] else name
 
 
 def response_payload(meeting: Meeting, response, with_author: bool | None = None, author: str | None = None) -> dict:
@@ -122,6 +129,17 @@ def participants_payload(meeting: Meeting) -> list[dict]:
 
 def control_state(meeting: Meeting) -> dict:
     return {"script": meeting.current_step["script"], "step_pos": meeting.step_pos}
+
+
+def own_responses_by_participant(meeting: Meeting) -> dict[int, list[int]]:
+    """Who wrote which responses on the current step: each phone is told its own."""
+    mine: dict[int, list[int]] = {}
+    for response_id, participant_id in db.session.execute(
+            select(Response.id, Response.participant_id)
+            .where(Response.meeting_id == meeting.id, Response.step_pos == meeting.step_pos)
+            .order_by(Response.id)):
+        mine.setdefault(participant_id, []).append(response_id)
+    return mine
 
 
 def own_response_ids(meeting: Meeting, participant_id: int) -> list[int]:

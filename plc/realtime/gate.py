@@ -1,15 +1,19 @@
 """The gate every live event goes through: `live_event`.
 
 It checks the payload's shape, that the sender holds a seat in a meeting that is still
-running and that its role allows the action. A rejected event, or one whose handler raises
-a UserError, gets an `error` event back (and a failed acknowledgement) and changes nothing.
+running (a phone's, while the meeting's code is valid; a member's, while they are logged in)
+and that its role allows the action. A rejected event, or one whose handler raises a
+UserError, gets an `error` event back (and a failed acknowledgement) and changes nothing.
 """
 from __future__ import annotations
 
+import logging
+from dataclasses import dataclass
 from functools import wraps
 from typing import Any, Callable
 
 from flask import request
+from flask_login import current_user
 from flask_socketio import emit
 from pydantic import ValidationError
 
@@ -18,9 +22,26 @@ from plc.extensions import db, socketio
 from plc.realtime.payloads import Empty, Payload, problem_with
 from plc.realtime.seat import Seat, current_seat
 
-# fn(seat, participant) -> (the seat's meeting, or None when it is gone or has ended; whether the
-# seat is one of its participants, asked only when `participant`). One query per event: the gate
-# runs it for every event. plc/meetings registers it (`finds_meetings`): the gate cannot import it.
+log = logging.getLogger(__name__)
+
+
+
+@dataclass(frozen=True)
+class EventRule:
+    """What the gate checks for one event: its payload type, and who may send it."""
+
+    payload: type[Payload]
+    control: bool  # the facilitator only
+    participant: bool  # the meeting's participants only
+
+
+# Every event the gate serves (the fuzz tests send each of them, from every role).
+EVENTS: dict[str, EventRule] = {}
+
+# fn(seat, participant) -> (the seat's meeting, or None when it is gone, has ended, or the seat's
+# code no longer works; whether the seat is one of its participants, asked only when `participant`).
+# One query per event: the gate runs it for every event. plc/meetings registers it
+# (`finds_meetings`): the gate cannot import it.
 MeetingFinder = Callable[[Seat, bool], tuple[Any, bool]]
 
 
@@ -36,6 +57,11 @@ def finds_meetings(fn: MeetingFinder) -> MeetingFinder:
     global _find_meeting
     _find_meeting = fn
     return fn
+
+
+def _logged_in_user_id() -> int | None:
+    """Whom the connection's session logs in now: a session ended by logging out logs in nobody."""
+    return current_user.id if current_user.is_authenticated else None
 
 
 def reject(event: str, message: str) -> dict:
@@ -58,6 +84,8 @@ def live_event(name: str, payload: type[Payload] = Empty, *, control: bool = Fal
                 seat = current_seat()
                 if seat is None:
                     return reject(name, "Join the meeting first.")
+                if seat.user_id is not None and _logged_in_user_id() != seat.user_id:
+                    return reject(name, "You are logged out. Log in again to take part.")
                 try:
                     checked = payload.model_validate({} if data is None else data)
                 except ValidationError as exc:
@@ -73,6 +101,10 @@ def live_event(name: str, payload: type[Payload] = Empty, *, control: bool = Fal
             except UserError as exc:
                 db.session.rollback()
                 return reject(name, str(exc))
+            except Exception:  # a bug: its traceback goes to the log, and the sender still hears back
+                db.session.rollback()
+                log.exception("live event %s failed", name)
+                return reject(name, "Something went wrong on the server. Please try again.")
             finally:
                 # Flask's teardown does not run for Socket.IO events.
                 db.session.remove()
@@ -81,6 +113,7 @@ def live_event(name: str, payload: type[Payload] = Empty, *, control: bool = Fal
             return ack
 
         socketio.on_event(name, handler)
+        EVENTS[name] = EventRule(payload, control, participant)
         return fn
 
     return register

@@ -1,8 +1,16 @@
 """Payload types for live events and connections: strict, so a bad payload changes nothing."""
 from __future__ import annotations
 
+from typing import Annotated
+
 from flask_socketio import ConnectionRefusedError
-from pydantic import BaseModel, ConfigDict, ValidationError
+from pydantic import BaseModel, ConfigDict, Field, ValidationError
+
+from plc.database import MAX_ID
+
+# A row's id in a payload: every event's ids are of this type, so an id out of range is refused
+# with the others' mistakes rather than failing in the database.
+Id = Annotated[int, Field(ge=1, le=MAX_ID)]
 
 
 class Payload(BaseModel):

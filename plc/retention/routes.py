@@ -48,21 +48,21 @@ def _confirm_or_delete(what: Deletable, thing, *, back: str, done_url: str | Non
                            form=form, cancel_url=back)
 
 
-@bp.route("/work/<int:sample_id>/delete", methods=["GET", "POST"])
+@bp.route("/work/<id:sample_id>/delete", methods=["GET", "POST"])
 def delete_sample(sample_id: int):
     sample = sample_for_deleter(sample_id)
     return _confirm_or_delete(SAMPLE, sample, back=url_for("work.task_work", task_id=sample.task_id),
                               done=f"The work of {sample.student_label} was deleted, with its images and text.")
 
 
-@bp.route("/sorts/<int:sort_id>/delete", methods=["GET", "POST"])
+@bp.route("/sorts/<id:sort_id>/delete", methods=["GET", "POST"])
 def delete_sort(sort_id: int):
     sort = sort_for_deleter(sort_id)
     return _confirm_or_delete(SORT, sort, back=url_for("teams.show_task", task_id=sort.task_id),
                               done=f"Version {sort.version} of the sort was deleted.")
 
 
-@bp.route("/meetings/<int:meeting_id>/delete", methods=["GET", "POST"])
+@bp.route("/meetings/<id:meeting_id>/delete", methods=["GET", "POST"])
 def delete_meeting(meeting_id: int):
     meeting = meeting_for_deleter(meeting_id)
     team_page = url_for("teams.show", team_id=meeting.team_id)
@@ -70,7 +70,7 @@ def delete_meeting(meeting_id: int):
                               done="The meeting was deleted, with its participants and their responses.")
 
 
-@bp.route("/units/<int:unit_id>/delete", methods=["GET", "POST"])
+@bp.route("/units/<id:unit_id>/delete", methods=["GET", "POST"])
 def delete_unit(unit_id: int):
     unit = unit_for_deleter(unit_id)
     team_page = url_for("teams.show", team_id=unit.team_id)

@@ -1,4 +1,5 @@
-"""The "Since last time" step in the live room: the team's open next steps, updated live."""
+"""The "Since last time" step in the live room: the team's open next steps, updated live. Where names
+are hidden the room is not told who followed a step up; on an anonymous step nobody's name is kept."""
 from __future__ import annotations
 
 from typing import Annotated, Optional
@@ -9,9 +10,9 @@ from plc.errors import UserError
 from plc.extensions import socketio
 from plc.meetings.page_constants import add_room_constants
 from plc.meetings.services import agenda_opener
-from plc.meetings.state import state_part
+from plc.meetings.state import authors_shown, name_to_record, state_part
 from plc.realtime.gate import live_event
-from plc.realtime.payloads import Payload
+from plc.realtime.payloads import Id, Payload
 from plc.realtime.rooms import room
 from plc.review import followup
 
@@ -21,7 +22,7 @@ add_room_constants("follow_up", {"statuses": list(followup.STATUS_LABELS.items()
 
 
 class StatusUpdate(Payload):
-    id: Annotated[int, Field(ge=1)]
+    id: Id
     status: Annotated[str, Field(max_length=10)]
     reflection: Optional[Annotated[str, Field(max_length=followup.REFLECTION_MAX_CHARS)]] = None
 
@@ -36,7 +37,8 @@ def follow_up_for_room(meeting) -> list[dict] | None:
     """On a follow-up step: the open next steps, and those followed up during this meeting."""
     if meeting.current_step["activity"] != "follow_up":
         return None
-    return followup.team_next_steps(meeting.team_id, since=meeting.started_at)
+    steps = followup.team_next_steps(meeting.team_id, since=meeting.started_at)
+    return steps if authors_shown(meeting) else [{**step, "status_by": None} for step in steps]
 
 
 @live_event("followup:update", StatusUpdate)
@@ -48,6 +50,5 @@ def on_followup_update(meeting, seat, data):
     step = followup.step_of_team(meeting.team_id, data.id)
     if step is None:
         raise UserError("That next step is not one of this team's.")
-    followup.set_status(step, data.status, data.reflection, seat.name)
-    socketio.emit("follow_up", followup.team_next_steps(meeting.team_id, since=meeting.started_at),
-                  to=room(meeting.id))
+    followup.set_status(step, data.status, data.reflection, name_to_record(meeting, seat.name))
+    socketio.emit("follow_up", follow_up_for_room(meeting), to=room(meeting.id))

@@ -81,7 +81,7 @@ def pdf_response(html: str, filename: str, team_id: int) -> Response:
     HTML, _, _ = _weasyprint()
     pdf = HTML(string=html, base_url="http://localhost/", url_fetcher=_fetcher(team_id)).write_pdf()
     return Response(pdf, mimetype="application/pdf",
-                    headers={"Content-Disposition": f'attachment; filename="{filename}"', "Cache-Control": "private"})
+                    headers={"Content-Disposition": f'attachment; filename="{filename}"'})
 
 
 def _fetcher(team_id: int):

@@ -68,7 +68,7 @@ def step_of_team(team_id: int, step_id: int) -> NextStep | None:
     return step
 
 
-def set_status(step: NextStep, status: str, reflection: str | None, by: str) -> NextStep:
+def set_status(step: NextStep, status: str, reflection: str | None, by: str | None) -> NextStep:
     """Record what became of a next step; the reflection is kept as written (None keeps it)."""
     if status not in NEXT_STEP_STATUSES:
         raise UserError("Choose planned, tried, done or dropped.")

@@ -18,6 +18,7 @@ from plc.sort.models import NextStep, Sort
 from plc.teams.access import can_facilitate, team_for_member, unit_for_member
 from plc.teams.models import Task
 from plc.teams.signals import task_page
+from plc.urls import id_arg
 
 bp = Blueprint("review", __name__)
 
@@ -40,14 +41,14 @@ def work_sorts_section(task: Task, membership) -> Markup:
                                   can_facilitate=can_facilitate(membership)))
 
 
-@bp.get("/units/<int:unit_id>")
+@bp.get("/units/<id:unit_id>")
 def unit(unit_id: int):
     unit, _ = unit_for_member(unit_id)
     return render_template("review/unit.html", review=services.unit_review(unit),
                            statuses=followup.STATUS_LABELS)
 
 
-@bp.get("/sorts/<int:sort_id>")
+@bp.get("/sorts/<id:sort_id>")
 def sort(sort_id: int):
     sort = _closed_sort_for_member(sort_id)
     _, membership = team_for_member(sort.team_id)
@@ -56,10 +57,10 @@ def sort(sort_id: int):
                            can_facilitate=can_facilitate(membership), **SORT_WORDS)
 
 
-@bp.get("/units/<int:unit_id>/compare")
+@bp.get("/units/<id:unit_id>/compare")
 def compare(unit_id: int):
     unit, _ = unit_for_member(unit_id)
-    ids = request.args.getlist("sort", type=int)
+    ids = request.args.getlist("sort", type=id_arg)
     if len(ids) != 2 or ids[0] == ids[1]:
         flash("Choose two different sorts to put side by side.", "error")
         return redirect(url_for(".unit", unit_id=unit.id) + "#sorts")
@@ -72,7 +73,7 @@ def compare(unit_id: int):
     return render_template("review/compare.html", unit=unit, views=views, **SORT_WORDS)
 
 
-@bp.post("/next-steps/<int:step_id>/status")
+@bp.post("/next-steps/<id:step_id>/status")
 def set_status(step_id: int):
     step = db.get_or_404(NextStep, step_id)
     team_for_member(step.sort.team_id)
@@ -90,23 +91,23 @@ def set_status(step_id: int):
 
 def _csv(text: str, filename: str) -> Response:
     return Response(text, mimetype="text/csv",
-                    headers={"Content-Disposition": f'attachment; filename="{filename}"', "Cache-Control": "private"})
+                    headers={"Content-Disposition": f'attachment; filename="{filename}"'})
 
 
-@bp.get("/units/<int:unit_id>/samples.csv")
+@bp.get("/units/<id:unit_id>/samples.csv")
 def samples_csv(unit_id: int):
     unit, _ = unit_for_member(unit_id)
     return _csv(exports.samples_csv(services.unit_review(unit)), f"unit-{unit.id}-samples.csv")
 
 
-@bp.get("/units/<int:unit_id>/next-steps.csv")
+@bp.get("/units/<id:unit_id>/next-steps.csv")
 def next_steps_csv(unit_id: int):
     unit, _ = unit_for_member(unit_id)
     return _csv(exports.next_steps_csv(unit), f"unit-{unit.id}-next-steps.csv")
 
 
-@bp.get("/units/<int:unit_id>/summary")
-@bp.get("/units/<int:unit_id>/summary.pdf", endpoint="unit_summary_pdf")
+@bp.get("/units/<id:unit_id>/summary")
+@bp.get("/units/<id:unit_id>/summary.pdf", endpoint="unit_summary_pdf")
 def unit_summary(unit_id: int):
     unit, _ = unit_for_member(unit_id)
     html = render_template("review/unit_summary.html", review=services.unit_review(unit),
@@ -116,8 +117,8 @@ def unit_summary(unit_id: int):
     return html
 
 
-@bp.get("/sorts/<int:sort_id>/summary")
-@bp.get("/sorts/<int:sort_id>/summary.pdf", endpoint="sort_summary_pdf")
+@bp.get("/sorts/<id:sort_id>/summary")
+@bp.get("/sorts/<id:sort_id>/summary.pdf", endpoint="sort_summary_pdf")
 def sort_summary(sort_id: int):
     view = services.sort_for_member_view(_closed_sort_for_member(sort_id))
     html = render_template("review/sort_summary.html", view=view, unit=view.task.unit,

@@ -126,7 +126,7 @@ def _place(sort: Sort, placement: Placement, group_id: int | None, index: int) -
 
 
 def move_card(sort: Sort, sample_id: int, group_id: int | None, index: int, card_version: int,
-              moved_by: str) -> dict:
+              moved_by: str | None) -> dict:
     """Move a card; `card_version` is the card's version the mover saw. Returns the `sort:moved` payload."""
     _begin_change(sort)
     try:
@@ -149,7 +149,7 @@ def move_card(sort: Sort, sample_id: int, group_id: int | None, index: int, card
     return moved_payload(sort, placement, board, touched, can_undo=True)
 
 
-def undo_move(sort: Sort, undone_by: str) -> dict:
+def undo_move(sort: Sort, undone_by: str | None) -> dict:
     """Put back the card of the last move, if it is still where that move put it."""
     _begin_change(sort)
     move = queries.last_move(sort)
@@ -309,7 +309,7 @@ def _clean_next_step(sort: Sort, fields: dict) -> dict:
     return {**fields, "move": move, "student_label": label, "student_note": note}
 
 
-def add_next_step(sort: Sort, fields: dict, by: str) -> NextStep:
+def add_next_step(sort: Sort, fields: dict, by: str | None) -> NextStep:
     fields = _clean_next_step(sort, fields)
     _begin_change(sort)
     step = NextStep(created_by=by, **fields)
@@ -358,7 +358,7 @@ def set_locked(sort: Sort, locked: bool) -> None:
 
 # --- closing and reopening -------------------------------------------------------------
 
-def close_sort(sort: Sort, closed_by: str) -> Sort:
+def close_sort(sort: Sort, closed_by: str | None) -> Sort:
     """Freeze the sort: the snapshot keeps names, cards and next steps as they are now."""
     _begin_change(sort)
     sort.snapshot = take_snapshot(sort).dump()

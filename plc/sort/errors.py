@@ -14,9 +14,14 @@ class MoveConflict(SortError):
 
     def __init__(self, sample_id: int, student_label: str, group_name: str, moved_by: str | None):
         self.sample_id = sample_id
+        self.student_label = student_label
         self.group_name = group_name
         self.moved_by = moved_by or "Someone"
         super().__init__(f"{self.moved_by} moved {student_label} to “{group_name}” just before you.")
+
+    def without_name(self) -> "MoveConflict":
+        """The same conflict told where names are hidden."""
+        return MoveConflict(self.sample_id, self.student_label, self.group_name, None)
 
 
 class TierName(SortError):

@@ -1,7 +1,8 @@
 """Work Sort events. Moves go out as small `sort:moved` deltas carrying the new order of the
 columns they touched; every other change sends the whole sort (`sort`). Each carries the
 sort's id and revision, so a client that missed one asks for the whole sort again
-(`sort:sync`). A task has one open sort: every live meeting on the task hears its changes."""
+(`sort:sync`). A task has one open sort: every live meeting on the task hears its changes.
+On an anonymous step nobody's name is kept with what they do; where names are hidden, none is sent."""
 from __future__ import annotations
 
 from datetime import date
@@ -12,21 +13,21 @@ from flask_socketio import emit
 from pydantic import Field
 
 from plc.extensions import socketio
+from plc.meetings.audience import emit_to_rooms
 from plc.meetings.models import Meeting
 from plc.meetings.page_constants import add_room_constants
 from plc.meetings.signals import showing_step
-from plc.meetings.state import state_part
+from plc.meetings.state import authors_shown, name_to_record, state_part
 from plc.realtime.gate import live_event
-from plc.realtime.payloads import Empty, Payload
-from plc.realtime.rooms import room, task_room
+from plc.realtime.payloads import Empty, Id, Payload
+from plc.realtime.rooms import room
 from plc.sort import commands, labels, queries
 from plc.sort.errors import MoveConflict, SortError, TierName
 from plc.sort.models import Sort
 from plc.sort.naming import THINKING_EXAMPLES
-from plc.sort.payloads import sort_payload
+from plc.sort.payloads import KEPT_BY_A_FACILITATOR, sort_payload
 from plc.sort.steps import shows_board
 
-Id = Annotated[int, Field(ge=1)]
 GroupName = Annotated[str, Field(max_length=200)]
 Note = Optional[Annotated[str, Field(max_length=commands.NOTE_MAX_CHARS)]]
 
@@ -111,6 +112,15 @@ def refresh_open_board(task_id: int) -> None:
         broadcast_sort(sort)
 
 
+def send_moved(moved: dict, task_id: int) -> None:
+    """A card's move to every meeting on the task: without the mover's name where names are hidden."""
+    named, nameless = [], []
+    for meeting in queries.live_meetings_on(task_id):
+        (named if authors_shown(meeting) else nameless).append(room(meeting.id))
+    emit_to_rooms("sort:moved", moved, named)
+    emit_to_rooms("sort:moved", {**moved, "moved_by": None}, nameless)
+
+
 def sort_change(name: str, payload: type[Payload], change, *, control: bool = False, moving: bool = False):
     """An event that changes the sort, then sends everyone the whole sort."""
 
@@ -136,20 +146,22 @@ def on_move(meeting, seat, data):
     sort = commands.sort_to_change(meeting, seat.can_control, moving=True)
     try:
         result = commands.move_card(sort, data.sample_id, data.group_id, data.index, data.card_version,
-                                    seat.name)
+                                    name_to_record(meeting, seat.name))
     except MoveConflict as conflict:
+        if not authors_shown(meeting):
+            conflict = conflict.without_name()
         emit("error", {"event": "sort:move", "message": str(conflict)}, to=request.sid)
         return {"ok": False, "error": str(conflict), "conflict": {
             "sample_id": conflict.sample_id, "group": conflict.group_name, "moved_by": conflict.moved_by}}
-    socketio.emit("sort:moved", result, to=task_room(meeting.task_id))
+    send_moved(result, meeting.task_id)
     return {"ok": True, "revision": result["revision"]}
 
 
 @live_event("sort:undo", Empty)
 def on_undo(meeting, seat, data):
     sort = commands.sort_to_change(meeting, seat.can_control, moving=True)
-    result = commands.undo_move(sort, seat.name)
-    socketio.emit("sort:moved", result, to=task_room(meeting.task_id))
+    result = commands.undo_move(sort, name_to_record(meeting, seat.name))
+    send_moved(result, meeting.task_id)
     return {"ok": True, "revision": result["revision"]}
 
 
@@ -158,25 +170,30 @@ def on_sync(meeting, seat, data):
     return {"ok": True, "sort": sort_for_room(meeting)}
 
 
+def _keeper(meeting: Meeting, seat) -> str:
+    """Who keeps a tier-like name (only a facilitator can): on an anonymous step, not by name."""
+    return name_to_record(meeting, seat.name) or KEPT_BY_A_FACILITATOR
+
+
 sort_change("sort:group:add", NewGroup, lambda sort, data, seat, meeting: commands.add_group(
-    sort, data.name, seat.name, data.keep_tier_name, seat.can_control))
+    sort, data.name, _keeper(meeting, seat), data.keep_tier_name, seat.can_control))
 sort_change("sort:group:rename", RenameGroup, lambda sort, data, seat, meeting: commands.rename_group(
-    sort, data.group_id, data.name, seat.name, data.keep_tier_name, seat.can_control))
+    sort, data.group_id, data.name, _keeper(meeting, seat), data.keep_tier_name, seat.can_control))
 sort_change("sort:group:remove", GroupId, lambda sort, data, seat, meeting: commands.remove_group(sort, data.group_id))
 sort_change("sort:group:notes", Notes, lambda sort, data, seat, meeting: commands.update_notes(
     sort, data.group_id, {k: v for k, v in data.model_dump(exclude={"group_id"}).items() if v is not None}))
 sort_change("sort:group:link", Link, lambda sort, data, seat, meeting: commands.link_group(
     sort, data.group_id, data.strategy_id, data.definition))
 sort_change("sort:next:add", NextStepFields, lambda sort, data, seat, meeting: commands.add_next_step(
-    sort, data.fields(), seat.name))
+    sort, data.fields(), name_to_record(meeting, seat.name)))
 sort_change("sort:next:edit", EditNextStep, lambda sort, data, seat, meeting: commands.edit_next_step(
     sort, data.id, {k: v for k, v in data.fields().items() if k != "id"}))
 sort_change("sort:next:remove", NextStepId, lambda sort, data, seat, meeting: commands.remove_next_step(sort, data.id))
 sort_change("sort:share", ShareOrder, lambda sort, data, seat, meeting: commands.set_share_order(
     sort, data.sample_ids), control=True)
 sort_change("sort:lock", Flag, lambda sort, data, seat, meeting: commands.set_locked(sort, data.value), control=True)
-sort_change("sort:close", Empty, lambda sort, data, seat, meeting: commands.close_sort(sort, seat.name),
-            control=True)
+sort_change("sort:close", Empty, lambda sort, data, seat, meeting: commands.close_sort(
+    sort, name_to_record(meeting, seat.name)), control=True)
 sort_change("sort:reopen", Empty, lambda sort, data, seat, meeting: commands.reopen_sort(sort, meeting),
             control=True)
 

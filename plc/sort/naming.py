@@ -112,7 +112,10 @@ def tier_family(name: str) -> TierFamily | None:
             family = _tier_word(token)
             if family is not None and not _describes_math(family, tokens, i, name_words):
                 return family
-    return None if _names_math(text, all_tokens) else NO_MATH
+    # The math vocabulary is English: a name in another script is not judged by its absence.
+    if not text.isascii() or _names_math(text, all_tokens):
+        return None
+    return NO_MATH
 
 
 THINKING_EXAMPLES = [

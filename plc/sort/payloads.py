@@ -1,7 +1,9 @@
-"""What clients receive about a sort: the whole sort (`sort`), and a move's delta (`sort:moved`)."""
+"""What clients receive about a sort: the whole sort (`sort`), and a move's delta (`sort:moved`).
+A meeting that hides names (an anonymous step, or names hidden) receives them without any."""
 from __future__ import annotations
 
 from plc.meetings.models import Meeting
+from plc.meetings.state import authors_shown
 from plc.roles import PARTICIPANT_ROLES
 from plc.sort import queries
 from plc.sort.models import AUDIENCES, NOTE_FIELDS, Placement, Sort
@@ -10,21 +12,27 @@ from plc.sort.steps import board_mode
 from plc.teams.services import vocabulary
 
 OWNER_ROLES = {key: label for key, label in PARTICIPANT_ROLES.items() if key != "other"}
+# Only a facilitator can keep a tier-like group name: who, where names are hidden.
+KEPT_BY_A_FACILITATOR = "the facilitator"
 
 
 def _attributes(row, *names: str) -> dict:
     return {name: getattr(row, name) for name in names}
 
 
-def group_payload(group) -> dict:
+def group_payload(group, names: bool = True) -> dict:
     """A group; `tier_like` names the tier family of a tier-like name nobody kept (an anticipated
-    strategy seeds its group as written), for the board to flag until it is renamed or kept."""
+    strategy seeds its group as written), for the board to flag until it is renamed or kept.
+    Without `names`, who kept a tier-like name is not said."""
     family = None if group.tier_name_kept_by else tier_family(group.name)
-    return {
+    payload = {
         **_attributes(group, "id", "name", "kind", "strategy_id", "tier_name_kept_by", *NOTE_FIELDS),
         "definition": group.strategy.definition if group.strategy else None,
         "tier_like": family.label if family else None,
     }
+    if not names and group.tier_name_kept_by:
+        payload["tier_name_kept_by"] = KEPT_BY_A_FACILITATOR
+    return payload
 
 
 def next_step_payload(step) -> dict:
@@ -37,13 +45,13 @@ def next_step_payload(step) -> dict:
     }
 
 
-def board_payload(sort: Sort) -> dict:
+def board_payload(sort: Sort, names: bool = True) -> dict:
     """The columns, the cards that moved (their version and mover), the share order and the patterns."""
     board = queries.columns(sort)
     placed = [p for p in sort.placements if p.version or p.share_rank is not None]
     return {
         "columns": [{"group_id": g, "sample_ids": ids} for g, ids in board.items()],
-        "cards": {p.sample_id: {"version": p.version, "moved_by": p.moved_by} for p in placed},
+        "cards": {p.sample_id: {"version": p.version, "moved_by": p.moved_by if names else None} for p in placed},
         "share": [p.sample_id for p in sorted(sort.placements, key=lambda p: p.share_rank or 0)
                   if p.share_rank is not None],
         "patterns": queries.patterns(sort, board),
@@ -51,23 +59,25 @@ def board_payload(sort: Sort) -> dict:
 
 
 def sort_payload(sort: Sort, meeting: Meeting) -> dict:
-    """The whole sort, as a meeting on its task shows it (the board mode is that meeting's)."""
+    """The whole sort, as a meeting on its task shows it (the board mode and whether names show are
+    that meeting's)."""
+    names = authors_shown(meeting)
     return {
         "id": sort.id,
         "version": sort.version,
         "revision": sort.revision,
         "open": sort.is_open,
-        "closed_by": sort.closed_by,
+        "closed_by": sort.closed_by if names else None,
         "locked": sort.board_locked,
         "mode": board_mode(meeting),
-        "groups": [group_payload(g) for g in sort.groups],
+        "groups": [group_payload(g, names) for g in sort.groups],
         "next_steps": [next_step_payload(s) for s in sort.next_steps],
         "vocabulary": [{"id": s.id, "name": s.name, "definition": s.definition}
                        for s in vocabulary(sort.team_id)],
         "can_undo": queries.can_undo(sort),
         "audiences": AUDIENCES,
         "owner_roles": OWNER_ROLES,
-        **board_payload(sort),
+        **board_payload(sort, names),
     }
 
 

@@ -51,7 +51,7 @@ def new():
     return render_template("teams/new.html", form=form)
 
 
-@bp.get("/teams/<int:team_id>")
+@bp.get("/teams/<id:team_id>")
 @login_required
 def show(team_id: int):
     team, membership = team_for_member(team_id)
@@ -72,7 +72,7 @@ def show(team_id: int):
     )
 
 
-@bp.post("/teams/<int:team_id>/privacy")
+@bp.post("/teams/<id:team_id>/privacy")
 @login_required
 def set_privacy(team_id: int):
     team, _ = team_for_facilitator(team_id)
@@ -94,7 +94,7 @@ def set_privacy(team_id: int):
     return redirect(url_for("teams.show", team_id=team.id, _anchor="privacy-heading"))
 
 
-@bp.post("/teams/<int:team_id>/invite/rotate")
+@bp.post("/teams/<id:team_id>/invite/rotate")
 @login_required
 def rotate_invite(team_id: int):
     team, _ = team_for_facilitator(team_id)
@@ -103,7 +103,7 @@ def rotate_invite(team_id: int):
     return redirect(url_for("teams.show", team_id=team.id))
 
 
-@bp.post("/teams/<int:team_id>/members/<int:membership_id>/role")
+@bp.post("/teams/<id:team_id>/members/<id:membership_id>/role")
 @login_required
 def set_role(team_id: int, membership_id: int):
     team, _ = team_for_facilitator(team_id)
@@ -138,7 +138,7 @@ def accept_invite(token: str):
     )
 
 
-@bp.route("/teams/<int:team_id>/units/new", methods=["GET", "POST"])
+@bp.route("/teams/<id:team_id>/units/new", methods=["GET", "POST"])
 @login_required
 def new_unit(team_id: int):
     team, _ = team_for_facilitator(team_id)
@@ -150,7 +150,7 @@ def new_unit(team_id: int):
     return render_template("teams/new_unit.html", team=team, unit_form=form)
 
 
-@bp.route("/units/<int:unit_id>/tasks/new", methods=["GET", "POST"])
+@bp.route("/units/<id:unit_id>/tasks/new", methods=["GET", "POST"])
 @login_required
 def new_task(unit_id: int):
     unit = unit_for_facilitator(unit_id)
@@ -166,7 +166,7 @@ def new_task(unit_id: int):
     return render_template("teams/new_task.html", unit=unit, form=form)
 
 
-@bp.get("/tasks/<int:task_id>")
+@bp.get("/tasks/<id:task_id>")
 @login_required
 def show_task(task_id: int):
     task, membership = task_for_member(task_id)
@@ -175,14 +175,10 @@ def show_task(task_id: int):
                            sections=task_page_sections(task, membership))
 
 
-@bp.get("/tasks/<int:task_id>/image")
+@bp.get("/tasks/<id:task_id>/image")
 def task_image(task_id: int):
     """Members only; anyone else, logged in or not, gets 404."""
     task, _ = task_for_member(task_id)
     if not task.image_name:
         abort(404)
-    response = send_from_directory(
-        current_app.config["UPLOADS_DIR"], task.image_name, mimetype="image/jpeg"
-    )
-    response.cache_control.private = True
-    return response
+    return send_from_directory(current_app.config["UPLOADS_DIR"], task.image_name, mimetype="image/jpeg")

@@ -10,6 +10,7 @@ from datetime import datetime
 from flask_socketio import SocketIO
 
 from plc.extensions import db, socketio
+from plc.meetings.audience import emit_to_rooms, task_audience
 from plc.realtime.relay import Feed, current_relay, watch
 from plc.realtime.rooms import task_room
 from plc.work.models import WorkSample
@@ -18,9 +19,9 @@ from plc.work.state import sample_payload
 
 
 def _tell_task(event: str, payload: dict, task_id: int, emitter: SocketIO) -> None:
-    """To everyone in a live meeting on the task, and to its open student-work pages."""
-    for namespace in ("/", TASK_PAGES):
-        emitter.emit(event, payload, to=task_room(task_id), namespace=namespace)
+    """To everyone in a meeting running on the task, and to its open student-work pages."""
+    emit_to_rooms(event, payload, task_audience(task_id), emitter)
+    emitter.emit(event, payload, to=task_room(task_id), namespace=TASK_PAGES)
 
 
 def _changed_since(since: datetime) -> list[WorkSample]:

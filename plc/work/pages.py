@@ -6,7 +6,7 @@ from flask_login import current_user
 from flask_socketio import ConnectionRefusedError, join_room
 
 from plc.extensions import db, socketio
-from plc.realtime.payloads import Payload, checked_auth
+from plc.realtime.payloads import Id, Payload, checked_auth
 from plc.realtime.rooms import task_room
 from plc.teams.access import membership_of
 from plc.teams.models import Task
@@ -15,7 +15,7 @@ TASK_PAGES = "/tasks"
 
 
 class TaskAuth(Payload):
-    task_id: int
+    task_id: Id
 
 
 @socketio.on("connect", namespace=TASK_PAGES)

@@ -42,7 +42,7 @@ def _receive_files(**owner) -> tuple[dict, int]:
     return {"results": results}, status
 
 
-@bp.route("/tasks/<int:task_id>/work", methods=["GET"])
+@bp.route("/tasks/<id:task_id>/work", methods=["GET"])
 @login_required
 def task_work(task_id):
     task, membership = task_for_member(task_id)
@@ -51,14 +51,14 @@ def task_work(task_id):
                            constants={"samples": labels.page_constants()})
 
 
-@bp.route("/tasks/<int:task_id>/work.json")
+@bp.route("/tasks/<id:task_id>/work.json")
 @login_required
 def task_work_json(task_id):
     task, _ = task_for_member(task_id)
     return {"samples": [sample_payload(s) for s in services.samples_of_task(task.id)]}
 
 
-@bp.route("/tasks/<int:task_id>/work", methods=["POST"])
+@bp.route("/tasks/<id:task_id>/work", methods=["POST"])
 @login_required
 def upload_for_task(task_id):
     task, _ = task_for_member(task_id)
@@ -66,7 +66,7 @@ def upload_for_task(task_id):
     return jsonify(body), status
 
 
-@bp.route("/live/<int:meeting_id>/work", methods=["POST"])
+@bp.route("/live/<id:meeting_id>/work", methods=["POST"])
 def upload_in_meeting(meeting_id):
     participant = seated_participant(meeting_id)
     if participant is None:
@@ -80,15 +80,13 @@ def upload_in_meeting(meeting_id):
     return jsonify(body), status
 
 
-@bp.route("/work/<int:sample_id>/<any(thumb, image):kind>")
+@bp.route("/work/<id:sample_id>/<any(thumb, image):kind>")
 def file(sample_id, kind):
     sample = sample_for_viewer(sample_id)
     name = sample.thumb_name if kind == "thumb" else sample.image_name
     if not name:
         abort(404)
-    response = send_file(storage.path_of(name), mimetype="image/jpeg", max_age=3600)
-    response.headers["Cache-Control"] = "private, max-age=3600"
-    return response
+    return send_file(storage.path_of(name), mimetype="image/jpeg")
 
 
 def _change(sample_id, action):
@@ -102,12 +100,12 @@ def _change(sample_id, action):
     return jsonify({"sample": sample_payload(sample)})
 
 
-@bp.route("/work/<int:sample_id>/retry", methods=["POST"])
+@bp.route("/work/<id:sample_id>/retry", methods=["POST"])
 def retry(sample_id):
     return _change(sample_id, lambda sample, data: services.retry(sample))
 
 
-@bp.route("/work/<int:sample_id>/text", methods=["POST"])
+@bp.route("/work/<id:sample_id>/text", methods=["POST"])
 def correct_text(sample_id):
     def action(sample, data):
         if not isinstance(data.get("text"), str):
@@ -116,7 +114,7 @@ def correct_text(sample_id):
     return _change(sample_id, action)
 
 
-@bp.route("/work/<int:sample_id>/blur", methods=["POST"])
+@bp.route("/work/<id:sample_id>/blur", methods=["POST"])
 def blur(sample_id):
     def action(sample, data):
         box = data.get("box")

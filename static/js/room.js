@@ -27,7 +27,7 @@ const room = {
   canControl: root.dataset.canControl === "true",
   maxChars: Number(root.dataset.maxChars || 500),
   state: null, // the room as the server last told it
-  mine: new Set(), // this phone's own responses on the step
+  mine: new Set(), // ids of this phone's own responses, as the server tells them (ids are never reused)
   bound,
   setText(name, text) {
     const node = bound(name);
@@ -73,7 +73,6 @@ socket.on("state", (next) => {
   // A phone is not shown the work once the meeting has ended: the server no longer serves its images.
   if (view === "phone" && next.meeting.ended) Object.assign(room.state, { samples: null, sort: null, follow_up: null });
   controls.stepShown(next.step.pos);
-  if (stepChanged) room.mine = new Set([...room.mine].filter((id) => next.responses.some((r) => r.id === id)));
   if (stepChanged && state) say(""); // what went wrong on the last step is over
   setTimer(next.timer);
   render(stepChanged);
@@ -85,6 +84,8 @@ socket.on("state", (next) => {
 socket.on("participants", (people) => { if (room.state) { room.state.participants = people; renderPeople(room); } });
 // The room hears a new response first; its author learns just after that it is theirs.
 socket.on("response:mine", ({ id }) => { room.mine.add(id); if (room.state) renderResponses(room); });
+// After a step change: which answers on the new step are this phone's (ids are never reused).
+socket.on("responses:mine", ({ ids }) => { room.mine = new Set(ids); if (room.state) renderResponses(room); });
 socket.on("response:upsert", (response) => {
   const { state } = room;
   if (!state) return;
@@ -115,6 +116,7 @@ socket.on("response:removed", ({ id }) => {
   const { state } = room;
   if (!state) return;
   state.responses = state.responses.filter((r) => r.id !== id);
+  if (state.spotlight_id === id) state.spotlight_id = null; // a withdrawn answer leaves the spotlight too
   room.mine.delete(id);
   renderResponses(room);
 });

@@ -161,4 +161,5 @@ def test_join_code_rate_limit_is_shared_by_both_processes(district_servers):
         # Each server saw only two guesses itself: the count lives in Redis.
         for server in (server_a, server_b):
             assert guess(server).status_code == 429, server.name
-        assert sessions[server_a.url].get(server_a.url + "/join", timeout=WAIT_SECONDS).status_code == 429
+        # Opening the join page is never refused: only codes sent are counted.
+        assert sessions[server_a.url].get(server_a.url + "/join", timeout=WAIT_SECONDS).status_code == 200

@@ -56,8 +56,9 @@ def test_with_a_message_queue_a_worker_emits_through_it(app, monkeypatch):
     announce_from_worker(sample)
     [emitter] = FakeQueueEmitter.made  # one emitter per worker process
     assert emitter.message_queue == "redis://localhost:6379/0"
-    room = f"task:{meeting.task_id}"
-    assert emitter.sent == [("work:sample", sample.id, room, "/"), ("work:sample", sample.id, room, "/tasks")] * 2
+    # Phones hear of the task through the rooms of the meetings running on it; laptops through its room.
+    rooms, task_page = [f"meeting:{meeting.id}"], f"task:{meeting.task_id}"
+    assert emitter.sent == [("work:sample", sample.id, rooms, "/"), ("work:sample", sample.id, task_page, "/tasks")] * 2
 
 
 def test_the_watcher_sends_only_what_the_room_has_not_heard(app):

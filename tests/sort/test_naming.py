@@ -118,3 +118,8 @@ def test_on_held_out_names_it_flags_at_most_2_percent_of_thinking_and_keeps_its_
                                        "(see the README's Work Sort section)")
 def test_on_held_out_names_it_catches_95_percent_of_tier_names():
     assert measure("heldout").caught >= TARGET_CAUGHT
+
+
+@pytest.mark.parametrize("name", ["يعد للأمام", "数数", "Считает дальше", "גרים בעשרות"])
+def test_a_name_in_another_script_is_not_refused_for_naming_no_math(name):
+    assert tier_family(name) is None
