@@ -20,6 +20,8 @@ from pathlib import Path
 
 import pytest
 
+from plc import create_app
+
 HERE = Path(__file__).resolve().parent
 ROOT = HERE.parent.parent
 ARTIFACTS = ROOT / "test-artifacts"
@@ -160,8 +162,6 @@ def live_server(tmp_path_factory):
 def live_app(live_server):
     """The app over the live server's database and files, for fixtures that write straight into
     them (tests/browser/seed.py): a meeting at full size in a second instead of minutes of clicks."""
-    from plc import create_app
-
     env = live_server.env
     return create_app({"SQLALCHEMY_DATABASE_URI": env["PLC_DATABASE_URL"], "UPLOADS_DIR": env["PLC_UPLOADS_DIR"]},
                       instance_path=env["PLC_INSTANCE_PATH"])

@@ -13,6 +13,7 @@ from datetime import date, timedelta
 from PIL import Image, ImageDraw, ImageFont
 
 from plc import storage
+from plc.accounts.models import User
 from plc.extensions import db
 from plc.media.clean import thumbnail
 from plc.media.files import save_jpeg
@@ -22,7 +23,7 @@ from plc.protocols import ANTICIPATION_QUESTIONS, available_protocols
 from plc.sort.models import NextStep, Placement, Sort, SortGroup
 from plc.sort.ordering import POSITION_GAP
 from plc.teams.models import Membership, Task, Team, Unit
-from plc.accounts.models import User
+from plc.work.models import WorkSample
 
 TEAM = "Riverside K-5 math PLC"
 TASK = "Bakery trays"
@@ -91,8 +92,6 @@ def seed_meeting(email: str, team_name: str = TEAM, *, samples: int = SAMPLES, g
     `groups` (and "Unanticipated"), with their `notes`, `unsorted` cards left in the tray, next
     steps for the first groups, and a new meeting - at the step titled `at`, if given. Nobody
     has joined yet."""
-    from plc.work.models import WorkSample
-
     user = db.session.execute(db.select(User).filter_by(email=email)).scalar_one()
     team = Team(name=team_name)
     unit = Unit(team=team, title="Grade 4, Unit 2: Division")
@@ -104,7 +103,7 @@ def seed_meeting(email: str, team_name: str = TEAM, *, samples: int = SAMPLES, g
     count, samples = samples, []
     for n in range(count):
         label = f"S{n + 1:02d}"
-        lines = [f"96 - 8 = {88 - 0}", "8 x 10 = 80 and 8 x 2 = 16", "80 + 16 = 96 so 12 trays",
+        lines = ["96 - 8 = 88", "8 x 10 = 80 and 8 x 2 = 16", "80 + 16 = 96 so 12 trays",
                  _sentence(rng, 5)][: 2 + n % 3]
         page = _work_page(f"Student {n + 1}", lines)
         image_name, thumb_name = storage.new_name("work", ".jpg"), storage.new_name("work", ".jpg")
