@@ -2,11 +2,11 @@
 receive once with their page (`page_constants`)."""
 from __future__ import annotations
 
-from plc.work.processing import UNFINISHED
+from plc.work.lifecycle import DONE, FAILED, PROCESSING, QUEUED, READING, UNFINISHED
 
-# By status (see models.STATUSES); a failed sample shows its own error instead.
+# By status (plc/work/lifecycle.py); a failed sample shows its own error instead.
 STATUS_TEXT = {
-    "queued": "Waiting…", "processing": "Cleaning the image…", "reading": "Reading…", "done": "", "failed": "Failed",
+    QUEUED: "Waiting…", PROCESSING: "Cleaning the image…", READING: "Reading…", DONE: "", FAILED: "Failed",
     "check": "Check for a name",  # not a job status: the name check waits (models.NAME_CHECKS)
 }
 

@@ -3,12 +3,9 @@ from sqlalchemy import and_
 from plc.extensions import db
 from plc.timeutil import utcnow
 
-# queued -> processing -> reading (thumbnail shown, text on its way) -> done | failed
-STATUSES = ("queued", "processing", "reading", "done", "failed")
-
-# Beside the job's status, the name check: "clear" (a name found with confidence and blurred,
-# or a person checked), "waiting" (the OCR was unsure: nothing of the sample reaches the room
-# until a person checks the page), "checked" (confirmed by a person).
+# Beside the job's status (plc/work/lifecycle.py), the name check: "clear" (a name found with
+# confidence and blurred), "waiting" (the OCR was unsure: nothing of the sample reaches the room
+# until a person checks the page), "checked" (a person checked it).
 NAME_CHECKS = ("clear", "waiting", "checked")
 
 
@@ -33,6 +30,7 @@ class WorkSample(db.Model):
     thumb_name = db.Column(db.String(80))
     width = db.Column(db.Integer)
     height = db.Column(db.Integer)
+    # The job's state, tries and lease: plc/work/lifecycle.py says what each means and who moves it.
     status = db.Column(db.String(12), nullable=False, default="queued")
     error = db.Column(db.String(300))
     attempts = db.Column(db.Integer, nullable=False, default=0)
@@ -57,7 +55,7 @@ class WorkSample(db.Model):
     @property
     def private(self) -> bool:
         """Nothing of it reaches the room: its name check waits, or the checked page's blurred
-        views and text are still being made."""
+        views and text are still being made (or their job failed, for "Try again")."""
         return self.name_check == "waiting" or self.check_image_name is not None
 
     @property

@@ -1,13 +1,14 @@
 """The name check: a page whose name the OCR could not find with confidence stays private until
 a person in the room looks at it and says there is no name, accepts the box found, or draws one.
-Then its blurred views and text are made (plc/work/processing.py) and the room sees it."""
+Then the sample's job makes its blurred views and text (plc/work/processing.py) and the room sees it."""
 from __future__ import annotations
 
 from plc.extensions import db
+from plc.work import lifecycle
 from plc.work.errors import WorkRejected
 from plc.work.models import WorkSample
 from plc.work.services import box_in_pixels
-from plc.work.tasks import publish_checked_job
+from plc.work.tasks import process_sample_job
 
 CHOICES = ("none", "accept", "box")
 
@@ -32,5 +33,8 @@ def check_name(sample: WorkSample, choice: str, box: tuple[float, float, float, 
     sample.blur_boxes = [*sample.blur_boxes, *name_boxes]
     sample.name_boxes = [*(sample.name_boxes or []), *name_boxes]
     sample.name_check = "checked"
+    # The job publishes it through the life cycle: a crash or an error ends in recovery or in
+    # "failed" with "Try again", never in a page left private with its unblurred file.
+    lifecycle.queue_afresh(sample)
     db.session.commit()
-    publish_checked_job(sample.id)
+    process_sample_job(sample.id)

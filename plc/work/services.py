@@ -1,4 +1,4 @@
-"""Taking in student work (cheap checks only, in the request) and the changes people make to it."""
+"""Taking in student work (checks only, off the event loop, in the request) and the changes people make to it."""
 from __future__ import annotations
 
 import re
@@ -12,7 +12,10 @@ from plc.media.checks import inspect_upload
 from plc.media.errors import UploadRejected
 from plc.media.limits import MAX_FILE_BYTES
 from plc.ocr.names import without_name_lines
+from plc.offload import off_loop
+from plc.work import lifecycle
 from plc.work.errors import AlreadyUploaded, WorkRejected
+from plc.work.lifecycle import DONE, FAILED
 from plc.work.models import WorkSample
 from plc.work.tasks import blur_sample_job, process_sample_job
 
@@ -49,7 +52,7 @@ def accept_upload(upload: FileStorage, *, task, meeting=None, user=None, partici
         existing = None if keep_duplicate else _already_uploaded(task.id, content_hash)
         if existing is not None:
             raise AlreadyUploaded(existing.student_label)
-        inspected = inspect_upload(storage.path_of(name))
+        inspected = off_loop(inspect_upload, storage.path_of(name))
     except (UploadRejected, AlreadyUploaded):
         storage.delete(name)
         raise
@@ -69,11 +72,11 @@ def accept_upload(upload: FileStorage, *, task, meeting=None, user=None, partici
 
 
 def retry(sample: WorkSample) -> None:
-    if sample.status != "failed":
-        raise WorkRejected("Only a sample that failed can be tried again.")
-    if not sample.incoming_name or not storage.path_of(sample.incoming_name).exists():
+    # A new upload is read from the upload; a page checked for a name is published from its kept page.
+    source = sample.check_image_name if sample.name_check == "checked" else sample.incoming_name
+    if sample.status == FAILED and not (source and storage.path_of(source).exists()):
         raise WorkRejected("The uploaded file is no longer there; upload it again.")
-    sample.status, sample.error, sample.lease_until = "queued", None, None
+    lifecycle.try_again(sample)
     db.session.commit()
     process_sample_job(sample.id)
 
@@ -82,7 +85,7 @@ def correct_text(sample: WorkSample, text: str) -> None:
     text = text.strip()
     if len(text) > MAX_TEXT_CHARS:
         raise WorkRejected(f"Keep the text under {MAX_TEXT_CHARS} characters.")
-    if sample.status != "done" or sample.private:
+    if sample.status != DONE or sample.private:
         raise WorkRejected("Wait until the text has been read, then correct it.")
     sample.corrected_text = without_name_lines(text).strip()
     db.session.commit()

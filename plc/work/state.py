@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 from plc.ocr.base import LOW_CONFIDENCE
+from plc.ocr.names import text_after_name_line
 from plc.work.models import WorkSample
 
 
@@ -10,23 +11,17 @@ def _version(name: str | None) -> str:
     return name.rsplit("/", 1)[-1][:8] if name else ""
 
 
-def _shown_status(sample: WorkSample) -> str:
-    if sample.name_check == "waiting":
-        return "check"
-    if sample.private:
-        return "processing"  # checked: its blurred views are being made
-    return sample.status
-
-
 def sample_payload(sample: WorkSample) -> dict:
     """What the room may see of a sample: of one still private (see ``WorkSample.private``)
-    only its label, page and status."""
+    only its label, page and status ("check" while its name check waits; once checked, its job's,
+    with "failed" and its reason for "Try again")."""
     if sample.private:
+        waiting = sample.name_check == "waiting"
         return {"id": sample.id, "task_id": sample.task_id, "label": sample.student_label, "page": sample.page,
-                "status": _shown_status(sample), "error": None, "thumb_url": None, "image_url": None,
-                "check_url": f"/work/{sample.id}/check" if sample.name_check == "waiting" else None,
-                "width": None, "height": None, "text": None, "corrected": False, "confidence": None,
-                "unsure_words": []}
+                "status": "check" if waiting else sample.status, "error": None if waiting else sample.error,
+                "thumb_url": None, "image_url": None, "check_url": f"/work/{sample.id}/check" if waiting else None,
+                "width": None, "height": None, "text": None, "preview": None, "corrected": False,
+                "confidence": None, "unsure_words": []}
     return {
         "id": sample.id,
         "task_id": sample.task_id,
@@ -40,6 +35,8 @@ def sample_payload(sample: WorkSample) -> dict:
         "width": sample.width,
         "height": sample.height,
         "text": sample.text,
+        # What cards show of the text: the work, without the "Name:" line at its top.
+        "preview": text_after_name_line(sample.text),
         "corrected": sample.corrected_text is not None,
         "confidence": round(sample.ocr_confidence, 1) if sample.ocr_confidence is not None else None,
         # Words the OCR was unsure of, to mark in the text (only while the text is uncorrected).

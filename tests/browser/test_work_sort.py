@@ -140,7 +140,11 @@ def mouse_drag(page: Page, source: Locator, target: Locator) -> None:
         assert 0 <= box["y"] and box["y"] + 20 <= size["height"] and box["x"] + 20 <= size["width"], ("off screen", box)
     page.mouse.move(start["x"] + 24, start["y"] + 24)
     page.mouse.down()
-    page.mouse.move(end["x"] + end["width"] / 2, end["y"] + min(end["height"] / 2, 24), steps=12)
+    x1, y1 = end["x"] + end["width"] / 2, end["y"] + min(end["height"] / 2, 24)
+    page.mouse.move(x1, y1, steps=12)
+    for _ in range(3):  # rest on the target a moment, as a hand does before letting go
+        page.wait_for_timeout(FINGER_FRAME_MS)
+        page.mouse.move(x1, y1 + 1)
     page.mouse.up()
 
 

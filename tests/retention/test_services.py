@@ -16,7 +16,7 @@ from plc.teams.services import recent_deletions
 from plc.timeutil import utcnow
 from plc.work.models import WorkSample
 from plc.work.name_check import check_name
-from plc.work.processing import process_sample, publish_checked
+from plc.work.processing import process_sample
 from plc.work.services import accept_upload
 from tests.conftest import gen_task, gen_team, gen_user
 from tests.retention.conftest import (
@@ -56,7 +56,7 @@ def test_deleting_a_processed_sample_removes_every_file_it_made(app):
     [sample] = accept_upload(jpeg_upload(), task=task, user=owner, label="S1")
     process_sample(sample.id)
     check_name(sample, "none")  # a blank page: no name found, so it waits for a person's word
-    publish_checked(sample.id)
+    process_sample(sample.id)  # publishes the checked page
     db.session.refresh(sample)
     files = [sample.original_name, sample.image_name, sample.thumb_name]
     assert sample.status == "done" and on_disk(*files) == [True, True, True]

@@ -7,7 +7,7 @@ from plc.extensions import db
 from plc.meetings.services import end_meeting
 from plc.teams.models import Membership
 from plc.work.name_check import check_name
-from plc.work.processing import process_sample, publish_checked
+from plc.work.processing import process_sample
 from plc.work.services import accept_upload
 from tests.conftest import gen_meeting, gen_task, gen_team, gen_user, join_as, login
 from werkzeug.datastructures import FileStorage
@@ -23,7 +23,7 @@ def ready_sample(task, user):
     assert sample.status == "done", sample.error
     # A blank page: no name found, so it waits until someone says there is none.
     check_name(sample, "none")
-    publish_checked(sample.id)
+    process_sample(sample.id)  # publishes the checked page
     db.session.refresh(sample)
     return sample
 

@@ -14,7 +14,7 @@ from plc.ocr.base import OcrResult, Word
 from plc.ocr.registry import register_engine
 from plc.work.models import WorkSample
 from plc.work.notify import emit_sample
-from plc.work.processing import process_sample, publish_checked
+from plc.work.processing import process_sample
 from tests.conftest import events_named, gen_meeting, gen_team, gen_user, join_as, live_client, login
 from tests.work.test_uploads import jpeg_bytes, upload
 
@@ -112,7 +112,7 @@ def test_accepting_the_found_box_blurs_it_and_the_text_leaves_out_the_name_line(
     assert response.status_code == 200
     assert response.get_json()["sample"]["image_url"] is None  # the blurred views are still being made
     unblurred = sample.check_image_name
-    publish_checked(sample.id)
+    process_sample(sample.id)  # publishes the checked page
     db.session.refresh(sample)
     assert sample.name_check == "checked" and sample.check_image_name is None
     assert not storage.path_of(unblurred).exists()
@@ -130,7 +130,7 @@ def test_a_drawn_box_is_blurred_and_no_name_publishes_the_page_as_it_is(app, liv
     assert http.post(f"/work/{sample.id}/check", json={"choice": "box", "box": [0, 0, 2, 1]}).status_code == 400
     assert http.post(f"/work/{sample.id}/check",
                      json={"choice": "box", "box": [0.15, 0.04, 0.4, 0.12]}).status_code == 200
-    publish_checked(sample.id)
+    process_sample(sample.id)  # publishes the checked page
     db.session.refresh(sample)
     assert [120, 40, 320, 120] in sample.blur_boxes and sample.image_name
     assert sample.ocr_text == "7 + 6 = 13"
@@ -143,7 +143,7 @@ def test_a_drawn_box_is_blurred_and_no_name_publishes_the_page_as_it_is(app, liv
     db.session.commit()
     assert http.post(f"/work/{other.id}/check", json={"choice": "accept"}).status_code == 400  # nothing found
     assert http.post(f"/work/{other.id}/check", json={"choice": "none"}).status_code == 200
-    publish_checked(other.id)
+    process_sample(other.id)  # publishes the checked page
     db.session.refresh(other)
     assert other.blur_boxes == [] and other.image_name and not other.private
     with Image.open(storage.path_of(other.image_name)) as shown:

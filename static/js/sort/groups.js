@@ -94,15 +94,36 @@ function vocabularyLink(board, group, openDefine) {
     el("button", { type: "button", class: "link-button", onclick: openDefine }, "Add to vocabulary"));
 }
 
-// A group's notes: fields to fill in while describing, the answers given otherwise.
+// A group's notes: fields to fill in while describing (on phones and laptops), the answers
+// given otherwise and always on the projector, where the room reads them as they are typed.
 export function notes(board, group) {
-  const editable = board.state.canEdit() && board.state.sort.mode === "describe";
+  const editable = board.state.canEdit() && board.state.sort.mode === "describe" && board.view !== "projector";
+  if (!editable) {
+    const given = NOTES.filter(([field]) => group[field]);
+    return el("div", { class: "group-notes" }, ...(given.length
+      ? given.map(([field, label]) => el("p", {}, el("strong", {}, `${label} `), el("span", { dir: "auto" }, group[field])))
+      : [el("p", { class: "empty" }, "No notes yet.")]));
+  }
   return el("div", { class: "group-notes" }, ...NOTES.map(([field, label]) => {
     const id = `note-${group.id}-${field}`;
-    if (!editable) return group[field] ? el("p", {}, el("strong", {}, `${label} `), el("span", { dir: "auto" }, group[field])) : null;
     const area = el("textarea", { id, rows: 2, maxlength: 2000, "data-field": id, dir: "auto" });
     area.value = group[field];
-    area.addEventListener("change", () => board.send("sort:group:notes", { group_id: group.id, [field]: area.value }));
+    area.addEventListener("input", () => {
+      if (!typing.has(id)) typing.set(id, setTimeout(() => sendNote(board, group.id, field, id), LIVE_NOTES_MS));
+    });
+    area.addEventListener("change", () => sendNote(board, group.id, field, id));
     return el("div", { class: "note-field" }, el("label", { for: id }, label), area);
   }));
+}
+
+const LIVE_NOTES_MS = 1000; // what is typed reaches every screen within a second, not at every key
+const typing = new Map(); // note field id -> the timer that sends what has been typed so far
+
+// Sends the note as its field now reads: the board may have been redrawn since the typing began.
+function sendNote(board, groupId, field, id) {
+  clearTimeout(typing.get(id));
+  typing.delete(id);
+  const area = board.box.querySelector(`[data-field="${id}"]`);
+  const saved = board.state.sort.groups.find((g) => g.id === groupId)?.[field];
+  if (area && area.value !== saved) board.send("sort:group:notes", { group_id: groupId, [field]: area.value });
 }
