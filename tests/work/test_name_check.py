@@ -4,6 +4,7 @@ the check view shows the unblurred page to the room's people only; each answer p
 from __future__ import annotations
 
 import json
+from pathlib import Path
 
 import pytest
 from PIL import Image, ImageStat
@@ -12,10 +13,15 @@ from plc import storage
 from plc.extensions import db
 from plc.ocr.base import OcrResult, Word
 from plc.ocr.registry import register_engine
+from plc.work import processing
+from plc.work.lifecycle import DONE, FAILED, MAX_ATTEMPTS, QUEUED
 from plc.work.models import WorkSample
 from plc.work.notify import emit_sample
 from plc.work.processing import process_sample
+from plc.work.state import sample_payload
+from plc.work.tasks import recover
 from tests.conftest import events_named, gen_meeting, gen_team, gen_user, join_as, live_client, login
+from tests.work.test_lifecycle import fresh, lose_queued_jobs, run_queued_jobs, time_passes
 from tests.work.test_uploads import jpeg_bytes, upload
 
 NAME = "Noahzz"
@@ -148,3 +154,51 @@ def test_a_drawn_box_is_blurred_and_no_name_publishes_the_page_as_it_is(app, liv
     assert other.blur_boxes == [] and other.image_name and not other.private
     with Image.open(storage.path_of(other.image_name)) as shown:
         assert ImageStat.Stat(shown.convert("L")).stddev[0] < 1
+
+
+def files_in(app, folder: str) -> list[Path]:
+    return [p for p in (Path(app.config["UPLOADS_DIR"]) / folder).glob("*") if p.is_file()]
+
+
+def test_a_kept_page_outlives_recovery_while_it_waits_and_a_lost_publish_is_sent_again(app, live_room):
+    sample = uploaded_and_read(live_room)
+    sample_id, kept = sample.id, sample.check_image_name
+    stray = storage.path_of("checks/deadbeef.jpg")  # a crash after publishing, before the file went
+    stray.write_bytes(b"an unblurred page")
+    lose_queued_jobs()
+    time_passes(app)
+    recover()
+    assert storage.path_of(kept).exists(), "a page waiting for its check is not done with"
+    assert not stray.exists()
+    assert live_room["phone_http"].post(f"/work/{sample_id}/check", json={"choice": "accept"}).status_code == 200
+    assert fresh(sample_id).status == QUEUED
+
+    lose_queued_jobs()  # the server died with the publishing job
+    time_passes(app)
+    recover()
+    assert run_queued_jobs() == 1
+    published = fresh(sample_id)
+    assert (published.status, published.check_image_name, published.ocr_text) == (DONE, None, "7 + 6 = 13")
+    assert files_in(app, "checks") == [], "no unblurred page stays once the sample is published"
+
+
+def test_a_publish_that_keeps_failing_ends_failed_and_try_again_publishes_it(app, live_room, monkeypatch):
+    sample_id = uploaded_and_read(live_room).id
+    assert live_room["http"].post(f"/work/{sample_id}/check", json={"choice": "none"}).status_code == 200
+    lose_queued_jobs()
+    monkeypatch.setattr(processing, "thumbnail", lambda image: 1 / 0)
+    for _ in range(MAX_ATTEMPTS):
+        with pytest.raises(ZeroDivisionError):
+            process_sample(sample_id)
+    failed = fresh(sample_id)
+    assert failed.status == FAILED and "Try again" in failed.error and failed.private
+    payload = sample_payload(failed)
+    assert payload["status"] == FAILED and payload["thumb_url"] is None and payload["check_url"] is None
+    assert storage.path_of(failed.check_image_name).exists(), "the kept page stays for the retry"
+
+    monkeypatch.undo()
+    assert live_room["http"].post(f"/work/{sample_id}/retry", json={}).status_code == 200
+    assert run_queued_jobs() == 1
+    published = fresh(sample_id)
+    assert published.status == DONE and not published.private and published.image_name
+    assert files_in(app, "checks") == []
