@@ -9,6 +9,7 @@ a message fit for the person who asked.
 from __future__ import annotations
 
 import re
+from dataclasses import dataclass
 from datetime import date
 
 from sqlalchemy.exc import IntegrityError
@@ -126,8 +127,9 @@ def _place(sort: Sort, placement: Placement, group_id: int | None, index: int) -
 
 
 def move_card(sort: Sort, sample_id: int, group_id: int | None, index: int, card_version: int,
-              moved_by: str | None) -> dict:
-    """Move a card; `card_version` is the card's version the mover saw. Returns the `sort:moved` payload."""
+              moved_by: str | None, mover: str | None = None) -> dict:
+    """Move a card; `card_version` is the card's version the mover saw, `moved_by` the name kept
+    with it and `mover` who moved it (for undoing one's own moves). Returns the `sort:moved` payload."""
     _begin_change(sort)
     try:
         card = queries.card_of(sort, sample_id)
@@ -141,7 +143,8 @@ def move_card(sort: Sort, sample_id: int, group_id: int | None, index: int, card
         placement.version += 1
         placement.moved_by = moved_by
         db.session.add(Move(sort_id=sort.id, sample_id=sample_id, from_group_id=from_group,
-                            from_position=from_position, to_group_id=group_id, moved_by=moved_by))
+                            from_position=from_position, to_group_id=group_id, moved_by=moved_by,
+                            mover=mover))
         db.session.commit()
     except SortError:
         db.session.rollback()
@@ -149,24 +152,40 @@ def move_card(sort: Sort, sample_id: int, group_id: int | None, index: int, card
     return moved_payload(sort, placement, board, touched, can_undo=True)
 
 
-def undo_move(sort: Sort, undone_by: str | None) -> dict:
-    """Put back the card of the last move, if it is still where that move put it."""
+@dataclass(frozen=True)
+class Undone:
+    """What an undo took back, for the room's notice (payloads.undo_notice)."""
+
+    student_label: str
+    moved_by: str | None  # the name kept with the move (none on an anonymous step)
+    own: bool  # the undoer's own move
+
+
+def undo_move(sort: Sort, undone_by: str | None, mover: str | None, anyone: bool = False) -> tuple[dict, Undone]:
+    """Put back the card of `mover`'s last move (anyone's, for the facilitator: `anyone`), if it
+    is still where that move put it. Returns the `sort:moved` payload and what was undone."""
     _begin_change(sort)
-    move = queries.last_move(sort)
-    if move is None:
+    try:
+        move = queries.last_move(sort, None if anyone else mover)
+        if move is None:
+            raise SortError("There is no move to undo." if anyone or not queries.can_undo(sort) else
+                            "You have no move to undo. “Undo” takes back your own last move; "
+                            "the facilitator can take back anyone's.")
+        placement = _placement(sort, move.sample_id)
+        if placement.group_id != move.to_group_id:
+            raise SortError("That card is no longer where the last move put it; move it by hand.")
+        undone = Undone(queries.card_of(sort, move.sample_id).student_label, move.moved_by,
+                        own=mover is not None and move.mover == mover)
+    except SortError:
         db.session.rollback()
-        raise SortError("There is no move to undo.")
-    placement = _placement(sort, move.sample_id)
-    if placement.group_id != move.to_group_id:
-        db.session.rollback()
-        raise SortError("That card is no longer where the last move put it; move it by hand.")
+        raise
     group_id = move.from_group_id if any(g.id == move.from_group_id for g in sort.groups) else None
     board, touched, _ = _place(sort, placement, group_id, move.from_position)
     placement.version += 1
     placement.moved_by = undone_by
     move.undone = True
     db.session.commit()
-    return moved_payload(sort, placement, board, touched, queries.can_undo(sort))
+    return moved_payload(sort, placement, board, touched, queries.can_undo(sort)), undone
 
 
 # --- groups ---------------------------------------------------------------------

@@ -101,6 +101,9 @@ class Move(db.Model):
     from_position = db.Column(db.Integer, nullable=False)
     to_group_id = db.Column(db.Integer)
     moved_by = db.Column(db.String(80))
+    # Whose move it is, to undo only one's own (see commands.mover_key); kept on anonymous steps
+    # too, where no name is, and never sent to anyone.
+    mover = db.Column(db.String(40))
     undone = db.Column(db.Boolean, nullable=False, default=False)
     at = db.Column(db.DateTime, nullable=False, default=utcnow)
 

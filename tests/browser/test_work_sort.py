@@ -226,10 +226,11 @@ def test_move_to_by_tapping_on_a_phone_and_undo(new_context, live_server):
     expect(ben.get_by_label(f"Move {code} to…").locator(f'option:text-is("{target_group}")')).to_have_count(0)
     expect_same_boards(projector, ana, ben)
 
-    # "Undo last move" puts the card back exactly where it was, on every screen.
-    ben.get_by_role("button", name="Undo last move").tap()
+    # "Undo my last move" puts the card back exactly where it was, on every screen, and says who undid it.
+    ben.get_by_role("button", name="Undo my last move").tap()
     for page in (projector, ana, ben):
         expect_board(page, before)
+        expect(status(page)).to_have_text(f"Ben Coach undid their own move of {code}.")
 
 
 def test_a_tier_name_gets_a_friendly_prompt_instead_of_a_group(new_context, live_server):

@@ -73,6 +73,7 @@ export function createBoard({ root, view, canControl, send, say }) {
     const carried = lifted?.sampleId === moved.sample_id;
     if (carried) state.lifted = null; // it landed, or someone else moved it first
     draw();
+    if (moved.notice) say(moved.notice); // an undo: who undid whose move, on screen and read out
     const where = state.columnOf(moved.sample_id);
     if (!where) return;
     const said = `${state.labelOf(moved.sample_id)} is in ${state.groupName(where.group_id)}, ${where.index + 1} of ${where.size}.`;
