@@ -15,12 +15,13 @@ from datetime import date
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm.attributes import set_committed_value
 
+from plc.errors import too_long
 from plc.extensions import db
 from plc.meetings.models import Meeting
 from plc.roles import PARTICIPANT_ROLES
 from plc.sort import queries
 from plc.sort.errors import MoveConflict, SortError, TierName
-from plc.sort.models import AUDIENCES, NOTE_FIELDS, Move, NextStep, Placement, Sort, SortGroup
+from plc.sort.models import AUDIENCES, NOTE_FIELDS, TEXT_LIMITS, Move, NextStep, Placement, Sort, SortGroup
 from plc.sort.naming import TierFamily, tier_family, tier_prompt
 from plc.sort.ordering import UNPLACED, position_at, spread
 from plc.sort.payloads import moved_payload
@@ -29,9 +30,6 @@ from plc.sort.snapshot import take_snapshot
 from plc.sort.steps import BOARD_ACTIVITIES, STILL_MODES, board_mode
 from plc.teams.models import Strategy
 from plc.timeutil import utcnow
-
-NOTE_MAX_CHARS = 2000
-
 
 # --- opening --------------------------------------------------------------------
 
@@ -190,6 +188,13 @@ def undo_move(sort: Sort, undone_by: str | None, mover: str | None, anyone: bool
 
 # --- groups ---------------------------------------------------------------------
 
+def _check_length(what: str, text: str, field: str, advice: str) -> None:
+    """Refuse text over its field's limit (TEXT_LIMITS), saying how long it is and what to do."""
+    if len(text) > TEXT_LIMITS[field]:
+        raise SortError(too_long(what, len(text), TEXT_LIMITS[field], advice))
+
+
+
 def _check_name(name: str, keep_tier_name: bool = False, can_control: bool = False) -> TierFamily | None:
     """The tier-name rule, for every way a group gets a name: a name that sounds like a tier is
     refused with the prompt, unless the facilitator keeps it. Returns its family, None for a
@@ -208,8 +213,7 @@ def _clean_group_name(sort: Sort, name: str, keep_tier_name: bool, can_control: 
     name = re.sub(r"\s+", " ", name).strip()
     if not name:
         raise SortError("Give the group a name: the thinking it shows.")
-    if len(name) > 60:
-        raise SortError("Keep a group name under 60 characters.")
+    _check_length("The group's name", name, "group_name", "Name the thinking in a few words.")
     if any(name_key(g.name) == name_key(name) and g is not group for g in sort.groups):
         raise SortError(f"There is already a group called “{name}”.")
     return name, _check_name(name, keep_tier_name, can_control)
@@ -262,8 +266,7 @@ def update_notes(sort: Sort, group_id: int, notes: dict[str, str]) -> SortGroup:
     for field, text in notes.items():
         if field not in NOTE_FIELDS:
             raise SortError("Unknown note.")
-        if len(text) > NOTE_MAX_CHARS:
-            raise SortError(f"Keep each note under {NOTE_MAX_CHARS} characters.")
+        _check_length("This note", text.strip(), "note", "Shorten it, or put part of it in another note.")
     _begin_change(sort)
     for field, text in notes.items():
         setattr(group, field, text.strip())
@@ -282,8 +285,9 @@ def link_group(sort: Sort, group_id: int, strategy_id: int | None = None, defini
     strategy = None
     if definition is not None:
         definition = definition.strip()
-        if not definition or len(definition) > 200:
+        if not definition:
             raise SortError("Write a one-line definition (up to 200 characters).")
+        _check_length("The definition", definition, "definition", "Keep it to one line.")
         _check_name(group.name)  # the vocabulary holds names of thinking only, kept or not
         strategy = queries.strategy_named(sort.team_id, group.name)
         if strategy is None:
@@ -321,8 +325,11 @@ def _clean_next_step(sort: Sort, fields: dict) -> dict:
     due_on = fields.get("due_on")
     if due_on is not None and not isinstance(due_on, date):
         raise SortError("Give the date as YYYY-MM-DD.")
+    _check_length("The instructional move", move, "move", "Shorten it, or split it into two next steps.")
     label = (fields.get("student_label") or "").strip() or None
     note = (fields.get("student_note") or "").strip() or None
+    _check_length("The student code", label or "", "student_label", "Use the student's initials or code.")
+    _check_length("The note on the student", note or "", "student_note", "Shorten it.")
     if note and not label:
         raise SortError("Say which student (initials or code) the note is about.")
     return {**fields, "move": move, "student_label": label, "student_note": note}

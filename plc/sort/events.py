@@ -19,7 +19,7 @@ from plc.meetings.page_constants import add_room_constants
 from plc.meetings.signals import showing_step
 from plc.meetings.state import authors_shown, name_to_record, state_part
 from plc.realtime.gate import live_event
-from plc.realtime.payloads import Empty, Id, Payload
+from plc.realtime.payloads import Empty, Id, Payload, Text
 from plc.realtime.rooms import room
 from plc.realtime.seat import Seat
 from plc.sort import commands, labels, queries
@@ -29,8 +29,7 @@ from plc.sort.naming import THINKING_EXAMPLES
 from plc.sort.payloads import KEPT_BY_A_FACILITATOR, sort_payload, undo_notice
 from plc.sort.steps import shows_board
 
-GroupName = Annotated[str, Field(max_length=200)]
-Note = Optional[Annotated[str, Field(max_length=commands.NOTE_MAX_CHARS)]]
+Note = Optional[Text]
 
 
 class MovePayload(Payload):
@@ -41,7 +40,7 @@ class MovePayload(Payload):
 
 
 class NewGroup(Payload):
-    name: GroupName
+    name: Text
     keep_tier_name: bool = False
 
 
@@ -62,17 +61,17 @@ class Notes(GroupId):
 
 class Link(GroupId):
     strategy_id: Optional[Id] = None
-    definition: Optional[Annotated[str, Field(max_length=400)]] = None
+    definition: Optional[Text] = None
 
 
 class NextStepFields(Payload):
     group_id: Id
-    move: Annotated[str, Field(max_length=1000)]
+    move: Text
     audience: Annotated[str, Field(max_length=20)]
     owner_role: Annotated[str, Field(max_length=30)]
     due_on: Optional[Annotated[str, Field(pattern=r"^\d{4}-\d{2}-\d{2}$")]] = None
-    student_label: Optional[Annotated[str, Field(max_length=12)]] = None
-    student_note: Optional[Annotated[str, Field(max_length=300)]] = None
+    student_label: Optional[Text] = None
+    student_note: Optional[Text] = None
 
     def fields(self) -> dict:
         data = self.model_dump()

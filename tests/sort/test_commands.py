@@ -306,7 +306,7 @@ def test_a_kept_tier_name_is_never_added_to_the_vocabulary(sort_setup):
 
 def test_group_names_are_required_and_unique(sort_setup):
     sort = sort_setup["sort"]
-    for name, message in [("   ", "Give the group a name"), ("counts  ON", "already a group"), ("x" * 61, "under 60")]:
+    for name, message in [("   ", "Give the group a name"), ("counts  ON", "already a group"), ("x" * 61, "is 61 characters; the limit is 60")]:
         with pytest.raises(SortError, match=message):
             commands.add_group(sort, name, "Ana")
 
