@@ -19,7 +19,7 @@ from plc.errors import too_long
 from plc.extensions import db
 from plc.meetings.models import Meeting
 from plc.roles import PARTICIPANT_ROLES
-from plc.sort import queries
+from plc.sort import coedit, queries
 from plc.sort.errors import MoveConflict, SortError, TierName
 from plc.sort.models import AUDIENCES, NOTE_FIELDS, TEXT_LIMITS, Move, NextStep, Placement, Sort, SortGroup
 from plc.sort.naming import TierFamily, tier_family, tier_prompt
@@ -159,7 +159,7 @@ class Undone:
     own: bool  # the undoer's own move
 
 
-def undo_move(sort: Sort, undone_by: str | None, mover: str | None, anyone: bool = False) -> tuple[dict, Undone]:
+def undo_move(sort: Sort, undone_by: str | None, mover: str, anyone: bool = False) -> tuple[dict, Undone]:
     """Put back the card of `mover`'s last move (anyone's, for the facilitator: `anyone`), if it
     is still where that move put it. Returns the `sort:moved` payload and what was undone."""
     _begin_change(sort)
@@ -173,7 +173,7 @@ def undo_move(sort: Sort, undone_by: str | None, mover: str | None, anyone: bool
         if placement.group_id != move.to_group_id:
             raise SortError("That card is no longer where the last move put it; move it by hand.")
         undone = Undone(queries.card_of(sort, move.sample_id).student_label, move.moved_by,
-                        own=mover is not None and move.mover == mover)
+                        own=move.mover == mover)
     except SortError:
         db.session.rollback()
         raise
@@ -192,7 +192,6 @@ def _check_length(what: str, text: str, field: str, advice: str) -> None:
     """Refuse text over its field's limit (TEXT_LIMITS), saying how long it is and what to do."""
     if len(text) > TEXT_LIMITS[field]:
         raise SortError(too_long(what, len(text), TEXT_LIMITS[field], advice))
-
 
 
 def _check_name(name: str, keep_tier_name: bool = False, can_control: bool = False) -> TierFamily | None:
@@ -259,6 +258,7 @@ def remove_group(sort: Sort, group_id: int) -> None:
     for position, g in enumerate(sort.groups):
         g.position = position
     db.session.commit()
+    coedit.forget(group_id)
 
 
 def update_notes(sort: Sort, group_id: int, notes: dict[str, str]) -> SortGroup:
@@ -270,6 +270,7 @@ def update_notes(sort: Sort, group_id: int, notes: dict[str, str]) -> SortGroup:
     _begin_change(sort)
     for field, text in notes.items():
         setattr(group, field, text.strip())
+        coedit.forget(group.id, field)
     db.session.commit()
     return group
 

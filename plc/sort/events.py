@@ -22,7 +22,7 @@ from plc.realtime.gate import live_event
 from plc.realtime.payloads import Empty, Id, Payload, Text
 from plc.realtime.rooms import room
 from plc.realtime.seat import Seat
-from plc.sort import commands, labels, queries
+from plc.sort import coedit, commands, labels, queries
 from plc.sort.errors import MoveConflict, SortError, TierName
 from plc.sort.models import Sort
 from plc.sort.naming import THINKING_EXAMPLES
@@ -62,6 +62,15 @@ class Notes(GroupId):
 class Link(GroupId):
     strategy_id: Optional[Id] = None
     definition: Optional[Text] = None
+
+
+class NoteId(GroupId):
+    field: Annotated[str, Field(max_length=20)]
+
+
+class NoteUpdate(NoteId):
+    doc_id: Annotated[str, Field(max_length=40)]
+    update: Annotated[str, Field(min_length=1, max_length=coedit.MAX_UPDATE_CHARS)]
 
 
 class NextStepFields(Payload):
@@ -173,6 +182,29 @@ def on_undo(meeting, seat, data):
     send_moved(result, meeting.task_id, tuple(undo_notice(undone, by, seat.can_control, names)
                                               for names in (True, False)))
     return {"ok": True, "revision": result["revision"]}
+
+
+@live_event("sort:note:sync", NoteId)
+def on_note_sync(meeting, seat, data):
+    """A note's whole document, for a client that starts (or starts again) to edit it."""
+    sort = commands.sort_to_change(meeting, seat.can_control)
+    return {"ok": True, **coedit.note_state(sort, data.group_id, data.field)}
+
+
+@live_event("sort:note:update", NoteUpdate)
+def on_note_update(meeting, seat, data):
+    """A client's edit of a note: merged, stored as plain text, and passed on to everyone else."""
+    sort = commands.sort_to_change(meeting, seat.can_control)
+    try:
+        update = coedit.apply_note_update(sort, data.group_id, data.field, data.doc_id, data.update)
+    except coedit.StaleNote as stale:
+        return {"ok": False, "error": str(stale), "reload": True}
+    edit = {"sort_id": sort.id, "group_id": data.group_id, "field": data.field, "doc_id": data.doc_id,
+            "update": update}
+    for live in queries.live_meetings_on(sort.task_id):
+        if shows_board(live):
+            socketio.emit("sort:note", edit, to=room(live.id), skip_sid=request.sid)
+    return {"ok": True}
 
 
 @live_event("sort:sync", Empty)

@@ -66,6 +66,7 @@ class LiveServer:
     email: str
     password: str
     log_path: Path
+    database: Path  # the server's SQLite file, for tests that check what was stored
 
     def log(self) -> str:
         return self.log_path.read_text(errors="replace") if self.log_path.exists() else ""
@@ -150,7 +151,7 @@ def live_server(tmp_path_factory):
         )
     try:
         _wait_until_up(url, process, log_path)
-        yield LiveServer(url=url, email=email, password=password, log_path=log_path)
+        yield LiveServer(url=url, email=email, password=password, log_path=log_path, database=tmp / "db.sqlite3")
     finally:
         _stop(process)
 

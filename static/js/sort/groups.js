@@ -3,6 +3,7 @@
 
 import { el } from "../lib/dom.js";
 import { serverConstants } from "../lib/server_constants.js";
+import { bindNote } from "./coedit.js";
 
 const { notes: NOTES, limits: LIMITS } = serverConstants.sort; // notes: [field, label] pairs, in order
 
@@ -102,7 +103,7 @@ export function notes(board, group) {
     if (!editable) return group[field] ? el("p", {}, el("strong", {}, `${label} `), el("span", { dir: "auto" }, group[field])) : null;
     const area = el("textarea", { id, rows: 2, "data-max-chars": LIMITS.note, "data-field": id, dir: "auto" });
     area.value = group[field];
-    area.addEventListener("change", () => board.send("sort:group:notes", { group_id: group.id, [field]: area.value }));
+    bindNote(board, area, group.id, field); // typed by several people at once, live
     return el("div", { class: "note-field" }, el("label", { for: id }, label), area);
   }));
 }
