@@ -51,6 +51,7 @@ bench: setup
 	$(PY) -m bench.sort
 	$(PY) -m bench.review
 	$(PY) -m bench.naming
+	$(PY) -m bench.stalls
 
 lock:
 	$(PY) -m pip install -q -r requirements.in

@@ -116,3 +116,82 @@ class CpuMeter:
         wall = end[0] - self.start[0]
         ours = end[2] - self.start[2] + server
         return max(0.0, ((end[1] - self.start[1]) - ours) / wall) if wall > 0 else math.nan
+
+
+def quiet_or_warn(limit_s: float, warnings: list[str]) -> None:
+    """Wait up to limit_s for a quiet machine; if it is still busy, say so in `warnings`."""
+    wait_for_quiet(limit_s)
+    quiet = machine_busy_cores(1.0)
+    if quiet > BUSY_CORES:
+        warnings.append(f"the machine was busy before the run ({quiet:.2f} cores used by other processes)")
+        print("WARNING: " + warnings[-1], flush=True)
+
+
+def _consumer_workers(pid: int) -> int | None:
+    """N from a Huey consumer's command line (`huey_consumer ... -w N`), None if pid is not one."""
+    try:
+        args = Path(f"/proc/{pid}/cmdline").read_bytes().decode(errors="replace").split("\0")
+    except OSError:
+        return None
+    if not any("huey_consumer" in a for a in args):
+        return None
+    for flag in ("-w", "--workers"):
+        if flag in args[:-1]:
+            try:
+                return int(args[args.index(flag) + 1])
+            except ValueError:
+                return None
+    return 1  # huey's default
+
+
+class CpuSampler:
+    """Samples, a few times a second, the CPU of the server, of its task-queue workers
+    (with their tesseract runs), of the Node clients and of the whole machine."""
+
+    def __init__(self, server_pid: int) -> None:
+        self.server = server_pid
+        self.samples: list[dict] = []
+        self.worker_nice: set[int] = set()
+        self.worker_count: int | None = None  # the -w the server gave its Huey consumer
+
+    def sample(self, node_pid: int | None) -> None:
+        server = process_stat(self.server)
+        if server is None:
+            return
+        workers = 0.0
+        for child in children(self.server):
+            workers += tree_cpu(child)
+            if self.worker_count is None:
+                self.worker_count = _consumer_workers(child)
+            for p in [child, *children(child)]:
+                stat = process_stat(p)
+                if stat:
+                    self.worker_nice.add(stat[2])
+        self.samples.append({
+            "t": time.time(),
+            "server": server[0],
+            "server_wait": run_delay(self.server),
+            "workers": workers,
+            "node": (process_stat(node_pid) or (0.0,))[0] if node_pid else 0.0,
+            "uploader": tree_cpu(node_pid) - (process_stat(node_pid) or (0.0,))[0] if node_pid else 0.0,
+            "node_wait": run_delay(node_pid) if node_pid else 0.0,
+            "machine": machine_busy_seconds(),
+            "harness": sum(os.times()[:2]),
+        })
+
+    def between(self, start: float, end: float) -> dict:
+        """Mean cores used by each part between two epoch times (seconds)."""
+        inside = [s for s in self.samples if start <= s["t"] <= end]
+        if len(inside) < 2:
+            return {}
+        a, b = inside[0], inside[-1]
+        wall = b["t"] - a["t"]
+        cores = {k: max(0.0, b[k] - a[k]) / wall
+                 for k in ("server", "workers", "node", "uploader", "machine", "harness")}
+        cores["others"] = max(0.0, cores["machine"] - cores["server"] - cores["workers"] - cores["node"]
+                              - cores["uploader"] - cores["harness"])
+        # Share of the wall time each was runnable but had no CPU (the kernel's run delay).
+        cores["server_wait_share"] = (b["server_wait"] - a["server_wait"]) / wall
+        cores["node_wait_share"] = (b["node_wait"] - a["node_wait"]) / wall
+        cores["seconds"] = wall
+        return cores

@@ -18,9 +18,10 @@ import tempfile
 import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
+from dataclasses import dataclass
 from pathlib import Path
 
-from bench.cpu import CpuMeter, tree_cpu, wait_for_quiet
+from bench.cpu import BUSY_CORES, CpuMeter, CpuSampler, tree_cpu, wait_for_quiet
 
 ROOT = Path(__file__).resolve().parents[1]
 HERE = Path(__file__).resolve().parent
@@ -304,3 +305,81 @@ def run_harness(args, run: Callable[[object, Processes, Path], object], prefix: 
         else:
             shutil.rmtree(tmp, ignore_errors=True)
     return 0
+
+
+def log_errors(path: Path) -> list[str]:
+    """The last line of every traceback in a server log (what was raised), and ERROR lines."""
+    lines = path.read_text(errors="replace").splitlines()
+    found, in_tb = [], False
+    for line in lines:
+        if line.startswith("Traceback"):
+            in_tb = True
+        elif in_tb and line and not line.startswith((" ", "\t")):
+            found.append(line.strip())
+            in_tb = False
+        elif "ERROR" in line:
+            found.append(line.strip())
+    return found
+
+
+def measured_rounds(count: int, tmp: Path, run_round: Callable[[Path], dict]) -> list[dict]:
+    """`count` rounds of run_round(folder), each in a fresh folder under tmp. A round returns
+    the cores used per phase ("cpu", CpuSampler.between); one that other processes disturbed
+    (its "noisy_phases") runs again, once: load in one phase and not another makes a ratio
+    meaningless (a busy idle phase even makes it look good)."""
+    rounds: list[dict] = []
+    retries, attempt = 1, 0
+    while len(rounds) < count:
+        attempt += 1
+        print(f"\nRound {len(rounds) + 1}/{count}", flush=True)
+        folder = tmp / f"attempt{attempt}"
+        folder.mkdir()
+        measured = run_round(folder)
+        measured["noisy_phases"] = [name for name, c in measured["cpu"].items() if c and c["others"] > BUSY_CORES]
+        if measured["noisy_phases"] and retries:
+            retries -= 1
+            print(f"  other processes used more than {BUSY_CORES} core during: {', '.join(measured['noisy_phases'])}; "
+                  "running this round again", flush=True)
+            continue
+        rounds.append(measured)
+    return rounds
+
+
+ROOM_SETTINGS = {"connect_concurrency": 20, "connect_timeout_ms": 20000, "settle_ms": 1500, "drain_ms": 5000}
+
+
+@dataclass
+class RoomRun:
+    """What one run of a timer_room.mjs client script gives back."""
+
+    raw: dict  # the Node clients' results
+    cpu: dict  # cores used in each phase (CpuSampler.between)
+    sampler: CpuSampler
+    log_path: Path  # the server's log
+
+
+def timer_room_run(procs: Processes, tmp: Path, script: str, env: dict, seeded: dict, config: dict,
+                   timeout: float) -> RoomRun:
+    """The Node clients bench/`script` (built on timer_room.mjs) against a fresh app server, in the
+    meeting `seeded` names, with `config` (rate, idle_s, warmup_events and the script's own).
+    HarnessError when a client could not connect or the room never answered."""
+    port = free_port()
+    log_path = tmp / "server.log"
+    seat = {k: seeded[k] for k in ("cookie_name", "meeting_id", "facilitator_cookie", "phone_cookies")}
+    config = {"url": f"http://127.0.0.1:{port}", **seat, **ROOM_SETTINGS, **config}
+    with running_server(procs, APP_SERVER, {**env, "PLC_PORT": str(port)}, port, log_path) as server:
+        sampler = CpuSampler(server.pid)
+        raw = run_clients(procs, tmp, script, "clients", config, timeout, server, log_path,
+                          while_running=sampler.sample)
+    (tmp / "cpu_samples.json").write_text(json.dumps(sampler.samples))  # for a closer look (--keep)
+    problems = connect_problems(raw)
+    if raw["errors"]:
+        problems.append(f"client errors, first: {raw['errors'][0]}")
+    if not raw["phases"].get("idle", {}).get("delays"):
+        problems.append("no `state` broadcast followed the facilitator's `timer:add` in the idle phase "
+                        "(if the app now sends the timer in another event, timer_room.mjs must follow)")
+    if problems:
+        raise HarnessError("; ".join(problems) + f"\nserver log:\n{tail(log_path)}")
+    cpu = {name: sampler.between(ph["start_epoch_ms"] / 1000, ph["end_epoch_ms"] / 1000)
+           for name, ph in raw["phases"].items()}
+    return RoomRun(raw, cpu, sampler, log_path)

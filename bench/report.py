@@ -123,3 +123,74 @@ def write_report(name: str, report: dict) -> None:
     out = OUT_DIR / f"{name}.json"
     out.write_text(json.dumps(jsonable(report), indent=2) + "\n")
     print(f"\nWrote {out.relative_to(ROOT)}")
+
+
+# --- the live room measured in phases (timer_room.mjs) ----------------------------------------
+
+def phase_stats(phase: dict) -> dict:
+    sizes = phase["state_bytes"]
+    return {
+        "events": phase["events"],
+        **delay_stats(phase["delays"], phase["expected"]),
+        **receipt_stats(phase["per_event"]),
+        "ack_p95_ms": percentile(sorted(phase["ack_ms"]), 95),
+        "ack_errors": phase["ack_errors"][:5],
+        "state_bytes_mean": mean_size(sizes),
+        "state_bytes_max": max(sizes) if sizes else None,
+        "seconds": phase["seconds"],
+    }
+
+
+def merge_phases(rounds: list[dict]) -> dict:
+    """Each phase of every round, pooled."""
+    merged = {}
+    for name in rounds[0]["raw"]["phases"]:
+        parts = [r["raw"]["phases"][name] for r in rounds]
+        merged[name] = {
+            "events": sum(p["events"] for p in parts),
+            "expected": sum(p["expected"] for p in parts),
+            "seconds": sum((p["end_epoch_ms"] - p["start_epoch_ms"]) / 1000 for p in parts),
+            **{k: [x for p in parts for x in p[k]] for k in ("delays", "per_event", "ack_ms", "ack_errors",
+                                                              "state_bytes")},
+        }
+    return merged
+
+
+def merge_cpu(rounds: list[dict]) -> dict:
+    """Cores used in each phase, averaged over the rounds (weighted by their length)."""
+    merged = {}
+    for name in rounds[0]["cpu"]:
+        parts = [r["cpu"][name] for r in rounds if r["cpu"].get(name)]
+        total = sum(p["seconds"] for p in parts)
+        merged[name] = {k: sum(p[k] * p["seconds"] for p in parts) / total for k in parts[0]} if total else {}
+    return merged
+
+
+def rounds_p95(rounds: list[dict], busy: str) -> list[dict]:
+    """Each round's p50 to max per phase, and the p95 ratio of its `busy` phase over its idle one."""
+    table = []
+    for r in rounds:
+        ph = {name: phase_stats({**p, "seconds": (p["end_epoch_ms"] - p["start_epoch_ms"]) / 1000})
+              for name, p in r["raw"]["phases"].items()}
+        table.append({name: {k: ph[name][k] for k in ("p50_ms", "p95_ms", "p99_ms", "max_ms")} for name in ph})
+        table[-1][f"p95_ratio_{busy}_over_idle"] = ph[busy]["p95_ms"] / ph["idle"]["p95_ms"]
+    return table
+
+
+def print_phases(phases: dict, by_round: list[dict], labels: dict, busy: str, state_bytes: bool = False) -> None:
+    """The broadcast delay of each phase (phase_stats), pooled and per round (rounds_p95)."""
+    width = max(22, *(len(labels.get(name, name)) + 2 for name in phases))
+    header = (f"{'phase':<{width}} {'p50 ms':>7} {'p95 ms':>7} {'p99 ms':>7} {'max ms':>7} {'deliveries':>11} "
+              f"{'lost':>5}" + (f" {'state B':>8}" if state_bytes else ""))
+    print(header)
+    print("-" * len(header))
+    for name, s in phases.items():
+        print(f"{labels.get(name, name):<{width}} {fmt(s['p50_ms']):>7} {fmt(s['p95_ms']):>7} {fmt(s['p99_ms']):>7} "
+              f"{fmt(s['max_ms']):>7} {s['deliveries']:>11} {s['lost']:>5}"
+              + (f" {s['state_bytes_mean'] or '-':>8}" if state_bytes else ""))
+    print("  per event, p50 / p95 ms: emit -> first receipt; first -> last receipt (fan-out); ack p95")
+    for name, s in phases.items():
+        print(f"  {labels.get(name, name):<{width - 2}} {receipt_summary(s)}; ack {fmt(s['ack_p95_ms'])}")
+    for n, r in enumerate(by_round, 1):
+        p95s = ", ".join(f"{labels.get(name, name)} {fmt(r[name]['p95_ms'])}" for name in phases if name in r)
+        print(f"  round {n}: p95 {p95s} ms; ratio {r[f'p95_ratio_{busy}_over_idle']:.2f}x")

@@ -13,6 +13,7 @@ from __future__ import annotations
 from sqlalchemy import event
 
 from bench.seeding import bench_user, cookie_name, loaded_protocols, seeding_app, setup_main, user_cookie
+from plc import storage
 from plc.cli import demo_team
 from plc.extensions import db
 from plc.meetings import services as meetings
@@ -24,11 +25,15 @@ STRATEGIES = ["Counts all", "Skip counts", "Repeated addition", "Uses a fact", "
               "Splits by place value", "Uses an array"]
 
 
-def closed_sort(team, user, unit, protocols, index: int, samples: int, groups: int) -> None:
+def closed_sort(team, user, unit, protocols, index: int, samples: int, groups: int,
+                thumbnail: bytes | None = None) -> None:
+    """A task of `unit` with a closed sort of `samples` samples in `groups` groups; each sample
+    gets a thumbnail file holding `thumbnail` (a JPEG), if given."""
     task = Task(unit=unit, title=f"Task {index + 1}", text="A rich task.")
     db.session.add(task)
     db.session.add_all(WorkSample(team_id=team.id, task=task, student_label=f"S{n + 1}", source_kind="png",
-                                  status="done", ocr_text=f"work of student {n + 1}") for n in range(samples))
+                                  status="done", ocr_text=f"work of student {n + 1}",
+                                  thumb_name=_thumbnail_file(thumbnail)) for n in range(samples))
     db.session.commit()
     meeting = meetings.start_meeting(team, task, user, protocols, ["work-sort"])
     sort = sorts.sort_for_meeting(meeting)
@@ -40,6 +45,15 @@ def closed_sort(team, user, unit, protocols, index: int, samples: int, groups: i
                                "owner_role": "classroom_teacher"}, user.name)
     sorts.close_sort(sort, user.name)
     meetings.end_meeting(meeting)
+
+
+def _thumbnail_file(content: bytes | None) -> str | None:
+    if content is None:
+        return None
+    name = storage.new_name("work", ".jpg")
+    storage.path_of(name).parent.mkdir(parents=True, exist_ok=True)
+    storage.path_of(name).write_bytes(content)
+    return name
 
 
 def count_queries(app, user_id: int, url: str) -> int:

@@ -4,6 +4,7 @@
 //
 // Exit codes the harness (bench/harness.py) reads: 0 results written to cfg.out,
 // 2 failed, 3 gave up after cfg.max_runtime_ms, 4 the event loop emptied before the end.
+import { fork } from "node:child_process";
 import { readFileSync, writeFileSync } from "node:fs";
 import { performance } from "node:perf_hooks";
 import { io } from "socket.io-client";
@@ -154,4 +155,51 @@ export function closestToMean(kept) {
   if (!kept.length) return null;
   const mean = kept.reduce((s, x) => s + x.size, 0) / kept.length;
   return kept.reduce((best, x) => (Math.abs(x.size - mean) < Math.abs(best.size - mean) ? x : best)).data;
+}
+
+// The value of cookie `name` among a response's Set-Cookie lines, or null.
+export function cookieFrom(setCookies, name) {
+  for (const line of setCookies) {
+    const [pair] = line.split(";");
+    const eq = pair.indexOf("=");
+    if (pair.slice(0, eq).trim() === name) return pair.slice(eq + 1).trim();
+  }
+  return null;
+}
+
+// This very file again, as a child process started with `flag` before its config path (its
+// work then never delays this process's clock or sockets). Returns ask(msg): sends msg, and
+// resolves to the child's answer (an answer with `error` rejects).
+export function forkSelf(flag) {
+  const child = fork(process.argv[1], [flag, process.argv[2]], { stdio: "inherit" });
+  let waiting = null;
+  child.on("message", (msg) => {
+    const w = waiting;
+    waiting = null;
+    if (!w) return;
+    if (msg.error) w.reject(new Error(`${flag} child: ${msg.error}`));
+    else w.resolve(msg);
+  });
+  child.on("exit", (code) => {
+    if (waiting) waiting.reject(new Error(`the ${flag} child exited with ${code}`));
+  });
+  return (msg) => new Promise((resolve, reject) => {
+    waiting = { resolve, reject };
+    child.send(msg);
+  });
+}
+
+// In a child made by forkSelf: answer each message {cmd, ...} with await handlers[cmd](msg);
+// after the answer to `last`, or after a failure, the child exits.
+export function answerParent(handlers, last) {
+  process.on("message", async (msg) => {
+    try {
+      const answer = await handlers[msg.cmd](msg);
+      process.send(answer, () => {
+        if (msg.cmd === last) process.exit(0);
+      });
+    } catch (err) {
+      process.send({ error: String(err?.stack ?? err) }, () => process.exit(2));
+    }
+  });
 }

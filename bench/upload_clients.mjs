@@ -26,50 +26,27 @@
 //
 // Times in the output are ms since the start of the upload phase unless named *_epoch_ms
 // (Date.now(), to line up with the CPU samples the Python side takes).
-import { fork } from "node:child_process";
 import { readFileSync, writeFileSync } from "node:fs";
 import { basename } from "node:path";
 import { performance } from "node:perf_hooks";
-import { connectAll, finish, loadConfig, newResults, round3, runMain, seatOptions, sleep, waitUntil } from "./support.mjs";
+import {
+  answerParent, cookieFrom, finish, forkSelf, loadConfig, newResults, round3, runMain, sleep, waitUntil,
+} from "./support.mjs";
+import { epoch, timerRoom } from "./timer_room.mjs";
 
 // The phones that upload are other devices than the 61 in the room: they run in a child
 // process of their own (the same file, with --uploader), so their work of sending the
 // photos never delays this process's clock or its sockets.
 const UPLOADER = process.argv[2] === "--uploader";
 const { cfg, log } = loadConfig(process.argv[UPLOADER ? 3 : 2], () => (UPLOADER ? "uploader" : "upload clients"));
-const epoch = () => performance.timeOrigin + performance.now();
 
 const out = newResults({
-  phases: {}, // name -> {start_epoch_ms, end_epoch_ms, events, expected, delays, per_event, ack_ms, ack_errors, state_bytes}
+  phases: {}, // name -> see timer_room.mjs
   uploads: null,
   errors: [],
 });
 
 // --- clients ------------------------------------------------------------------
-
-let phase = null; // the phase events are recorded into
-const byValue = new Map(); // timer seconds_left -> event
-let running = false;
-
-function makeClient(role, cookie, idx) {
-  return {
-    role, cookie, idx, label: `${role} ${idx}`, socket: null, thumbs: new Set(), done: new Set(), lastSample: new Map(),
-  };
-}
-
-function onState(client, data) {
-  const value = data?.timer?.seconds_left;
-  const ev = byValue.get(value);
-  if (!ev || ev.seen.has(client.idx)) return;
-  ev.seen.add(client.idx);
-  const delay = round3(performance.now() - ev.t);
-  if (ev.first === undefined) ev.first = delay;
-  ev.last = delay;
-  if (ev.phase) {
-    ev.phase.delays.push(delay);
-    if (client.role === "facilitator") ev.phase.state_bytes.push(Buffer.byteLength(JSON.stringify(data)));
-  }
-}
 
 // Samples as each client sees them; the upload phase reads these.
 let uploadT0 = null;
@@ -112,111 +89,14 @@ function onSample(client, data) {
   }
 }
 
-const clients = [];
 
-function connectOptions(client) {
-  return {
-    ...seatOptions(cfg, cfg.meeting_id, client.cookie),
-    // Browsers offer permessage-deflate, and so does the client by default; false turns it off.
-    perMessageDeflate: cfg.per_message_deflate === false ? false : { threshold: 1024 },
-  };
-}
-
-function attach(client) {
-  const { socket } = client;
-  socket.on("state", (data) => onState(client, data));
-  socket.on("work:sample", (data) => onSample(client, data));
-  socket.on("disconnect", () => {
-    if (running) out.unexpected_disconnects += 1;
-  });
-}
-
-async function connectEveryone() {
-  clients.push(makeClient("facilitator", cfg.facilitator_cookie, 0));
-  cfg.phone_cookies.forEach((cookie, i) => clients.push(makeClient("phone", cookie, i + 1)));
-  await connectAll(cfg, log, out, clients, connectOptions, attach);
-}
-
-// --- room events ----------------------------------------------------------------
-
-let timerValue = null; // the paused timer's seconds_left, as the server last told us
-let eventCount = 0;
-
-function newPhase(name) {
-  return (out.phases[name] = {
-    start_epoch_ms: epoch(), end_epoch_ms: null, events: 0, expected: 0, delays: [], per_event: [], ack_ms: [],
-    ack_errors: [], state_bytes: [],
-  });
-}
-
-function fire(ph) {
-  timerValue += 1;
-  const ev = { value: timerValue, t: 0, at: 0, seen: new Set(), phase: ph, first: undefined, last: undefined, ack: null };
-  byValue.set(timerValue, ev);
-  if (ph) {
-    ph.events += 1;
-    ph.expected += clients.length;
-    ph.per_event.push(ev);
-  }
-  eventCount += 1;
-  ev.t = performance.now();
-  ev.at = round3(epoch() - (ph ? ph.start_epoch_ms : 0));
-  clients[0].socket.emit("timer:add", { seconds: 1 }, (reply) => {
-    ev.ack = round3(performance.now() - ev.t);
-    if (ph) ph.ack_ms.push(ev.ack);
-    if (!reply || reply.ok !== true) (ph ? ph.ack_errors : out.errors).push(`timer:add: ${JSON.stringify(reply)}`);
-  });
-}
-
-// Fire events at cfg.rate until stop() says so (or count events have gone).
-function ticker(ph, { count = Infinity, stop = () => false } = {}) {
-  const interval = 1000 / cfg.rate;
-  return new Promise((resolve) => {
-    const start = performance.now();
-    let i = 0;
-    const tick = () => {
-      if (i >= count || stop()) {
-        resolve();
-        return;
-      }
-      fire(ph);
-      i += 1;
-      setTimeout(tick, Math.max(0, start + i * interval - performance.now()));
-    };
-    tick();
-  });
-}
-
-function drain(ph) {
-  return waitUntil(() => ph.per_event.every((ev) => ev.seen.size >= clients.length), cfg.drain_ms);
-}
-
-function closePhase(ph) {
-  ph.end_epoch_ms = epoch();
-  ph.per_event = ph.per_event.map((ev) => ({
-    at: ev.at, first: ev.first ?? null, last: ev.last ?? null, received: ev.seen.size, ack: ev.ack,
-  }));
-}
-
-// idle_s seconds of room events with nothing else happening.
-async function quietPhase(name) {
-  const ph = newPhase(name);
-  await ticker(ph, { count: Math.round(cfg.idle_s * cfg.rate) });
-  await drain(ph);
-  closePhase(ph);
-  log(`${name}: ${ph.events} events, ${ph.delays.length}/${ph.expected} deliveries`);
-}
+const room = timerRoom(cfg, log, out, {
+  extra: () => ({ thumbs: new Set(), done: new Set(), lastSample: new Map() }),
+  attach: (client) => client.socket.on("work:sample", (data) => onSample(client, data)),
+});
+const { clients } = room;
 
 // --- uploads ------------------------------------------------------------------------
-
-function cookieFrom(setCookies, name) {
-  for (const line of setCookies) {
-    const [pair] = line.split(";");
-    const eq = pair.indexOf("=");
-    if (pair.slice(0, eq).trim() === name) return pair.slice(eq + 1).trim();
-  }
-  return null;
-}
 
 // A phone's page gives it a CSRF token (and, with it, a new session cookie that holds it).
 async function csrfFor(cookie) {
@@ -301,96 +181,49 @@ async function fetchThumb(url) {
 // The uploader process: "prepare" (CSRF tokens, photos read), then "start" (POST them all).
 function uploaderMain() {
   let prepared = null;
-  process.on("message", async (msg) => {
-    try {
-      if (msg.cmd === "prepare") {
-        prepared = await prepareUploaders();
-        process.send({ prepared: true });
-      } else if (msg.cmd === "start") {
-        const posts = await uploadAll(prepared.files, prepared.seats, msg.t0_epoch_ms);
-        process.send({ posts }, () => process.exit(0));
-      }
-    } catch (err) {
-      process.send({ error: String(err?.stack ?? err) }, () => process.exit(2));
-    }
-  });
-}
-
-function startUploader() {
-  const child = fork(process.argv[1], ["--uploader", process.argv[2]], { stdio: "inherit" });
-  let waiting = null;
-  child.on("message", (msg) => {
-    const w = waiting;
-    waiting = null;
-    if (!w) return;
-    if (msg.error) w.reject(new Error(`uploader: ${msg.error}`));
-    else w.resolve(msg);
-  });
-  child.on("exit", (code) => {
-    if (waiting) waiting.reject(new Error(`the uploader exited with ${code}`));
-  });
-  const ask = (msg) => new Promise((resolve, reject) => {
-    waiting = { resolve, reject };
-    child.send(msg);
-  });
-  return { ask, kill: () => child.kill() };
+  answerParent({
+    prepare: async () => {
+      prepared = await prepareUploaders();
+      return { prepared: true };
+    },
+    start: async (msg) => ({ posts: await uploadAll(prepared.files, prepared.seats, msg.t0_epoch_ms) }),
+  }, "start");
 }
 
 // --- the run --------------------------------------------------------------------------
 
 async function main() {
-  await connectEveryone();
-  if (out.connect_failures.length) return finish(cfg, out, clients);
-  const uploader = startUploader();
-  await uploader.ask({ cmd: "prepare" });
-  // The facilitator's connect-time state tells where the paused timer stands.
-  timerValue = await new Promise((resolve, reject) => {
-    const s = clients[0].socket;
-    const t = setTimeout(() => reject(new Error("no state for the facilitator")), 5000);
-    s.once("state", (data) => {
-      clearTimeout(t);
-      resolve(data.timer.seconds_left);
-    });
-    s.emit("timer:add", { seconds: 0 }, () => {});
-  });
-  await sleep(cfg.settle_ms);
-  running = true;
-
-  // Warm-up, then the idle room.
-  await ticker(null, { count: cfg.warmup_events });
-  await sleep(500);
-  await quietPhase("idle");
+  if (!(await room.connect())) return finish(cfg, out, clients);
+  const askUploader = forkSelf("--uploader");
+  await askUploader({ cmd: "prepare" });
+  await room.warmUp();
+  await room.quietPhase("idle");
   await sleep(500);
 
   // The upload: events keep coming while the photos are posted and processed.
-  const during = newPhase("upload");
   uploadT0 = performance.now();
   const uploadT0Epoch = epoch();
-  let finished = false;
   const deadline = uploadT0 + cfg.upload_timeout_s * 1000;
-  const events = ticker(during, { stop: () => finished || performance.now() > deadline });
-  const { posts } = await uploader.ask({ cmd: "start", t0_epoch_ms: uploadT0Epoch });
-  const postsDone = round3(performance.now() - uploadT0);
-  const accepted = posts.filter((p) => p.ok).length;
-  log(`uploads: ${accepted}/${posts.length} accepted in ${postsDone} ms`);
-  const acceptedIds = new Set(posts.flatMap((p) => p.sample_ids));
+  let posts, postsDone, processingEnd;
+  const acceptedIds = new Set();
   const settledAll = () => [...acceptedIds].every((id) => {
     const r = sampleTimes.get(id);
     return r && r.done_all !== null && (r.thumb_all !== null || r.status === "failed");
   });
-  await waitUntil(settledAll, deadline - performance.now());
-  const processingEnd = round3(performance.now() - uploadT0);
-  finished = true;
-  await events;
-  await drain(during);
-  closePhase(during);
-  log(`upload phase: ${during.events} events, ${during.delays.length}/${during.expected} deliveries, ` +
-      `processing ${processingEnd} ms`);
+  await room.busyPhase("upload", async () => {
+    ({ posts } = await askUploader({ cmd: "start", t0_epoch_ms: uploadT0Epoch }));
+    postsDone = round3(performance.now() - uploadT0);
+    log(`uploads: ${posts.filter((p) => p.ok).length}/${posts.length} accepted in ${postsDone} ms`);
+    posts.flatMap((p) => p.sample_ids).forEach((id) => acceptedIds.add(id));
+    await waitUntil(settledAll, deadline - performance.now());
+    processingEnd = round3(performance.now() - uploadT0);
+    log(`processing took ${processingEnd} ms`);
+  });
 
   // The idle room again, now carrying the 30 samples in its state: what is left of the slowdown
   // once the work is done is the bigger payload, not the upload or the workers.
   await sleep(500);
-  await quietPhase("after");
+  await room.quietPhase("after");
 
   const thumbChecks = await Promise.all(
     [...acceptedIds].map((id) => sampleTimes.get(id)?.thumb_url).filter(Boolean).map(fetchThumb));
@@ -405,7 +238,7 @@ async function main() {
     thumbs_fetched_ok: thumbChecks.filter(Boolean).length,
     thumbs_fetch_failed: thumbChecks.filter((x) => !x).length,
   };
-  running = false;
+  room.running = false;
   finish(cfg, out, clients);
 }
 

@@ -45,16 +45,14 @@ import sys
 import time
 from pathlib import Path
 
-from bench.cpu import (
-    BUSY_CORES, children, machine_busy_cores, machine_busy_seconds, process_stat, run_delay, tree_cpu, wait_for_quiet,
-)
+from bench.cpu import quiet_or_warn
 from bench.harness import (
-    APP_SERVER, OUT_DIR, PY, ROOT, HarnessError, Processes, base_env, check_prerequisites, connect_problems,
-    free_port, run_checked, run_clients, run_harness, running_server, seed_database, tail,
+    OUT_DIR, PY, ROOT, HarnessError, Processes, base_env, check_prerequisites, log_errors, measured_rounds,
+    run_checked, run_harness, seed_database, tail, timer_room_run,
 )
 from bench.report import (
-    delay_stats, fmt, mean_size, new_report, percentile, print_targets, receipt_stats, receipt_summary, target,
-    warn_if_busy, write_report,
+    fmt, merge_cpu, merge_phases, new_report, percentile, phase_stats, print_phases, print_targets, rounds_p95,
+    target, warn_if_busy, write_report,
 )
 
 GENERATOR = (ROOT.parent / "shared" / "tools" / "make_student_work.py").resolve()
@@ -90,78 +88,6 @@ def ensure_set(folder: Path, count: int, flags: list[str]) -> list[dict]:
     return json.loads(manifest.read_text())
 
 
-# --- CPU: where it went ---------------------------------------------------------------------
-
-def _consumer_workers(pid: int) -> int | None:
-    """N from a Huey consumer's command line (`huey_consumer ... -w N`), None if pid is not one."""
-    try:
-        args = Path(f"/proc/{pid}/cmdline").read_bytes().decode(errors="replace").split("\0")
-    except OSError:
-        return None
-    if not any("huey_consumer" in a for a in args):
-        return None
-    for flag in ("-w", "--workers"):
-        if flag in args[:-1]:
-            try:
-                return int(args[args.index(flag) + 1])
-            except ValueError:
-                return None
-    return 1  # huey's default
-
-
-class CpuSampler:
-    """Samples, a few times a second, the CPU of the server, of its task-queue workers
-    (with their tesseract runs), of the Node clients and of the whole machine."""
-
-    def __init__(self, server_pid: int) -> None:
-        self.server = server_pid
-        self.samples: list[dict] = []
-        self.worker_nice: set[int] = set()
-        self.worker_count: int | None = None  # the -w the server gave its Huey consumer
-
-    def sample(self, node_pid: int | None) -> None:
-        server = process_stat(self.server)
-        if server is None:
-            return
-        workers = 0.0
-        for child in children(self.server):
-            workers += tree_cpu(child)
-            if self.worker_count is None:
-                self.worker_count = _consumer_workers(child)
-            for p in [child, *children(child)]:
-                stat = process_stat(p)
-                if stat:
-                    self.worker_nice.add(stat[2])
-        self.samples.append({
-            "t": time.time(),
-            "server": server[0],
-            "server_wait": run_delay(self.server),
-            "workers": workers,
-            "node": (process_stat(node_pid) or (0.0,))[0] if node_pid else 0.0,
-            "uploader": tree_cpu(node_pid) - (process_stat(node_pid) or (0.0,))[0] if node_pid else 0.0,
-            "node_wait": run_delay(node_pid) if node_pid else 0.0,
-            "machine": machine_busy_seconds(),
-            "harness": sum(os.times()[:2]),
-        })
-
-    def between(self, start: float, end: float) -> dict:
-        """Mean cores used by each part between two epoch times (seconds)."""
-        inside = [s for s in self.samples if start <= s["t"] <= end]
-        if len(inside) < 2:
-            return {}
-        a, b = inside[0], inside[-1]
-        wall = b["t"] - a["t"]
-        cores = {k: max(0.0, b[k] - a[k]) / wall
-                 for k in ("server", "workers", "node", "uploader", "machine", "harness")}
-        cores["others"] = max(0.0, cores["machine"] - cores["server"] - cores["workers"] - cores["node"]
-                              - cores["uploader"] - cores["harness"])
-        # Share of the wall time each was runnable but had no CPU (the kernel's run delay).
-        cores["server_wait_share"] = (b["server_wait"] - a["server_wait"]) / wall
-        cores["node_wait_share"] = (b["node_wait"] - a["node_wait"]) / wall
-        cores["seconds"] = wall
-        return cores
-
-
 # --- the live part ----------------------------------------------------------------------------
 
 def run_live(args, procs: Processes, tmp: Path, photos: list[dict], photo_dir: Path) -> dict:
@@ -170,24 +96,13 @@ def run_live(args, procs: Processes, tmp: Path, photos: list[dict], photo_dir: P
     print("Setting up a fresh database (flask db upgrade + seed) ...", flush=True)
     seeded = seed_database(env, warnings, ["bench.uploads_setup", str(PHONES)])
 
-    wait_for_quiet(args.quiet_wait)
-    quiet = machine_busy_cores(1.0)
-    if quiet > BUSY_CORES:
-        warnings.append(f"the machine was busy before the run ({quiet:.2f} cores used by other processes)")
-        print("WARNING: " + warnings[-1], flush=True)
+    quiet_or_warn(args.quiet_wait, warnings)
 
-    port = free_port()
-    log_path = tmp / "server.log"
     uploads = [
         {"path": str(photo_dir / p["file"]), "label": f"P{i + 1:02d}", "uploader": i % args.uploaders}
         for i, p in enumerate(photos[: args.photos])
     ]
     config = {
-        "url": f"http://127.0.0.1:{port}",
-        "cookie_name": seeded["cookie_name"],
-        "meeting_id": seeded["meeting_id"],
-        "facilitator_cookie": seeded["facilitator_cookie"],
-        "phone_cookies": seeded["phone_cookies"],
         "uploads": uploads,
         "rate": args.rate,
         "warmup_events": WARMUP_EVENTS,
@@ -195,97 +110,23 @@ def run_live(args, procs: Processes, tmp: Path, photos: list[dict], photo_dir: P
         "upload_concurrency": args.concurrency,
         "upload_timeout_s": args.upload_timeout,
         "per_message_deflate": not args.no_deflate,
-        "connect_concurrency": 20,
-        "connect_timeout_ms": 20000,
-        "settle_ms": 1500,
-        "drain_ms": 5000,
     }
     timeout = 60 + 2 * args.idle + args.upload_timeout
-    with running_server(procs, APP_SERVER, {**env, "PLC_PORT": str(port)}, port, log_path) as server:
-        sampler = CpuSampler(server.pid)
-        raw = run_clients(procs, tmp, "upload_clients.mjs", "clients", config, timeout, server, log_path,
-                          while_running=sampler.sample)
-    (tmp / "cpu_samples.json").write_text(json.dumps(sampler.samples))  # for a closer look (--keep)
-    server_errors = log_errors(log_path)
-
-    problems = connect_problems(raw)
-    if raw["errors"]:
-        problems.append(f"client errors, first: {raw['errors'][0]}")
-    if not raw["phases"].get("idle", {}).get("delays"):
-        problems.append("no `state` broadcast followed the facilitator's `timer:add` in the idle phase "
-                        "(if the app now sends the timer in another event, upload_clients.mjs must follow)")
-    if raw.get("uploads") is None:
-        problems.append("the upload phase did not run")
-    if problems:
-        raise HarnessError("; ".join(problems) + f"\nserver log:\n{tail(log_path)}")
-
+    run = timer_room_run(procs, tmp, "upload_clients.mjs", env, seeded, config, timeout)
+    if run.raw.get("uploads") is None:
+        raise HarnessError(f"the upload phase did not run\nserver log:\n{tail(run.log_path)}")
     return {
         "seeded": {k: seeded[k] for k in ("meeting_id", "step")},
-        "raw": raw,
-        "cpu": {name: sampler.between(ph["start_epoch_ms"] / 1000, ph["end_epoch_ms"] / 1000)
-                for name, ph in raw["phases"].items()},
-        "worker_nice": sorted(sampler.worker_nice),
-        "workers": sampler.worker_count or int(env.get("PLC_WORKERS") or 1),
-        "server_log_errors": server_errors[:20],
+        "raw": run.raw,
+        "cpu": run.cpu,
+        "worker_nice": sorted(run.sampler.worker_nice),
+        "workers": run.sampler.worker_count or int(env.get("PLC_WORKERS") or 1),
+        "server_log_errors": log_errors(run.log_path)[:20],
         "warnings": warnings,
     }
 
 
-def log_errors(path: Path) -> list[str]:
-    """The last line of every traceback in a server log (what was raised), and ERROR lines."""
-    lines = path.read_text(errors="replace").splitlines()
-    found, in_tb = [], False
-    for line in lines:
-        if line.startswith("Traceback"):
-            in_tb = True
-        elif in_tb and line and not line.startswith((" ", "\t")):
-            found.append(line.strip())
-            in_tb = False
-        elif "ERROR" in line:
-            found.append(line.strip())
-    return found
-
-
 # --- statistics -------------------------------------------------------------------------------
-
-def phase_stats(phase: dict) -> dict:
-    sizes = phase["state_bytes"]
-    return {
-        "events": phase["events"],
-        **delay_stats(phase["delays"], phase["expected"]),
-        **receipt_stats(phase["per_event"]),
-        "ack_p95_ms": percentile(sorted(phase["ack_ms"]), 95),
-        "ack_errors": phase["ack_errors"][:5],
-        "state_bytes_mean": mean_size(sizes),
-        "state_bytes_max": max(sizes) if sizes else None,
-        "seconds": phase["seconds"],
-    }
-
-
-def merge_phases(rounds: list[dict]) -> dict:
-    """Each phase of every round, pooled."""
-    merged = {}
-    for name in rounds[0]["raw"]["phases"]:
-        parts = [r["raw"]["phases"][name] for r in rounds]
-        merged[name] = {
-            "events": sum(p["events"] for p in parts),
-            "expected": sum(p["expected"] for p in parts),
-            "seconds": sum((p["end_epoch_ms"] - p["start_epoch_ms"]) / 1000 for p in parts),
-            **{k: [x for p in parts for x in p[k]] for k in ("delays", "per_event", "ack_ms", "ack_errors",
-                                                              "state_bytes")},
-        }
-    return merged
-
-
-def merge_cpu(rounds: list[dict]) -> dict:
-    """Cores used in each phase, averaged over the rounds (weighted by their length)."""
-    merged = {}
-    for name in rounds[0]["cpu"]:
-        parts = [r["cpu"][name] for r in rounds if r["cpu"].get(name)]
-        total = sum(p["seconds"] for p in parts)
-        merged[name] = {k: sum(p[k] * p["seconds"] for p in parts) / total for k in parts[0]} if total else {}
-    return merged
-
 
 def upload_stats(raw: dict, workers: int, expected: int) -> dict:
     up = raw["uploads"]
@@ -398,12 +239,6 @@ def build_report(args, rounds: list[dict], ocr: dict) -> dict:
     idle, during, after = phases["idle"], phases["upload"], phases.get("after")
     ratio = during["p95_ms"] / idle["p95_ms"] if idle["p95_ms"] else math.inf
     ratio_after = during["p95_ms"] / after["p95_ms"] if after and after["p95_ms"] else math.nan
-    per_round = []
-    for r in rounds:
-        ph = {name: phase_stats({**p, "seconds": (p["end_epoch_ms"] - p["start_epoch_ms"]) / 1000})
-              for name, p in r["raw"]["phases"].items()}
-        per_round.append({name: {k: ph[name][k] for k in ("p50_ms", "p95_ms", "p99_ms", "max_ms")} for name in ph})
-        per_round[-1]["p95_ratio_upload_over_idle"] = ph["upload"]["p95_ms"] / ph["idle"]["p95_ms"]
     uploads = [upload_stats(r["raw"], r["workers"], args.photos) for r in rounds]
     # The phases other processes disturbed: the verdict is not to be trusted.
     noisy = sorted({f"round {n} {name}" for n, r in enumerate(rounds, 1) for name in r["noisy_phases"]})
@@ -421,7 +256,7 @@ def build_report(args, rounds: list[dict], ocr: dict) -> dict:
             "server": "python wsgi.py (gevent) + the Huey worker it starts",
         }),
         "broadcast": phases,
-        "broadcast_by_round": per_round,
+        "broadcast_by_round": rounds_p95(rounds, "upload"),
         "p95_ratio_upload_over_idle": ratio,
         "p95_ratio_upload_over_after": ratio_after,
         "uploads": uploads,
@@ -439,21 +274,8 @@ def print_report(report: dict) -> None:
     p = report["params"]
     print(f"\nRoom broadcast while student work comes in: {p['clients']} clients, `timer:add` at "
           f"{p['rate_per_s']:g}/s -> `state` to all; delay from the facilitator's emit to each client's receipt")
-    header = (f"{'phase':<22} {'p50 ms':>7} {'p95 ms':>7} {'p99 ms':>7} {'max ms':>7} {'deliveries':>11} "
-              f"{'lost':>5} {'state B':>8}")
-    print(header)
-    print("-" * len(header))
     labels = {"idle": "idle room", "upload": f"{p['photos']} photos coming in", "after": "idle, work all in"}
-    for name, s in b.items():
-        print(f"{labels.get(name, name):<22} {fmt(s['p50_ms']):>7} {fmt(s['p95_ms']):>7} {fmt(s['p99_ms']):>7} "
-              f"{fmt(s['max_ms']):>7} {s['deliveries']:>11} {s['lost']:>5} {s['state_bytes_mean'] or '-':>8}")
-    print("  per event, p50 / p95 ms: emit -> first receipt; first -> last receipt (fan-out); ack p95")
-    for name, s in b.items():
-        print(f"  {labels.get(name, name):<20} {receipt_summary(s)}; ack {fmt(s['ack_p95_ms'])}")
-
-    for n, r in enumerate(report["broadcast_by_round"], 1):
-        print(f"  round {n}: p95 idle {fmt(r['idle']['p95_ms'])}, during the upload {fmt(r['upload']['p95_ms'])}, "
-              f"after {fmt(r.get('after', {}).get('p95_ms'))} ms; ratio {r['p95_ratio_upload_over_idle']:.2f}x")
+    print_phases(b, report["broadcast_by_round"], labels, "upload", state_bytes=True)
 
     ups = report["uploads"]
     u0 = ups[0]
@@ -528,23 +350,7 @@ def run(args, procs: Processes, tmp: Path) -> dict:
     print(f"Benchmark: {args.photos} photos into a Work Sort meeting of {PHONES} phones + the facilitator; "
           f"`timer:add` at {args.rate:g}/s: {args.idle:g} s idle, during the upload, {args.idle:g} s after; "
           f"{args.rounds} round(s), each on a fresh server and database", flush=True)
-    rounds: list[dict] = []
-    retries, attempt = 1, 0
-    while len(rounds) < args.rounds:
-        attempt += 1
-        print(f"\nRound {len(rounds) + 1}/{args.rounds}", flush=True)
-        round_tmp = tmp / f"attempt{attempt}"
-        round_tmp.mkdir()
-        live = run_live(args, procs, round_tmp, photos, photo_dir)
-        # Another process's load in one phase and not the other makes the ratio meaningless
-        # (a busy idle phase even makes it look good): such a round runs again, once.
-        live["noisy_phases"] = [name for name, c in live["cpu"].items() if c and c["others"] > BUSY_CORES]
-        if live["noisy_phases"] and retries:
-            retries -= 1
-            print(f"  other processes used more than {BUSY_CORES} core during: {', '.join(live['noisy_phases'])}; "
-                  "running this round again", flush=True)
-            continue
-        rounds.append(live)
+    rounds = measured_rounds(args.rounds, tmp, lambda folder: run_live(args, procs, folder, photos, photo_dir))
 
     ocr = {}
     if args.ocr_pages:

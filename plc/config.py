@@ -75,7 +75,13 @@ def load_config(instance_path: str) -> dict:
         "OCR_TIMEOUT_SECONDS": float(env("PLC_OCR_TIMEOUT_SECONDS", "60")),
         # A job whose worker died is taken up again once its lease runs out.
         "JOB_LEASE_SECONDS": int(env("PLC_JOB_LEASE_SECONDS", "180")),
+        # Tests only: the crash test (tests/work/test_job_crashes.py) stops every job at this
+        # stage of its life (plc/work/lifecycle.py STAGES) to kill the server there.
+        "TEST_PAUSE_JOB_AT": env("PLC_TEST_PAUSE_JOB_AT") or None,
         "UPLOAD_MAX_FILES": int(env("PLC_UPLOAD_MAX_FILES", "40")),
+        # Requests' CPU work (pictures, PDFs) runs off the event loop, this many at once at most
+        # (plc/offload.py): one core but one, so that the live room keeps a core.
+        "OFFLOAD_AT_ONCE": int(env("PLC_OFFLOAD_AT_ONCE") or max(1, (os.cpu_count() or 1) - 1)),
         # One machine: the server looks for finished jobs in the database this often.
         "WORK_POLL_SECONDS": float(env("PLC_WORK_POLL_SECONDS", "0.5")),
         "SESSION_COOKIE_SAMESITE": "Lax",

@@ -14,7 +14,8 @@ PLC = Path(__file__).resolve().parent.parent / "plc"
 
 # Bottom to top. A package may import its own layer's packages and those below, never above.
 LAYERS = [
-    {"config", "extensions", "errors", "database", "storage", "timeutil", "roles", "urls", "jobs", "deletion"},
+    {"config", "extensions", "errors", "database", "storage", "timeutil", "roles", "urls", "jobs", "deletion",
+     "offload"},
     {"realtime", "media", "ocr", "protocols", "accounts", "teams"},
     {"meetings", "work", "sort", "review"},
     {"retention", "cli", "demo_work", "worker", "server", "models"},

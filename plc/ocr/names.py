@@ -226,3 +226,27 @@ def name_band(width: int, height: int) -> Box:
     """The top part of a page where the 'Name:' line usually is (the top
     quarter), read first so the name is blurred before any thumbnail exists."""
     return (0, 0, width, max(1, round(height * NAME_BAND_FRACTION)))
+
+
+PREVIEW_NAME_LINES = 3
+"""How many of a text's first lines may hold the "Name:" label a preview leaves out."""
+
+
+def _is_name_label(token: str) -> bool:
+    """A line's first token read as the label: 'Name', 'Name:', 'Narne:', 'Name:Liam'; a slip
+    only with a colon or dash after it, so that 'Same as 6 x 12' is work, not a label."""
+    glued = re.match(r"^([A-Za-z ]{3,7}?\s*[:;\-]+)\s*\S", token)
+    label = glued.group(1) if glued else token
+    distance = _label_distance(label, first_on_line=True)
+    return distance is not None and (distance == 0 or label.rstrip().endswith((":", ";", "-")))
+
+
+def text_after_name_line(text: str | None) -> str:
+    """What a preview of a page shows: its text after the "Name:" line (when one of the first
+    lines starts with that label), else the whole text."""
+    lines = (text or "").strip().splitlines()
+    for index, line in enumerate(lines[:PREVIEW_NAME_LINES]):
+        words = line.split()
+        if words and _is_name_label(words[0]):
+            return "\n".join(lines[index + 1:]).strip()
+    return "\n".join(lines)

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import csv
 import io
+import json
 import re
 from pathlib import Path
 
@@ -14,6 +15,7 @@ from flask import Response, current_app
 
 from plc import storage
 from plc.extensions import db
+from plc.offload import in_child_process
 from plc.review.followup import STATUS_LABELS
 from plc.review.services import UnitReview
 from plc.sort.models import AUDIENCES, NextStep, Sort
@@ -21,7 +23,9 @@ from plc.sort.payloads import OWNER_ROLES
 from plc.teams.models import Task, Unit
 from plc.work.models import WorkSample
 
-THUMB_URL = re.compile(r"^/work/(\d+)/thumb(?:\?.*)?$")
+THUMB_IN_PAGE = re.compile(r"/work/(\d+)/thumb")
+RENDERER = Path(__file__).with_name("pdf_render.py")
+RENDER_TIMEOUT_SECONDS = 120
 
 
 def _csv(header: list[str], rows) -> str:
@@ -64,46 +68,20 @@ def next_steps_csv(unit: Unit) -> str:
           s.student_label or "", s.student_note or ""] for s, title in steps])
 
 
-def _weasyprint():
-    """WeasyPrint, imported on first use. Importing it turns on Pillow's LOAD_TRUNCATED_IMAGES
-    for the whole process, which would let truncated uploads through: turn it back off."""
-    from PIL import ImageFile
-
-    before = ImageFile.LOAD_TRUNCATED_IMAGES
-    import weasyprint
-    from weasyprint.urls import URLFetcher, URLFetcherResponse
-
-    ImageFile.LOAD_TRUNCATED_IMAGES = before
-    return weasyprint.HTML, URLFetcher, URLFetcherResponse
-
-
 def pdf_response(html: str, filename: str, team_id: int) -> Response:
-    HTML, _, _ = _weasyprint()
-    pdf = HTML(string=html, base_url="http://localhost/", url_fetcher=_fetcher(team_id)).write_pdf()
+    """The page as a PDF, rendered in a child process (plc/review/pdf_render.py), so that the
+    live rooms keep their timing while it renders; it gets the files it may show from here."""
+    page = {"html": html, "static": str(Path(current_app.static_folder).resolve()),
+            "thumbs": {str(sample_id): str(path) for sample_id, path in _thumbs_of(html, team_id).items()}}
+    pdf = in_child_process(RENDERER, json.dumps(page).encode(), timeout=RENDER_TIMEOUT_SECONDS)
     return Response(pdf, mimetype="application/pdf",
                     headers={"Content-Disposition": f'attachment; filename="{filename}"'})
 
 
-def _fetcher(team_id: int):
-    """Fetches only this app's static files and the team's blurred thumbnails, from disk:
-    a PDF never reaches the network or another team's work."""
-    _, URLFetcher, URLFetcherResponse = _weasyprint()
-    static = Path(current_app.static_folder).resolve()
-
-    class TeamFiles(URLFetcher):
-        def fetch(self, url, headers=None):
-            path = re.sub(r"^https?://[^/]+", "", url)
-            if match := THUMB_URL.match(path):
-                sample = db.session.get(WorkSample, int(match.group(1)))
-                if sample is None or sample.team_id != team_id or not sample.thumb_name:
-                    raise ValueError("not this team's image")
-                body = storage.path_of(sample.thumb_name).read_bytes()
-                return URLFetcherResponse(url, body, {"Content-Type": "image/jpeg"})
-            if path.startswith("/static/"):
-                target = (static / path.removeprefix("/static/").split("?")[0]).resolve()
-                if static in target.parents and target.is_file():
-                    kind = "text/css" if target.suffix == ".css" else "application/octet-stream"
-                    return URLFetcherResponse(url, target.read_bytes(), {"Content-Type": kind})
-            raise ValueError(f"{url} is not fetched into a PDF")
-
-    return TeamFiles()
+def _thumbs_of(html: str, team_id: int) -> dict[int, Path]:
+    """The blurred thumbnails of this team's samples that the page shows, by sample id (never
+    the originals, never another team's)."""
+    ids = {int(found) for found in THUMB_IN_PAGE.findall(html)}
+    rows = db.session.execute(db.select(WorkSample.id, WorkSample.thumb_name).where(
+        WorkSample.id.in_(ids), WorkSample.team_id == team_id, WorkSample.thumb_name.is_not(None))).all()
+    return {sample_id: storage.path_of(name) for sample_id, name in rows}

@@ -89,9 +89,9 @@ def note_state(sort: Sort, group_id: int, field: str) -> dict:
     return {"doc_id": document.id, "state": encode(document.doc.get_update())}
 
 
-def apply_note_update(sort: Sort, group_id: int, field: str, doc_id: str, update: str) -> str:
+def apply_note_update(sort: Sort, group_id: int, field: str, doc_id: str, update: str) -> tuple[str, str]:
     """Merge a client's update into the note and store the note's text; returns the update to
-    pass on. StaleNote if the client's document is an older one; SortError if the update is not
+    pass on and the note's new text (for screens that show the note without editing it). StaleNote if the client's document is an older one; SortError if the update is not
     one, or would make the note longer than its limit (then nothing changes)."""
     if not sort.is_open:
         raise SortError("This sort is closed. Reopen it to make changes.")
@@ -113,4 +113,4 @@ def apply_note_update(sort: Sort, group_id: int, field: str, doc_id: str, update
     document.doc.apply_update(raw)
     db.session.execute(db.update(SortGroup).where(SortGroup.id == group.id).values({field: text}))
     db.session.commit()
-    return encode(raw)
+    return encode(raw), text

@@ -196,11 +196,11 @@ def on_note_update(meeting, seat, data):
     """A client's edit of a note: merged, stored as plain text, and passed on to everyone else."""
     sort = commands.sort_to_change(meeting, seat.can_control)
     try:
-        update = coedit.apply_note_update(sort, data.group_id, data.field, data.doc_id, data.update)
+        update, text = coedit.apply_note_update(sort, data.group_id, data.field, data.doc_id, data.update)
     except coedit.StaleNote as stale:
         return {"ok": False, "error": str(stale), "reload": True}
     edit = {"sort_id": sort.id, "group_id": data.group_id, "field": data.field, "doc_id": data.doc_id,
-            "update": update}
+            "update": update, "text": text}
     for live in queries.live_meetings_on(sort.task_id):
         if shows_board(live):
             socketio.emit("sort:note", edit, to=room(live.id), skip_sid=request.sid)

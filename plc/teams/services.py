@@ -1,6 +1,8 @@
 """Teams: membership, invites, units, tasks and the pictures that go with tasks."""
 from __future__ import annotations
 
+from pathlib import Path
+
 from werkzeug.datastructures import FileStorage
 
 from plc import storage
@@ -11,6 +13,7 @@ from plc.media.checks import inspect_upload
 from plc.media.clean import clean
 from plc.media.errors import Reason, UploadRejected
 from plc.media.pages import load_pages
+from plc.offload import off_loop
 from plc.urls import public_url
 from plc.roles import TEAM_ROLES
 from plc.teams.models import DeletionRecord, Membership, Strategy, Task, Team, Unit, new_invite_token
@@ -116,23 +119,26 @@ def save_task_image(upload: FileStorage) -> str:
 
     The copy is upright, at most MAX_IMAGE_SIDE pixels on its long side and a
     JPEG without EXIF (no camera data or GPS position), written atomically. Returns
-    its stored name.
+    its stored name. Decoding and resizing run off the event loop (plc/offload.py).
     """
     incoming = storage.new_name("incoming", "")
-    path = storage.path_of(incoming)
+    name = storage.new_name("tasks", ".jpg")
     try:
-        files.receive(upload.stream, path, MAX_IMAGE_BYTES)
-        inspected = inspect_upload(path, MAX_IMAGE_BYTES)
-        if inspected.kind not in IMAGE_KINDS:
-            raise ImageRejected(NOT_A_PICTURE)
-        [image] = load_pages(path, inspected)
-        name = storage.new_name("tasks", ".jpg")
-        files.save_jpeg(clean(image, MAX_IMAGE_SIDE), storage.path_of(name))
+        files.receive(upload.stream, storage.path_of(incoming), MAX_IMAGE_BYTES)
+        off_loop(_write_clean_copy, storage.path_of(incoming), storage.path_of(name))
     except UploadRejected as exc:
         raise ImageRejected(_SAYS.get(exc.reason, NOT_A_PICTURE)) from exc
     finally:
         storage.delete(incoming)
     return name
+
+
+def _write_clean_copy(source: Path, target: Path) -> None:
+    inspected = inspect_upload(source, MAX_IMAGE_BYTES)
+    if inspected.kind not in IMAGE_KINDS:
+        raise ImageRejected(NOT_A_PICTURE)
+    [image] = load_pages(source, inspected)
+    files.save_jpeg(clean(image, MAX_IMAGE_SIDE), target)
 
 
 def vocabulary(team_id: int) -> list[Strategy]:

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import or_, select
+from sqlalchemy import not_, select
 
 from plc.deletion import MEETING, SAMPLE, UNIT, CannotDelete, Part, count, forget, originals_expired, rows_where
 from plc.extensions import db
@@ -13,7 +13,7 @@ from plc.meetings.models import Participant
 from plc.timeutil import utcnow
 from plc.work.models import WorkSample
 from plc.work.notify import announce_removed
-from plc.work.processing import UNFINISHED
+from plc.work.lifecycle import UNFINISHED, held
 
 BEING_READ = "This work is being read right now. Delete it in a minute, once it is done."
 
@@ -26,8 +26,7 @@ def find_sample(sample_id: int) -> WorkSample | None:
 
 
 def _being_read(samples: list[WorkSample]) -> bool:
-    now = utcnow()
-    return any(s.lease_until is not None and s.lease_until >= now for s in samples)
+    return bool(samples) and rows_where(WorkSample.id.in_([s.id for s in samples]), held(utcnow())) > 0
 
 
 def _unshared_uploads(samples: list[WorkSample]) -> list[str]:
@@ -46,10 +45,8 @@ def _delete_samples(samples: list[WorkSample]) -> list[str]:
     files = [name for s in samples for name in (s.original_name, s.image_name, s.thumb_name) if name]
     files += _unshared_uploads(samples)
     ids = [s.id for s in samples]
-    # No job holds them: the same condition a job checks before it claims a sample.
-    gone = db.session.execute(_samples.delete().where(
-        _samples.c.id.in_(ids), or_(_samples.c.lease_until.is_(None), _samples.c.lease_until < utcnow()))
-    ).rowcount
+    # Only if no job holds them (plc/work/lifecycle.py): a job may have claimed one meanwhile.
+    gone = db.session.execute(_samples.delete().where(_samples.c.id.in_(ids), not_(held(utcnow())))).rowcount
     if gone != len(ids):
         raise CannotDelete(BEING_READ)
     forget(WorkSample, ids)

@@ -2,12 +2,12 @@
 receive once with their page (`page_constants`)."""
 from __future__ import annotations
 
-from plc.work.processing import UNFINISHED
+from plc.work.lifecycle import DONE, FAILED, PROCESSING, QUEUED, READING, UNFINISHED
 from plc.work.services import MAX_TEXT_CHARS
 
-# By status (see models.STATUSES); a failed sample shows its own error instead.
+# By status (plc/work/lifecycle.py); a failed sample shows its own error instead.
 STATUS_TEXT = {
-    "queued": "Waiting…", "processing": "Cleaning the image…", "reading": "Reading…", "done": "", "failed": "Failed",
+    QUEUED: "Waiting…", PROCESSING: "Cleaning the image…", READING: "Reading…", DONE: "", FAILED: "Failed",
 }
 
 

@@ -1,9 +1,6 @@
 from plc.extensions import db
 from plc.timeutil import utcnow
 
-# queued -> processing -> reading (thumbnail shown, text on its way) -> done | failed
-STATUSES = ("queued", "processing", "reading", "done", "failed")
-
 
 class WorkSample(db.Model):
     """One page of one student's work for a task. Files are named by the app under uploads/."""
@@ -26,6 +23,7 @@ class WorkSample(db.Model):
     thumb_name = db.Column(db.String(80))
     width = db.Column(db.Integer)
     height = db.Column(db.Integer)
+    # The job's state, tries and lease: plc/work/lifecycle.py says what each means and who moves it.
     status = db.Column(db.String(12), nullable=False, default="queued")
     error = db.Column(db.String(300))
     attempts = db.Column(db.Integer, nullable=False, default=0)

@@ -4,15 +4,13 @@ Stage 1 makes what people see: the page upright, without metadata, with the
 student's name (found by reading the top of the page first) blurred, and a
 thumbnail; the room shows it at once, "reading...". Stage 2 reads the whole page,
 blurs a name found only then, and stores the text without the name's words.
-A job can run again from the start at any point: the upload stays until the end.
+A job can run again from the start at any point: the upload stays until the end. Its states,
+claim and lease are plc/work/lifecycle.py's.
 """
 from __future__ import annotations
 
-from datetime import timedelta
-
 from flask import current_app
 from PIL import Image
-from sqlalchemy import or_, update
 
 from plc import storage
 from plc.errors import UserError
@@ -25,29 +23,19 @@ from plc.media.redact import blur_boxes
 from plc.ocr.base import OcrResult, Word
 from plc.ocr.names import find_name_box, name_band
 from plc.ocr.registry import get_engine
-from plc.timeutil import utcnow
+from plc.work import lifecycle
 from plc.work.errors import WorkRejected
+from plc.work.lifecycle import DONE, FAILED, READING, Claim, LeaseLost, pause_for_crash_test
 from plc.work.models import WorkSample
 from plc.work.notify import announce_from_worker
 
-UNFINISHED = ("queued", "processing", "reading")
 
-
-def claim(sample_id: int) -> WorkSample | None:
-    """Take the job if nobody holds a live lease on it; None if it is done or taken."""
-    now = utcnow()
-    lease = now + timedelta(seconds=current_app.config["JOB_LEASE_SECONDS"])
-    taken = db.session.execute(
-        update(WorkSample)
-        .where(WorkSample.id == sample_id, WorkSample.status.in_(UNFINISHED),
-               or_(WorkSample.lease_until.is_(None), WorkSample.lease_until < now))
-        .values(lease_until=lease, attempts=WorkSample.attempts + 1)
-    ).rowcount
-    db.session.commit()
-    return db.session.get(WorkSample, sample_id) if taken else None
-
-
-def _save(sample: WorkSample, **changes) -> None:
+def _save(sample: WorkSample, job: Claim | None = None, **changes) -> None:
+    """Commit the changes and tell the rooms; a job's change of status only while it holds the sample."""
+    if job is not None:
+        if changes["status"] == DONE:
+            pause_for_crash_test("saving")  # the new views are written, the row does not name them yet
+        lifecycle.keep_hold(job, changes["status"])
     for key, value in changes.items():
         setattr(sample, key, value)
     db.session.commit()
@@ -77,17 +65,18 @@ def _boxes(sample: WorkSample) -> list[tuple[int, int, int, int]]:
     return [tuple(box) for box in sample.blur_boxes or []]
 
 
-def _save_with_views(sample: WorkSample, image, boxes, **changes) -> None:
+def _save_with_views(sample: WorkSample, image, boxes, job: Claim | None = None, **changes) -> None:
     """Save `changes` with a new blurred display image and thumbnail. The old files go only
     once the row names the new ones; the new ones go if the save fails (the sample may have
-    been deleted meanwhile), so no picture of student work is ever left behind on disk."""
+    been deleted meanwhile, or the job lost its lease), so no picture of student work is left
+    behind on disk (after a crash, plc/work/leftovers.py removes them)."""
     display = blur_boxes(image, boxes) if boxes else image
     views = {"image_name": storage.new_name("work", ".jpg"), "thumb_name": storage.new_name("work", ".jpg")}
     old = (sample.image_name, sample.thumb_name)
     try:
         save_jpeg(display, storage.path_of(views["image_name"]))
         save_jpeg(thumbnail(display), storage.path_of(views["thumb_name"]))
-        _save(sample, **changes, **views)
+        _save(sample, job=job, **changes, **views)
     except Exception:
         db.session.rollback()
         storage.delete(*views.values())
@@ -114,61 +103,66 @@ def _without_name(result: OcrResult, boxes) -> tuple[str, list[Word]]:
 
 
 def process_sample(sample_id: int) -> None:
-    sample = claim(sample_id)
-    if sample is None:
+    pause_for_crash_test("before-claim")
+    job = lifecycle.claim(sample_id)
+    if job is None:
         return
-    engine = get_engine(current_app.config["OCR_ENGINE"], timeout=current_app.config["OCR_TIMEOUT_SECONDS"])
+    pause_for_crash_test("after-claim")
     try:
-        image = _page(sample)
-        _save(sample, status="processing", error=None)
-        size = {"width": image.width, "height": image.height}
-        band = engine.read(image, region=name_band(*image.size))
-        name_box = find_name_box(band.words, right_edge=image.width)
-        original = _keep_original(sample, image)
-        if name_box:
-            # The name is hidden: show the work at once while the whole page is read.
-            boxes = [*_boxes(sample), name_box]
-            _save_with_views(sample, image, boxes, status="reading", blur_boxes=[list(b) for b in boxes],
-                             original_name=original, **size)
-        # Without a name found in the band, nothing is shown until the whole page is read.
-        result = engine.read(image)
-        boxes = _boxes(sample)  # fresh: someone may have drawn a box meanwhile
-        late_box = find_name_box(result.words, right_edge=image.width)
-        new_views = not sample.image_name
-        if late_box and not _centre_inside(late_box, boxes):
-            boxes.append(late_box)
-            new_views = True
-        text, words = _without_name(result, boxes)
-        incoming = sample.incoming_name
-        done = dict(status="done", lease_until=None, incoming_name=None, blur_boxes=[list(b) for b in boxes],
-                    original_name=original, ocr_text=text, ocr_confidence=result.confidence, ocr_engine=result.engine,
-                    ocr_words=_word_dicts(words), **size)
-        if new_views:
-            _save_with_views(sample, image, boxes, **done)
-        else:
-            _save(sample, **done)
-        _drop_incoming_if_unused(incoming)
+        _clean_and_read(job)
+    except LeaseLost:
+        pass  # its worker was taken for dead and the sample given to another: that one finishes it
     except UserError as exc:
-        # The file itself is bad: say why, keep nothing made from it.
-        db.session.rollback()
-        incoming = sample.incoming_name
-        storage.delete(sample.image_name, sample.thumb_name, sample.original_name)
-        _save(sample, status="failed", error=str(exc), lease_until=None, incoming_name=None,
-              image_name=None, thumb_name=None, original_name=None)
-        _drop_incoming_if_unused(incoming)
+        _reject(job, exc)
+    except Exception as exc:
+        lifecycle.release(job, f"Could not process this page ({exc}). Try again.")
+        raise
 
 
-def release(sample_id: int, failed_reason: str | None = None) -> None:
-    """After an error: free the lease so a retry can start at once; after the last retry,
-    a visible failure with its reason (the upload stays, for the retry button)."""
-    db.session.rollback()
-    sample = db.session.get(WorkSample, sample_id)
-    if sample is None or sample.status not in UNFINISHED:
-        return
-    if failed_reason:
-        _save(sample, status="failed", error=failed_reason[:300], lease_until=None)
+def _clean_and_read(job: Claim) -> None:
+    sample = job.sample
+    engine = get_engine(current_app.config["OCR_ENGINE"], timeout=current_app.config["OCR_TIMEOUT_SECONDS"])
+    image = _page(sample)
+    size = {"width": image.width, "height": image.height}
+    band = engine.read(image, region=name_band(*image.size))
+    name_box = find_name_box(band.words, right_edge=image.width)
+    original = _keep_original(sample, image)
+    if name_box:
+        # The name is hidden: show the work at once while the whole page is read.
+        boxes = [*_boxes(sample), name_box]
+        _save_with_views(sample, image, boxes, job, status=READING, blur_boxes=[list(b) for b in boxes],
+                         original_name=original, **size)
+    # Without a name found in the band, nothing is shown until the whole page is read.
+    pause_for_crash_test("reading")
+    result = engine.read(image)
+    boxes = _boxes(sample)  # fresh: someone may have drawn a box meanwhile
+    late_box = find_name_box(result.words, right_edge=image.width)
+    new_views = not sample.image_name
+    if late_box and not _centre_inside(late_box, boxes):
+        boxes.append(late_box)
+        new_views = True
+    text, words = _without_name(result, boxes)
+    incoming = sample.incoming_name
+    done = dict(status=DONE, incoming_name=None, blur_boxes=[list(b) for b in boxes],
+                original_name=original, ocr_text=text, ocr_confidence=result.confidence, ocr_engine=result.engine,
+                ocr_words=_word_dicts(words), **size)
+    if new_views:
+        _save_with_views(sample, image, boxes, job, **done)
     else:
-        _save(sample, lease_until=None)
+        _save(sample, job=job, **done)
+    pause_for_crash_test("saved")  # the row is done; its upload is still on disk
+    _drop_incoming_if_unused(incoming)
+
+
+def _reject(job: Claim, exc: UserError) -> None:
+    """The file itself is bad: say why, keep nothing made from it."""
+    db.session.rollback()
+    sample = job.sample
+    incoming, made = sample.incoming_name, (sample.image_name, sample.thumb_name, sample.original_name)
+    _save(sample, job=job, status=FAILED, error=str(exc), incoming_name=None,
+          image_name=None, thumb_name=None, original_name=None)
+    storage.delete(*made)
+    _drop_incoming_if_unused(incoming)
 
 
 def _drop_incoming_if_unused(name: str | None) -> None:
@@ -177,15 +171,6 @@ def _drop_incoming_if_unused(name: str | None) -> None:
         db.select(WorkSample.id).filter_by(incoming_name=name).limit(1)
     ).first():
         storage.delete(name)
-
-
-def stale_sample_ids() -> list[int]:
-    """Jobs whose worker died: unfinished, with a lease that ran out."""
-    return list(db.session.execute(
-        db.select(WorkSample.id).where(
-            WorkSample.status.in_(("processing", "reading")), WorkSample.lease_until < utcnow()
-        )
-    ).scalars())
 
 
 def apply_blur_boxes(sample_id: int) -> None:

@@ -1,4 +1,4 @@
-"""Taking in student work (cheap checks only, in the request) and the changes people make to it."""
+"""Taking in student work (checks only, off the event loop, in the request) and the changes people make to it."""
 from __future__ import annotations
 
 import re
@@ -12,7 +12,10 @@ from plc.media import files
 from plc.media.checks import inspect_upload
 from plc.media.errors import UploadRejected
 from plc.media.limits import MAX_FILE_BYTES
+from plc.offload import off_loop
+from plc.work import lifecycle
 from plc.work.errors import WorkRejected
+from plc.work.lifecycle import DONE, FAILED
 from plc.work.models import WorkSample
 from plc.work.tasks import blur_sample_job, process_sample_job
 
@@ -39,7 +42,7 @@ def accept_upload(upload: FileStorage, *, task, meeting=None, user=None, partici
     name = storage.new_name("incoming", "")
     try:
         files.receive(upload.stream, storage.path_of(name), MAX_FILE_BYTES)
-        inspected = inspect_upload(storage.path_of(name))
+        inspected = off_loop(inspect_upload, storage.path_of(name))
     except UploadRejected:
         storage.delete(name)
         raise
@@ -58,11 +61,9 @@ def accept_upload(upload: FileStorage, *, task, meeting=None, user=None, partici
 
 
 def retry(sample: WorkSample) -> None:
-    if sample.status != "failed":
-        raise WorkRejected("Only a sample that failed can be tried again.")
-    if not sample.incoming_name or not storage.path_of(sample.incoming_name).exists():
+    if sample.status == FAILED and not (sample.incoming_name and storage.path_of(sample.incoming_name).exists()):
         raise WorkRejected("The uploaded file is no longer there; upload it again.")
-    sample.status, sample.error, sample.lease_until = "queued", None, None
+    lifecycle.try_again(sample)
     db.session.commit()
     process_sample_job(sample.id)
 
@@ -72,7 +73,7 @@ def correct_text(sample: WorkSample, text: str) -> None:
     if len(text) > MAX_TEXT_CHARS:
         raise WorkRejected(too_long("The text", len(text), MAX_TEXT_CHARS,
                                     "Shorten it to what the student wrote."))
-    if sample.status != "done":
+    if sample.status != DONE:
         raise WorkRejected("Wait until the text has been read, then correct it.")
     sample.corrected_text = text
     db.session.commit()

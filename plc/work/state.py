@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 from plc.ocr.base import LOW_CONFIDENCE
+from plc.ocr.names import text_after_name_line
 from plc.work.models import WorkSample
 
 
@@ -23,6 +24,8 @@ def sample_payload(sample: WorkSample) -> dict:
         "width": sample.width,
         "height": sample.height,
         "text": sample.text,
+        # What cards show of the text: the work, without the "Name:" line at its top.
+        "preview": text_after_name_line(sample.text),
         "corrected": sample.corrected_text is not None,
         "confidence": round(sample.ocr_confidence, 1) if sample.ocr_confidence is not None else None,
         # Words the OCR was unsure of, to mark in the text (only while the text is uncorrected).

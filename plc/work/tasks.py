@@ -2,24 +2,22 @@
 from __future__ import annotations
 
 import logging
+from datetime import timedelta
 
+from flask import current_app
 from huey import crontab
 
-from plc.jobs import huey, in_app, job
-from plc.work import processing
+from plc.jobs import huey, in_app, job, periodic_job
+from plc.work import leftovers, lifecycle, processing
 
 log = logging.getLogger(__name__)
-RETRIES = 2
+# The task queue tries a job as often as the life cycle lets a sample be claimed.
+RETRIES = lifecycle.MAX_ATTEMPTS - 1
 
 
-@job(retries=RETRIES, retry_delay=2, context=True)
-def process_sample_job(sample_id: int, task=None) -> None:
-    try:
-        processing.process_sample(sample_id)
-    except Exception as exc:
-        last_try = task is None or task.retries == 0
-        processing.release(sample_id, f"Could not process this page ({exc}). Try again." if last_try else None)
-        raise
+@job(retries=RETRIES, retry_delay=2)
+def process_sample_job(sample_id: int) -> None:
+    processing.process_sample(sample_id)
 
 
 @job(retries=RETRIES, retry_delay=2)
@@ -28,20 +26,43 @@ def blur_sample_job(sample_id: int) -> None:
 
 
 @in_app
-def requeue_stale() -> int:
-    """Give jobs whose worker died (their lease ran out) to a worker again."""
-    ids = processing.stale_sample_ids()
+def requeue_lost_jobs() -> int:
+    """Send again the jobs that were lost with a server or a worker, or whose worker died."""
+    ids = lifecycle.requeue_stale()
     for sample_id in ids:
-        log.info("taking up sample %s again after its worker stopped", sample_id)
+        log.info("taking up sample %s again after its job or worker was lost", sample_id)
         process_sample_job(sample_id)
     return len(ids)
 
 
+@in_app
+def remove_leftover_files() -> int:
+    """Remove the files a crash left that no sample names (a lease after they were last written)."""
+    removed = leftovers.remove_leftover_files(older_than=timedelta(seconds=current_app.config["JOB_LEASE_SECONDS"]))
+    if removed:
+        log.info("removed %d files a crash left behind", len(removed))
+    return len(removed)
+
+
+def recover() -> int:
+    """What a worker does when it starts, after a crash anywhere: both of the above. Returns
+    how many jobs went again."""
+    requeued = requeue_lost_jobs()
+    remove_leftover_files()
+    return requeued
+
+
 @huey.on_startup()
 def recover_on_startup() -> None:
-    requeue_stale()
+    recover()
 
 
 @huey.periodic_task(crontab(minute="*"))
-def recover_every_minute() -> None:
-    requeue_stale()
+def requeue_lost_jobs_every_minute() -> None:
+    requeue_lost_jobs()
+
+
+# Hourly: the pass reads the whole uploads folder.
+@periodic_job(crontab(minute="37"))
+def remove_leftover_files_hourly() -> None:
+    remove_leftover_files()

@@ -71,8 +71,10 @@ def test_the_end_of_a_meeting_replaces_the_phones_page(new_context, live_server)
     refused = []
     phone.on("response", lambda r: "/work/" in r.url and r.status >= 400 and refused.append(r.url))
 
-    projector.once("dialog", lambda dialog: dialog.accept())
-    projector.get_by_role("button", name="End meeting").click()
+    control = projector.context.new_page()  # the meeting ends on the control page only
+    control.goto(projector.url.replace("/projector", "/control"))
+    control.once("dialog", lambda dialog: dialog.accept())
+    control.get_by_role("button", name="End meeting").click()
 
     ended = phone.get_by_role("heading", level=1, name="This meeting has ended")
     expect(ended).to_be_visible()
@@ -129,6 +131,7 @@ def test_typed_text_in_any_script_keeps_its_direction_and_wraps(new_context, liv
 
     responses = projector.locator("article.response .response-text")
     expect(responses).to_have_count(2)
+    projector.keyboard.press("j")  # who joined: past the opening steps, behind the join badge
     for page, selector in [(projector, "article.response .response-text"), (projector, ".response-author"),
                            (projector, ".person-name"), (phone, ".mine-item p"), (phone, ".phone-head [dir]")]:
         nodes = page.locator(selector)

@@ -12,7 +12,7 @@ import pytest
 from PIL import Image, ImageOps
 
 from plc.ocr.base import Word
-from plc.ocr.names import find_name_box, name_band
+from plc.ocr.names import find_name_box, name_band, text_after_name_line
 from plc.ocr.tesseract import TesseractEngine
 from tests.conftest import STUDENT_WORK_GENERATOR
 PAGE = (1200, 1600)  # the generator draws every page at this size before "photographing" it
@@ -125,6 +125,27 @@ def test_no_label_no_box():
 def test_the_best_label_wins():
     words = line("Same", "as", "before", top=100, line_no=0) + line("Name:", "Theo", top=200, line_no=1)
     assert find_name_box(words) == pad(words[-1].box)
+
+
+@pytest.mark.parametrize("text, preview", [
+    ("Name: Ava\n6 12 18\n12 pages", "6 12 18\n12 pages"),
+    ("Name:\n72 / 6 = 12", "72 / 6 = 12"),  # the name itself was blurred and left out
+    ("\nNarne: Leo Date: 3/4\n6 x 12 = 72", "6 x 12 = 72"),  # an OCR slip, with a colon
+    ("Name:Liam\n5 groups", "5 groups"),  # label and name read as one word
+    ("NAME - Bo\nx", "x"),
+    ("Mar 4\nName: Ivy\n12", "12"),  # a date above the name line
+])
+def test_a_preview_starts_after_the_name_line(text, preview):
+    assert text_after_name_line(text) == preview
+
+
+@pytest.mark.parametrize("text", ["Same as 6 x 12\n72", "Nome work here\n5", "6 12 18\n1\n2\nName: late", "12 pages"])
+def test_a_preview_keeps_work_that_only_looks_like_a_label(text):
+    assert text_after_name_line(text) == text
+
+
+def test_a_preview_of_no_text_is_empty():
+    assert text_after_name_line(None) == text_after_name_line("") == ""
 
 
 def test_name_band_is_the_top_quarter():

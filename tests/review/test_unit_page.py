@@ -181,3 +181,40 @@ def test_the_unit_page_runs_the_same_number_of_queries_for_one_sort_or_many(app,
         db.session.commit()
         gen_closed_sort(team, coach, task=task)
     assert queries(f"/units/{unit['unit_id']}") == few
+
+
+def test_the_pdf_shows_the_blurred_thumbnails_and_is_rendered_in_a_child_process(app, monkeypatch):
+    import pypdfium2.raw as pdfium_c
+    from PIL import Image
+
+    from plc import storage
+    from plc.review import exports
+    from tests.sort.conftest import gen_sample
+
+    coach = gen_user()
+    meeting = gen_sort_meeting(gen_team(coach), coach)
+    sort = sorts.sort_for_meeting(meeting)
+    group = sorts.add_group(sort, "Counts on", "Pat")
+    for label in ("S1", "S2"):
+        sample = gen_sample(meeting.task, label)
+        sample.thumb_name = storage.new_name("work", ".jpg")
+        storage.path_of(sample.thumb_name).parent.mkdir(parents=True, exist_ok=True)
+        Image.new("RGB", (48, 64), "navy").save(storage.path_of(sample.thumb_name), "JPEG")
+        db.session.commit()
+        sorts.move_card(sort, sample.id, group.id, 99, 0, "Pat")
+    sorts.close_sort(sort, "Pat")
+    run, children = exports.in_child_process, []
+
+    def in_child_process(script, stdin, timeout):
+        children.append(script)
+        return run(script, stdin, timeout)
+
+    monkeypatch.setattr(exports, "in_child_process", in_child_process)
+    http = app.test_client()
+    login(http, coach)
+    response = http.get(f"/sorts/{sort.id}/summary.pdf")
+    assert response.status_code == 200
+    pdf = pypdfium2.PdfDocument(response.data)
+    images = [obj for i in range(len(pdf)) for obj in pdf[i].get_objects(filter=[pdfium_c.FPDF_PAGEOBJ_IMAGE])]
+    assert len(images) == 2
+    assert children == [exports.RENDERER]

@@ -155,3 +155,20 @@ def test_a_task_without_image_has_no_image_url(client):
 
     assert client.get(f"/tasks/{task.id}/image").status_code == 404
     assert "/image" not in client.get(f"/tasks/{task.id}").get_data(as_text=True)
+
+
+def test_the_picture_is_decoded_and_resized_off_the_requests_thread(app, client, unit, monkeypatch):
+    import threading
+
+    from plc.teams import services
+
+    resize, resized_in = services.clean, []
+
+    def clean(image, max_side):
+        resized_in.append(threading.get_ident())
+        return resize(image, max_side)
+
+    monkeypatch.setattr(services, "clean", clean)
+    login(client, facilitator_of(unit))
+    assert upload(client, unit, png_with_gps(), "apples.png").status_code == 302
+    assert resized_in and threading.get_ident() not in resized_in

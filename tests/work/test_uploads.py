@@ -156,3 +156,22 @@ def test_the_room_state_carries_samples_on_work_steps_only(app):
     # Other changes leave the samples out: work:sample events keep them current.
     projector.emit("timer:add", {"seconds": 60}, callback=True)
     assert "samples" not in events_named(projector, "state")[-1]
+
+
+def test_the_upload_is_checked_off_the_requests_thread(app, client, monkeypatch):
+    import threading
+
+    from plc.work import services
+
+    inspect, checked_in = services.inspect_upload, []
+
+    def inspect_upload(path):
+        checked_in.append(threading.get_ident())
+        return inspect(path)
+
+    monkeypatch.setattr(services, "inspect_upload", inspect_upload)
+    user = gen_user()
+    task = gen_task(gen_team(user))
+    login(client, user)
+    assert upload(client, f"/tasks/{task.id}/work", ("ana.jpg", jpeg_bytes())).status_code == 200
+    assert checked_in and threading.get_ident() not in checked_in

@@ -115,12 +115,12 @@ export function createBoard({ root, view, canControl, send, say }) {
     const keep = keepFocus();
     const drafts = Object.fromEntries([...box.querySelectorAll("[data-draft]")].map((f) => [f.dataset.field, f.value]));
     box.dataset.mode = sort.mode;
-    box.replaceChildren(...[
-      toolbar(board),
+    // The body is the projector's paged flow (room/pager.js); elsewhere the page scrolls.
+    box.replaceChildren(toolbar(board), el("div", { class: "board-body paged" }, ...[
       sort.mode === "patterns" ? patternsPanel(sort.patterns) : null,
       sort.mode === "sequence" || (sort.share.length && view === "projector") ? sharePanel(board) : null,
       columnsBox(board, state.columns()),
-    ].filter(Boolean));
+    ].filter(Boolean)));
     for (const [field, value] of Object.entries(drafts)) {
       const node = box.querySelector(`[data-field="${field}"]`);
       if (node) node.value = value;

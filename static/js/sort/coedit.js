@@ -18,14 +18,12 @@ export function bindNote(board, area, groupId, field) {
   const key = keyOf(groupId, field);
   const note = notes.get(key);
   if (note?.doc) ready(area, note.doc);
-  else {
-    area.readOnly = true; // until the note's document has arrived: nothing typed is lost
-    if (!note) load(board, groupId, field);
-  }
+  else if (!note) load(board, groupId, field, area.value);
   area.addEventListener("input", () => typed(board, groupId, field, area));
 }
 
-async function load(board, groupId, field) {
+// `drawn`: the text the field showed before the document came; what was typed since goes in on top.
+async function load(board, groupId, field, drawn) {
   const key = keyOf(groupId, field);
   notes.set(key, { doc: null, docId: null });
   const ack = await board.send("sort:note:sync", { group_id: groupId, field }, { quiet: true });
@@ -35,12 +33,14 @@ async function load(board, groupId, field) {
   doc.on("update", (update, origin) => { if (origin !== REMOTE) sendUpdate(board, groupId, field, update); });
   notes.set(key, { doc, docId: ack.doc_id });
   const area = areaOf(groupId, field);
-  if (area) ready(area, doc);
+  if (!area) return;
+  if (area.value !== drawn) typed(board, groupId, field, area);
+  ready(area, doc);
 }
 
 function ready(area, doc) {
-  area.value = doc.getText("text").toString();
-  area.readOnly = false;
+  const text = doc.getText("text").toString();
+  if (area.value !== text) area.value = text; // (the same text again would move the caret)
   area.dataset.coedit = "ready";
 }
 
@@ -55,13 +55,9 @@ async function sendUpdate(board, groupId, field, update) {
 }
 
 // The note again from the server, keeping what this screen shows: its words go in on top.
-async function reload(board, groupId, field) {
-  const area = areaOf(groupId, field);
-  const mine = area?.value;
+function reload(board, groupId, field) {
   notes.delete(keyOf(groupId, field));
-  await load(board, groupId, field);
-  const fresh = areaOf(groupId, field);
-  if (fresh && mine != null && mine !== fresh.value) { fresh.value = mine; typed(board, groupId, field, fresh); }
+  return load(board, groupId, field, null);
 }
 
 // The textarea's new text as a change of the document: what lies between the unchanged start and end.
@@ -83,9 +79,13 @@ function typed(board, groupId, field, area) {
 }
 
 // Someone else's edit: merged into the document, the textarea redrawn with the caret kept in place.
+// A screen that only shows the note (the projector) takes its new text.
 export function applyNote(board, edit) {
+  const group = board.state.sort?.groups.find((g) => g.id === edit.group_id);
+  if (!group || board.state.sort.id !== edit.sort_id) return;
+  group[edit.field] = edit.text;
   const note = notes.get(keyOf(edit.group_id, edit.field));
-  if (!note?.doc) return; // this screen is not editing it: the next `sort` shows its text
+  if (!note?.doc) { if (!areaOf(edit.group_id, edit.field)) board.draw(); return; }
   if (note.docId !== edit.doc_id) { reload(board, edit.group_id, edit.field); return; }
   const text = note.doc.getText("text");
   const area = areaOf(edit.group_id, edit.field);

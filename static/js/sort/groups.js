@@ -95,12 +95,18 @@ function vocabularyLink(board, group, openDefine) {
     el("button", { type: "button", class: "link-button", onclick: openDefine }, "Add to vocabulary"));
 }
 
-// A group's notes: fields to fill in while describing, the answers given otherwise.
+// A group's notes: fields to fill in while describing (on phones and laptops), the answers
+// given otherwise and always on the projector, where the room reads them as they are typed.
 export function notes(board, group) {
-  const editable = board.state.canEdit() && board.state.sort.mode === "describe";
+  const editable = board.state.canEdit() && board.state.sort.mode === "describe" && board.view !== "projector";
+  if (!editable) {
+    const given = NOTES.filter(([field]) => group[field]);
+    return el("div", { class: "group-notes" }, ...(given.length
+      ? given.map(([field, label]) => el("p", {}, el("strong", {}, `${label} `), el("span", { dir: "auto" }, group[field])))
+      : [el("p", { class: "empty" }, "No notes yet.")]));
+  }
   return el("div", { class: "group-notes" }, ...NOTES.map(([field, label]) => {
     const id = `note-${group.id}-${field}`;
-    if (!editable) return group[field] ? el("p", {}, el("strong", {}, `${label} `), el("span", { dir: "auto" }, group[field])) : null;
     const area = el("textarea", { id, rows: 2, "data-max-chars": LIMITS.note, "data-field": id, dir: "auto" });
     area.value = group[field];
     bindNote(board, area, group.id, field); // typed by several people at once, live

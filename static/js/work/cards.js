@@ -16,7 +16,8 @@ function textWithUnsureWords(text, unsure) {
   return box;
 }
 
-export function sampleCard(sample, { editable = false, onOpen = null } = {}) {
+// `preview`: the text after the "Name:" line, unmarked, as a card read from afar shows it.
+export function sampleCard(sample, { editable = false, onOpen = null, preview = false } = {}) {
   const status = statusText(sample);
   const thumb = sample.thumb_url
     ? el("img", { src: sample.thumb_url, alt: `Work of ${sample.label}${sample.page > 1 ? `, page ${sample.page}` : ""}`, loading: "lazy" })
@@ -28,7 +29,7 @@ export function sampleCard(sample, { editable = false, onOpen = null } = {}) {
     el("div", { class: "sample-body" },
       el("p", { class: "sample-label" }, el("span", { dir: "auto" }, sample.label), sample.page > 1 ? el("span", { class: "muted" }, ` · p. ${sample.page}`) : null),
       status ? el("p", { class: `sample-status${sample.status === "failed" ? " is-bad" : ""}`, role: sample.status === "failed" ? "alert" : null }, status) : null,
-      textWithUnsureWords(sample.text, sample.unsure_words)));
+      preview ? el("p", { class: "sample-text" }, sample.preview) : textWithUnsureWords(sample.text, sample.unsure_words)));
   if (editable) addEditing(card, sample);
   return card;
 }
