@@ -32,6 +32,9 @@ static/vendor/.installed: package.json package-lock.json
 	cp node_modules/socket.io-client/dist/socket.io.min.js static/vendor/
 	cp node_modules/sortablejs/modular/sortable.esm.js static/vendor/
 	cp node_modules/axe-core/axe.min.js static/vendor/
+	# Yjs (co-editing) as one ES module: the pages load plain modules, with no import maps.
+	node_modules/.bin/esbuild node_modules/yjs/dist/yjs.mjs --bundle --format=esm --minify --log-level=warning \
+	  --outfile=static/vendor/yjs.esm.js
 	touch $@
 
 run: setup

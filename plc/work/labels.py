@@ -3,6 +3,7 @@ receive once with their page (`page_constants`)."""
 from __future__ import annotations
 
 from plc.work.lifecycle import DONE, FAILED, PROCESSING, QUEUED, READING, UNFINISHED
+from plc.work.services import MAX_TEXT_CHARS
 
 # By status (plc/work/lifecycle.py); a failed sample shows its own error instead.
 STATUS_TEXT = {
@@ -12,4 +13,4 @@ STATUS_TEXT = {
 
 
 def page_constants() -> dict:
-    return {"status_text": STATUS_TEXT, "unfinished": list(UNFINISHED)}
+    return {"status_text": STATUS_TEXT, "unfinished": list(UNFINISHED), "text_max_chars": MAX_TEXT_CHARS}

@@ -6,6 +6,7 @@ import re
 from werkzeug.datastructures import FileStorage
 
 from plc import storage
+from plc.errors import too_long
 from plc.extensions import db
 from plc.media import files
 from plc.media.checks import inspect_upload
@@ -84,7 +85,8 @@ def retry(sample: WorkSample) -> None:
 def correct_text(sample: WorkSample, text: str) -> None:
     text = text.strip()
     if len(text) > MAX_TEXT_CHARS:
-        raise WorkRejected(f"Keep the text under {MAX_TEXT_CHARS} characters.")
+        raise WorkRejected(too_long("The text", len(text), MAX_TEXT_CHARS,
+                                    "Shorten it to what the student wrote."))
     if sample.status != DONE or sample.private:
         raise WorkRejected("Wait until the text has been read, then correct it.")
     sample.corrected_text = without_name_lines(text).strip()

@@ -146,3 +146,33 @@ def test_typed_text_in_any_script_keeps_its_direction_and_wraps(new_context, liv
         card = page.locator(selector, has_text=url[:40])
         assert card.evaluate("el => el.scrollWidth <= el.clientWidth"), selector
     assert phone.evaluate("document.documentElement.scrollWidth <= window.innerWidth")
+
+
+def test_a_2000_character_paste_into_an_answer_is_kept_whole_and_says_how_much_too_long_it_is(
+        new_context, live_server):
+    projector, phone = room_with_phone(new_context, live_server, "Ida Teacher")
+    to_answers_step(projector, phone)
+    answer = phone.get_by_label("Your answer")
+    text = ("They pack apples six to a box, so 4 boxes hold 24. " * 40)[:2000]
+
+    answer.focus()
+    phone.keyboard.insert_text(text)  # as a paste lands in the field
+
+    expect(answer).to_have_value(text)  # nothing cut
+    note = phone.locator(".composer .char-limit")
+    too_long = "Too long by 1,500 characters: the limit is 500. Shorten it before sending."
+    expect(note.locator('[aria-hidden="true"]')).to_have_text(f"2,000 / 500. {too_long}")
+    expect(note.locator('[aria-live="polite"]')).to_have_text(too_long)  # read out, politely
+    expect(answer).to_have_attribute("aria-invalid", "true")
+    expect(phone.get_by_role("button", name="Send")).to_have_attribute("title", too_long)
+
+    phone.get_by_role("button", name="Send").tap()  # refused in the phone: the text stays to shorten
+    expect(answer).to_have_value(text)
+    expect(projector.locator("article.response")).to_have_count(0)
+
+    answer.fill(text[:495])  # near the limit: the counter shows
+    expect(note.locator('[aria-hidden="true"]')).to_have_text("495 / 500")
+    expect(answer).not_to_have_attribute("aria-invalid", "true")
+    phone.get_by_role("button", name="Send").tap()
+    expect(answer).to_have_value("")
+    expect(projector.locator("article.response .response-text")).to_have_text(text[:495].strip())

@@ -8,6 +8,7 @@
 
 import { el } from "../lib/dom.js";
 import { BoardState } from "./board_state.js";
+import { applyNote } from "./coedit.js";
 import { columnsBox } from "./columns.js";
 import { createDragAndDrop } from "./drag.js";
 import { KEYS_HELP, LIFTED_HELP, putBack } from "./keyboard.js";
@@ -73,6 +74,7 @@ export function createBoard({ root, view, canControl, send, say }) {
     const carried = lifted?.sampleId === moved.sample_id;
     if (carried) state.lifted = null; // it landed, or someone else moved it first
     draw();
+    if (moved.notice) say(moved.notice); // an undo: who undid whose move, on screen and read out
     const where = state.columnOf(moved.sample_id);
     if (!where) return;
     const said = `${state.labelOf(moved.sample_id)} is in ${state.groupName(where.group_id)}, ${where.index + 1} of ${where.size}.`;
@@ -160,5 +162,5 @@ export function createBoard({ root, view, canControl, send, say }) {
     if (scope) focusables(scope)[keep.index]?.focus({ preventScroll: true });
   }
 
-  return { setSort, setSamples, applyMove };
+  return { setSort, setSamples, applyMove, applyNote: (edit) => applyNote(board, edit) };
 }

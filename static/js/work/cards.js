@@ -2,6 +2,7 @@
 // where work is edited, buttons to correct the text or try reading it again. Used by the
 // task's work page, the phone and the projector.
 import { el } from "../lib/dom.js";
+import { serverConstants } from "../lib/server_constants.js";
 import { changeSample } from "./sample_requests.js";
 import { statusText } from "./status.js";
 
@@ -49,7 +50,7 @@ function addEditing(card, sample) {
   if (sample.status !== "done") return;
   const edit = el("button", { type: "button", class: "secondary small" }, sample.corrected ? "Edit text" : "Correct text");
   edit.addEventListener("click", () => {
-    const area = el("textarea", { rows: 4, "aria-label": `Text of ${sample.label}'s work`, maxlength: 4000, dir: "auto" });
+    const area = el("textarea", { rows: 4, "aria-label": `Text of ${sample.label}'s work`, "data-max-chars": serverConstants.samples.text_max_chars, dir: "auto" });
     area.value = sample.text || "";
     const save = el("button", { type: "button", class: "small" }, "Save");
     const cancel = el("button", { type: "button", class: "secondary small" }, "Cancel");

@@ -24,7 +24,7 @@ export function uploader({ url, capture = false, onUploaded = () => {} }) {
 
   function add(files) {
     for (const file of files) {
-      const label = el("input", { type: "text", maxlength: 8, placeholder: "Code, e.g. S4", "aria-label": `Student code for ${file.name}`, autocomplete: "off", dir: "auto" });
+      const label = el("input", { type: "text", placeholder: "Code, e.g. S4", "aria-label": `Student code for ${file.name}`, autocomplete: "off", dir: "auto" });
       const bar = el("progress", { max: 1, value: 0, "aria-label": `Upload progress of ${file.name}` });
       const status = el("span", { class: "upload-status" });
       const row = el("li", { class: "upload-row" }, el("span", { class: "upload-name", dir: "auto" }, file.name), label, bar, status);
