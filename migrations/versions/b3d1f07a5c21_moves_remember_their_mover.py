@@ -1,7 +1,7 @@
 """Moves remember their mover (move.mover), so that "Undo" undoes one's own last move
 
 Revision ID: b3d1f07a5c21
-Revises: e4b7c2a91f05
+Revises: b7d2e5c8a913
 Create Date: 2026-12-01 17:00:00.000000
 
 """
@@ -11,7 +11,7 @@ import sqlalchemy as sa
 
 # revision identifiers, used by Alembic.
 revision = 'b3d1f07a5c21'
-down_revision = 'e4b7c2a91f05'
+down_revision = 'b7d2e5c8a913'
 branch_labels = None
 depends_on = None
 
