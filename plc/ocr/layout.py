@@ -10,15 +10,19 @@ signs as words, with digits preferred (plc.ocr.mathtext).
 from __future__ import annotations
 
 import re
-from collections.abc import Callable
 from dataclasses import dataclass
+
+import numpy as np
 
 from plc.ocr.base import Box, Word
 from plc.ocr.mathtext import is_math_line, normalise, read_math, sign_spans
 
 NUMBER = re.compile(r"\d{1,3}")
-WORD_GAP = 0.5
-"""A gap between two letters wider than this share of a letter's width splits a word."""
+DENOMINATOR = re.compile(r"(\d{1,3})([,.']?)")  # "6," in "4/6, 3/6" (a comma may read as ')
+SPACE = 0.25
+"""A gap without ink wider than this share of the line's height is a space between words."""
+SCRIBBLE_CONFIDENCE = 75.0
+SCRIBBLE_INK = 0.18
 
 
 @dataclass(frozen=True)
@@ -39,8 +43,37 @@ class Fragment:
     chars: tuple[Char, ...] = ()
 
 
-BarCheck = Callable[[Box, Box], bool]
-"""Whether there is a short horizontal stroke between two boxes (the upper one first)."""
+def has_bar(ink: np.ndarray, upper: Box, lower: Box) -> bool:
+    """Whether a fraction bar lies between ``upper`` and ``lower`` (``ink``: True where the
+    page is dark): a row of ink across at least 60% of their width, near the gap between
+    them, that does not run on past them by more than half their width (the rule under a
+    column addition runs under its + sign too)."""
+    left, right = min(upper[0], lower[0]), max(upper[2], lower[2])
+    width = right - left
+    reach = max(2, (lower[3] - upper[1]) // 8)
+    rows = ink[max(0, upper[3] - reach):max(0, lower[1] + reach)]
+    if width < 2 or rows.size == 0:
+        return False
+    across = rows[:, left:right].mean(axis=1)
+    beyond = rows[:, max(0, left - width // 2):left].sum(axis=1) + rows[:, right:right + width // 2].sum(axis=1)
+    return bool(((across >= 0.6) & (beyond < 0.8 * width)).any())
+
+
+def ink_share(ink: np.ndarray, box: Box) -> float:
+    """The share of dark pixels in ``box``."""
+    area = ink[max(0, box[1]):max(0, box[3]), max(0, box[0]):max(0, box[2])]
+    return float(area.mean()) if area.size else 0.0
+
+
+def is_scribble(fragment: Fragment, ink: np.ndarray) -> bool:
+    """A crossed-out attempt: the recogniser reads the zigzag over it as letters ("VNWEMSW",
+    "OWA"), unsure of them, in a box far darker than handwriting (a fifth of it ink where
+    writing has a tenth)."""
+    text = fragment.text.replace(" ", "")
+    return (
+        len(text) >= 2 and not any(ch.isdigit() for ch in text)
+        and fragment.confidence < SCRIBBLE_CONFIDENCE and ink_share(ink, fragment.box) >= SCRIBBLE_INK
+    )
 
 
 def _height(box: Box) -> int:
@@ -88,30 +121,43 @@ def _word(chars: list[Char]) -> Fragment:
                     _union(c.box for c in chars), tuple(chars))
 
 
-def split_words(fragment: Fragment) -> list[Fragment]:
-    """The fragment's words: split at spaces and at gaps wider than WORD_GAP of the
-    median letter width (a space the recogniser missed: "NAME:AVA")."""
+def _blank_run(ink: np.ndarray, left: Char, right: Char, top: int, bottom: int) -> int:
+    """The widest run of columns without ink between the middles of two characters."""
+    x0, x1 = (left.box[0] + left.box[2]) // 2, (right.box[0] + right.box[2]) // 2
+    columns = ink[max(0, top):max(0, bottom), max(0, x0):max(0, x1)].any(axis=0)
+    widest = run = 0
+    for dark in columns:
+        run = 0 if dark else run + 1
+        widest = max(widest, run)
+    return widest
+
+
+def split_words(fragment: Fragment, ink: np.ndarray | None = None) -> list[Fragment]:
+    """The fragment's words: split at spaces, after a colon before a letter ("NAME:AVA"),
+    and, when the page's ``ink`` is given, where the page has a space the recogniser left
+    out (columns without ink wider than SPACE of the line's height: "1 2 3" read "123")."""
     chars = _chars(fragment)
-    widths = sorted(_width(c.box) for c in chars if c is not None)
-    if not widths:
-        return []
-    wide_gap = WORD_GAP * widths[len(widths) // 2]
+    top, bottom = fragment.box[1], fragment.box[3]
     words: list[list[Char]] = [[]]
     for char in chars:
         if char is None:
             words.append([])
             continue
-        if words[-1] and char.box[0] - words[-1][-1].box[2] > wide_gap:
+        if words[-1] and (
+            (words[-1][-1].text == ":" and char.text.isalpha())
+            or (ink is not None and _blank_run(ink, words[-1][-1], char, top, bottom) > SPACE * (bottom - top))
+        ):
             words.append([])
         words[-1].append(char)
     return [_word(w) for w in words if w]
 
 
-def _stacked(top: Fragment, bottom: Fragment, has_bar: BarCheck | None) -> bool:
+def _stacked(top: Fragment, bottom: Fragment, ink: np.ndarray | None) -> bool:
     """Whether ``top`` sits right above ``bottom`` like a numerator over its denominator:
     both a small number, overlapping across at least half the narrower one, of like
-    height, a gap under one digit's height between them, and a bar in it."""
-    if not (NUMBER.fullmatch(top.text) and NUMBER.fullmatch(bottom.text)):
+    height, a gap under one digit's height between them, and (when the page's ``ink`` is
+    given) a bar in it."""
+    if not (NUMBER.fullmatch(top.text) and DENOMINATOR.fullmatch(bottom.text)):
         return False
     a, b = top.box, bottom.box
     if _overlap(a[0], a[2], b[0], b[2]) < 0.5 * min(_width(a), _width(b)):
@@ -119,10 +165,10 @@ def _stacked(top: Fragment, bottom: Fragment, has_bar: BarCheck | None) -> bool:
     tall = max(_height(a), _height(b))
     if not (-0.15 * tall <= b[1] - a[3] <= 0.9 * tall and abs(_height(a) - _height(b)) < 0.5 * tall):
         return False
-    return has_bar is None or has_bar(a, b)
+    return ink is None or has_bar(ink, a, b)
 
 
-def join_fractions(words: list[Fragment], has_bar: BarCheck | None = None) -> list[Fragment]:
+def join_fractions(words: list[Fragment], ink: np.ndarray | None = None) -> list[Fragment]:
     """Numerators and denominators written one above the other, as one word "3/4" each."""
     pieces = sorted(words, key=lambda f: (f.box[1], f.box[0]))
     used: set[int] = set()
@@ -130,7 +176,7 @@ def join_fractions(words: list[Fragment], has_bar: BarCheck | None = None) -> li
     for i, top in enumerate(pieces):
         if i in used:
             continue
-        below = [j for j in range(i + 1, len(pieces)) if j not in used and _stacked(top, pieces[j], has_bar)]
+        below = [j for j in range(i + 1, len(pieces)) if j not in used and _stacked(top, pieces[j], ink)]
         if not below:
             continue
         j = min(below, key=lambda k: pieces[k].box[1] - top.box[3])
@@ -139,8 +185,11 @@ def join_fractions(words: list[Fragment], has_bar: BarCheck | None = None) -> li
         box = _union([top.box, bottom.box])
         slash = Char("/", min(top.confidence, bottom.confidence),
                      (box[0], top.box[3], box[2], bottom.box[1]))
-        out.append(Fragment(f"{top.text}/{bottom.text}", slash.confidence, box,
-                            (*top.chars, slash, *bottom.chars)))
+        # a comma after the denominator (read as ' at times) follows the whole fraction
+        denominator = DENOMINATOR.fullmatch(bottom.text).group(1)
+        after = tuple(Char(",", c.confidence, c.box) for c in bottom.chars[len(denominator):])
+        out.append(Fragment(f"{top.text}/{denominator}" + "," * len(after), slash.confidence, box,
+                            (*top.chars, slash, *bottom.chars[:len(denominator)], *after)))
     return out + [f for k, f in enumerate(pieces) if k not in used]
 
 
@@ -189,14 +238,17 @@ def assemble(
     *,
     slope: float = 0.0,
     math: bool = True,
-    has_bar: BarCheck | None = None,
+    ink: np.ndarray | None = None,
 ) -> list[Word]:
     """Words in reading order with line numbers, from the fragments an engine read on a
-    page whose lines slope by ``slope``. With ``math``: stacked fractions (those with a
-    bar, when ``has_bar`` is given) joined, and math lines read as math."""
-    words = [w for f in fragments for w in split_words(f)]
+    page whose lines slope by ``slope``. With ``math``: stacked fractions joined, and math
+    lines read as math. ``ink`` (True where the page is dark, in the fragments'
+    coordinates), when given: a fraction needs a bar, and crossed-out attempts are left out."""
+    if ink is not None:
+        fragments = [f for f in fragments if not is_scribble(f, ink)]
+    words = [w for f in fragments for w in split_words(f, ink)]
     if math:
-        words = join_fractions(words, has_bar)
+        words = join_fractions(words, ink)
     out: list[Word] = []
     for number, line in enumerate(group_lines(words, slope)):
         if math and is_math_line([w.text for w in line]):

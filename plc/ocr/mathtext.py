@@ -25,8 +25,15 @@ SIGNS = ("+", "=", "÷", "x", "-")
 
 def normalise(char: str) -> str:
     """One character as the ASCII (or math sign) it stands for: full-width forms folded
-    (NFKC), lookalike signs as the signs. May return more than one character ("½")."""
-    return unicodedata.normalize("NFKC", char).translate(LOOKALIKES)
+    (NFKC), lookalike signs as the signs, and other Chinese or Japanese characters dropped
+    (student work here is in English: they are how the model reads a smudge). May return
+    more than one character ("½") or none."""
+    folded = unicodedata.normalize("NFKC", char).translate(LOOKALIKES)
+    return "".join(ch for ch in folded if not _is_cjk(ch))
+
+
+def _is_cjk(ch: str) -> bool:
+    return "\u3040" <= ch <= "\u30ff" or "\u3400" <= ch <= "\u9fff" or "\uf900" <= ch <= "\ufaff"
 
 
 def is_math_line(words: list[str]) -> bool:

@@ -72,7 +72,7 @@ class RapidOcrEngine:
     unclip_ratio: float = 1.6
     prepared: bool = True
     math: bool = True
-    fractions: bool = True  # a stacked fraction needs a bar between its numbers
+    use_ink: bool = True  # a stacked fraction needs a bar between its numbers; scribbles are dropped
 
     def read(self, image: Image.Image, region: Box | None = None) -> OcrResult:
         """Read ``image`` (or only ``region`` of it); word boxes in ``image``'s coordinates."""
@@ -98,7 +98,7 @@ class RapidOcrEngine:
             for text, score, quad, chars in zip(out.txts or (), out.scores or (), _quads(out), _chars(out))
         ]
         words = assemble(fragments, slope=_slope(out.boxes), math=self.math,
-                         has_bar=functools.partial(has_bar, gray) if self.fractions else None)
+                         ink=gray < 128 if self.use_ink else None)
 
         def to_original(box: Box) -> Box:
             left, top = prepared.to_original(box[0], box[1])
@@ -111,23 +111,6 @@ class RapidOcrEngine:
             )
 
         return _result([Word(w.text, w.confidence, to_original(w.box), w.line) for w in words], self.name)
-
-
-def has_bar(gray: np.ndarray, upper: Box, lower: Box) -> bool:
-    """Whether a fraction bar lies between ``upper`` and ``lower`` on the page ``gray``
-    (ink dark): a row of ink across at least 60% of their width, near the gap between
-    them, that does not run on past them by more than half their width (the rule under a
-    column addition runs under its + sign too)."""
-    left, right = min(upper[0], lower[0]), max(upper[2], lower[2])
-    width = right - left
-    reach = max(2, (lower[3] - upper[1]) // 8)
-    rows = gray[max(0, upper[3] - reach):lower[1] + reach]
-    if width < 2 or rows.size == 0:
-        return False
-    ink = rows < 128
-    across = ink[:, left:right].mean(axis=1)
-    beyond = ink[:, max(0, left - width // 2):left].sum(axis=1) + ink[:, right:right + width // 2].sum(axis=1)
-    return bool(((across >= 0.6) & (beyond < 0.8 * width)).any())
 
 
 def _bounds(points) -> Box:
