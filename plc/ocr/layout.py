@@ -10,15 +10,18 @@ signs as words, with digits preferred (plc.ocr.mathtext).
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
 
 import numpy as np
 
 from plc.ocr.base import Box, Word
-from plc.ocr.mathtext import is_math_line, normalise, read_math, sign_spans
+from plc.ocr.mathtext import AS_DIGIT, is_math_line, normalise, read_math, sign_spans
 
 NUMBER = re.compile(r"\d{1,3}")
 DENOMINATOR = re.compile(r"(\d{1,3})([,.']?)")  # "6," in "4/6, 3/6" (a comma may read as ')
+Reader = Callable[[Box], tuple[str, float]]
+"""Reads one small part of the page on its own: its text and confidence (0-100)."""
 SPACE = 0.25
 """A gap without ink wider than this share of the line's height is a space between words."""
 SCRIBBLE_CONFIDENCE = 75.0
@@ -163,7 +166,7 @@ def _stacked(top: Fragment, bottom: Fragment, ink: np.ndarray | None) -> bool:
     if _overlap(a[0], a[2], b[0], b[2]) < 0.5 * min(_width(a), _width(b)):
         return False
     tall = max(_height(a), _height(b))
-    if not (-0.15 * tall <= b[1] - a[3] <= 0.9 * tall and abs(_height(a) - _height(b)) < 0.5 * tall):
+    if not (-0.3 * tall <= b[1] - a[3] <= 0.9 * tall and abs(_height(a) - _height(b)) < 0.5 * tall):
         return False
     return ink is None or has_bar(ink, a, b)
 
@@ -180,17 +183,83 @@ def join_fractions(words: list[Fragment], ink: np.ndarray | None = None) -> list
         if not below:
             continue
         j = min(below, key=lambda k: pieces[k].box[1] - top.box[3])
-        bottom = pieces[j]
         used.update((i, j))
-        box = _union([top.box, bottom.box])
-        slash = Char("/", min(top.confidence, bottom.confidence),
-                     (box[0], top.box[3], box[2], bottom.box[1]))
-        # a comma after the denominator (read as ' at times) follows the whole fraction
-        denominator = DENOMINATOR.fullmatch(bottom.text).group(1)
-        after = tuple(Char(",", c.confidence, c.box) for c in bottom.chars[len(denominator):])
-        out.append(Fragment(f"{top.text}/{denominator}" + "," * len(after), slash.confidence, box,
-                            (*top.chars, slash, *bottom.chars[:len(denominator)], *after)))
+        out.append(_fraction(top, pieces[j]))
     return out + [f for k, f in enumerate(pieces) if k not in used]
+
+
+def _fraction(top: Fragment, bottom: Fragment) -> Fragment:
+    """One word "3/4" from a numerator and the denominator under it; a comma after the
+    denominator (read as ' at times) goes after the whole fraction."""
+    box = _union([top.box, bottom.box])
+    slash = Char("/", min(top.confidence, bottom.confidence), (box[0], top.box[3], box[2], max(top.box[3], bottom.box[1])))
+    denominator = DENOMINATOR.fullmatch(bottom.text).group(1)
+    after = tuple(Char(",", c.confidence, c.box) for c in bottom.chars[len(denominator):])
+    return Fragment(f"{top.text}/{denominator}" + "," * len(after), slash.confidence, box,
+                    (*top.chars, slash, *bottom.chars[:len(denominator)], *after))
+
+
+def _part(box: Box, i: int, n: int) -> Box:
+    """The i-th of n equal slices of a box, left to right."""
+    step = (box[2] - box[0]) / max(1, n)
+    return (round(box[0] + i * step), box[1], round(box[0] + (i + 1) * step), box[3])
+
+
+def _bar_near(ink: np.ndarray, number: Box, above: bool) -> tuple[int, int, int] | None:
+    """A fraction bar right above (or below) a number, as (row, left, right): a row of ink
+    across at least 60% of the number's width, within half the number's height of it, whose
+    run of ink is at most twice the number's width."""
+    height, width = _height(number), _width(number)
+    y0, y1 = (number[1] - height // 2, number[1] + height // 8) if above else \
+        (number[3] - height // 8, number[3] + height // 2)
+    rows = ink[max(0, y0):max(0, y1), max(0, number[0]):max(0, number[2])]
+    if rows.size == 0:
+        return None
+    for offset in np.argsort(-rows.mean(axis=1)):
+        if rows[offset].mean() < 0.6:
+            return None
+        row = max(0, y0) + int(offset)
+        line = ink[row]
+        left, right = number[0], number[2]
+        while left > 0 and line[left - 1]:
+            left -= 1
+        while right < len(line) and line[right]:
+            right += 1
+        if right - left <= 2 * width:
+            return row, left, right
+    return None
+
+
+def complete_fractions(words: list[Fragment], ink: np.ndarray, reread: Reader) -> list[Fragment]:
+    """A number with a fraction bar above (or below) it and nothing read on the other side
+    (a thin "1" the detector missed): the other side read again on its own, and the two
+    joined as a fraction."""
+    out = []
+    for word in words:
+        joined = None
+        if NUMBER.fullmatch(word.text):
+            for above in (True, False):
+                bar = _bar_near(ink, word.box, above)
+                if bar is None:
+                    continue
+                row, left, right = bar
+                height = _height(word.box)
+                other = (left, row - height - height // 4, right, row - 2) if above else \
+                    (left, row + 3, right, row + height + height // 4)
+                if any(_overlap(other[0], other[2], w.box[0], w.box[2]) and
+                       _overlap(other[1], other[3], w.box[1], w.box[3]) for w in words if w is not word):
+                    continue  # something was read there
+                text, confidence = reread(other)
+                digits = "".join(AS_DIGIT.get(c, c) for ch in text for c in normalise(ch))
+                if not NUMBER.fullmatch(digits):
+                    continue
+                found = Fragment(digits, confidence, other, tuple(
+                    Char(ch, confidence, _part(other, i, len(digits))) for i, ch in enumerate(digits)))
+                top, bottom = (found, word) if above else (word, found)
+                joined = _fraction(top, bottom)
+                break
+        out.append(joined or word)
+    return out
 
 
 def _middle(frag: Fragment, slope: float) -> float:
@@ -239,16 +308,20 @@ def assemble(
     slope: float = 0.0,
     math: bool = True,
     ink: np.ndarray | None = None,
+    reread: Reader | None = None,
 ) -> list[Word]:
     """Words in reading order with line numbers, from the fragments an engine read on a
     page whose lines slope by ``slope``. With ``math``: stacked fractions joined, and math
     lines read as math. ``ink`` (True where the page is dark, in the fragments'
-    coordinates), when given: a fraction needs a bar, and crossed-out attempts are left out."""
+    coordinates), when given: a fraction needs a bar, crossed-out attempts are left out, and
+    with ``reread`` the missing half of a fraction is read again."""
     if ink is not None:
         fragments = [f for f in fragments if not is_scribble(f, ink)]
     words = [w for f in fragments for w in split_words(f, ink)]
     if math:
         words = join_fractions(words, ink)
+        if ink is not None and reread is not None:
+            words = complete_fractions(words, ink, reread)
     out: list[Word] = []
     for number, line in enumerate(group_lines(words, slope)):
         if math and is_math_line([w.text for w in line]):

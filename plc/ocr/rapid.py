@@ -73,6 +73,7 @@ class RapidOcrEngine:
     prepared: bool = True
     math: bool = True
     use_ink: bool = True  # a stacked fraction needs a bar between its numbers; scribbles are dropped
+    reread: bool = True  # the half of a stacked fraction the detector missed is read on its own
 
     def read(self, image: Image.Image, region: Box | None = None) -> OcrResult:
         """Read ``image`` (or only ``region`` of it); word boxes in ``image``'s coordinates."""
@@ -83,7 +84,8 @@ class RapidOcrEngine:
         gray = np.asarray(prepared.image)
         engine = _pipeline(self.det_side, self.threads)
         try:
-            out = engine(np.dstack([gray] * 3), return_word_box=True, return_single_char_box=True,
+            out = engine(np.dstack([gray] * 3), use_det=True, use_cls=False, use_rec=True,
+                         return_word_box=True, return_single_char_box=True,
                          text_score=self.text_score, box_thresh=self.box_thresh,
                          unclip_ratio=self.unclip_ratio)
         except Exception as exc:
@@ -97,8 +99,16 @@ class RapidOcrEngine:
             ))
             for text, score, quad, chars in zip(out.txts or (), out.scores or (), _quads(out), _chars(out))
         ]
+        def reread(box: Box) -> tuple[str, float]:
+            crop = gray[max(0, box[1]):max(0, box[3]), max(0, box[0]):max(0, box[2])]
+            if crop.size == 0 or crop.min() >= 128:
+                return "", 0.0
+            crop = np.pad(crop, 8, constant_values=255)
+            rec = engine(np.dstack([crop] * 3), use_det=False, use_cls=False, use_rec=True)
+            return (rec.txts[0], 100.0 * float(rec.scores[0])) if rec.txts else ("", 0.0)
+
         words = assemble(fragments, slope=_slope(out.boxes), math=self.math,
-                         ink=gray < 128 if self.use_ink else None)
+                         ink=gray < 128 if self.use_ink else None, reread=reread if self.reread else None)
 
         def to_original(box: Box) -> Box:
             left, top = prepared.to_original(box[0], box[1])
