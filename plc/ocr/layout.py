@@ -46,20 +46,34 @@ class Fragment:
     chars: tuple[Char, ...] = ()
 
 
-def has_bar(ink: np.ndarray, upper: Box, lower: Box) -> bool:
-    """Whether a fraction bar lies between ``upper`` and ``lower`` (``ink``: True where the
-    page is dark): a row of ink across at least 60% of their width, near the gap between
-    them, that does not run on past them by more than half their width (the rule under a
-    column addition runs under its + sign too)."""
-    left, right = min(upper[0], lower[0]), max(upper[2], lower[2])
+def find_bar(ink: np.ndarray, rows: tuple[int, int], left: int, right: int, height: int) -> tuple[int, int, int] | None:
+    """A fraction bar in ``rows`` (top, bottom) under or over numbers spanning ``left``..
+    ``right``, ``height`` tall (``ink``: True where the page is dark), as (row, its left
+    end, its right end): one unbroken run of ink across at least 60% of their width, about
+    centred on them, and not much longer (at most 1.5 times their width, or their width and
+    half their height): the rule under a column addition runs on under its sign, a line
+    of the page runs across it. The most covering row wins; None when there is none."""
     width = right - left
-    reach = max(2, (lower[3] - upper[1]) // 8)
-    rows = ink[max(0, upper[3] - reach):max(0, lower[1] + reach)]
-    if width < 2 or rows.size == 0:
-        return False
-    across = rows[:, left:right].mean(axis=1)
-    beyond = rows[:, max(0, left - width // 2):left].sum(axis=1) + rows[:, right:right + width // 2].sum(axis=1)
-    return bool(((across >= 0.6) & (beyond < 0.8 * width)).any())
+    longest = max(1.5 * width, width + height / 2)
+    best, best_cover = None, 0.0
+    for row in range(max(0, rows[0]), min(len(ink), rows[1])):
+        line = ink[row]
+        edges = np.flatnonzero(np.diff(np.concatenate(([False], line, [False])).astype(np.int8)))
+        for start, end in zip(edges[::2], edges[1::2]):
+            cover = (min(end, right) - max(start, left)) / max(1, width)
+            centred = abs((left - start) - (end - right)) <= width / 2
+            if cover >= 0.6 and end - start <= longest and centred and cover > best_cover:
+                best, best_cover = (row, int(start), int(end)), cover
+    return best
+
+
+def has_bar(ink: np.ndarray, upper: Box, lower: Box) -> bool:
+    """Whether a fraction bar lies between ``upper`` and ``lower``, below the upper one's
+    middle and above the lower one's."""
+    left, right = min(upper[0], lower[0]), max(upper[2], lower[2])
+    rows = ((upper[1] + 3 * upper[3]) // 4, (3 * lower[1] + lower[3]) // 4 + 1)
+    height = max(_height(upper), _height(lower))
+    return right - left >= 2 and find_bar(ink, rows, left, right, height) is not None
 
 
 def ink_share(ink: np.ndarray, box: Box) -> float:
@@ -155,11 +169,11 @@ def split_words(fragment: Fragment, ink: np.ndarray | None = None) -> list[Fragm
     return [_word(w) for w in words if w]
 
 
-def _stacked(top: Fragment, bottom: Fragment, ink: np.ndarray | None) -> bool:
+def _stacked(top: Fragment, bottom: Fragment, ink: np.ndarray) -> bool:
     """Whether ``top`` sits right above ``bottom`` like a numerator over its denominator:
     both a small number, overlapping across at least half the narrower one, of like
-    height, a gap under one digit's height between them, and (when the page's ``ink`` is
-    given) a bar in it."""
+    height, a gap under one digit's height between them, and a bar in the page's ``ink``
+    there."""
     if not (NUMBER.fullmatch(top.text) and DENOMINATOR.fullmatch(bottom.text)):
         return False
     a, b = top.box, bottom.box
@@ -168,10 +182,10 @@ def _stacked(top: Fragment, bottom: Fragment, ink: np.ndarray | None) -> bool:
     tall = max(_height(a), _height(b))
     if not (-0.3 * tall <= b[1] - a[3] <= 0.9 * tall and abs(_height(a) - _height(b)) < 0.5 * tall):
         return False
-    return ink is None or has_bar(ink, a, b)
+    return has_bar(ink, a, b)
 
 
-def join_fractions(words: list[Fragment], ink: np.ndarray | None = None) -> list[Fragment]:
+def join_fractions(words: list[Fragment], ink: np.ndarray) -> list[Fragment]:
     """Numerators and denominators written one above the other, as one word "3/4" each."""
     pieces = sorted(words, key=lambda f: (f.box[1], f.box[0]))
     used: set[int] = set()
@@ -206,28 +220,11 @@ def _part(box: Box, i: int, n: int) -> Box:
 
 
 def _bar_near(ink: np.ndarray, number: Box, above: bool) -> tuple[int, int, int] | None:
-    """A fraction bar right above (or below) a number, as (row, left, right): a row of ink
-    across at least 60% of the number's width, within half the number's height of it, whose
-    run of ink is at most twice the number's width."""
-    height, width = _height(number), _width(number)
-    y0, y1 = (number[1] - height // 2, number[1] + height // 8) if above else \
-        (number[3] - height // 8, number[3] + height // 2)
-    rows = ink[max(0, y0):max(0, y1), max(0, number[0]):max(0, number[2])]
-    if rows.size == 0:
-        return None
-    for offset in np.argsort(-rows.mean(axis=1)):
-        if rows[offset].mean() < 0.6:
-            return None
-        row = max(0, y0) + int(offset)
-        line = ink[row]
-        left, right = number[0], number[2]
-        while left > 0 and line[left - 1]:
-            left -= 1
-        while right < len(line) and line[right]:
-            right += 1
-        if right - left <= 2 * width:
-            return row, left, right
-    return None
+    """A fraction bar right above (or below) a number, within half its height."""
+    height = _height(number)
+    rows = (number[1] - height // 2, number[1] + height // 10) if above else \
+        (number[3] - height // 10, number[3] + height // 2)
+    return find_bar(ink, rows, number[0], number[2], height)
 
 
 def complete_fractions(words: list[Fragment], ink: np.ndarray, reread: Reader) -> list[Fragment]:
@@ -311,16 +308,17 @@ def assemble(
     reread: Reader | None = None,
 ) -> list[Word]:
     """Words in reading order with line numbers, from the fragments an engine read on a
-    page whose lines slope by ``slope``. With ``math``: stacked fractions joined, and math
-    lines read as math. ``ink`` (True where the page is dark, in the fragments'
-    coordinates), when given: a fraction needs a bar, crossed-out attempts are left out, and
-    with ``reread`` the missing half of a fraction is read again."""
+    page whose lines slope by ``slope``, math lines read as math (with ``math``). ``ink``
+    (True where the page is dark, in the fragments' coordinates), when given: spaces the
+    recogniser left out are found, crossed-out attempts are left out, and with ``math``
+    stacked fractions (with a bar) are joined, and with ``reread`` the half of a fraction
+    the detector missed is read again."""
     if ink is not None:
         fragments = [f for f in fragments if not is_scribble(f, ink)]
     words = [w for f in fragments for w in split_words(f, ink)]
-    if math:
+    if math and ink is not None:
         words = join_fractions(words, ink)
-        if ink is not None and reread is not None:
+        if reread is not None:
             words = complete_fractions(words, ink, reread)
     out: list[Word] = []
     for number, line in enumerate(group_lines(words, slope)):
