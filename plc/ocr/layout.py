@@ -24,6 +24,8 @@ Reader = Callable[[Box], tuple[str, float]]
 """Reads one small part of the page on its own: its text and confidence (0-100)."""
 SPACE = 0.25
 """A gap without ink wider than this share of the line's height is a space between words."""
+REREAD_CONFIDENCE = 50.0
+"""What is read again on its own counts from this confidence (0-100) up."""
 SCRIBBLE_CONFIDENCE = 75.0
 SCRIBBLE_INK = 0.18
 
@@ -52,9 +54,12 @@ def find_bar(ink: np.ndarray, rows: tuple[int, int], left: int, right: int, heig
     end, its right end): one unbroken run of ink across at least 60% of their width, about
     centred on them, and not much longer (at most 1.5 times their width, or their width and
     half their height): the rule under a column addition runs on under its sign, a line
-    of the page runs across it. The most covering row wins; None when there is none."""
+    of the page runs across it. And a bar stands free: within a quarter of the height
+    above and below it there is a row without ink along it (the top stroke of a 5 or a 7
+    runs on into the digit). The most covering row wins; None when there is none."""
     width = right - left
     longest = max(1.5 * width, width + height / 2)
+    clear = max(3, height // 4)
     best, best_cover = None, 0.0
     for row in range(max(0, rows[0]), min(len(ink), rows[1])):
         line = ink[row]
@@ -62,7 +67,11 @@ def find_bar(ink: np.ndarray, rows: tuple[int, int], left: int, right: int, heig
         for start, end in zip(edges[::2], edges[1::2]):
             cover = (min(end, right) - max(start, left)) / max(1, width)
             centred = abs((left - start) - (end - right)) <= width / 2
-            if cover >= 0.6 and end - start <= longest and centred and cover > best_cover:
+            if not (cover >= 0.6 and end - start <= longest and centred and cover > best_cover):
+                continue
+            above = ink[max(0, row - clear):row, start:end].any(axis=1)
+            below = ink[row + 1:row + 1 + clear, start:end].any(axis=1)
+            if not above.all() or not below.all():
                 best, best_cover = (row, int(start), int(end)), cover
     return best
 
@@ -222,8 +231,9 @@ def _part(box: Box, i: int, n: int) -> Box:
 def _bar_near(ink: np.ndarray, number: Box, above: bool) -> tuple[int, int, int] | None:
     """A fraction bar right above (or below) a number, within half its height."""
     height = _height(number)
-    rows = (number[1] - height // 2, number[1] + height // 10) if above else \
-        (number[3] - height // 10, number[3] + height // 2)
+    # the detector's box has a margin around the digits: the bar may lie inside it
+    rows = (number[1] - height // 2, number[1] + height // 3) if above else \
+        (number[3] - height // 3, number[3] + height // 2)
     return find_bar(ink, rows, number[0], number[2], height)
 
 
@@ -299,6 +309,55 @@ def _math_words(line: list[Fragment]) -> list[Fragment]:
     return [Fragment(t, p.confidence, p.box, p.chars) for t, p in zip(texts, parts)]
 
 
+def _ink_blobs(ink: np.ndarray, box: Box, gap: float) -> list[Box]:
+    """The boxes of the groups of ink inside ``box``, groups apart by more than ``gap`` blank
+    columns; a group touching the left or right side of ``box`` belongs to what is beside
+    it and is left out."""
+    left, top, right, bottom = (max(0, v) for v in box)
+    area = ink[top:bottom, left:right]
+    if area.size == 0:
+        return []
+    columns = area.any(axis=0)
+    blobs, start, blank = [], None, 0
+    for x, dark in enumerate([*columns, False]):
+        if dark:
+            start = x if start is None else start
+            blank = 0
+            continue
+        blank += 1
+        if start is not None and (blank > gap or x == len(columns)):
+            end = x - blank + 1
+            if start > 0 and end < len(columns):
+                rows = np.flatnonzero(area[:, start:end].any(axis=1))
+                blobs.append((left + start, top + int(rows[0]), left + end, top + int(rows[-1]) + 1))
+            start = None
+    return blobs
+
+
+def read_gaps(line: list[Fragment], ink: np.ndarray, reread: Reader) -> list[Fragment]:
+    """A math line with what the detector missed between its words, and just after its last
+    one, read on its own: ink with nothing read from it that reads as digits or signs (a
+    thin "-", "= 1" after a fraction)."""
+    out: list[Fragment] = []
+    for i, word in enumerate(line):
+        out.append(word)
+        after = line[i + 1] if i + 1 < len(line) else None
+        height = _height(word.box)
+        band = [word.box] + ([after.box] if after else [])
+        region = (word.box[2], min(b[1] for b in band), after.box[0] if after else word.box[2] + 3 * height,
+                  max(b[3] for b in band))
+        for blob in _ink_blobs(ink, region, SPACE * height):
+            if after is None and blob[0] - word.box[2] > 1.5 * height:
+                break  # far from the line's end: a sketch beside the work, not the line
+            text, confidence = reread(blob)
+            text = "".join(normalise(ch) for ch in text)
+            text = "".join(AS_DIGIT.get(ch, ch) for ch in text)
+            if text and confidence >= REREAD_CONFIDENCE and all(ch.isdigit() or ch in "+-=x÷?/" for ch in text):
+                out.append(Fragment(text, confidence, blob, tuple(
+                    Char(ch, confidence, _part(blob, k, len(text))) for k, ch in enumerate(text))))
+    return out
+
+
 def assemble(
     fragments: list[Fragment],
     *,
@@ -311,8 +370,8 @@ def assemble(
     page whose lines slope by ``slope``, math lines read as math (with ``math``). ``ink``
     (True where the page is dark, in the fragments' coordinates), when given: spaces the
     recogniser left out are found, crossed-out attempts are left out, and with ``math``
-    stacked fractions (with a bar) are joined, and with ``reread`` the half of a fraction
-    the detector missed is read again."""
+    stacked fractions (with a bar) are joined, and with ``reread`` what the detector missed
+    (half of a fraction, a sign between two numbers) is read again."""
     if ink is not None:
         fragments = [f for f in fragments if not is_scribble(f, ink)]
     words = [w for f in fragments for w in split_words(f, ink)]
@@ -323,6 +382,8 @@ def assemble(
     out: list[Word] = []
     for number, line in enumerate(group_lines(words, slope)):
         if math and is_math_line([w.text for w in line]):
+            if ink is not None and reread is not None:
+                line = read_gaps(line, ink, reread)
             line = _math_words(line)
         out.extend(Word(w.text, w.confidence, w.box, number) for w in line)
     return out
