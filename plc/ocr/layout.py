@@ -71,7 +71,7 @@ def find_bar(ink: np.ndarray, rows: tuple[int, int], left: int, right: int, heig
                 continue
             above = ink[max(0, row - clear):row, start:end].any(axis=1)
             below = ink[row + 1:row + 1 + clear, start:end].any(axis=1)
-            if not above.all() or not below.all():
+            if not above.all() and not below.all():
                 best, best_cover = (row, int(start), int(end)), cover
     return best
 
@@ -80,7 +80,7 @@ def has_bar(ink: np.ndarray, upper: Box, lower: Box) -> bool:
     """Whether a fraction bar lies between ``upper`` and ``lower``, below the upper one's
     middle and above the lower one's."""
     left, right = min(upper[0], lower[0]), max(upper[2], lower[2])
-    rows = ((upper[1] + 3 * upper[3]) // 4, (3 * lower[1] + lower[3]) // 4 + 1)
+    rows = ((upper[1] + upper[3]) // 2, (lower[1] + lower[3]) // 2 + 1)
     height = max(_height(upper), _height(lower))
     return right - left >= 2 and find_bar(ink, rows, left, right, height) is not None
 
@@ -181,15 +181,16 @@ def split_words(fragment: Fragment, ink: np.ndarray | None = None) -> list[Fragm
 def _stacked(top: Fragment, bottom: Fragment, ink: np.ndarray) -> bool:
     """Whether ``top`` sits right above ``bottom`` like a numerator over its denominator:
     both a small number, overlapping across at least half the narrower one, of like
-    height, a gap under one digit's height between them, and a bar in the page's ``ink``
-    there."""
+    height, their middles one digit's height apart (give or take), and a bar in the page's
+    ``ink`` between them."""
     if not (NUMBER.fullmatch(top.text) and DENOMINATOR.fullmatch(bottom.text)):
         return False
     a, b = top.box, bottom.box
     if _overlap(a[0], a[2], b[0], b[2]) < 0.5 * min(_width(a), _width(b)):
         return False
     tall = max(_height(a), _height(b))
-    if not (-0.3 * tall <= b[1] - a[3] <= 0.9 * tall and abs(_height(a) - _height(b)) < 0.5 * tall):
+    apart = (b[1] + b[3]) / 2 - (a[1] + a[3]) / 2  # the detector's boxes have margins: they may overlap
+    if not (0.6 * tall <= apart <= 1.9 * tall and abs(_height(a) - _height(b)) < 0.5 * tall):
         return False
     return has_bar(ink, a, b)
 
@@ -235,6 +236,29 @@ def _bar_near(ink: np.ndarray, number: Box, above: bool) -> tuple[int, int, int]
     rows = (number[1] - height // 2, number[1] + height // 3) if above else \
         (number[3] - height // 3, number[3] + height // 2)
     return find_bar(ink, rows, number[0], number[2], height)
+
+
+def read_stacked(fragment: Fragment, ink: np.ndarray, reread: Reader) -> Fragment:
+    """A stacked fraction the detector took as one piece (read as "m" or "8"): when a bar
+    runs across the middle third of a short piece, the parts above and below it are read
+    on their own, and if both are numbers the piece is that fraction."""
+    left, top, right, bottom = fragment.box
+    height = _height(fragment.box)
+    if len(fragment.text.replace(" ", "")) > 3 or "/" in fragment.text:
+        return fragment
+    bar = find_bar(ink, (top + height // 3, bottom - height // 3), left, right, height // 2)
+    if bar is None:
+        return fragment
+    row = bar[0]
+    parts = []
+    for box in ((left, top, right, row - 2), (left, row + 3, right, bottom)):
+        text, confidence = reread(box)
+        digits = "".join(AS_DIGIT.get(c, c) for ch in text for c in normalise(ch))
+        if not NUMBER.fullmatch(digits) or confidence < REREAD_CONFIDENCE:
+            return fragment
+        parts.append(Fragment(digits, confidence, box, tuple(
+            Char(ch, confidence, _part(box, i, len(digits))) for i, ch in enumerate(digits))))
+    return _fraction(*parts)
 
 
 def complete_fractions(words: list[Fragment], ink: np.ndarray, reread: Reader) -> list[Fragment]:
@@ -371,9 +395,12 @@ def assemble(
     (True where the page is dark, in the fragments' coordinates), when given: spaces the
     recogniser left out are found, crossed-out attempts are left out, and with ``math``
     stacked fractions (with a bar) are joined, and with ``reread`` what the detector missed
-    (half of a fraction, a sign between two numbers) is read again."""
+    or merged (half of a fraction, a sign between two numbers, a fraction read as one
+    letter) is read again."""
     if ink is not None:
         fragments = [f for f in fragments if not is_scribble(f, ink)]
+    if math and ink is not None and reread is not None:
+        fragments = [read_stacked(f, ink, reread) for f in fragments]
     words = [w for f in fragments for w in split_words(f, ink)]
     if math and ink is not None:
         words = join_fractions(words, ink)
