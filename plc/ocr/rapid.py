@@ -73,7 +73,8 @@ class RapidOcrEngine:
     prepared: bool = True
     math: bool = True
     use_ink: bool = True  # a stacked fraction needs a bar between its numbers; scribbles are dropped
-    reread: bool = True  # the half of a stacked fraction the detector missed is read on its own
+    reread: bool = True  # what the detector missed of a math line is read on its own
+    second_look: bool = True  # parts of the page with ink and nothing found are looked at again
 
     def read(self, image: Image.Image, region: Box | None = None) -> OcrResult:
         """Read ``image`` (or only ``region`` of it); word boxes in ``image``'s coordinates."""
@@ -82,33 +83,26 @@ class RapidOcrEngine:
         prepared = prepare(image, region, min_side=self.min_side, max_side=self.max_side,
                            even_background=self.prepared, suppress_colour=self.prepared)
         gray = np.asarray(prepared.image)
+        ink = gray < 128
         engine = _pipeline(self.det_side, self.threads)
-        try:
-            out = engine(np.dstack([gray] * 3), use_det=True, use_cls=False, use_rec=True,
-                         return_word_box=True, return_single_char_box=True,
-                         text_score=self.text_score, box_thresh=self.box_thresh,
-                         unclip_ratio=self.unclip_ratio)
-        except Exception as exc:
-            raise OcrError(f"RapidOCR failed: {exc}") from exc
+        fragments, quads = self._detect(engine, gray, (0, 0))
+        if self.second_look:
+            for box in missed_lines(ink, [f.box for f in fragments]):
+                more, _ = self._detect(engine, gray[box[1]:box[3], box[0]:box[2]], box[:2])
+                fragments += more
         if time.monotonic() - started > self.timeout:
             raise OcrTimeout(f"RapidOCR did not finish within {self.timeout} s")
 
-        fragments = [
-            Fragment(text, 100.0 * float(score), _bounds(quad), tuple(
-                Char(ch, 100.0 * float(conf), _bounds(points)) for ch, conf, points in chars or ()
-            ))
-            for text, score, quad, chars in zip(out.txts or (), out.scores or (), _quads(out), _chars(out))
-        ]
         def reread(box: Box) -> tuple[str, float]:
-            crop = gray[max(0, box[1]):max(0, box[3]), max(0, box[0]):max(0, box[2])]
-            if crop.size == 0 or crop.min() >= 128:
+            part = gray[max(0, box[1]):max(0, box[3]), max(0, box[0]):max(0, box[2])]
+            if part.size == 0 or part.min() >= 128:
                 return "", 0.0
-            crop = np.pad(crop, 8, constant_values=255)
-            rec = engine(np.dstack([crop] * 3), use_det=False, use_cls=False, use_rec=True)
+            part = np.pad(part, 8, constant_values=255)
+            rec = engine(np.dstack([part] * 3), use_det=False, use_cls=False, use_rec=True)
             return (rec.txts[0], 100.0 * float(rec.scores[0])) if rec.txts else ("", 0.0)
 
-        words = assemble(fragments, slope=_slope(out.boxes), math=self.math,
-                         ink=gray < 128 if self.use_ink else None, reread=reread if self.reread else None)
+        words = assemble(fragments, slope=_slope(quads), math=self.math,
+                         ink=ink if self.use_ink else None, reread=reread if self.reread else None)
 
         def to_original(box: Box) -> Box:
             left, top = prepared.to_original(box[0], box[1])
@@ -122,11 +116,54 @@ class RapidOcrEngine:
 
         return _result([Word(w.text, w.confidence, to_original(w.box), w.line) for w in words], self.name)
 
+    def _detect(self, engine, gray: np.ndarray, offset: tuple[int, int]) -> tuple[list[Fragment], list]:
+        """Find and read the text in ``gray`` (a page, or a part of it whose top left corner
+        is at ``offset`` on the page): fragments in page coordinates, and the regions found."""
+        try:
+            out = engine(np.dstack([gray] * 3), use_det=True, use_cls=False, use_rec=True,
+                         return_word_box=True, return_single_char_box=True,
+                         text_score=self.text_score, box_thresh=self.box_thresh,
+                         unclip_ratio=self.unclip_ratio)
+        except Exception as exc:
+            raise OcrError(f"RapidOCR failed: {exc}") from exc
+        dx, dy = offset
 
-def _bounds(points) -> Box:
-    xs = [float(p[0]) for p in points]
-    ys = [float(p[1]) for p in points]
-    return (round(min(xs)), round(min(ys)), round(max(xs)), round(max(ys)))
+        def bounds(points) -> Box:
+            xs = [float(p[0]) + dx for p in points]
+            ys = [float(p[1]) + dy for p in points]
+            return (round(min(xs)), round(min(ys)), round(max(xs)), round(max(ys)))
+
+        fragments = [
+            Fragment(text, 100.0 * float(score), bounds(quad), tuple(
+                Char(ch, 100.0 * float(conf), bounds(points)) for ch, conf, points in chars or ()))
+            for text, score, quad, chars in zip(out.txts or (), out.scores or (), _quads(out), _chars(out))
+        ]
+        return fragments, _quads(out)
+
+
+def missed_lines(ink: np.ndarray, found: list[Box]) -> list[Box]:
+    """Parts of the page with writing the detector found nothing in (it misses a whole line
+    at times): bands of rows with ink outside every box found, as wide as two line heights
+    at least, each with a margin."""
+    rest = ink.copy()
+    for left, top, right, bottom in found:
+        rest[max(0, top):max(0, bottom), max(0, left):max(0, right)] = False
+    heights = sorted(b[3] - b[1] for b in found) or [40]
+    line = heights[len(heights) // 2]
+    rows = rest.sum(axis=1) >= 3
+    boxes, start = [], None
+    for y, dark in enumerate([*rows, False]):
+        if dark and start is None:
+            start = y
+        elif not dark and start is not None:
+            if y - start >= line // 3:
+                columns = np.flatnonzero(rest[start:y].any(axis=0))
+                if columns[-1] - columns[0] >= 2 * line:
+                    margin = line // 4
+                    boxes.append((max(0, int(columns[0]) - margin), max(0, start - margin),
+                                  min(ink.shape[1], int(columns[-1]) + margin), min(ink.shape[0], y + margin)))
+            start = None
+    return boxes
 
 
 def _slope(quads) -> float:
