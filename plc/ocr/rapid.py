@@ -87,9 +87,10 @@ class RapidOcrEngine:
         engine = _pipeline(self.det_side, self.threads)
         fragments, quads = self._detect(engine, gray, (0, 0))
         if self.second_look:
-            for box in missed_lines(ink, [f.box for f in fragments]):
+            found = [f.box for f in fragments]
+            for box in missed_lines(ink, found):
                 more, _ = self._detect(engine, gray[box[1]:box[3], box[0]:box[2]], box[:2])
-                fragments += more
+                fragments += [f for f in more if not _centre_inside(f.box, found)]
         if time.monotonic() - started > self.timeout:
             raise OcrTimeout(f"RapidOCR did not finish within {self.timeout} s")
 
@@ -143,27 +144,34 @@ class RapidOcrEngine:
 
 def missed_lines(ink: np.ndarray, found: list[Box]) -> list[Box]:
     """Parts of the page with writing the detector found nothing in (it misses a whole line
-    at times): bands of rows with ink outside every box found, as wide as two line heights
-    at least, each with a margin."""
+    at times), each with a margin: bands of rows with ink outside every box found, as much
+    ink in a row as writing has (half a line's height of dark pixels: the edge of a
+    photographed page has a few), up to three lines tall and two line heights wide. The
+    margin is a line's height: what was read there already is read again, and dropped."""
     rest = ink.copy()
     for left, top, right, bottom in found:
         rest[max(0, top):max(0, bottom), max(0, left):max(0, right)] = False
     heights = sorted(b[3] - b[1] for b in found) or [40]
     line = heights[len(heights) // 2]
-    rows = rest.sum(axis=1) >= 3
+    rows = rest.sum(axis=1) >= line // 2
     boxes, start = [], None
     for y, dark in enumerate([*rows, False]):
         if dark and start is None:
             start = y
         elif not dark and start is not None:
-            if y - start >= line // 3:
+            if line // 3 <= y - start <= 3 * line:
                 columns = np.flatnonzero(rest[start:y].any(axis=0))
                 if columns[-1] - columns[0] >= 2 * line:
-                    margin = line // 4
+                    margin = line
                     boxes.append((max(0, int(columns[0]) - margin), max(0, start - margin),
                                   min(ink.shape[1], int(columns[-1]) + margin), min(ink.shape[0], y + margin)))
             start = None
     return boxes
+
+
+def _centre_inside(box: Box, boxes: list[Box]) -> bool:
+    cx, cy = (box[0] + box[2]) / 2, (box[1] + box[3]) / 2
+    return any(b[0] <= cx <= b[2] and b[1] <= cy <= b[3] for b in boxes)
 
 
 def _slope(quads) -> float:

@@ -165,7 +165,9 @@ def test_a_region_is_read_in_full_image_coordinates(engine, comic_page):
     for word in result.words:
         assert band[0] <= word.box[0] < word.box[2] <= band[2] and band[1] <= word.box[1] < word.box[3] <= band[3]
     in_band, in_page = name_word(result, sample["student"]), name_word(whole, sample["student"])
-    assert all(abs(a - b) <= 4 for a, b in zip(in_band.box, in_page.box)), (in_band.box, in_page.box)
+    # the detector sees a different picture (the band alone), so the boxes differ a little
+    slack = (in_page.box[3] - in_page.box[1]) / 4
+    assert all(abs(a - b) <= slack for a, b in zip(in_band.box, in_page.box)), (in_band.box, in_page.box)
 
 
 def test_blank_page_reads_nothing(engine):
@@ -193,11 +195,11 @@ def test_stacked_fractions_come_back_as_one_expression(engine, tmp_path):
         str(p) for p in font_paths(COMIC, "Humor-Sans.ttf")), "--seed", "5", count=6) if "stacked" in s["layout"]]
     stacked = hits = 0
     for sample in pages[:4]:
-        read = engine.read(open_upright(sample["path"])).text.splitlines()
+        read = engine.read(open_upright(sample["path"])).text.casefold().splitlines()  # Humor Sans: capitals
         for line, layout in zip(sample["lines"], sample["layout"]):
             if layout == "stacked":
                 stacked += 1
-                hits += line in read
+                hits += line.casefold() in read
     assert stacked >= 4 and hits >= stacked - 1, (hits, stacked)
 
 
