@@ -137,6 +137,7 @@ def run(args, procs, tmp: Path) -> dict:
     for spec in args.engine_specs:
         name, options = parse_engine(spec)
         engines[spec] = get_engine(name, **options)
+        engines[spec].read(Image.new("RGB", (200, 100), "white"))  # models load once, before the timing
     print(f"OCR benchmark: {len(wanted)} fonts x {kinds} x {conditions}, {args.count} pages each, seed "
           f"{args.seed}; engines {', '.join(engines)}", flush=True)
 
@@ -213,8 +214,23 @@ def build_report(args, rows, fonts, kinds, conditions, engines) -> dict:
     return {
         **new_report({"engines": engines, "fonts": fonts, "kinds": kinds, "conditions": conditions,
                       "pages_per_font_kind_condition": args.count, "seed": args.seed}),
-        "by_font": by_font, "by_group": by_group, "targets": targets, "pages": rows,
+        "by_font": by_font, "by_group": by_group, "best_of_engines": best_of_engines(rows, groups, conditions),
+        "targets": targets, "pages": rows,
     }
+
+
+def best_of_engines(rows: list[dict], groups: dict, conditions: list[str]) -> dict:
+    """The mean CER if, for every page, the better engine's reading were kept: no way of
+    combining whole readings of the engines can do better than this (the engines' own
+    confidences would have to pick), so when it is close to the best engine alone,
+    combining is not worth it."""
+    pages: dict[tuple, list[float]] = {}
+    for r in rows:
+        pages.setdefault((r["font"], r["kind"], r["condition"], r["file"]), []).append(r["cer"])
+    return {group: {condition: mean(min(cers) for (font, _, c, _), cers in pages.items()
+                                    if font in members and c == condition)
+                    for condition in conditions}
+            for group, members in groups.items() if members}
 
 
 def print_report(report: dict) -> None:
@@ -239,6 +255,11 @@ def print_report(report: dict) -> None:
                 print(f"  {engine:<30} {group:<8} {condition:<5} " + "  ".join(
                     f"{kind} {x['cer']:.3f} ({x['cer_cased']:.3f}) {x['seconds_per_page']:.2f}s"
                     for kind, x in per_kind.items()))
+    if len(engines) > 1:
+        print("\nMean CER with the better engine's reading of each page kept (no combination of whole "
+              "readings does better): " + "; ".join(
+                  f"{group} {condition} {value:.3f}" for group, per in report["best_of_engines"].items()
+                  for condition, value in per.items()))
     print_targets(report["targets"])
 
 
