@@ -114,5 +114,6 @@ def worker_processes() -> int:
 
 def worker_environment() -> dict[str, str]:
     """The environment of the worker processes: the server's, with OCR on one thread each
-    (Tesseract otherwise starts a thread per core in every worker)."""
+    (Tesseract otherwise starts a thread per core in every worker; RapidOCR's onnxruntime
+    and OpenCV get one thread from plc.ocr.rapid itself)."""
     return dict(os.environ, OMP_THREAD_LIMIT="1")
