@@ -51,15 +51,15 @@ def _pipeline(det_side: int, threads: int):
 class RapidOcrEngine:
     """RapidOCR on the page prepared as for Tesseract (plc.ocr.prepare: ink made dark, ruled
     lines and photo shading faded), its pieces of text put together into words and lines
-    by geometry with math-aware reading (plc.ocr.layout), a second look at ink where the
-    detector found nothing, and what it missed of a math line read again on its own.
+    by geometry with math-aware reading (plc.ocr.layout), and what the detector missed of
+    a math line read again on its own.
 
     ``det_side`` is the longest side the text detector sees; ``min_side``/``max_side``
     bound the page the recogniser crops its lines from. ``threads``: onnxruntime's (and
     OpenCV's) threads in this process: one, so that one OCR job runs per core.
     ``timeout`` (seconds) is checked once the page's text is found: a page that took
     longer raises ``OcrTimeout`` (onnxruntime cannot be stopped midway). The switches
-    (``prepared``, ``math``, ``use_ink``, ``reread``, ``second_look``) turn single steps
+    (``prepared``, ``math``, ``use_ink``, ``reread``) turn single steps
     off, to measure each (bench/ocr.py).
     """
 
@@ -77,7 +77,6 @@ class RapidOcrEngine:
     math: bool = True
     use_ink: bool = True  # spaces seen in the ink, fraction bars, crossed-out attempts dropped
     reread: bool = True
-    second_look: bool = True
 
     def read(self, image: Image.Image, region: Box | None = None) -> OcrResult:
         """Read ``image`` (or only ``region`` of it); word boxes in ``image``'s coordinates."""
@@ -88,13 +87,7 @@ class RapidOcrEngine:
         gray = np.asarray(prepared.image)
         ink = gray < 128
         engine = _pipeline(self.det_side, self.threads)
-        fragments, quads = self._detect(engine, gray, (0, 0))
-        if self.second_look and fragments:
-            found = [f.box for f in fragments]
-            left, line = _lines_start(found)
-            for box in missed_lines(ink, found):
-                more, _ = self._detect(engine, gray[box[1]:box[3], box[0]:box[2]], box[:2])
-                fragments += _line_from(left, line, [f for f in more if not _centre_inside(f.box, found)])
+        fragments, quads = self._detect(engine, gray)
         if time.monotonic() - started > self.timeout:
             raise OcrTimeout(f"RapidOCR did not finish within {self.timeout} s")
 
@@ -121,9 +114,9 @@ class RapidOcrEngine:
 
         return _result([Word(w.text, w.confidence, to_original(w.box), w.line) for w in words], self.name)
 
-    def _detect(self, engine, gray: np.ndarray, offset: tuple[int, int]) -> tuple[list[Fragment], list]:
-        """Find and read the text in ``gray`` (a page, or a part of it whose top left corner
-        is at ``offset`` on the page): fragments in page coordinates, and the regions found."""
+    def _detect(self, engine, gray: np.ndarray) -> tuple[list[Fragment], list]:
+        """Find and read the text on the page ``gray``: the fragments read, and the regions
+        found (four corners each)."""
         try:
             out = engine(np.dstack([gray] * 3), use_det=True, use_cls=False, use_rec=True,
                          return_word_box=True, return_single_char_box=True,
@@ -131,11 +124,10 @@ class RapidOcrEngine:
                          unclip_ratio=self.unclip_ratio)
         except Exception as exc:
             raise OcrError(f"RapidOCR failed: {exc}") from exc
-        dx, dy = offset
 
         def bounds(points) -> Box:
-            xs = [float(p[0]) + dx for p in points]
-            ys = [float(p[1]) + dy for p in points]
+            xs = [float(p[0]) for p in points]
+            ys = [float(p[1]) for p in points]
             return (round(min(xs)), round(min(ys)), round(max(xs)), round(max(ys)))
 
         fragments = [
@@ -144,71 +136,6 @@ class RapidOcrEngine:
             for text, score, quad, chars in zip(out.txts or (), out.scores or (), _quads(out), _chars(out))
         ]
         return fragments, _quads(out)
-
-
-def missed_lines(ink: np.ndarray, found: list[Box]) -> list[Box]:
-    """Parts of the page with writing the detector found nothing in (it misses a whole line
-    at times), each with a margin: bands of rows with ink outside every box found, as much
-    ink in a row as writing has (half a line's height of dark pixels: the edge of a
-    photographed page has a few), up to three lines tall and two line heights wide,
-    starting where the lines of work start (a sketch beside the work does not), without a
-    long straight stroke (a number line, a tape diagram). The margin is a line's height:
-    what was read there already is read again, and dropped."""
-    rest = ink.copy()
-    for left, top, right, bottom in found:
-        rest[max(0, top):max(0, bottom), max(0, left):max(0, right)] = False
-    text_left, line = _lines_start(found)
-    rows = rest.sum(axis=1) >= line // 2
-    boxes, start = [], None
-    for y, dark in enumerate([*rows, False]):
-        if dark and start is None:
-            start = y
-        elif not dark and start is not None:
-            band = rest[start:y]
-            columns = np.flatnonzero(band.any(axis=0))
-            if (line // 3 <= y - start <= 3 * line and columns[-1] - columns[0] >= 2 * line
-                    and columns[0] <= text_left + 3 * line and _longest_run(band) < 4 * line):
-                boxes.append((max(0, int(columns[0]) - line), max(0, start - line),
-                              min(ink.shape[1], int(columns[-1]) + line), min(ink.shape[0], y + line)))
-            start = None
-    return boxes
-
-
-def _line_from(left: int, line: int, fragments: list[Fragment]) -> list[Fragment]:
-    """The fragments that make a line of work: from one starting within three line heights
-    of where the lines start, left to right, each within three line heights of the one
-    before (a sketch beside the work, read as "10000011", is not part of it)."""
-    kept: list[Fragment] = []
-    reach = left + 3 * line
-    for fragment in sorted(fragments, key=lambda f: f.box[0]):
-        if fragment.box[0] > reach:
-            break
-        kept.append(fragment)
-        reach = max(reach, fragment.box[2] + 3 * line)
-    return kept
-
-
-def _lines_start(found: list[Box]) -> tuple[int, int]:
-    """Where the lines of work start on the page (the left edge of nearly all that was found)
-    and a line's height (the median height found)."""
-    lefts = sorted(b[0] for b in found)
-    heights = sorted(b[3] - b[1] for b in found)
-    return lefts[len(lefts) // 10], heights[len(heights) // 2]
-
-
-def _longest_run(band: np.ndarray) -> int:
-    """The longest unbroken run of ink along any row of ``band``."""
-    longest = 0
-    for row in band:
-        edges = np.flatnonzero(np.diff(np.concatenate(([False], row, [False])).astype(np.int8)))
-        if len(edges):
-            longest = max(longest, int((edges[1::2] - edges[::2]).max()))
-    return longest
-
-
-def _centre_inside(box: Box, boxes: list[Box]) -> bool:
-    cx, cy = (box[0] + box[2]) / 2, (box[1] + box[3]) / 2
-    return any(b[0] <= cx <= b[2] and b[1] <= cy <= b[3] for b in boxes)
 
 
 def _slope(quads) -> float:
