@@ -22,7 +22,7 @@ NUMBER = re.compile(r"\d{1,3}")
 DENOMINATOR = re.compile(r"(\d{1,3})([,.']?)")  # "6," in "4/6, 3/6" (a comma may read as ')
 Reader = Callable[[Box], tuple[str, float]]
 """Reads one small part of the page on its own: its text and confidence (0-100)."""
-SPACE = 0.25
+SPACE = 0.2
 """A gap without ink wider than this share of the line's height is a space between words."""
 REREAD_CONFIDENCE = 50.0
 """What is read again on its own counts from this confidence (0-100) up."""

@@ -70,7 +70,7 @@ class RapidOcrEngine:
     min_side: int = 1000
     max_side: int = 2000
     threads: int = 1
-    text_score: float = 0.3
+    text_score: float = 0.5  # below it a piece read is left out: mostly scribbles and sketches
     box_thresh: float = 0.5
     unclip_ratio: float = 1.6
     prepared: bool = True
