@@ -2,93 +2,27 @@
 
 A detector such as RapidOCR's finds pieces of text (a whole line, a word, or one digit)
 in no reliable order. Here they become words on lines in reading order: pieces split
-into words at spaces and at wide gaps between letters; a stacked fraction (a number above
-a number with a short bar between them) becomes one word "3/4" on the line its bar sits
-on; pieces whose heights overlap form a line; and a line of math gets its numbers and
-signs as words, with digits preferred (plc.ocr.mathtext).
+into words at spaces (also those only the ink shows); crossed-out attempts left out;
+stacked fractions as one word "3/4" on the line their bar sits on (plc.ocr.fractions);
+pieces whose heights overlap form a line; and a line of math gets its numbers and signs
+as words, with digits preferred (plc.ocr.mathtext), and what the detector missed between
+them read again.
 """
 from __future__ import annotations
-
-import re
-from collections.abc import Callable
-from dataclasses import dataclass
 
 import numpy as np
 
 from plc.ocr.base import Box, Word
+from plc.ocr.fractions import complete_fractions, join_fractions, read_stacked
 from plc.ocr.mathtext import AS_DIGIT, is_math_line, normalise, read_math, sign_spans
+from plc.ocr.pieces import (
+    REREAD_CONFIDENCE, Char, Fragment, Reader, evenly, height, ink_share, overlap, word,
+)
 
-NUMBER = re.compile(r"\d{1,3}")
-DENOMINATOR = re.compile(r"(\d{1,3})([,.']?)")  # "6," in "4/6, 3/6" (a comma may read as ')
-Reader = Callable[[Box], tuple[str, float]]
-"""Reads one small part of the page on its own: its text and confidence (0-100)."""
 SPACE = 0.2
 """A gap without ink wider than this share of the line's height is a space between words."""
-REREAD_CONFIDENCE = 50.0
-"""What is read again on its own counts from this confidence (0-100) up."""
 SCRIBBLE_CONFIDENCE = 75.0
 SCRIBBLE_INK = 0.18
-
-
-@dataclass(frozen=True)
-class Char:
-    text: str
-    confidence: float  # 0-100
-    box: Box
-
-
-@dataclass(frozen=True)
-class Fragment:
-    """A piece of text as an engine read it, in the coordinates of the page it was given.
-    ``chars``: its characters but spaces, each with a box, when the engine gives them."""
-
-    text: str
-    confidence: float  # 0-100
-    box: Box
-    chars: tuple[Char, ...] = ()
-
-
-def find_bar(ink: np.ndarray, rows: tuple[int, int], left: int, right: int, height: int) -> tuple[int, int, int] | None:
-    """A fraction bar in ``rows`` (top, bottom) under or over numbers spanning ``left``..
-    ``right``, ``height`` tall (``ink``: True where the page is dark), as (row, its left
-    end, its right end): one unbroken run of ink across at least 60% of their width, about
-    centred on them, and not much longer (at most 1.5 times their width, or their width and
-    half their height): the rule under a column addition runs on under its sign, a line
-    of the page runs across it. And a bar stands free: within a quarter of the height
-    above and below it there is a row without ink along it (the top stroke of a 5 or a 7
-    runs on into the digit). The most covering row wins; None when there is none."""
-    width = right - left
-    longest = max(1.5 * width, width + height / 2)
-    clear = max(3, height // 4)
-    best, best_cover = None, 0.0
-    for row in range(max(0, rows[0]), min(len(ink), rows[1])):
-        line = ink[row]
-        edges = np.flatnonzero(np.diff(np.concatenate(([False], line, [False])).astype(np.int8)))
-        for start, end in zip(edges[::2], edges[1::2]):
-            cover = (min(end, right) - max(start, left)) / max(1, width)
-            centred = abs((left - start) - (end - right)) <= width / 2
-            if not (cover >= 0.6 and end - start <= longest and centred and cover > best_cover):
-                continue
-            above = ink[max(0, row - clear):row, start:end].any(axis=1)
-            below = ink[row + 1:row + 1 + clear, start:end].any(axis=1)
-            if not above.all() and not below.all():
-                best, best_cover = (row, int(start), int(end)), cover
-    return best
-
-
-def has_bar(ink: np.ndarray, upper: Box, lower: Box) -> bool:
-    """Whether a fraction bar lies between ``upper`` and ``lower``, below the upper one's
-    middle and above the lower one's."""
-    left, right = min(upper[0], lower[0]), max(upper[2], lower[2])
-    rows = ((upper[1] + upper[3]) // 2, (lower[1] + lower[3]) // 2 + 1)
-    height = max(_height(upper), _height(lower))
-    return right - left >= 2 and find_bar(ink, rows, left, right, height) is not None
-
-
-def ink_share(ink: np.ndarray, box: Box) -> float:
-    """The share of dark pixels in ``box``."""
-    area = ink[max(0, box[1]):max(0, box[3]), max(0, box[0]):max(0, box[2])]
-    return float(area.mean()) if area.size else 0.0
 
 
 def is_scribble(fragment: Fragment, ink: np.ndarray) -> bool:
@@ -100,24 +34,6 @@ def is_scribble(fragment: Fragment, ink: np.ndarray) -> bool:
         len(text) >= 2 and not any(ch.isdigit() for ch in text)
         and fragment.confidence < SCRIBBLE_CONFIDENCE and ink_share(ink, fragment.box) >= SCRIBBLE_INK
     )
-
-
-def _height(box: Box) -> int:
-    return max(1, box[3] - box[1])
-
-
-def _width(box: Box) -> int:
-    return max(1, box[2] - box[0])
-
-
-def _union(boxes) -> Box:
-    boxes = list(boxes)
-    return (min(b[0] for b in boxes), min(b[1] for b in boxes),
-            max(b[2] for b in boxes), max(b[3] for b in boxes))
-
-
-def _overlap(a0: float, a1: float, b0: float, b1: float) -> float:
-    return max(0.0, min(a1, b1) - max(a0, b0))
 
 
 def _chars(fragment: Fragment) -> list[Char | None]:
@@ -140,11 +56,6 @@ def _chars(fragment: Fragment) -> list[Char | None]:
         char = next(it)
         out.extend(Char(c, char.confidence, char.box) for c in normalise(ch) if not c.isspace())
     return out
-
-
-def _word(chars: list[Char]) -> Fragment:
-    return Fragment("".join(c.text for c in chars), min(c.confidence for c in chars),
-                    _union(c.box for c in chars), tuple(chars))
 
 
 def _blank_run(ink: np.ndarray, left: Char, right: Char, top: int, bottom: int) -> int:
@@ -175,122 +86,7 @@ def split_words(fragment: Fragment, ink: np.ndarray | None = None) -> list[Fragm
         ):
             words.append([])
         words[-1].append(char)
-    return [_word(w) for w in words if w]
-
-
-def _stacked(top: Fragment, bottom: Fragment, ink: np.ndarray) -> bool:
-    """Whether ``top`` sits right above ``bottom`` like a numerator over its denominator:
-    both a small number, overlapping across at least half the narrower one, of like
-    height, their middles one digit's height apart (give or take), and a bar in the page's
-    ``ink`` between them."""
-    if not (NUMBER.fullmatch(top.text) and DENOMINATOR.fullmatch(bottom.text)):
-        return False
-    a, b = top.box, bottom.box
-    if _overlap(a[0], a[2], b[0], b[2]) < 0.5 * min(_width(a), _width(b)):
-        return False
-    tall = max(_height(a), _height(b))
-    apart = (b[1] + b[3]) / 2 - (a[1] + a[3]) / 2  # the detector's boxes have margins: they may overlap
-    if not (0.6 * tall <= apart <= 1.9 * tall and abs(_height(a) - _height(b)) < 0.5 * tall):
-        return False
-    return has_bar(ink, a, b)
-
-
-def join_fractions(words: list[Fragment], ink: np.ndarray) -> list[Fragment]:
-    """Numerators and denominators written one above the other, as one word "3/4" each."""
-    pieces = sorted(words, key=lambda f: (f.box[1], f.box[0]))
-    used: set[int] = set()
-    out: list[Fragment] = []
-    for i, top in enumerate(pieces):
-        if i in used:
-            continue
-        below = [j for j in range(i + 1, len(pieces)) if j not in used and _stacked(top, pieces[j], ink)]
-        if not below:
-            continue
-        j = min(below, key=lambda k: pieces[k].box[1] - top.box[3])
-        used.update((i, j))
-        out.append(_fraction(top, pieces[j]))
-    return out + [f for k, f in enumerate(pieces) if k not in used]
-
-
-def _fraction(top: Fragment, bottom: Fragment) -> Fragment:
-    """One word "3/4" from a numerator and the denominator under it; a comma after the
-    denominator (read as ' at times) goes after the whole fraction."""
-    box = _union([top.box, bottom.box])
-    slash = Char("/", min(top.confidence, bottom.confidence), (box[0], top.box[3], box[2], max(top.box[3], bottom.box[1])))
-    denominator = DENOMINATOR.fullmatch(bottom.text).group(1)
-    after = tuple(Char(",", c.confidence, c.box) for c in bottom.chars[len(denominator):])
-    return Fragment(f"{top.text}/{denominator}" + "," * len(after), slash.confidence, box,
-                    (*top.chars, slash, *bottom.chars[:len(denominator)], *after))
-
-
-def _part(box: Box, i: int, n: int) -> Box:
-    """The i-th of n equal slices of a box, left to right."""
-    step = (box[2] - box[0]) / max(1, n)
-    return (round(box[0] + i * step), box[1], round(box[0] + (i + 1) * step), box[3])
-
-
-def _bar_near(ink: np.ndarray, number: Box, above: bool) -> tuple[int, int, int] | None:
-    """A fraction bar right above (or below) a number, within half its height."""
-    height = _height(number)
-    # the detector's box has a margin around the digits: the bar may lie inside it
-    rows = (number[1] - height // 2, number[1] + height // 3) if above else \
-        (number[3] - height // 3, number[3] + height // 2)
-    return find_bar(ink, rows, number[0], number[2], height)
-
-
-def read_stacked(fragment: Fragment, ink: np.ndarray, reread: Reader) -> Fragment:
-    """A stacked fraction the detector took as one piece (read as "m" or "8"): when a bar
-    runs across the middle third of a short piece, the parts above and below it are read
-    on their own, and if both are numbers the piece is that fraction."""
-    left, top, right, bottom = fragment.box
-    height = _height(fragment.box)
-    if len(fragment.text.replace(" ", "")) > 3 or "/" in fragment.text:
-        return fragment
-    bar = find_bar(ink, (top + height // 3, bottom - height // 3), left, right, height // 2)
-    if bar is None:
-        return fragment
-    row = bar[0]
-    parts = []
-    for box in ((left, top, right, row - 2), (left, row + 3, right, bottom)):
-        text, confidence = reread(box)
-        digits = "".join(AS_DIGIT.get(c, c) for ch in text for c in normalise(ch))
-        if not NUMBER.fullmatch(digits) or confidence < REREAD_CONFIDENCE:
-            return fragment
-        parts.append(Fragment(digits, confidence, box, tuple(
-            Char(ch, confidence, _part(box, i, len(digits))) for i, ch in enumerate(digits))))
-    return _fraction(*parts)
-
-
-def complete_fractions(words: list[Fragment], ink: np.ndarray, reread: Reader) -> list[Fragment]:
-    """A number with a fraction bar above (or below) it and nothing read on the other side
-    (a thin "1" the detector missed): the other side read again on its own, and the two
-    joined as a fraction."""
-    out = []
-    for word in words:
-        joined = None
-        if NUMBER.fullmatch(word.text):
-            for above in (True, False):
-                bar = _bar_near(ink, word.box, above)
-                if bar is None:
-                    continue
-                row, left, right = bar
-                height = _height(word.box)
-                other = (left, row - height - height // 4, right, row - 2) if above else \
-                    (left, row + 3, right, row + height + height // 4)
-                if any(_overlap(other[0], other[2], w.box[0], w.box[2]) and
-                       _overlap(other[1], other[3], w.box[1], w.box[3]) for w in words if w is not word):
-                    continue  # something was read there
-                text, confidence = reread(other)
-                digits = "".join(AS_DIGIT.get(c, c) for ch in text for c in normalise(ch))
-                if not NUMBER.fullmatch(digits):
-                    continue
-                found = Fragment(digits, confidence, other, tuple(
-                    Char(ch, confidence, _part(other, i, len(digits))) for i, ch in enumerate(digits)))
-                top, bottom = (found, word) if above else (word, found)
-                joined = _fraction(top, bottom)
-                break
-        out.append(joined or word)
-    return out
+    return [word(w) for w in words if w]
 
 
 def _middle(frag: Fragment, slope: float) -> float:
@@ -306,10 +102,10 @@ def group_lines(fragments: list[Fragment], slope: float = 0.0) -> list[list[Frag
     lines: list[tuple[list[Fragment], list[float]]] = []  # fragments, [top, bottom] of the band
     for frag in sorted(fragments, key=lambda f: _middle(f, slope)):
         middle = _middle(frag, slope)
-        half = _height(frag.box) / 2
+        half = height(frag.box) / 2
         best, best_share = None, 0.0
         for members, band in lines:
-            share = _overlap(band[0], band[1], middle - half, middle + half) / min(
+            share = overlap(band[0], band[1], middle - half, middle + half) / min(
                 2 * half, band[1] - band[0] or 1)
             if band[0] <= middle <= band[1] and share > best_share:
                 best, best_share = (members, band), share
@@ -324,11 +120,7 @@ def group_lines(fragments: list[Fragment], slope: float = 0.0) -> list[list[Frag
 
 def _math_words(line: list[Fragment]) -> list[Fragment]:
     """A math line's words split at signs, read with digits preferred."""
-    parts = [
-        _word(list(word.chars[a:b])) if len(word.chars) == len(word.text) else word
-        for word in line
-        for a, b in (sign_spans(word.text) if len(word.chars) == len(word.text) else [(0, len(word.text))])
-    ]
+    parts = [word(list(w.chars[a:b])) for w in line for a, b in sign_spans(w.text)]
     texts = read_math([p.text for p in parts])
     return [Fragment(t, p.confidence, p.box, p.chars) for t, p in zip(texts, parts)]
 
@@ -363,22 +155,20 @@ def read_gaps(line: list[Fragment], ink: np.ndarray, reread: Reader) -> list[Fra
     one, read on its own: ink with nothing read from it that reads as digits or signs (a
     thin "-", "= 1" after a fraction)."""
     out: list[Fragment] = []
-    for i, word in enumerate(line):
-        out.append(word)
+    for i, current in enumerate(line):
+        out.append(current)
         after = line[i + 1] if i + 1 < len(line) else None
-        height = _height(word.box)
-        band = [word.box] + ([after.box] if after else [])
-        region = (word.box[2], min(b[1] for b in band), after.box[0] if after else word.box[2] + 3 * height,
+        tall = height(current.box)
+        band = [current.box] + ([after.box] if after else [])
+        region = (current.box[2], min(b[1] for b in band), after.box[0] if after else current.box[2] + 3 * tall,
                   max(b[3] for b in band))
-        for blob in _ink_blobs(ink, region, SPACE * height):
-            if after is None and blob[0] - word.box[2] > 1.5 * height:
+        for blob in _ink_blobs(ink, region, SPACE * tall):
+            if after is None and blob[0] - current.box[2] > 1.5 * tall:
                 break  # far from the line's end: a sketch beside the work, not the line
             text, confidence = reread(blob)
-            text = "".join(normalise(ch) for ch in text)
-            text = "".join(AS_DIGIT.get(ch, ch) for ch in text)
+            text = "".join(AS_DIGIT.get(c, c) for ch in text for c in normalise(ch))
             if text and confidence >= REREAD_CONFIDENCE and all(ch.isdigit() or ch in "+-=x÷?/" for ch in text):
-                out.append(Fragment(text, confidence, blob, tuple(
-                    Char(ch, confidence, _part(blob, k, len(text))) for k, ch in enumerate(text))))
+                out.append(evenly(text, confidence, blob))
     return out
 
 

@@ -14,7 +14,8 @@ import rapidocr  # the package only: its pipeline (OpenCV, onnxruntime) loads in
 from PIL import Image
 
 from plc.ocr.base import Box, OcrError, OcrResult, OcrTimeout, Word
-from plc.ocr.layout import Char, Fragment, assemble
+from plc.ocr.layout import assemble
+from plc.ocr.pieces import Char, Fragment
 from plc.ocr.prepare import clamp_region, prepare
 
 MODELS = Path(rapidocr.__file__).resolve().parent / "models"

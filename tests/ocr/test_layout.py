@@ -5,7 +5,9 @@ from __future__ import annotations
 
 import numpy as np
 
-from plc.ocr.layout import Char, Fragment, assemble, group_lines, join_fractions, split_words
+from plc.ocr.fractions import join_fractions
+from plc.ocr.layout import assemble, group_lines, split_words
+from plc.ocr.pieces import Char, Fragment
 
 
 def frag(text: str, box, confidence: float = 95.0) -> Fragment:
