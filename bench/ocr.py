@@ -12,11 +12,11 @@ tuned on TUNING_FONTS only; HELD_OUT_FONTS were never looked at while tuning, an
 targets are on them. An engine is a name with options for get_engine, e.g.
 "rapidocr:math=0" to measure a step by turning it off.
 
-CER (plc's bench.ocr_measure) against the page's text: the name line, the task and the
+CER (bench.ocr_measure) against the page's text: the name line, the task and the
 lines of work, in linear form (a stacked fraction is "3/4"); a crossed-out attempt and a
 sketch are not text. "CER" folds case (an all-capitals font has no lower case to read);
 "cased" does not. s/page: one read() of the whole upright page, one thread, as the worker
-runs it (reading the name band first adds about a fifth).
+runs it (the worker also reads the name band first: bench.uploads times the whole job).
 
 Prints a table by font and writes .bench/ocr.json. Exits non-zero only when the harness
 itself fails; a missed target is printed as MISSED.
