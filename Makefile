@@ -4,7 +4,8 @@ SHELL := /bin/bash
 VENV := .venv
 PY := $(VENV)/bin/python
 APT_PACKAGES := chromium fonts-dejavu-core tesseract-ocr tesseract-ocr-eng redis-server postgresql \
-  fonts-dkg-handwriting fonts-humor-sans fonts-femkeklaver fonts-comic-neue libpango-1.0-0 libpangoft2-1.0-0
+  fonts-dkg-handwriting fonts-humor-sans fonts-femkeklaver fonts-comic-neue libpango-1.0-0 libpangoft2-1.0-0 \
+  fontconfig fonts-breip fonts-bwht fonts-sjfonts fonts-rufscript fonts-klee fonts-kristi fonts-dancingscript
 export FLASK_APP := wsgi.py
 
 .PHONY: setup system venv frontend run test bench lock migrate
@@ -52,6 +53,7 @@ bench: setup
 	$(PY) -m bench.review
 	$(PY) -m bench.naming
 	$(PY) -m bench.stalls
+	$(PY) -m bench.ocr
 
 lock:
 	$(PY) -m pip install -q -r requirements.in

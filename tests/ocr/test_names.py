@@ -13,7 +13,7 @@ from PIL import Image, ImageOps
 
 from plc.ocr.base import Word
 from plc.ocr.names import find_name_box, name_band, text_after_name_line
-from plc.ocr.tesseract import TesseractEngine
+from plc.ocr.registry import get_engine
 from tests.conftest import STUDENT_WORK_GENERATOR
 PAGE = (1200, 1600)  # the generator draws every page at this size before "photographing" it
 
@@ -218,9 +218,10 @@ def area(box) -> float:
     return (box[2] - box[0]) * (box[3] - box[1])
 
 
-@pytest.fixture(scope="module")
-def engine() -> TesseractEngine:
-    return TesseractEngine()
+@pytest.fixture(scope="module", params=["rapidocr", "tesseract"])
+def engine(request):
+    """Every engine the app can be configured with."""
+    return get_engine(request.param)
 
 
 @pytest.fixture(scope="module")
