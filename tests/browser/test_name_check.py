@@ -6,7 +6,7 @@ from __future__ import annotations
 import io
 import re
 
-from PIL import Image, ImageDraw
+from PIL import Image, ImageDraw, ImageFont
 from playwright.sync_api import Page, expect
 
 from tests.browser.conftest import DESKTOP, PHONE
@@ -19,7 +19,7 @@ CHECK_SECONDS = 60  # both reads of the page, in the background worker
 def page_without_a_name(path, shade: int) -> None:
     """A page with a line of work and no name line: the reader cannot be sure there is no name."""
     image = Image.new("RGB", (900, 1200), (255, 255, shade))
-    ImageDraw.Draw(image).text((80, 600), "7 + 6 = 13", fill=(20, 20, 20))
+    ImageDraw.Draw(image).text((80, 600), "7 + 6 = 13", fill=(20, 20, 20), font=ImageFont.load_default(size=48))
     out = io.BytesIO()
     image.save(out, "JPEG")
     path.write_bytes(out.getvalue())
