@@ -4,7 +4,8 @@ SHELL := /bin/bash
 VENV := .venv
 PY := $(VENV)/bin/python
 APT_PACKAGES := chromium fonts-dejavu-core tesseract-ocr tesseract-ocr-eng redis-server postgresql \
-  fonts-dkg-handwriting fonts-humor-sans fonts-femkeklaver fonts-comic-neue libpango-1.0-0 libpangoft2-1.0-0
+  fonts-dkg-handwriting fonts-humor-sans fonts-femkeklaver fonts-comic-neue libpango-1.0-0 libpangoft2-1.0-0 \
+  fontconfig fonts-breip fonts-bwht fonts-sjfonts fonts-rufscript fonts-klee fonts-kristi fonts-dancingscript
 export FLASK_APP := wsgi.py
 
 .PHONY: setup system venv frontend run test bench lock migrate
@@ -32,6 +33,9 @@ static/vendor/.installed: package.json package-lock.json
 	cp node_modules/socket.io-client/dist/socket.io.min.js static/vendor/
 	cp node_modules/sortablejs/modular/sortable.esm.js static/vendor/
 	cp node_modules/axe-core/axe.min.js static/vendor/
+	# Yjs (co-editing) as one ES module: the pages load plain modules, with no import maps.
+	node_modules/.bin/esbuild node_modules/yjs/dist/yjs.mjs --bundle --format=esm --minify --log-level=warning \
+	  --outfile=static/vendor/yjs.esm.js
 	touch $@
 
 run: setup
@@ -49,6 +53,7 @@ bench: setup
 	$(PY) -m bench.review
 	$(PY) -m bench.naming
 	$(PY) -m bench.stalls
+	$(PY) -m bench.ocr
 
 lock:
 	$(PY) -m pip install -q -r requirements.in

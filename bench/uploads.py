@@ -23,9 +23,10 @@
 4. Reports the broadcast delay idle and during the upload (target: p95 during the upload
    at most 1.2x idle), when every thumbnail and every text reached the clients, images
    per minute per worker, failures, and where the CPU went (server, workers, clients).
-5. Measures Tesseract in-process on the generator's clean pages and on the photos,
-   after the job's own cleaning (media load_pages + clean): character error
-   rate against the manifest (as tests/ocr/test_ocr.py builds it), and seconds per page.
+5. Measures the app's OCR engine (--engine, the server's too) in-process on the
+   generator's clean pages and on the photos, after the job's own cleaning (media
+   load_pages + clean): character error rate against the manifest, and seconds per page
+   (bench/ocr.py compares the engines, font by font).
 
 Prints a table and writes .bench/uploads.json. Exits non-zero only when the harness
 itself fails; a missed target is printed as MISSED, one measured on a disturbed machine
@@ -54,6 +55,7 @@ from bench.report import (
     fmt, merge_cpu, merge_phases, new_report, percentile, phase_stats, print_phases, print_targets, rounds_p95,
     target, warn_if_busy, write_report,
 )
+from plc.config import DEFAULT_OCR_ENGINE
 
 GENERATOR = (ROOT.parent / "shared" / "tools" / "make_student_work.py").resolve()
 PHOTO_FLAGS = ["--photo", "--megapixels", "12"]
@@ -91,7 +93,7 @@ def ensure_set(folder: Path, count: int, flags: list[str]) -> list[dict]:
 # --- the live part ----------------------------------------------------------------------------
 
 def run_live(args, procs: Processes, tmp: Path, photos: list[dict], photo_dir: Path) -> dict:
-    env = base_env(tmp, args.workers)
+    env = {**base_env(tmp, args.workers), "PLC_OCR_ENGINE": args.engine}
     warnings: list[str] = []
     print("Setting up a fresh database (flask db upgrade + seed) ...", flush=True)
     seeded = seed_database(env, warnings, ["bench.uploads_setup", str(PHONES)])
@@ -180,21 +182,17 @@ def upload_stats(raw: dict, workers: int, expected: int) -> dict:
 
 # --- OCR accuracy ---------------------------------------------------------------------------
 
-def truth(sample: dict) -> str:
-    """The text on a generated page, line by line (as tests/ocr/test_ocr.py builds it)."""
-    return "\n".join([f"Name: {sample['student']}", f"{sample['task']} = ?", *sample["lines"]])
-
-
-def measure_ocr(folder: Path, manifest: list[dict]) -> dict:
+def measure_ocr(folder: Path, manifest: list[dict], engine_name: str) -> dict:
     from PIL import Image
 
+    from bench.ocr import page_text
     from bench.ocr_measure import character_error_rate
     from plc.media.checks import inspect_upload
     from plc.media.clean import clean
     from plc.media.pages import load_pages
     from plc.ocr.registry import get_engine
 
-    engine = get_engine("tesseract")
+    engine = get_engine(engine_name)
     rates, rates_nocase, read_s, total_s, failures = [], [], [], [], []
     for sample in manifest:
         path = folder / sample["file"]
@@ -208,8 +206,8 @@ def measure_ocr(folder: Path, manifest: list[dict]) -> dict:
         except Exception as exc:  # noqa: BLE001 - a page the engine could not read counts, and is named
             failures.append(f"{sample['file']}: {exc}")
             continue
-        rates.append(character_error_rate(truth(sample), result.text))
-        rates_nocase.append(character_error_rate(truth(sample), result.text, ignore_case=True))
+        rates.append(character_error_rate(page_text(sample), result.text))
+        rates_nocase.append(character_error_rate(page_text(sample), result.text, ignore_case=True))
         read_s.append(t2 - t1)
         total_s.append(t2 - t0)
     n = len(rates)
@@ -247,7 +245,7 @@ def build_report(args, rounds: list[dict], ocr: dict) -> dict:
                       detail=f"p95 {fmt(during['p95_ms'])} ms vs {fmt(idle['p95_ms'])} ms")]
     return {
         **new_report({
-            "rounds": len(rounds), "photos": args.photos, "photo_flags": PHOTO_FLAGS, "phones": PHONES,
+            "rounds": len(rounds), "photos": args.photos, "engine": args.engine, "photo_flags": PHOTO_FLAGS, "phones": PHONES,
             "clients": rounds[0]["raw"]["clients"], "rate_per_s": args.rate, "idle_s": args.idle,
             "upload_concurrency": args.concurrency, "uploaders": args.uploaders, "files_per_post": 1,
             "workers": rounds[0]["workers"], "worker_nice": sorted({n for r in rounds for n in r["worker_nice"]}),
@@ -318,7 +316,7 @@ def print_report(report: dict) -> None:
 
     o = report["ocr"]
     if o:
-        print("\nOCR (Tesseract, in-process, one page at a time, after the job's cleaning)")
+        print(f"\nOCR ({report['params']['engine']}, in-process, one page at a time, after the job's cleaning)")
         print(f"  {'set':<26} {'pages':>5} {'CER':>6} {'CER nocase':>11} {'read s/page':>12} {'+decode,clean':>14}")
         for name, s in o.items():
             print(f"  {name:<26} {s['read']:>5} {s['cer']:>6.2f} {s['cer_ignore_case']:>11.2f} "
@@ -355,8 +353,8 @@ def run(args, procs: Processes, tmp: Path) -> dict:
     ocr = {}
     if args.ocr_pages:
         print(f"\nMeasuring OCR on {args.ocr_pages} clean pages and {args.ocr_pages} photos ...", flush=True)
-        ocr["clean pages"] = measure_ocr(clean_dir, clean[: args.ocr_pages])
-        ocr["photos (--photo, 12 MP)"] = measure_ocr(photo_dir, photos[: args.ocr_pages])
+        ocr["clean pages"] = measure_ocr(clean_dir, clean[: args.ocr_pages], args.engine)
+        ocr["photos (--photo, 12 MP)"] = measure_ocr(photo_dir, photos[: args.ocr_pages], args.engine)
 
     report = build_report(args, rounds, ocr)
     print_report(report)
@@ -380,6 +378,8 @@ def main(argv: list[str] | None = None) -> int:
                         help="task-queue worker processes (PLC_WORKERS; default: the server's, one per core)")
     parser.add_argument("--upload-timeout", type=float, default=150.0,
                         help="give up on unfinished samples after this many seconds (default 150)")
+    parser.add_argument("--engine", default=DEFAULT_OCR_ENGINE,
+                        help=f"the OCR engine the server's workers use (PLC_OCR_ENGINE; default {DEFAULT_OCR_ENGINE})")
     parser.add_argument("--ocr-pages", type=int, default=24,
                         help="pages of each set for the OCR accuracy (default 24; 0 skips it)")
     parser.add_argument("--no-deflate", action="store_true",
@@ -394,7 +394,8 @@ def main(argv: list[str] | None = None) -> int:
     if not 1 <= args.photos <= 40:
         parser.error("--photos must be between 1 and 40 (the app takes at most 40 files per upload)")
 
-    return run_harness(args, run, "plc-bench-uploads-", lambda: check_prerequisites("tesseract"))
+    return run_harness(args, run, "plc-bench-uploads-",
+                       lambda: check_prerequisites(*(["tesseract"] if args.engine == "tesseract" else [])))
 
 
 if __name__ == "__main__":

@@ -2,6 +2,7 @@
 written atomically so that no reader ever sees half a file."""
 from __future__ import annotations
 
+import hashlib
 import os
 import secrets
 from contextlib import suppress
@@ -16,11 +17,12 @@ from plc.media.errors import too_big
 _CHUNK = 1024 * 1024
 
 
-def receive(stream: BinaryIO, path: Path, limit: int) -> None:
-    """Copy an upload's stream to ``path``, creating parent folders; past ``limit`` bytes
-    the partial file is removed and UploadRejected raised."""
+def receive(stream: BinaryIO, path: Path, limit: int) -> str:
+    """Copy an upload's stream to ``path``, creating parent folders, and return the sha256 of
+    its bytes (hex); past ``limit`` bytes the partial file is removed and UploadRejected raised."""
     path.parent.mkdir(parents=True, exist_ok=True)
     written = 0
+    digest = hashlib.sha256()
     with open(path, "wb") as out:
         while chunk := stream.read(_CHUNK):
             written += len(chunk)
@@ -28,7 +30,9 @@ def receive(stream: BinaryIO, path: Path, limit: int) -> None:
                 out.close()
                 path.unlink(missing_ok=True)
                 raise too_big(limit)
+            digest.update(chunk)
             out.write(chunk)
+    return digest.hexdigest()
 
 
 def save_jpeg(image: Image.Image, path: str | Path, quality: int = 85, optimized: bool = True) -> None:

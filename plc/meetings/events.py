@@ -19,7 +19,7 @@ from plc.meetings.state import (
     room_state,
 )
 from plc.realtime.gate import live_event
-from plc.realtime.payloads import Empty, Id, Payload, checked_auth
+from plc.realtime.payloads import Empty, Id, Payload, Text, checked_auth
 from plc.realtime.rooms import control_room, participant_room, room
 from plc.realtime.seat import Seat, take_seat
 from plc.teams.access import can_facilitate, membership_of
@@ -46,13 +46,13 @@ class Spotlight(Payload):
 
 
 class NewResponse(Payload):
-    text: Annotated[str, Field(max_length=5000)]
+    text: Text
     field: Optional[Annotated[str, Field(max_length=40)]] = None
 
 
 class EditResponse(Payload):
     id: Id
-    text: Annotated[str, Field(max_length=5000)]
+    text: Text
 
 
 class ResponseId(Payload):

@@ -23,12 +23,12 @@ class JoinForm(FlaskForm):
         "Meeting code", filters=[normalize_code],
         validators=[DataRequired("Type the six-character code from the screen.")],
         render_kw={"autocomplete": "off", "autocapitalize": "characters", "spellcheck": "false",
-                   "inputmode": "text", "maxlength": 12, "class": "code-input"},
+                   "inputmode": "text", "class": "code-input"},
     )
     name = StringField(
         "Your name", filters=[lambda s: (s or "").strip()],
         validators=[DataRequired("Say what to call you."), Length(max=40, message="Please use 40 characters or fewer.")],
-        render_kw={"autocomplete": "nickname", "maxlength": 40},
+        render_kw={"autocomplete": "nickname"},
     )
     role = SelectField("Your role", choices=[SelectChoice(value=k, label=v) for k, v in PARTICIPANT_ROLES.items()],
                        validators=[DataRequired("Choose your role.")])

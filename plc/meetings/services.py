@@ -13,7 +13,7 @@ from flask import current_app
 from sqlalchemy import Row, insert
 from sqlalchemy.exc import IntegrityError
 
-from plc.errors import UserError
+from plc.errors import UserError, too_long
 from plc.extensions import db
 from plc.meetings.codes import new_code
 from plc.meetings.models import Meeting, Participant, Response
@@ -189,7 +189,7 @@ def _clean_text(text: str) -> str:
     if not text:
         raise MeetingError("Write something first.")
     if len(text) > limit:
-        raise MeetingError(f"Please keep a response under {limit} characters (this one has {len(text)}).")
+        raise MeetingError(too_long("Your answer", len(text), limit, "Shorten it or split it into two answers."))
     return text
 
 

@@ -8,6 +8,7 @@ left readable is worse than a few blurred digits.
 from __future__ import annotations
 
 import re
+from dataclasses import dataclass
 
 from rapidfuzz.distance import Levenshtein
 
@@ -152,6 +153,46 @@ def _candidates(words: list[Word]):
                     yield d, i, i + 1, None
 
 
+@dataclass(frozen=True)
+class NameFinding:
+    """Where the name seems to be, and whether that is sure enough to blur it and show the page
+    without a person looking first."""
+
+    box: Box | None
+    sure: bool
+
+
+UNLABELLED_NAME = re.compile(r"^[A-Z][a-z]{1,11}[.,]?$")
+"""A short capitalised word: alone on its line in the top band, likely a name written without
+a label."""
+
+
+def find_name(words: list[Word], *, right_edge: int | None = None, band_bottom: int | None = None) -> NameFinding:
+    """The name's box, sure only when the label reads exactly 'Name' (OCR's 'rn' for 'm' aside)
+    and words follow it. A misread label ('Nane', 'Mame'), a label with nothing readable after
+    it, a lone capitalised word in the top band (above ``band_bottom``: a name without a label),
+    or nothing at all, is unsure: the page waits for a person to check it."""
+    found = _find(words, right_edge)
+    if found is not None:
+        box, distance, named = found
+        # 'Name' in the work below the top band ('Name the shape') is no label
+        in_band = band_bottom is None or box[1] < band_bottom
+        return NameFinding(box, sure=distance == 0 and named and in_band)
+    return NameFinding(_unlabelled_name(words, band_bottom), sure=False)
+
+
+def _unlabelled_name(words: list[Word], band_bottom: int | None) -> Box | None:
+    lines: dict[int, list[Word]] = {}
+    for word in words:
+        if word.text.strip() and (band_bottom is None or word.box[3] <= band_bottom):
+            lines.setdefault(word.line, []).append(word)
+    for line in lines.values():
+        names = [w for w in line if UNLABELLED_NAME.match(w.text.strip())]
+        if names and len(line) <= 3:
+            return _pad(_union([w.box for w in names]), _height(_union([w.box for w in line])))
+    return None
+
+
 def find_name_box(words: list[Word], *, right_edge: int | None = None) -> Box | None:
     """The box of the student's name: the words that follow a label like
     'Name', 'Name:', 'name -', 'NAME' on the same line, up to the end of that
@@ -177,6 +218,13 @@ def find_name_box(words: list[Word], *, right_edge: int | None = None) -> Box | 
     the image: clip it when cropping. When several labels are found, the
     closest match to 'name', then the first in reading order, wins.
     """
+    found = _find(words, right_edge)
+    return found[0] if found else None
+
+
+def _find(words: list[Word], right_edge: int | None) -> tuple[Box, float, bool] | None:
+    """The name's box (see ``find_name_box``), how far the label was from 'name', and whether
+    words were read after the label."""
     words = [w for w in words if w.text.strip()]
     # best match, then the first line, then the leftmost; of a label read as
     # one token and as two ('Name' ':'), the one taking in both
@@ -186,7 +234,7 @@ def find_name_box(words: list[Word], *, right_edge: int | None = None) -> Box | 
     )
     if not candidates:
         return None
-    _, first, last, glued = candidates[0]
+    distance, first, last, glued = candidates[0]
     label = _union([words[first].box, words[last].box])
     label_word = Word(words[last].text, 0.0, label, words[first].line)
 
@@ -212,17 +260,56 @@ def find_name_box(words: list[Word], *, right_edge: int | None = None) -> Box | 
     line_height = line[3] - line[1]
     if boxes:
         name = _union(boxes)
-        return _pad((name[0], line[1], name[2], line[3]), line_height)
+        return _pad((name[0], line[1], name[2], line[3]), line_height), distance, True
 
     # a label with nothing readable after it
     if stop is not None:
         right_edge = stop.box[0]
     elif right_edge is None:
         right_edge = max(max(w.box[2] for w in words), label[2] + 8 * _height(label))
-    return _pad((label[2], line[1], max(label[2] + 1, right_edge), line[3]), line_height)
+    return _pad((label[2], line[1], max(label[2] + 1, right_edge), line[3]), line_height), distance, False
+
+
+def without_name_lines(text: str) -> str:
+    """The text without lines that start with a name label ('Name: Noah', 'Nme - Liam'): a
+    person's correction, copied from the page, must not bring back the name the OCR text left
+    out. A near miss counts only with a colon or dash after it ('Same 13' stays)."""
+    kept = []
+    for line in text.splitlines():
+        first, after = (line.split() + ["", ""])[:2]
+        distance = _label_distance(first, True) if first else None
+        marked = re.search(r"[:;\-]$", first) or after in (":", ";", "-")
+        labelled = distance == 0 or (distance is not None and distance <= 1 and marked)
+        if not labelled:
+            kept.append(line)
+    return "\n".join(kept)
 
 
 def name_band(width: int, height: int) -> Box:
     """The top part of a page where the 'Name:' line usually is (the top
     quarter), read first so the name is blurred before any thumbnail exists."""
     return (0, 0, width, max(1, round(height * NAME_BAND_FRACTION)))
+
+
+PREVIEW_NAME_LINES = 3
+"""How many of a text's first lines may hold the "Name:" label a preview leaves out."""
+
+
+def _is_name_label(token: str) -> bool:
+    """A line's first token read as the label: 'Name', 'Name:', 'Narne:', 'Name:Liam'; a slip
+    only with a colon or dash after it, so that 'Same as 6 x 12' is work, not a label."""
+    glued = re.match(r"^([A-Za-z ]{3,7}?\s*[:;\-]+)\s*\S", token)
+    label = glued.group(1) if glued else token
+    distance = _label_distance(label, first_on_line=True)
+    return distance is not None and (distance == 0 or label.rstrip().endswith((":", ";", "-")))
+
+
+def text_after_name_line(text: str | None) -> str:
+    """What a preview of a page shows: its text after the "Name:" line (when one of the first
+    lines starts with that label), else the whole text."""
+    lines = (text or "").strip().splitlines()
+    for index, line in enumerate(lines[:PREVIEW_NAME_LINES]):
+        words = line.split()
+        if words and _is_name_label(words[0]):
+            return "\n".join(lines[index + 1:]).strip()
+    return "\n".join(lines)

@@ -1,10 +1,11 @@
 """OCR engines by name, so that configuration (OCR_ENGINE) picks one. A new engine is a
-module beside tesseract.py that is registered here."""
+module beside rapid.py and tesseract.py that is registered here."""
 from __future__ import annotations
 
 from collections.abc import Callable
 
 from plc.ocr.base import OcrEngine
+from plc.ocr.rapid import RapidOcrEngine
 from plc.ocr.tesseract import TesseractEngine
 
 _ENGINES: dict[str, Callable[..., OcrEngine]] = {}
@@ -25,4 +26,5 @@ def get_engine(name: str, **options) -> OcrEngine:
     return factory(**options)
 
 
+register_engine(RapidOcrEngine.name, RapidOcrEngine)
 register_engine(TesseractEngine.name, TesseractEngine)

@@ -11,6 +11,9 @@ from plc.database import MAX_ID
 # A row's id in a payload: every event's ids are of this type, so an id out of range is refused
 # with the others' mistakes rather than failing in the database.
 Id = Annotated[int, Field(ge=1, le=MAX_ID)]
+# Typed text in a payload: bounded here only against floods. Each field's own limit is far lower
+# and checked by its feature, whose message says how long the text is and what to do.
+Text = Annotated[str, Field(max_length=20_000)]
 
 
 class Payload(BaseModel):

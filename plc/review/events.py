@@ -12,19 +12,20 @@ from plc.meetings.page_constants import add_room_constants
 from plc.meetings.services import agenda_opener
 from plc.meetings.state import authors_shown, name_to_record, state_part
 from plc.realtime.gate import live_event
-from plc.realtime.payloads import Id, Payload
+from plc.realtime.payloads import Id, Payload, Text
 from plc.realtime.rooms import room
 from plc.review import followup
 
 SINCE_LAST_TIME = "since-last-time"
 
-add_room_constants("follow_up", {"statuses": list(followup.STATUS_LABELS.items())})
+add_room_constants("follow_up", {"statuses": list(followup.STATUS_LABELS.items()),
+                                 "reflection_max_chars": followup.REFLECTION_MAX_CHARS})
 
 
 class StatusUpdate(Payload):
     id: Id
     status: Annotated[str, Field(max_length=10)]
-    reflection: Optional[Annotated[str, Field(max_length=followup.REFLECTION_MAX_CHARS)]] = None
+    reflection: Optional[Text] = None
 
 
 @agenda_opener

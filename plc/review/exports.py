@@ -21,7 +21,7 @@ from plc.review.services import UnitReview
 from plc.sort.models import AUDIENCES, NextStep, Sort
 from plc.sort.payloads import OWNER_ROLES
 from plc.teams.models import Task, Unit
-from plc.work.models import WorkSample
+from plc.work.models import WorkSample, shown_to_room
 
 THUMB_IN_PAGE = re.compile(r"/work/(\d+)/thumb")
 RENDERER = Path(__file__).with_name("pdf_render.py")
@@ -80,8 +80,9 @@ def pdf_response(html: str, filename: str, team_id: int) -> Response:
 
 def _thumbs_of(html: str, team_id: int) -> dict[int, Path]:
     """The blurred thumbnails of this team's samples that the page shows, by sample id (never
-    the originals, never another team's)."""
+    the originals, never another team's, never a page private for its name check)."""
     ids = {int(found) for found in THUMB_IN_PAGE.findall(html)}
     rows = db.session.execute(db.select(WorkSample.id, WorkSample.thumb_name).where(
-        WorkSample.id.in_(ids), WorkSample.team_id == team_id, WorkSample.thumb_name.is_not(None))).all()
+        WorkSample.id.in_(ids), WorkSample.team_id == team_id, WorkSample.thumb_name.is_not(None),
+        shown_to_room())).all()
     return {sample_id: storage.path_of(name) for sample_id, name in rows}

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from sqlalchemy import func
 
-from plc.errors import UserError
+from plc.errors import UserError, too_long
 from plc.extensions import db
 from plc.sort.models import NEXT_STEP_STATUSES, NextStep, Sort, SortGroup
 from plc.sort.payloads import next_step_payload
@@ -75,7 +75,8 @@ def set_status(step: NextStep, status: str, reflection: str | None, by: str | No
     if reflection is not None:
         reflection = reflection.strip()
         if len(reflection) > REFLECTION_MAX_CHARS:
-            raise UserError(f"Keep the reflection under {REFLECTION_MAX_CHARS} characters.")
+            raise UserError(too_long("The reflection", len(reflection), REFLECTION_MAX_CHARS,
+                                     "Shorten it to what happened and what comes next."))
         step.reflection = reflection
     step.status, step.status_by, step.status_at = status, by, utcnow()
     db.session.commit()

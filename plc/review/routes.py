@@ -45,7 +45,7 @@ def work_sorts_section(task: Task, membership) -> Markup:
 def unit(unit_id: int):
     unit, _ = unit_for_member(unit_id)
     return render_template("review/unit.html", review=services.unit_review(unit),
-                           statuses=followup.STATUS_LABELS)
+                           statuses=followup.STATUS_LABELS, reflection_max_chars=followup.REFLECTION_MAX_CHARS)
 
 
 @bp.get("/sorts/<id:sort_id>")

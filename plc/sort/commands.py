@@ -9,17 +9,19 @@ a message fit for the person who asked.
 from __future__ import annotations
 
 import re
+from dataclasses import dataclass
 from datetime import date
 
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm.attributes import set_committed_value
 
+from plc.errors import too_long
 from plc.extensions import db
 from plc.meetings.models import Meeting
 from plc.roles import PARTICIPANT_ROLES
-from plc.sort import queries
+from plc.sort import coedit, queries
 from plc.sort.errors import MoveConflict, SortError, TierName
-from plc.sort.models import AUDIENCES, NOTE_FIELDS, Move, NextStep, Placement, Sort, SortGroup
+from plc.sort.models import AUDIENCES, NOTE_FIELDS, TEXT_LIMITS, Move, NextStep, Placement, Sort, SortGroup
 from plc.sort.naming import TierFamily, tier_family, tier_prompt
 from plc.sort.ordering import UNPLACED, position_at, spread
 from plc.sort.payloads import moved_payload
@@ -28,9 +30,6 @@ from plc.sort.snapshot import take_snapshot
 from plc.sort.steps import BOARD_ACTIVITIES, STILL_MODES, board_mode
 from plc.teams.models import Strategy
 from plc.timeutil import utcnow
-
-NOTE_MAX_CHARS = 2000
-
 
 # --- opening --------------------------------------------------------------------
 
@@ -126,8 +125,9 @@ def _place(sort: Sort, placement: Placement, group_id: int | None, index: int) -
 
 
 def move_card(sort: Sort, sample_id: int, group_id: int | None, index: int, card_version: int,
-              moved_by: str | None) -> dict:
-    """Move a card; `card_version` is the card's version the mover saw. Returns the `sort:moved` payload."""
+              moved_by: str | None, mover: str | None = None) -> dict:
+    """Move a card; `card_version` is the card's version the mover saw, `moved_by` the name kept
+    with it and `mover` who moved it (for undoing one's own moves). Returns the `sort:moved` payload."""
     _begin_change(sort)
     try:
         card = queries.card_of(sort, sample_id)
@@ -141,7 +141,8 @@ def move_card(sort: Sort, sample_id: int, group_id: int | None, index: int, card
         placement.version += 1
         placement.moved_by = moved_by
         db.session.add(Move(sort_id=sort.id, sample_id=sample_id, from_group_id=from_group,
-                            from_position=from_position, to_group_id=group_id, moved_by=moved_by))
+                            from_position=from_position, to_group_id=group_id, moved_by=moved_by,
+                            mover=mover))
         db.session.commit()
     except SortError:
         db.session.rollback()
@@ -149,27 +150,49 @@ def move_card(sort: Sort, sample_id: int, group_id: int | None, index: int, card
     return moved_payload(sort, placement, board, touched, can_undo=True)
 
 
-def undo_move(sort: Sort, undone_by: str | None) -> dict:
-    """Put back the card of the last move, if it is still where that move put it."""
+@dataclass(frozen=True)
+class Undone:
+    """What an undo took back, for the room's notice (payloads.undo_notice)."""
+
+    student_label: str
+    moved_by: str | None  # the name kept with the move (none on an anonymous step)
+    own: bool  # the undoer's own move
+
+
+def undo_move(sort: Sort, undone_by: str | None, mover: str, anyone: bool = False) -> tuple[dict, Undone]:
+    """Put back the card of `mover`'s last move (anyone's, for the facilitator: `anyone`), if it
+    is still where that move put it. Returns the `sort:moved` payload and what was undone."""
     _begin_change(sort)
-    move = queries.last_move(sort)
-    if move is None:
+    try:
+        move = queries.last_move(sort, None if anyone else mover)
+        if move is None:
+            raise SortError("There is no move to undo." if anyone or not queries.can_undo(sort) else
+                            "You have no move to undo. “Undo” takes back your own last move; "
+                            "the facilitator can take back anyone's.")
+        placement = _placement(sort, move.sample_id)
+        if placement.group_id != move.to_group_id:
+            raise SortError("That card is no longer where the last move put it; move it by hand.")
+        undone = Undone(queries.card_of(sort, move.sample_id).student_label, move.moved_by,
+                        own=move.mover == mover)
+    except SortError:
         db.session.rollback()
-        raise SortError("There is no move to undo.")
-    placement = _placement(sort, move.sample_id)
-    if placement.group_id != move.to_group_id:
-        db.session.rollback()
-        raise SortError("That card is no longer where the last move put it; move it by hand.")
+        raise
     group_id = move.from_group_id if any(g.id == move.from_group_id for g in sort.groups) else None
     board, touched, _ = _place(sort, placement, group_id, move.from_position)
     placement.version += 1
     placement.moved_by = undone_by
     move.undone = True
     db.session.commit()
-    return moved_payload(sort, placement, board, touched, queries.can_undo(sort))
+    return moved_payload(sort, placement, board, touched, queries.can_undo(sort)), undone
 
 
 # --- groups ---------------------------------------------------------------------
+
+def _check_length(what: str, text: str, field: str, advice: str) -> None:
+    """Refuse text over its field's limit (TEXT_LIMITS), saying how long it is and what to do."""
+    if len(text) > TEXT_LIMITS[field]:
+        raise SortError(too_long(what, len(text), TEXT_LIMITS[field], advice))
+
 
 def _check_name(name: str, keep_tier_name: bool = False, can_control: bool = False) -> TierFamily | None:
     """The tier-name rule, for every way a group gets a name: a name that sounds like a tier is
@@ -189,8 +212,7 @@ def _clean_group_name(sort: Sort, name: str, keep_tier_name: bool, can_control: 
     name = re.sub(r"\s+", " ", name).strip()
     if not name:
         raise SortError("Give the group a name: the thinking it shows.")
-    if len(name) > 60:
-        raise SortError("Keep a group name under 60 characters.")
+    _check_length("The group's name", name, "group_name", "Name the thinking in a few words.")
     if any(name_key(g.name) == name_key(name) and g is not group for g in sort.groups):
         raise SortError(f"There is already a group called “{name}”.")
     return name, _check_name(name, keep_tier_name, can_control)
@@ -236,6 +258,7 @@ def remove_group(sort: Sort, group_id: int) -> None:
     for position, g in enumerate(sort.groups):
         g.position = position
     db.session.commit()
+    coedit.forget(group_id)
 
 
 def update_notes(sort: Sort, group_id: int, notes: dict[str, str]) -> SortGroup:
@@ -243,11 +266,11 @@ def update_notes(sort: Sort, group_id: int, notes: dict[str, str]) -> SortGroup:
     for field, text in notes.items():
         if field not in NOTE_FIELDS:
             raise SortError("Unknown note.")
-        if len(text) > NOTE_MAX_CHARS:
-            raise SortError(f"Keep each note under {NOTE_MAX_CHARS} characters.")
+        _check_length("This note", text.strip(), "note", "Shorten it, or put part of it in another note.")
     _begin_change(sort)
     for field, text in notes.items():
         setattr(group, field, text.strip())
+        coedit.forget(group.id, field)
     db.session.commit()
     return group
 
@@ -263,8 +286,9 @@ def link_group(sort: Sort, group_id: int, strategy_id: int | None = None, defini
     strategy = None
     if definition is not None:
         definition = definition.strip()
-        if not definition or len(definition) > 200:
+        if not definition:
             raise SortError("Write a one-line definition (up to 200 characters).")
+        _check_length("The definition", definition, "definition", "Keep it to one line.")
         _check_name(group.name)  # the vocabulary holds names of thinking only, kept or not
         strategy = queries.strategy_named(sort.team_id, group.name)
         if strategy is None:
@@ -302,8 +326,11 @@ def _clean_next_step(sort: Sort, fields: dict) -> dict:
     due_on = fields.get("due_on")
     if due_on is not None and not isinstance(due_on, date):
         raise SortError("Give the date as YYYY-MM-DD.")
+    _check_length("The instructional move", move, "move", "Shorten it, or split it into two next steps.")
     label = (fields.get("student_label") or "").strip() or None
     note = (fields.get("student_note") or "").strip() or None
+    _check_length("The student code", label or "", "student_label", "Use the student's initials or code.")
+    _check_length("The note on the student", note or "", "student_note", "Shorten it.")
     if note and not label:
         raise SortError("Say which student (initials or code) the note is about.")
     return {**fields, "move": move, "student_label": label, "student_note": note}

@@ -19,17 +19,17 @@ from plc.meetings.page_constants import add_room_constants
 from plc.meetings.signals import showing_step
 from plc.meetings.state import authors_shown, name_to_record, state_part
 from plc.realtime.gate import live_event
-from plc.realtime.payloads import Empty, Id, Payload
+from plc.realtime.payloads import Empty, Id, Payload, Text
 from plc.realtime.rooms import room
-from plc.sort import commands, labels, queries
+from plc.realtime.seat import Seat
+from plc.sort import coedit, commands, labels, queries
 from plc.sort.errors import MoveConflict, SortError, TierName
 from plc.sort.models import Sort
 from plc.sort.naming import THINKING_EXAMPLES
-from plc.sort.payloads import KEPT_BY_A_FACILITATOR, sort_payload
+from plc.sort.payloads import KEPT_BY_A_FACILITATOR, sort_payload, undo_notice
 from plc.sort.steps import shows_board
 
-GroupName = Annotated[str, Field(max_length=200)]
-Note = Optional[Annotated[str, Field(max_length=commands.NOTE_MAX_CHARS)]]
+Note = Optional[Text]
 
 
 class MovePayload(Payload):
@@ -40,7 +40,7 @@ class MovePayload(Payload):
 
 
 class NewGroup(Payload):
-    name: GroupName
+    name: Text
     keep_tier_name: bool = False
 
 
@@ -61,17 +61,26 @@ class Notes(GroupId):
 
 class Link(GroupId):
     strategy_id: Optional[Id] = None
-    definition: Optional[Annotated[str, Field(max_length=400)]] = None
+    definition: Optional[Text] = None
+
+
+class NoteId(GroupId):
+    field: Annotated[str, Field(max_length=20)]
+
+
+class NoteUpdate(NoteId):
+    doc_id: Annotated[str, Field(max_length=40)]
+    update: Annotated[str, Field(min_length=1, max_length=coedit.MAX_UPDATE_CHARS)]
 
 
 class NextStepFields(Payload):
     group_id: Id
-    move: Annotated[str, Field(max_length=1000)]
+    move: Text
     audience: Annotated[str, Field(max_length=20)]
     owner_role: Annotated[str, Field(max_length=30)]
     due_on: Optional[Annotated[str, Field(pattern=r"^\d{4}-\d{2}-\d{2}$")]] = None
-    student_label: Optional[Annotated[str, Field(max_length=12)]] = None
-    student_note: Optional[Annotated[str, Field(max_length=300)]] = None
+    student_label: Optional[Text] = None
+    student_note: Optional[Text] = None
 
     def fields(self) -> dict:
         data = self.model_dump()
@@ -112,13 +121,20 @@ def refresh_open_board(task_id: int) -> None:
         broadcast_sort(sort)
 
 
-def send_moved(moved: dict, task_id: int) -> None:
-    """A card's move to every meeting on the task: without the mover's name where names are hidden."""
+def send_moved(moved: dict, task_id: int, notices: tuple[str, str] | None = None) -> None:
+    """A card's move to every meeting on the task: without the mover's name where names are hidden.
+    `notices`: what the room is told with it (an undo), with names and without."""
     named, nameless = [], []
     for meeting in queries.live_meetings_on(task_id):
         (named if authors_shown(meeting) else nameless).append(room(meeting.id))
-    emit_to_rooms("sort:moved", moved, named)
-    emit_to_rooms("sort:moved", {**moved, "moved_by": None}, nameless)
+    with_names, without_names = notices or (None, None)
+    emit_to_rooms("sort:moved", {**moved, "notice": with_names}, named)
+    emit_to_rooms("sort:moved", {**moved, "moved_by": None, "notice": without_names}, nameless)
+
+
+def mover_of(seat: Seat) -> str:
+    """Who a seat is, for undoing one's own moves: a phone's participant, or a member's account."""
+    return f"participant:{seat.participant_id}" if seat.participant_id is not None else f"user:{seat.user_id}"
 
 
 def sort_change(name: str, payload: type[Payload], change, *, control: bool = False, moving: bool = False):
@@ -146,7 +162,7 @@ def on_move(meeting, seat, data):
     sort = commands.sort_to_change(meeting, seat.can_control, moving=True)
     try:
         result = commands.move_card(sort, data.sample_id, data.group_id, data.index, data.card_version,
-                                    name_to_record(meeting, seat.name))
+                                    name_to_record(meeting, seat.name), mover_of(seat))
     except MoveConflict as conflict:
         if not authors_shown(meeting):
             conflict = conflict.without_name()
@@ -159,10 +175,36 @@ def on_move(meeting, seat, data):
 
 @live_event("sort:undo", Empty)
 def on_undo(meeting, seat, data):
+    """Undo one's own last move; the facilitator undoes anyone's. The room is told who undid what."""
     sort = commands.sort_to_change(meeting, seat.can_control, moving=True)
-    result = commands.undo_move(sort, name_to_record(meeting, seat.name))
-    send_moved(result, meeting.task_id)
+    by = name_to_record(meeting, seat.name)
+    result, undone = commands.undo_move(sort, by, mover_of(seat), anyone=seat.can_control)
+    send_moved(result, meeting.task_id, tuple(undo_notice(undone, by, seat.can_control, names)
+                                              for names in (True, False)))
     return {"ok": True, "revision": result["revision"]}
+
+
+@live_event("sort:note:sync", NoteId)
+def on_note_sync(meeting, seat, data):
+    """A note's whole document, for a client that starts (or starts again) to edit it."""
+    sort = commands.sort_to_change(meeting, seat.can_control)
+    return {"ok": True, **coedit.note_state(sort, data.group_id, data.field)}
+
+
+@live_event("sort:note:update", NoteUpdate)
+def on_note_update(meeting, seat, data):
+    """A client's edit of a note: merged, stored as plain text, and passed on to everyone else."""
+    sort = commands.sort_to_change(meeting, seat.can_control)
+    try:
+        update, text = coedit.apply_note_update(sort, data.group_id, data.field, data.doc_id, data.update)
+    except coedit.StaleNote as stale:
+        return {"ok": False, "error": str(stale), "reload": True}
+    edit = {"sort_id": sort.id, "group_id": data.group_id, "field": data.field, "doc_id": data.doc_id,
+            "update": update, "text": text}
+    for live in queries.live_meetings_on(sort.task_id):
+        if shows_board(live):
+            socketio.emit("sort:note", edit, to=room(live.id), skip_sid=request.sid)
+    return {"ok": True}
 
 
 @live_event("sort:sync", Empty)

@@ -2,7 +2,7 @@
 board's script receives once with its page (`page_constants`) and the review pages reuse."""
 from __future__ import annotations
 
-from plc.sort.models import NOTE_FIELDS
+from plc.sort.models import NOTE_FIELDS, TEXT_LIMITS
 from plc.sort.steps import STILL_MODES
 
 # The four questions a group's notes answer, by note field.
@@ -36,4 +36,5 @@ def page_constants() -> dict:
         "still_modes": list(STILL_MODES),  # cards stay where they are
         "hints": BOARD_HINTS,
         "touch_hints": TOUCH_HINTS,
+        "limits": TEXT_LIMITS,  # characters, by field
     }

@@ -14,6 +14,9 @@ AUDIENCES = {"whole_class": "Whole class", "small_group": "Small group", "indivi
 NEXT_STEP_STATUSES = ("planned", "tried", "done", "dropped")
 # A group's notes, the four questions the team answers about it (columns of SortGroup).
 NOTE_FIELDS = ("showing", "telling", "build_on", "issues")
+# The longest text each typed field keeps, in characters: checked by commands, shown by the board.
+TEXT_LIMITS = {"group_name": 60, "note": 2000, "definition": 200, "move": 1000, "student_label": 12,
+               "student_note": 300}
 
 
 class Sort(db.Model):
@@ -101,6 +104,9 @@ class Move(db.Model):
     from_position = db.Column(db.Integer, nullable=False)
     to_group_id = db.Column(db.Integer)
     moved_by = db.Column(db.String(80))
+    # Whose move it is, to undo only one's own (see commands.mover_key); kept on anonymous steps
+    # too, where no name is, and never sent to anyone.
+    mover = db.Column(db.String(40))
     undone = db.Column(db.Boolean, nullable=False, default=False)
     at = db.Column(db.DateTime, nullable=False, default=utcnow)
 

@@ -94,3 +94,14 @@ def moved_payload(sort: Sort, placement: Placement, board: dict, touched: list[i
         "patterns": queries.patterns(sort, board),
         "can_undo": can_undo,
     }
+
+
+def undo_notice(undone, by: str | None, by_facilitator: bool, names: bool) -> str:
+    """What the room is told about an undo (`undone`: a commands.Undone; `by`: the undoer's name
+    as kept): who undid whose move of which card, without names where names are hidden."""
+    undoer = "The facilitator" if by_facilitator else (by if names and by else "Someone")
+    if undone.own:
+        whose = "their own"
+    else:
+        whose = f"{undone.moved_by}'s" if names and undone.moved_by else "someone's"
+    return f"{undoer} undid {whose} move of {undone.student_label}."

@@ -154,11 +154,12 @@ def patterns(sort: Sort, board: dict | None = None) -> dict:
 
 # --- undo ---------------------------------------------------------------------------
 
-def last_move(sort: Sort) -> Move | None:
-    """The latest move not yet undone, among the last UNDO_DEPTH."""
-    recent = db.session.execute(
-        db.select(Move).filter_by(sort_id=sort.id).order_by(Move.id.desc()).limit(UNDO_DEPTH)
-    ).scalars()
+def last_move(sort: Sort, mover: str | None = None) -> Move | None:
+    """The latest move not yet undone, among the last UNDO_DEPTH (`mover`'s, when given)."""
+    query = db.select(Move).filter_by(sort_id=sort.id)
+    if mover is not None:
+        query = query.filter_by(mover=mover)
+    recent = db.session.execute(query.order_by(Move.id.desc()).limit(UNDO_DEPTH)).scalars()
     return next((m for m in recent if not m.undone), None)
 
 

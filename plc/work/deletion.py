@@ -42,7 +42,7 @@ def _delete_samples(samples: list[WorkSample]) -> list[str]:
     CannotDelete if a job took one meanwhile."""
     if not samples:
         return []
-    files = [name for s in samples for name in (s.original_name, s.image_name, s.thumb_name) if name]
+    files = [name for s in samples for name in (s.original_name, s.image_name, s.thumb_name, s.check_image_name) if name]
     files += _unshared_uploads(samples)
     ids = [s.id for s in samples]
     # Only if no job holds them (plc/work/lifecycle.py): a job may have claimed one meanwhile.
@@ -64,6 +64,8 @@ def describe_sample(_, thing: WorkSample) -> Part:
         part.goes.append("its blurred image and thumbnail")
     if thing.original_name:
         part.goes.append("the kept original photo")
+    if thing.check_image_name:
+        part.goes.append("the unblurred page waiting to be checked for a name")
     if _unshared_uploads([thing]):
         part.goes.append("the uploaded file")
     if thing.ocr_text or thing.corrected_text or thing.ocr_words:

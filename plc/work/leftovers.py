@@ -3,9 +3,11 @@
 Every file is written before the row that names it is committed, and removed after the row
 lets go of it: a server or worker that dies in between leaves a file nobody names (an upload
 whose sample was never saved or is done, an unblurred original, views of a save that never
-committed, the files of a deleted sample). Recovery removes them once they are older than
-any request or job could still be about to name them. The uploads folder for task pictures
-(`incoming/`) is shared with plc/teams, whose copies live there only for one request.
+committed, the files of a deleted sample, the kept unblurred page of a sample once it was
+checked for a name and published; while it waits for the check, its row names it). Recovery
+removes them once they are older than any request or job could still be about to name them.
+The uploads folder for task pictures (`incoming/`) is shared with plc/teams, whose copies live
+there only for one request.
 """
 from __future__ import annotations
 
@@ -20,8 +22,9 @@ from plc import storage
 from plc.extensions import db
 from plc.work.models import WorkSample
 
-FOLDERS = ("incoming", "originals", "work")
-NAMED = (WorkSample.incoming_name, WorkSample.original_name, WorkSample.image_name, WorkSample.thumb_name)
+FOLDERS = ("incoming", "originals", "work", "checks")
+NAMED = (WorkSample.incoming_name, WorkSample.original_name, WorkSample.image_name, WorkSample.thumb_name,
+         WorkSample.check_image_name)
 BATCH = 500
 
 

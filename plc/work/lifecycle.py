@@ -1,7 +1,7 @@
 """The life of a sample's job in one place: its states, who moves it from one to the next, the
 lease, and what recovery does with a sample whose job or worker was lost.
 
-    queued --claim--> processing --> reading --> done
+    queued --claim--> processing --> reading --> done (--name checked--> queued)
       ^                   |             |
       |                   +-------------+--> failed --"Try again"--> queued
       |                   |             |
@@ -12,7 +12,9 @@ Every state, read from the row alone, tells recovery what to do, whatever crashe
   (`updated_at`), its job was lost with a server or a worker: recovery sends it again.
 - processing, reading: a worker holds it until `lease_until`, renewed at every step. Past
   that the worker is taken for dead: recovery queues the sample again.
-- done: read, and its upload is gone.
+- done: read, and its upload is gone. If its name was not found with confidence, its unblurred
+  page is kept (`check_image_name`, plc/work/name_check.py) until a person checks it, which
+  queues it again for the job to publish, or the sample is deleted.
 - failed: stays until someone presses "Try again"; the upload stays when a try can help.
 
 A sample gets MAX_ATTEMPTS claims between "Try again"s: a page that kills its worker every
@@ -139,6 +141,12 @@ def try_again(sample: WorkSample) -> None:
     """"Try again" on a failed sample: queued with every try ahead of it (the caller commits)."""
     if sample.status != FAILED:
         raise WorkRejected("Only a sample that failed can be tried again.")
+    queue_afresh(sample)
+
+
+def queue_afresh(sample: WorkSample) -> None:
+    """Queued for a new job with every try ahead of it: after "Try again", or a done page that a
+    person has just checked for a name, for the job to publish (the caller commits)."""
     sample.status, sample.error, sample.lease_until, sample.attempts = QUEUED, None, None, 0
 
 

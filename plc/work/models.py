@@ -1,5 +1,12 @@
+from sqlalchemy import and_
+
 from plc.extensions import db
 from plc.timeutil import utcnow
+
+# Beside the job's status (plc/work/lifecycle.py), the name check: "clear" (a name found with
+# confidence and blurred), "waiting" (the OCR was unsure: nothing of the sample reaches the room
+# until a person checks the page), "checked" (a person checked it).
+NAME_CHECKS = ("clear", "waiting", "checked")
 
 
 class WorkSample(db.Model):
@@ -34,6 +41,11 @@ class WorkSample(db.Model):
     ocr_engine = db.Column(db.String(20))
     corrected_text = db.Column(db.Text)  # a teacher's correction; the OCR text is kept beside it
     blur_boxes = db.Column(db.JSON, nullable=False, default=list)
+    name_check = db.Column(db.String(8), nullable=False, default="clear", server_default="clear")
+    name_boxes = db.Column(db.JSON, nullable=False, default=list)  # pixels; their lines are left out of the text
+    name_suggestion = db.Column(db.JSON)  # a box the OCR was unsure of, offered on the check view
+    check_image_name = db.Column(db.String(80))  # upright, unblurred; only while the name check waits
+    content_hash = db.Column(db.String(64), index=True)  # sha256 of the uploaded bytes
     created_at = db.Column(db.DateTime, nullable=False, default=utcnow)
     updated_at = db.Column(db.DateTime, nullable=False, default=utcnow, onupdate=utcnow)
 
@@ -41,5 +53,16 @@ class WorkSample(db.Model):
     meeting = db.relationship("Meeting")
 
     @property
+    def private(self) -> bool:
+        """Nothing of it reaches the room: its name check waits, or the checked page's blurred
+        views and text are still being made (or their job failed, for "Try again")."""
+        return self.name_check == "waiting" or self.check_image_name is not None
+
+    @property
     def text(self) -> str | None:
         return self.corrected_text if self.corrected_text is not None else self.ocr_text
+
+
+def shown_to_room():
+    """The SQL twin of ``not WorkSample.private``, for queries that build what the room sees."""
+    return and_(WorkSample.name_check != "waiting", WorkSample.check_image_name.is_(None))

@@ -30,7 +30,7 @@ def _changed_since(since: datetime) -> list[WorkSample]:
 
 def _version(sample: WorkSample) -> tuple:
     return (sample.status, sample.thumb_name, sample.image_name, sample.ocr_text, sample.corrected_text,
-            sample.error)
+            sample.error, sample.name_check, sample.check_image_name)
 
 
 def _send(sample: WorkSample, emitter: SocketIO) -> None:

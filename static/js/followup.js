@@ -5,7 +5,8 @@
 import { el } from "./lib/dom.js";
 import { serverConstants } from "./lib/server_constants.js";
 
-const { statuses: STATUSES } = serverConstants.follow_up; // [value, label] pairs, in order
+// statuses: [value, label] pairs, in order
+const { statuses: STATUSES, reflection_max_chars: REFLECTION_MAX_CHARS } = serverConstants.follow_up;
 
 export function renderFollowUp(box, steps, { view, send, locked }) {
   if (!box) return;
@@ -38,7 +39,7 @@ function followUpItem(step, { view, send, locked }) {
     el("legend", { class: "visually-hidden" }, `What became of: ${step.move}`),
     ...STATUSES.map(([value, label]) => el("label", { class: "status-choice" },
       el("input", { type: "radio", name, value, checked: step.status === value, disabled: locked }), label)));
-  const reflection = el("textarea", { rows: 2, maxlength: 500, "aria-label": `What happened: ${step.move}`, disabled: locked, dir: "auto",
+  const reflection = el("textarea", { rows: 2, "data-max-chars": REFLECTION_MAX_CHARS, "aria-label": `What happened: ${step.move}`, disabled: locked, dir: "auto",
     placeholder: "What happened? What did students do?" });
   reflection.value = step.reflection || "";
   const save = el("button", { type: "button", class: "small", disabled: locked }, "Save");

@@ -8,8 +8,10 @@ import { renderFollowUp } from "./followup.js";
 import { el } from "./lib/dom.js";
 import { connect } from "./lib/socket.js";
 import { createControls } from "./room/controls.js";
+import { renderPeople } from "./room/people.js";
 import { renderInputs, setInputsDisabled } from "./room/phone_inputs.js";
 import { showEnded, showNewStep } from "./room/phone_view.js";
+import { createProjector } from "./room/projector.js";
 import { renderResponses, takesResponses } from "./room/responses.js";
 import { renderSamples } from "./room/samples.js";
 import { createTimer } from "./room/timer.js";
@@ -50,6 +52,7 @@ const { view, canControl, say } = room;
 const socket = connect("/", { meeting_id: room.meetingId });
 const board = createBoard({ root, view, canControl, send, say });
 const controls = createControls(room);
+const projector = view === "projector" ? createProjector(room) : null;
 const setTimer = createTimer(room);
 
 socket.on("connect", () => say(""));
@@ -78,7 +81,7 @@ socket.on("state", (next) => {
   if (nowEnded) { socket.disconnect(); showEnded(room); } // nothing more to hear: the room is closed
   else if (stepChanged && state) showNewStep(room);
 });
-socket.on("participants", (people) => { if (room.state) { room.state.participants = people; renderPeople(); } });
+socket.on("participants", (people) => { if (room.state) { room.state.participants = people; renderPeople(room); } });
 // The room hears a new response first; its author learns just after that it is theirs.
 socket.on("response:mine", ({ id }) => { room.mine.add(id); if (room.state) renderResponses(room); });
 // After a step change: which answers on the new step are this phone's (ids are never reused).
@@ -108,6 +111,7 @@ socket.on("work:removed", ({ id }) => {
 document.addEventListener("sample:changed", (e) => upsertSample(e.detail, false));
 socket.on("sort", (sort) => { if (room.state) { room.state.sort = sort; board.setSort(sort, room.state.samples); } });
 socket.on("sort:moved", (moved) => board.applyMove(moved));
+socket.on("sort:note", (edit) => board.applyNote(edit));
 socket.on("follow_up", (steps) => { if (room.state) { room.state.follow_up = steps; renderFollowUpStep(); } });
 socket.on("response:removed", ({ id }) => {
   const { state } = room;
@@ -145,7 +149,7 @@ function render(stepChanged) {
   room.show("locked", state.input_locked && !meeting.ended);
   room.show("task", step.activity === "discuss");
   room.show("anonymous-note", step.anonymous && takesResponses(step));
-  renderPeople();
+  renderPeople(room);
   renderResponses(room);
   controls.render();
   renderAgenda();
@@ -153,22 +157,12 @@ function render(stepChanged) {
   renderFollowUpStep();
   if (view === "phone" && (stepChanged || meeting.ended)) renderInputs(room);
   if (view === "phone") setInputsDisabled(room, state.input_locked || meeting.ended);
+  projector?.render(stepChanged);
 }
 
 function renderFollowUpStep() {
   const { state } = room;
   renderFollowUp(bound("follow-up"), state.follow_up, { view, send, locked: state.meeting.ended || (state.input_locked && !canControl) });
-}
-
-function renderPeople() {
-  const { participants } = room.state;
-  room.setText("people-count", String(participants.length));
-  const list = bound("people");
-  if (!list) return;
-  list.replaceChildren(...participants.map((p) =>
-    el("li", { title: p.role }, el("span", { class: "person-name", dir: "auto" }, p.name),
-      view === "projector" ? null : el("span", { class: "person-role" }, p.role))));
-  if (!participants.length) list.append(el("li", { class: "empty" }, "Nobody yet: scan the QR code or type the code."));
 }
 
 function renderAgenda() {

@@ -20,6 +20,8 @@ from pathlib import Path
 
 import pytest
 
+from plc import create_app
+
 HERE = Path(__file__).resolve().parent
 ROOT = HERE.parent.parent
 ARTIFACTS = ROOT / "test-artifacts"
@@ -66,6 +68,7 @@ class LiveServer:
     email: str
     password: str
     log_path: Path
+    env: dict  # the server's environment: where its database and files are
 
     def log(self) -> str:
         return self.log_path.read_text(errors="replace") if self.log_path.exists() else ""
@@ -150,9 +153,18 @@ def live_server(tmp_path_factory):
         )
     try:
         _wait_until_up(url, process, log_path)
-        yield LiveServer(url=url, email=email, password=password, log_path=log_path)
+        yield LiveServer(url=url, email=email, password=password, log_path=log_path, env=env)
     finally:
         _stop(process)
+
+
+@pytest.fixture(scope="session")
+def live_app(live_server):
+    """The app over the live server's database and files, for fixtures that write straight into
+    them (tests/browser/seed.py): a meeting at full size in a second instead of minutes of clicks."""
+    env = live_server.env
+    return create_app({"SQLALCHEMY_DATABASE_URI": env["PLC_DATABASE_URL"], "UPLOADS_DIR": env["PLC_UPLOADS_DIR"]},
+                      instance_path=env["PLC_INSTANCE_PATH"])
 
 
 @pytest.fixture(scope="session")

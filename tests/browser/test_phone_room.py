@@ -71,8 +71,10 @@ def test_the_end_of_a_meeting_replaces_the_phones_page(new_context, live_server)
     refused = []
     phone.on("response", lambda r: "/work/" in r.url and r.status >= 400 and refused.append(r.url))
 
-    projector.once("dialog", lambda dialog: dialog.accept())
-    projector.get_by_role("button", name="End meeting").click()
+    control = projector.context.new_page()  # the meeting ends on the control page only
+    control.goto(projector.url.replace("/projector", "/control"))
+    control.once("dialog", lambda dialog: dialog.accept())
+    control.get_by_role("button", name="End meeting").click()
 
     ended = phone.get_by_role("heading", level=1, name="This meeting has ended")
     expect(ended).to_be_visible()
@@ -129,6 +131,7 @@ def test_typed_text_in_any_script_keeps_its_direction_and_wraps(new_context, liv
 
     responses = projector.locator("article.response .response-text")
     expect(responses).to_have_count(2)
+    projector.keyboard.press("j")  # who joined: past the opening steps, behind the join badge
     for page, selector in [(projector, "article.response .response-text"), (projector, ".response-author"),
                            (projector, ".person-name"), (phone, ".mine-item p"), (phone, ".phone-head [dir]")]:
         nodes = page.locator(selector)
@@ -143,3 +146,33 @@ def test_typed_text_in_any_script_keeps_its_direction_and_wraps(new_context, liv
         card = page.locator(selector, has_text=url[:40])
         assert card.evaluate("el => el.scrollWidth <= el.clientWidth"), selector
     assert phone.evaluate("document.documentElement.scrollWidth <= window.innerWidth")
+
+
+def test_a_2000_character_paste_into_an_answer_is_kept_whole_and_says_how_much_too_long_it_is(
+        new_context, live_server):
+    projector, phone = room_with_phone(new_context, live_server, "Ida Teacher")
+    to_answers_step(projector, phone)
+    answer = phone.get_by_label("Your answer")
+    text = ("They pack apples six to a box, so 4 boxes hold 24. " * 40)[:2000]
+
+    answer.focus()
+    phone.keyboard.insert_text(text)  # as a paste lands in the field
+
+    expect(answer).to_have_value(text)  # nothing cut
+    note = phone.locator(".composer .char-limit")
+    too_long = "Too long by 1,500 characters: the limit is 500. Shorten it before sending."
+    expect(note.locator('[aria-hidden="true"]')).to_have_text(f"2,000 / 500. {too_long}")
+    expect(note.locator('[aria-live="polite"]')).to_have_text(too_long)  # read out, politely
+    expect(answer).to_have_attribute("aria-invalid", "true")
+    expect(phone.get_by_role("button", name="Send")).to_have_attribute("title", too_long)
+
+    phone.get_by_role("button", name="Send").tap()  # refused in the phone: the text stays to shorten
+    expect(answer).to_have_value(text)
+    expect(projector.locator("article.response")).to_have_count(0)
+
+    answer.fill(text[:495])  # near the limit: the counter shows
+    expect(note.locator('[aria-hidden="true"]')).to_have_text("495 / 500")
+    expect(answer).not_to_have_attribute("aria-invalid", "true")
+    phone.get_by_role("button", name="Send").tap()
+    expect(answer).to_have_value("")
+    expect(projector.locator("article.response .response-text")).to_have_text(text[:495].strip())

@@ -9,6 +9,7 @@ a board it assumes to be fresh.
 from __future__ import annotations
 
 import re
+import sqlite3
 import time
 
 from playwright.sync_api import Locator, Page, expect
@@ -140,7 +141,11 @@ def mouse_drag(page: Page, source: Locator, target: Locator) -> None:
         assert 0 <= box["y"] and box["y"] + 20 <= size["height"] and box["x"] + 20 <= size["width"], ("off screen", box)
     page.mouse.move(start["x"] + 24, start["y"] + 24)
     page.mouse.down()
-    page.mouse.move(end["x"] + end["width"] / 2, end["y"] + min(end["height"] / 2, 24), steps=12)
+    x1, y1 = end["x"] + end["width"] / 2, end["y"] + min(end["height"] / 2, 24)
+    page.mouse.move(x1, y1, steps=12)
+    for _ in range(3):  # rest on the target a moment, as a hand does before letting go
+        page.wait_for_timeout(FINGER_FRAME_MS)
+        page.mouse.move(x1, y1 + 1)
     page.mouse.up()
 
 
@@ -226,10 +231,11 @@ def test_move_to_by_tapping_on_a_phone_and_undo(new_context, live_server):
     expect(ben.get_by_label(f"Move {code} to…").locator(f'option:text-is("{target_group}")')).to_have_count(0)
     expect_same_boards(projector, ana, ben)
 
-    # "Undo last move" puts the card back exactly where it was, on every screen.
-    ben.get_by_role("button", name="Undo last move").tap()
+    # "Undo my last move" puts the card back exactly where it was, on every screen, and says who undid it.
+    ben.get_by_role("button", name="Undo my last move").tap()
     for page in (projector, ana, ben):
         expect_board(page, before)
+        expect(status(page)).to_have_text(f"Ben Coach undid their own move of {code}.")
 
 
 def test_a_tier_name_gets_a_friendly_prompt_instead_of_a_group(new_context, live_server):
@@ -448,3 +454,33 @@ def test_the_tier_prompt_stays_while_others_move_cards(new_context, live_server)
     expect_card_everywhere([ana], target_group, code)
     expect(ana.locator(".tier-prompt")).to_be_visible(timeout=2000)
     expect(ana.get_by_label("Name of a new group")).to_have_value("Struggling", timeout=1000)
+
+
+def test_two_people_typing_in_the_same_group_note_at_once_keep_both_their_words(new_context, live_server):
+    projector, (ana, ben) = meeting_and_phones(new_context, live_server, ["Ana Teacher", "Ben Coach"])
+    projector.get_by_role("button", name="Next ▶").click()
+    expect(step_title(projector)).to_have_text("Name and describe each group")
+    group = GROUPS[0]
+    notes = [column(page, group).get_by_label("What are they showing us?") for page in (ana, ben)]
+    for note in notes:
+        expect(note).to_have_attribute("data-coedit", "ready")
+    ana_words = ["Counts", "on", "from", "the", "bigger", "number."]
+    ben_words = ["Draws", "every", "apple", "then", "counts", "all."]
+
+    notes[0].click()
+    notes[1].click()
+    for a, b in zip(ana_words, ben_words):  # word by word, in turn, each before seeing the other's
+        ana.keyboard.type(a + " ")
+        ben.keyboard.type(b + " ")
+
+    # Every screen ends with both people's words, each run whole, and the same text.
+    both = re.compile(f"(?=.*{re.escape(' '.join(ana_words))})(?=.*{re.escape(' '.join(ben_words))})", re.S)
+    for note in notes:
+        expect(note).to_have_value(both)
+    text = notes[0].input_value()
+    for note in notes:
+        expect(note).to_have_value(text)
+    expect(column(projector, group).locator(".group-notes")).to_have_text(f"What are they showing us? {text.strip()}")
+    with sqlite3.connect(live_server.env["PLC_DATABASE_URL"].removeprefix("sqlite:///")) as db:
+        stored = db.execute("SELECT showing FROM sort_group WHERE name = ? ORDER BY id DESC", (group,)).fetchone()
+    assert stored == (text,)  # the plain text, as search, snapshots and exports read it

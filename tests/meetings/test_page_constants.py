@@ -2,9 +2,11 @@
 import json
 import re
 
-from plc.review.followup import STATUS_LABELS
+from plc.review.followup import REFLECTION_MAX_CHARS, STATUS_LABELS
 from plc.sort.labels import BOARD_HINTS, KIND_LABELS, NOTE_LABELS, STILL_MODES
+from plc.sort.models import TEXT_LIMITS
 from plc.work.labels import STATUS_TEXT
+from plc.work.services import MAX_TEXT_CHARS
 from tests.conftest import gen_meeting, gen_task, gen_team, gen_user, join_as, login
 
 
@@ -32,6 +34,10 @@ def test_every_room_page_carries_every_features_constants_in_order(app, client):
         assert constants["sort"]["still_modes"] == list(STILL_MODES)
         assert constants["sort"]["hints"] == BOARD_HINTS
         assert constants["samples"]["status_text"] == STATUS_TEXT
+        # Every typed field's limit comes from the server: no script repeats one.
+        assert constants["sort"]["limits"] == TEXT_LIMITS
+        assert constants["follow_up"]["reflection_max_chars"] == REFLECTION_MAX_CHARS
+        assert constants["samples"]["text_max_chars"] == MAX_TEXT_CHARS
 
 
 def test_the_task_work_page_carries_the_sample_statuses(client):
@@ -41,4 +47,5 @@ def test_the_task_work_page_carries_the_sample_statuses(client):
 
     constants = island(client.get(f"/tasks/{task.id}/work").get_data(as_text=True))
 
-    assert constants == {"samples": {"status_text": STATUS_TEXT, "unfinished": ["queued", "processing", "reading"]}}
+    assert constants == {"samples": {"status_text": STATUS_TEXT, "unfinished": ["queued", "processing", "reading"],
+                                     "text_max_chars": MAX_TEXT_CHARS}}

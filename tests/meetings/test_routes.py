@@ -73,6 +73,25 @@ def test_projector_shows_code_qr_and_no_script(app, client):
     assert "Facilitator controls" in html
 
 
+def test_an_ended_meetings_projector_shows_no_code_and_no_qr_code(app, client):
+    user = gen_user()
+    meeting = gen_meeting(gen_team(user), user)
+    end_meeting(meeting)
+    login(client, user)
+    html = client.get(f"/meetings/{meeting.id}/projector").get_data(as_text=True)
+    assert "This meeting has ended" in html and 'class="room-grid is-ended"' in html
+    assert meeting.code not in html and "<svg" not in html and "QR code" not in html
+    assert "room.js" not in html  # the room is closed: nothing live to connect to
+
+
+def test_the_projector_has_no_end_meeting_button_the_control_page_has(app, client):
+    user = gen_user()
+    meeting = gen_meeting(gen_team(user), user)
+    login(client, user)
+    assert "End meeting" not in client.get(f"/meetings/{meeting.id}/projector").get_data(as_text=True)
+    assert "End meeting" in client.get(f"/meetings/{meeting.id}/control").get_data(as_text=True)
+
+
 def test_qr_code_encodes_the_join_link(app, client):
     app.config["PUBLIC_URL"] = "https://plc.example.org"
     user = gen_user()

@@ -12,8 +12,8 @@ import pytest
 from PIL import Image, ImageOps
 
 from plc.ocr.base import Word
-from plc.ocr.names import find_name_box, name_band
-from plc.ocr.tesseract import TesseractEngine
+from plc.ocr.names import find_name_box, name_band, text_after_name_line
+from plc.ocr.registry import get_engine
 from tests.conftest import STUDENT_WORK_GENERATOR
 PAGE = (1200, 1600)  # the generator draws every page at this size before "photographing" it
 
@@ -127,6 +127,27 @@ def test_the_best_label_wins():
     assert find_name_box(words) == pad(words[-1].box)
 
 
+@pytest.mark.parametrize("text, preview", [
+    ("Name: Ava\n6 12 18\n12 pages", "6 12 18\n12 pages"),
+    ("Name:\n72 / 6 = 12", "72 / 6 = 12"),  # the name itself was blurred and left out
+    ("\nNarne: Leo Date: 3/4\n6 x 12 = 72", "6 x 12 = 72"),  # an OCR slip, with a colon
+    ("Name:Liam\n5 groups", "5 groups"),  # label and name read as one word
+    ("NAME - Bo\nx", "x"),
+    ("Mar 4\nName: Ivy\n12", "12"),  # a date above the name line
+])
+def test_a_preview_starts_after_the_name_line(text, preview):
+    assert text_after_name_line(text) == preview
+
+
+@pytest.mark.parametrize("text", ["Same as 6 x 12\n72", "Nome work here\n5", "6 12 18\n1\n2\nName: late", "12 pages"])
+def test_a_preview_keeps_work_that_only_looks_like_a_label(text):
+    assert text_after_name_line(text) == text
+
+
+def test_a_preview_of_no_text_is_empty():
+    assert text_after_name_line(None) == text_after_name_line("") == ""
+
+
 def test_name_band_is_the_top_quarter():
     assert name_band(1200, 1600) == (0, 0, 1200, 400)
     assert name_band(3024, 4032) == (0, 0, 3024, 1008)
@@ -197,9 +218,10 @@ def area(box) -> float:
     return (box[2] - box[0]) * (box[3] - box[1])
 
 
-@pytest.fixture(scope="module")
-def engine() -> TesseractEngine:
-    return TesseractEngine()
+@pytest.fixture(scope="module", params=["rapidocr", "tesseract"])
+def engine(request):
+    """Every engine the app can be configured with."""
+    return get_engine(request.param)
 
 
 @pytest.fixture(scope="module")
@@ -236,3 +258,36 @@ def test_name_found_in_the_top_band_covers_the_name(engine, page_sets, kind):
         if name_ink_covered(image, expected, found) >= 0.95:
             hits += 1
     assert hits >= 5, f"{kind}: the name was covered on {hits} of 6 pages"
+
+
+def test_a_name_line_is_left_out_of_a_corrected_text():
+    from plc.ocr.names import without_name_lines
+
+    text = "Name: Noah\nNme - Liam  Date: 3/4\nNAME Ava\n7 + 6 = 13\nSame 13\nname the shape: square"
+    assert without_name_lines(text) == "7 + 6 = 13\nSame 13"
+
+
+@pytest.mark.parametrize("label", ["Nane", "Mame", "Narne:", "Nme:", "Mane", "Mane:", "Nane:", "NAME:"])
+def test_a_misread_label_gives_a_box_to_check_not_a_sure_one(label):
+    from plc.ocr.names import find_name
+
+    words = line(label, "Noah", top=100)
+    finding = find_name(words, right_edge=1000, band_bottom=400)
+    name = words[1].box
+    assert finding.box is not None
+    assert finding.box[0] <= name[0] and finding.box[2] >= name[2]
+    # only a label read exactly (OCR's 'rn' for 'm' aside, any case) is sure
+    assert finding.sure == (label in ("Narne:", "NAME:"))
+
+
+def test_sure_only_with_words_after_an_exact_label_in_the_top_band():
+    from plc.ocr.names import find_name
+
+    assert find_name(line("Name:", "Noah"), band_bottom=400).sure
+    assert not find_name(line("Name:"), band_bottom=400).sure  # nothing readable after it
+    # 'Name the shape' in the work, below the band, is no label
+    assert not find_name(line("Name", "the", "shape", top=900), band_bottom=400).sure
+    # a lone capitalised word in the band: likely a name without a label, to check
+    lone = find_name(line("Liam", top=60) + line("7", "+", "6", top=500, line_no=1), band_bottom=400)
+    assert lone.box is not None and not lone.sure
+    assert find_name([], band_bottom=400) == find_name(line("7", "+", "6", top=500), band_bottom=400)

@@ -15,6 +15,7 @@ from plc.teams.models import DeletionRecord, Task, Unit
 from plc.teams.services import recent_deletions
 from plc.timeutil import utcnow
 from plc.work.models import WorkSample
+from plc.work.name_check import check_name
 from plc.work.processing import process_sample
 from plc.work.services import accept_upload
 from tests.conftest import gen_task, gen_team, gen_user
@@ -54,6 +55,8 @@ def test_deleting_a_processed_sample_removes_every_file_it_made(app):
     task = gen_task(team)
     [sample] = accept_upload(jpeg_upload(), task=task, user=owner, label="S1")
     process_sample(sample.id)
+    check_name(sample, "none")  # a blank page: no name found, so it waits for a person's word
+    process_sample(sample.id)  # publishes the checked page
     db.session.refresh(sample)
     files = [sample.original_name, sample.image_name, sample.thumb_name]
     assert sample.status == "done" and on_disk(*files) == [True, True, True]
@@ -69,6 +72,22 @@ def test_deleting_a_processed_sample_removes_every_file_it_made(app):
     # (A blank page: the OCR found no text, so none is listed.)
     assert record.description == "Work of S1 for “Apple boxes”: its blurred image and thumbnail, the kept original photo"
     assert utcnow() - record.at < timedelta(minutes=1)
+
+
+def test_deleting_a_sample_waiting_for_its_name_check_removes_its_unblurred_page(app):
+    owner = gen_user()
+    team = gen_team(owner)
+    [sample] = accept_upload(jpeg_upload(), task=gen_task(team), user=owner, label="S1")
+    process_sample(sample.id)
+    db.session.refresh(sample)
+    unblurred = sample.check_image_name
+    assert sample.name_check == "waiting" and on_disk(unblurred) == [True] and len(stored_files()) == 1
+
+    services.delete_sample(sample, owner)
+
+    assert stored_files() == set()
+    [record] = records(team)
+    assert record.description == "Work of S1 for “Apple boxes”: the unblurred page waiting to be checked for a name"
 
 
 def test_a_sample_still_waiting_for_its_job_takes_its_upload_with_it(app):

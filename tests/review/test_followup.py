@@ -79,7 +79,8 @@ def test_bad_follow_up_updates_are_refused_and_change_nothing(app):
 
     for payload, message in [({"id": step_id, "status": "finished"}, "Choose planned"),
                              ({"id": other_step, "status": "done"}, "not one of this team's"),
-                             ({"id": step_id, "status": "done", "reflection": "x" * 501}, "Bad request"),
+                             ({"id": step_id, "status": "done", "reflection": "x" * 501},
+                              "The reflection is 501 characters; the limit is 500."),
                              ({"id": "1", "status": "done"}, "Bad request")]:
         ack = phone.emit("followup:update", payload, callback=True)
         assert ack["ok"] is False and message in ack["error"], (payload, ack)

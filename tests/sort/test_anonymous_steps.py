@@ -73,6 +73,9 @@ def test_card_moves_on_an_anonymous_step_carry_no_name_anywhere(app):
     assert ben.emit("sort:move", {"sample_id": s2, "group_id": group["id"], "index": 0, "card_version": 0},
                     callback=True)["ok"]
     assert ana.emit("sort:undo", callback=True)["ok"]
+    assert events_named(projector, "sort:moved")[-1]["notice"] == "Someone undid their own move of S1."
+    assert projector.emit("sort:undo", callback=True)["ok"]  # Ben's: whose, nobody is told
+    assert events_named(ana, "sort:moved")[-1]["notice"] == "The facilitator undid someone's move of S2."
     assert all(moved["moved_by"] is None for moved in events_named(projector, "sort:moved"))
     # The facilitator keeps a tier-like name: the board says a facilitator did, not who.
     assert projector.emit("sort:group:add", {"name": "Low", "keep_tier_name": True}, callback=True)["ok"]

@@ -12,6 +12,9 @@ from plc.teams.services import vocabulary
 from tests.conftest import gen_meeting, gen_task, gen_team, gen_user, join_as
 from tests.sort.conftest import gen_sample, gen_sort_meeting
 
+# Who moved a card, as commands.move_card keeps it (sort.events.mover_of makes these from a seat).
+ANA, BEN, FACILITATOR = "participant:1", "participant:2", "user:1"
+
 
 def anticipate(app, meeting, answers):
     """Answer 'What models and strategies could they use?' in a Doing Math Together meeting."""
@@ -152,25 +155,44 @@ def test_failed_samples_are_not_cards(app, sort_setup):
 def test_undo_puts_back_the_last_move_unless_the_card_moved_since(sort_setup):
     sort, (a, b, *_rest) = sort_setup["sort"], sort_setup["samples"]
     counts_on, ten = sort_setup["groups"]
-    commands.move_card(sort, a.id, counts_on.id, 0, 0, "Ana")
-    commands.move_card(sort, b.id, ten.id, 0, 0, "Ana")
-    commands.undo_move(sort, "Ana")
+    commands.move_card(sort, a.id, counts_on.id, 0, 0, "Ana", ANA)
+    commands.move_card(sort, b.id, ten.id, 0, 0, "Ana", ANA)
+    commands.undo_move(sort, "Ana", ANA)
     assert column_labels(sort) == {"Unsorted": ["S2", "S3", "S4"], "Counts on": ["S1"], "Makes a ten": []}
-    commands.undo_move(sort, "Ana")
+    commands.undo_move(sort, "Ana", ANA)
     assert column_labels(sort)["Unsorted"] == ["S1", "S2", "S3", "S4"]
     with pytest.raises(SortError, match="no move to undo"):
-        commands.undo_move(sort, "Ana")
+        commands.undo_move(sort, "Ana", ANA)
 
-    commands.move_card(sort, a.id, counts_on.id, 0, 2, "Ana")
-    commands.move_card(sort, a.id, ten.id, 0, 3, "Ben")
-    commands.undo_move(sort, "Ana")  # Ben's move, then Ana's: one after the other
-    commands.undo_move(sort, "Ana")
+    commands.move_card(sort, a.id, counts_on.id, 0, 2, "Ana", ANA)
+    commands.move_card(sort, a.id, ten.id, 0, 3, "Ben", BEN)
+    with pytest.raises(SortError, match="no longer where"):  # Ana's move was moved on by Ben's
+        commands.undo_move(sort, "Ana", ANA)
+    _, undone = commands.undo_move(sort, "Pat", FACILITATOR, anyone=True)  # Ben's, then Ana's
+    assert undone == commands.Undone("S1", "Ben", own=False)
+    _, undone = commands.undo_move(sort, "Pat", FACILITATOR, anyone=True)
+    assert undone == commands.Undone("S1", "Ana", own=False)
     assert column_labels(sort)["Unsorted"] == ["S1", "S2", "S3", "S4"]
 
-    commands.move_card(sort, a.id, counts_on.id, 0, 6, "Ana")
+    commands.move_card(sort, a.id, counts_on.id, 0, 6, "Ana", ANA)
     commands.remove_group(sort, counts_on.id)  # the card went back to the tray since
     with pytest.raises(SortError, match="no longer where"):
-        commands.undo_move(sort, "Ana")
+        commands.undo_move(sort, "Ana", ANA)
+
+
+def test_undo_takes_back_only_the_movers_own_moves(sort_setup):
+    sort, (a, b, *_rest) = sort_setup["sort"], sort_setup["samples"]
+    counts_on, ten = sort_setup["groups"]
+    commands.move_card(sort, a.id, counts_on.id, 0, 0, "Ana", ANA)
+    commands.move_card(sort, b.id, ten.id, 0, 0, "Ben", BEN)
+
+    _, undone = commands.undo_move(sort, "Ana", ANA)
+
+    assert undone == commands.Undone("S1", "Ana", own=True)
+    assert column_labels(sort) == {"Unsorted": ["S1", "S3", "S4"], "Counts on": [], "Makes a ten": ["S2"]}
+    with pytest.raises(SortError, match="You have no move to undo"):
+        commands.undo_move(sort, "Ana", ANA)
+    assert column_labels(sort)["Makes a ten"] == ["S2"]
 
 
 def test_patterns_count_groups_and_find_strategies_nobody_used_and_unanticipated_ones(app):
@@ -284,7 +306,7 @@ def test_a_kept_tier_name_is_never_added_to_the_vocabulary(sort_setup):
 
 def test_group_names_are_required_and_unique(sort_setup):
     sort = sort_setup["sort"]
-    for name, message in [("   ", "Give the group a name"), ("counts  ON", "already a group"), ("x" * 61, "under 60")]:
+    for name, message in [("   ", "Give the group a name"), ("counts  ON", "already a group"), ("x" * 61, "is 61 characters; the limit is 60")]:
         with pytest.raises(SortError, match=message):
             commands.add_group(sort, name, "Ana")
 

@@ -599,37 +599,65 @@ def test_closing_reaches_everyone_freezes_the_board_and_reopening_starts_version
     assert stored_board(meeting_id)["sorts"] == 2
 
 
-def test_undo_reaches_every_client(app, sort_room):
+def test_undo_takes_back_ones_own_move_and_the_room_is_told_who_undid_what(app, sort_room):
     ids, groups, meeting_id = sort_room["sample_ids"], sort_room["groups"], sort_room["meeting_id"]
-    clients = (sort_room["projector"], sort_room["ana"], sort_room["ben"])
-    assert sort_room["ana"].emit("sort:move", move(ids[0], groups[0]), callback=True)["ok"] is True
-    assert sort_room["ana"].emit("sort:move", move(ids[1], groups[0], 1), callback=True)["ok"] is True
+    projector, ana, ben = sort_room["projector"], sort_room["ana"], sort_room["ben"]
+    clients = (projector, ana, ben)
+    assert ana.emit("sort:move", move(ids[0], groups[0]), callback=True)["ok"] is True
+    assert ana.emit("sort:move", move(ids[1], groups[0], 1), callback=True)["ok"] is True
     views = [BoardView(client) for client in clients]
+
+    # Ben has moved nothing: his undo takes back nobody's move, and says why.
+    assert_refused(ben, "sort:undo", None, meeting_id, clients, "You have no move to undo.")
     moves_before = [len(events_named(client, "sort:moved")) for client in clients]
 
-    ack = sort_room["ben"].emit("sort:undo", callback=True)
+    ack = ana.emit("sort:undo", callback=True)
 
     assert ack == {"ok": True, "revision": stored_board(meeting_id)["revision"]}
     for client, before in zip(clients, moves_before):
         [undone] = events_named(client, "sort:moved")[before:]
         assert (undone["revision"], undone["sample_id"], undone["version"], undone["moved_by"]) == (
-            ack["revision"], ids[1], 2, "Ben")
+            ack["revision"], ids[1], 2, "Ana")
+        assert undone["notice"] == "Ana undid their own move of S2."
         assert undone["can_undo"] is True  # Ana's first move is still there to undo
         assert {"group_id": None, "sample_ids": ids[1:]} in undone["columns"]  # back where it was
         assert {"group_id": groups[0], "sample_ids": ids[:1]} in undone["columns"]
-    assert sort_room["projector"].emit("sort:undo", callback=True)["ok"] is True
+
+    # Ben's own move is his to undo, even after Ana's; the facilitator undoes anyone's.
+    assert ben.emit("sort:move", move(ids[2], groups[1]), callback=True)["ok"] is True
+    assert projector.emit("sort:undo", callback=True)["ok"] is True
+    assert last(ana, "sort:moved")["notice"] == "The facilitator undid Ben's move of S3."
+    assert projector.emit("sort:undo", callback=True)["ok"] is True
+    assert last(ben, "sort:moved")["notice"] == "The facilitator undid Ana's move of S1."
     for view in views:
         view.catch_up().matches(meeting_id)
         assert view.gaps == []
         assert view.columns == {None: ids, **{g: [] for g in groups}}
-    assert last(sort_room["ben"], "sort:moved")["can_undo"] is False
-    assert_refused(sort_room["ana"], "sort:undo", None, meeting_id, clients, "There is no move to undo.")
+    assert last(ben, "sort:moved")["can_undo"] is False
+    assert_refused(ana, "sort:undo", None, meeting_id, clients, "There is no move to undo.")
+    assert projector.emit("sort:move", move(ids[3], groups[2]), callback=True)["ok"] is True
+    assert projector.emit("sort:undo", callback=True)["ok"] is True
+    assert last(ana, "sort:moved")["notice"] == "The facilitator undid their own move of S4."
+
+
+def test_a_phone_undoes_its_own_move_after_others_moved_and_never_theirs(app, sort_room):
+    ids, groups, meeting_id = sort_room["sample_ids"], sort_room["groups"], sort_room["meeting_id"]
+    projector, ana, ben = sort_room["projector"], sort_room["ana"], sort_room["ben"]
+    assert ana.emit("sort:move", move(ids[0], groups[0]), callback=True)["ok"] is True
+    assert ben.emit("sort:move", move(ids[1], groups[1]), callback=True)["ok"] is True
+    assert projector.emit("sort:move", move(ids[2], groups[2]), callback=True)["ok"] is True
+
+    assert ana.emit("sort:undo", callback=True)["ok"] is True  # hers, not the two later ones
+
+    assert stored_board(meeting_id)["columns"] == {None: [ids[0], *ids[3:]], groups[0]: [], groups[1]: [ids[1]],
+                                                   groups[2]: [ids[2]]}
+    assert_refused(ana, "sort:undo", None, meeting_id, [projector, ana, ben], "You have no move to undo.")
 
 
 def test_undo_puts_a_card_first_moved_from_the_middle_of_the_tray_back_where_it_was(app, sort_room):
     ids, groups, meeting_id = sort_room["sample_ids"], sort_room["groups"], sort_room["meeting_id"]
     assert sort_room["ana"].emit("sort:move", move(ids[3], groups[0]), callback=True)["ok"] is True
-    assert sort_room["ben"].emit("sort:undo", callback=True)["ok"] is True
+    assert sort_room["ana"].emit("sort:undo", callback=True)["ok"] is True
     assert {"group_id": None, "sample_ids": ids} in last(sort_room["projector"], "sort:moved")["columns"]
     assert stored_board(meeting_id)["columns"][None] == ids
 

@@ -6,6 +6,7 @@ from PIL import Image
 from plc.extensions import db
 from plc.meetings.services import end_meeting
 from plc.teams.models import Membership
+from plc.work.name_check import check_name
 from plc.work.processing import process_sample
 from plc.work.services import accept_upload
 from tests.conftest import gen_meeting, gen_task, gen_team, gen_user, join_as, login
@@ -20,6 +21,10 @@ def ready_sample(task, user):
     process_sample(sample.id)
     db.session.refresh(sample)
     assert sample.status == "done", sample.error
+    # A blank page: no name found, so it waits until someone says there is none.
+    check_name(sample, "none")
+    process_sample(sample.id)  # publishes the checked page
+    db.session.refresh(sample)
     return sample
 
 

@@ -149,3 +149,5 @@ def test_corrected_text_is_shown_and_the_ocr_text_kept(app, phone_photos):
     payload = sample_payload(sample)
     assert payload["text"] == "5 x 7 = 35\n1 x 7 = 7" and payload["corrected"] is True
     assert payload["unsure_words"] == [] and sample.ocr_text == read
+    correct_text(sample, "Name: Kim\n5 x 7 = 35")
+    assert sample_payload(sample)["preview"] == "5 x 7 = 35"  # what cards show: the work, not the name line

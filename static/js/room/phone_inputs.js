@@ -3,6 +3,7 @@
 // or the follow-up list is the input.
 
 import { el } from "../lib/dom.js";
+import { checkLimit } from "../lib/limits.js";
 import { uploader } from "../work/uploader.js";
 
 let editing = false; // one of this phone's answers is open for editing: keep it on screen
@@ -10,20 +11,19 @@ let editing = false; // one of this phone's answers is open for editing: keep it
 function composer(room, field, label) {
   const { maxChars, send } = room;
   const id = `answer-${field || "main"}`;
-  const input = el("textarea", { id, name: "text", rows: 3, maxlength: maxChars, required: true, dir: "auto" });
-  const counter = el("span", { class: "counter muted", "aria-live": "off" }, `0 / ${maxChars}`);
-  input.addEventListener("input", () => { counter.textContent = `${input.value.length} / ${maxChars}`; });
+  // An answer over the limit stays whole and says so (lib/limits.js); its form will not send.
+  const input = el("textarea", { id, name: "text", rows: 3, "data-max-chars": maxChars, required: true, dir: "auto" });
   const form = el("form", { class: "composer", "data-field": field || "" },
     el("label", { for: id }, label),
     input,
-    el("div", { class: "row" }, el("button", { type: "submit" }, "Send"), counter),
+    el("div", { class: "row" }, el("button", { type: "submit" }, "Send")),
     el("ul", { class: "mine list", "data-mine-for": field || "" }));
   form.addEventListener("submit", async (event) => {
     event.preventDefault();
     const text = input.value.trim();
     if (!text) { room.say("Write something first.", "error"); input.focus(); return; }
     const ack = await send("response:add", field ? { text, field } : { text });
-    if (ack) { input.value = ""; counter.textContent = `0 / ${maxChars}`; input.focus(); }
+    if (ack) { input.value = ""; checkLimit(input); input.focus(); }
   });
   return form;
 }
@@ -63,9 +63,12 @@ function mineItem(room, r) {
   const done = () => { editing = false; renderMine(room); };
   const edit = () => {
     editing = true;
-    const box = el("textarea", { rows: 3, maxlength: maxChars, "aria-label": "Edit your answer", dir: "auto" });
+    const box = el("textarea", { rows: 3, "data-max-chars": maxChars, "aria-label": "Edit your answer", dir: "auto" });
     box.value = r.text;
-    const save = async () => { if (await send("response:edit", { id: r.id, text: box.value.trim() })) done(); };
+    const save = async () => {
+      if (!box.checkValidity()) { room.say(box.validationMessage, "error"); box.focus(); return; }
+      if (await send("response:edit", { id: r.id, text: box.value.trim() })) done();
+    };
     item.replaceChildren(box, el("div", { class: "row" },
       el("button", { type: "button", onclick: save }, "Save"),
       el("button", { type: "button", class: "secondary", onclick: done }, "Cancel")));

@@ -7,6 +7,8 @@ import { renderMine } from "./phone_inputs.js";
 
 const { response_activities: RESPONSE_ACTIVITIES } = serverConstants.room; // steps that take written answers
 
+const LONG_SPOTLIGHT = 160; // characters: a longer answer is spotlit in smaller type, to leave room for the rest
+
 export const takesResponses = (step) => RESPONSE_ACTIVITIES.includes(step.activity);
 
 function questionLabel(room, field) {
@@ -41,9 +43,12 @@ export function renderResponses(room) {
   if (!takesResponses(step)) {
     box.replaceChildren();
   } else if (step.questions) {
-    box.replaceChildren(...Object.entries(step.questions).map(([field, question]) =>
-      el("section", { class: "question-column" }, el("h2", {}, question),
-        ...state.responses.filter((r) => r.field === field).map(card))));
+    box.replaceChildren(...Object.entries(step.questions).map(([field, question]) => {
+      const answers = state.responses.filter((r) => r.field === field);
+      return el("section", { class: "question-column" },
+        el("h2", {}, question, " ", el("span", { class: "question-count", "aria-label": `${answers.length} answers` }, String(answers.length))),
+        ...answers.map(card));
+    }));
   } else if (!state.responses.length) {
     box.replaceChildren(el("p", { class: "empty" }, "Responses appear here as they are sent."));
   } else {
@@ -54,7 +59,7 @@ export function renderResponses(room) {
     const r = state.responses.find((x) => x.id === state.spotlight_id);
     spot.classList.toggle("hidden", !r);
     // Only what there is: replaceChildren would write a missing line as the word "null".
-    spot.replaceChildren(...(r ? [el("p", { class: "spotlight-text", dir: "auto" }, r.text), authorLine(r),
-      questionLabel(room, r.field) ? el("p", { class: "muted" }, questionLabel(room, r.field)) : null] : []).filter(Boolean));
+    spot.replaceChildren(...(r ? [el("p", { class: `spotlight-text${r.text.length > LONG_SPOTLIGHT ? " is-long" : ""}`, dir: "auto" }, r.text),
+      authorLine(r), questionLabel(room, r.field) ? el("p", { class: "muted" }, questionLabel(room, r.field)) : null] : []).filter(Boolean));
   }
 }

@@ -10,7 +10,7 @@ export function renderSamples(room, board) {
   const { state, view } = room;
   const box = room.bound("samples");
   if (!box) return;
-  if (state.sort) { box.classList.add("hidden"); board.setSamples(state.samples); return; } // the board shows them
+  if (state.sort) { box.classList.add("hidden"); box.replaceChildren(); board.setSamples(state.samples); return; } // the board shows them
   const samples = state.samples;
   box.classList.toggle("hidden", !samples);
   if (!samples) { box.replaceChildren(); return; }
@@ -21,7 +21,8 @@ export function renderSamples(room, board) {
   const editable = view === "phone";
   // A text being corrected stays open while other samples arrive.
   const editing = box.querySelector(".text-editor")?.closest("[data-sample-id]");
-  box.replaceChildren(summary, el("div", { class: "samples" }, ...samples.map((s) =>
+  // The cards are the projector's paged flow (pager.js).
+  box.replaceChildren(summary, el("div", { class: "samples paged" }, ...samples.map((s) =>
     (editing && editing.dataset.sampleId === String(s.id) ? editing
-      : sampleCard(s, { editable, onOpen: view === "projector" ? null : openViewer })))));
+      : sampleCard(s, { editable, onOpen: view === "projector" ? null : openViewer, preview: view === "projector" })))));
 }

@@ -8,6 +8,7 @@
 
 import { el } from "../lib/dom.js";
 import { BoardState } from "./board_state.js";
+import { applyNote } from "./coedit.js";
 import { columnsBox } from "./columns.js";
 import { createDragAndDrop } from "./drag.js";
 import { KEYS_HELP, LIFTED_HELP, putBack } from "./keyboard.js";
@@ -73,6 +74,7 @@ export function createBoard({ root, view, canControl, send, say }) {
     const carried = lifted?.sampleId === moved.sample_id;
     if (carried) state.lifted = null; // it landed, or someone else moved it first
     draw();
+    if (moved.notice) say(moved.notice); // an undo: who undid whose move, on screen and read out
     const where = state.columnOf(moved.sample_id);
     if (!where) return;
     const said = `${state.labelOf(moved.sample_id)} is in ${state.groupName(where.group_id)}, ${where.index + 1} of ${where.size}.`;
@@ -113,12 +115,12 @@ export function createBoard({ root, view, canControl, send, say }) {
     const keep = keepFocus();
     const drafts = Object.fromEntries([...box.querySelectorAll("[data-draft]")].map((f) => [f.dataset.field, f.value]));
     box.dataset.mode = sort.mode;
-    box.replaceChildren(...[
-      toolbar(board),
+    // The body is the projector's paged flow (room/pager.js); elsewhere the page scrolls.
+    box.replaceChildren(toolbar(board), el("div", { class: "board-body paged" }, ...[
       sort.mode === "patterns" ? patternsPanel(sort.patterns) : null,
       sort.mode === "sequence" || (sort.share.length && view === "projector") ? sharePanel(board) : null,
       columnsBox(board, state.columns()),
-    ].filter(Boolean));
+    ].filter(Boolean)));
     for (const [field, value] of Object.entries(drafts)) {
       const node = box.querySelector(`[data-field="${field}"]`);
       if (node) node.value = value;
@@ -160,5 +162,5 @@ export function createBoard({ root, view, canControl, send, say }) {
     if (scope) focusables(scope)[keep.index]?.focus({ preventScroll: true });
   }
 
-  return { setSort, setSamples, applyMove };
+  return { setSort, setSamples, applyMove, applyNote: (edit) => applyNote(board, edit) };
 }

@@ -11,9 +11,9 @@ const EXCERPT_CHARS = 70;
 export function card(board, sampleId, column) {
   const { state, view, canControl } = board;
   const { sort } = state;
-  const sample = state.sampleById(sampleId) || { id: sampleId, label: `#${sampleId}`, text: "" };
+  const sample = state.sampleById(sampleId) || { id: sampleId, label: `#${sampleId}`, preview: "" };
   const shareRank = sort.share.indexOf(sampleId);
-  const excerpt = (sample.text || (sample.status === "done" ? "" : "Reading…")).replace(/\s+/g, " ").replace(/^name\s*:?\s*/i, "").trim();
+  const excerpt = (sample.preview || (sample.status === "done" ? "" : "Reading…")).replace(/\s+/g, " ").trim();
   const lifted = state.lifted?.sampleId === sampleId;
   const item = el("li", {
     class: `sort-card${state.canMove() ? " is-movable" : ""}${lifted ? " is-lifted" : ""}`, "data-card": sampleId, tabindex: "0",

@@ -11,10 +11,8 @@ const { kinds: KIND_LABEL } = serverConstants.sort;
 
 export function columnsBox(board, columns) {
   const { view, state } = board;
-  const node = el("div", { class: `board-columns${view === "phone" ? " is-compact" : ""}${state.sort.mode === "plan" ? " is-planning" : ""}` },
+  return el("div", { class: `board-columns${view === "phone" ? " is-compact" : ""}${state.sort.mode === "plan" ? " is-planning" : ""}` },
     ...columns.map((column) => columnSection(board, column)));
-  node.style.setProperty("--columns", String(Math.min(columns.length, 8))); // the projector: every group in one row
-  return node;
 }
 
 function columnSection(board, column) {

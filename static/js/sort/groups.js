@@ -3,11 +3,12 @@
 
 import { el } from "../lib/dom.js";
 import { serverConstants } from "../lib/server_constants.js";
+import { bindNote } from "./coedit.js";
 
-const { notes: NOTES } = serverConstants.sort; // [field, label] pairs, in order
+const { notes: NOTES, limits: LIMITS } = serverConstants.sort; // notes: [field, label] pairs, in order
 
 export function newGroupForm(board) {
-  const input = el("input", { type: "text", maxlength: 60, placeholder: "e.g. Makes a ten", "aria-label": "Name of a new group", "data-field": "new-group", "data-draft": "", dir: "auto" });
+  const input = el("input", { type: "text", "data-max-chars": LIMITS.group_name, placeholder: "e.g. Makes a ten", "aria-label": "Name of a new group", "data-field": "new-group", "data-draft": "", dir: "auto" });
   const form = el("form", { class: "row nowrap new-group" }, input, el("button", { type: "submit", class: "small" }, "Add group"));
   form.addEventListener("submit", async (event) => {
     event.preventDefault();
@@ -61,7 +62,7 @@ export function groupTools(board, group, count) {
 
 function renameForm(board, group) {
   const field = `rename-${group.id}`;
-  const input = el("input", { type: "text", maxlength: 60, value: group.name, "aria-label": `New name for ${group.name}`, "data-field": field, "data-draft": "", dir: "auto" });
+  const input = el("input", { type: "text", "data-max-chars": LIMITS.group_name, value: group.name, "aria-label": `New name for ${group.name}`, "data-field": field, "data-draft": "", dir: "auto" });
   const form = el("form", { class: "row nowrap" }, input, el("button", { type: "submit", class: "small" }, "Save"),
     el("button", { type: "button", class: "link-button", onclick: () => { board.ui.editing = null; board.draw(); } }, "Cancel"));
   form.addEventListener("submit", (event) => {
@@ -82,7 +83,7 @@ function vocabularyLink(board, group, openDefine) {
   if (group.strategy_id) return select;
   if (ui.editing?.groupId === group.id && ui.editing.kind === "define") {
     const field = `define-${group.id}`;
-    const input = el("input", { type: "text", maxlength: 200, placeholder: "One line: what this strategy is", "aria-label": `Definition of ${group.name}`, "data-field": field, "data-draft": "", dir: "auto" });
+    const input = el("input", { type: "text", "data-max-chars": LIMITS.definition, placeholder: "One line: what this strategy is", "aria-label": `Definition of ${group.name}`, "data-field": field, "data-draft": "", dir: "auto" });
     const form = el("form", { class: "row nowrap" }, input, el("button", { type: "submit", class: "small" }, "Add"));
     form.addEventListener("submit", async (event) => {
       event.preventDefault();
@@ -94,15 +95,21 @@ function vocabularyLink(board, group, openDefine) {
     el("button", { type: "button", class: "link-button", onclick: openDefine }, "Add to vocabulary"));
 }
 
-// A group's notes: fields to fill in while describing, the answers given otherwise.
+// A group's notes: fields to fill in while describing (on phones and laptops), the answers
+// given otherwise and always on the projector, where the room reads them as they are typed.
 export function notes(board, group) {
-  const editable = board.state.canEdit() && board.state.sort.mode === "describe";
+  const editable = board.state.canEdit() && board.state.sort.mode === "describe" && board.view !== "projector";
+  if (!editable) {
+    const given = NOTES.filter(([field]) => group[field]);
+    return el("div", { class: "group-notes" }, ...(given.length
+      ? given.map(([field, label]) => el("p", {}, el("strong", {}, `${label} `), el("span", { dir: "auto" }, group[field])))
+      : [el("p", { class: "empty" }, "No notes yet.")]));
+  }
   return el("div", { class: "group-notes" }, ...NOTES.map(([field, label]) => {
     const id = `note-${group.id}-${field}`;
-    if (!editable) return group[field] ? el("p", {}, el("strong", {}, `${label} `), el("span", { dir: "auto" }, group[field])) : null;
-    const area = el("textarea", { id, rows: 2, maxlength: 2000, "data-field": id, dir: "auto" });
+    const area = el("textarea", { id, rows: 2, "data-max-chars": LIMITS.note, "data-field": id, dir: "auto" });
     area.value = group[field];
-    area.addEventListener("change", () => board.send("sort:group:notes", { group_id: group.id, [field]: area.value }));
+    bindNote(board, area, group.id, field); // typed by several people at once, live
     return el("div", { class: "note-field" }, el("label", { for: id }, label), area);
   }));
 }

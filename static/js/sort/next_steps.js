@@ -2,6 +2,9 @@
 // that adds one (for whom, who does it, by when, a note on one student).
 
 import { el } from "../lib/dom.js";
+import { serverConstants } from "../lib/server_constants.js";
+
+const { limits: LIMITS } = serverConstants.sort;
 
 export function nextSteps(board, group) {
   const { state, view, send } = board;
@@ -33,15 +36,15 @@ function nextStepForm(board, group) {
   const choose = (name, options) => el("select", { id: id(name), name, required: true, "data-field": id(name), "data-draft": "" },
     ...Object.entries(options).map(([value, label]) => el("option", { value }, label)));
   const form = el("form", { class: "next-step-form" },
-    field("move", "Instructional move", el("textarea", { id: id("move"), name: "move", rows: 2, maxlength: 1000, required: true, "data-field": id("move"), "data-draft": "", dir: "auto" })),
+    field("move", "Instructional move", el("textarea", { id: id("move"), name: "move", rows: 2, "data-max-chars": LIMITS.move, required: true, "data-field": id("move"), "data-draft": "", dir: "auto" })),
     el("div", { class: "row" },
       field("audience", "For", choose("audience", sort.audiences)),
       field("owner_role", "Who does it", choose("owner_role", sort.owner_roles)),
       field("due_on", "By when", el("input", { id: id("due_on"), name: "due_on", type: "date", "data-field": id("due_on"), "data-draft": "" }))),
     el("details", {}, el("summary", {}, "Add a note on one student"),
       el("div", { class: "row" },
-        field("student_label", "Student code", el("input", { id: id("student_label"), name: "student_label", maxlength: 12, "data-field": id("student_label"), "data-draft": "", dir: "auto" })),
-        field("student_note", "Note", el("input", { id: id("student_note"), name: "student_note", maxlength: 300, "data-field": id("student_note"), "data-draft": "", dir: "auto" })))),
+        field("student_label", "Student code", el("input", { id: id("student_label"), name: "student_label", "data-max-chars": LIMITS.student_label, "data-field": id("student_label"), "data-draft": "", dir: "auto" })),
+        field("student_note", "Note", el("input", { id: id("student_note"), name: "student_note", "data-max-chars": LIMITS.student_note, "data-field": id("student_note"), "data-draft": "", dir: "auto" })))),
     el("button", { type: "submit", class: "small" }, "Add next step"));
   form.addEventListener("submit", async (event) => {
     event.preventDefault();

@@ -1,5 +1,5 @@
 // The bar above the board: what the current mode is for, and the board-wide actions - add a
-// group, undo the last move, and for the facilitator lock, close or reopen the sort.
+// group, undo one's own last move (the facilitator: anyone's), and for the facilitator lock, close or reopen the sort.
 
 import { el } from "../lib/dom.js";
 import { serverConstants } from "../lib/server_constants.js";
@@ -21,7 +21,10 @@ export function toolbar(board) {
   const actions = el("div", { class: "row board-actions" });
   if (state.canMove() && sort.mode === "sort") actions.append(newGroupForm(board));
   if (state.canMove() && sort.can_undo) {
-    actions.append(el("button", { type: "button", class: "secondary small", onclick: () => send("sort:undo") }, "Undo last move"));
+    // The room's notice says what was undone: the undoer's own acknowledgement must not clear it.
+    const undo = async () => { const ack = await send("sort:undo", {}, { quiet: true }); if (ack && !ack.ok) board.say(ack.error, "error"); };
+    actions.append(el("button", { type: "button", class: "secondary small", onclick: undo },
+      canControl ? "Undo last move" : "Undo my last move"));
   }
   if (canControl) {
     if (sort.open) {

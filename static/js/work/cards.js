@@ -2,6 +2,7 @@
 // where work is edited, buttons to correct the text or try reading it again. Used by the
 // task's work page, the phone and the projector.
 import { el } from "../lib/dom.js";
+import { serverConstants } from "../lib/server_constants.js";
 import { changeSample } from "./sample_requests.js";
 import { statusText } from "./status.js";
 
@@ -15,11 +16,13 @@ function textWithUnsureWords(text, unsure) {
   return box;
 }
 
-export function sampleCard(sample, { editable = false, onOpen = null } = {}) {
+// `preview`: the text after the "Name:" line, unmarked, as a card read from afar shows it.
+export function sampleCard(sample, { editable = false, onOpen = null, preview = false } = {}) {
   const status = statusText(sample);
   const thumb = sample.thumb_url
     ? el("img", { src: sample.thumb_url, alt: `Work of ${sample.label}${sample.page > 1 ? `, page ${sample.page}` : ""}`, loading: "lazy" })
-    : el("div", { class: "thumb-placeholder", role: "img", "aria-label": "Image not ready yet" }, el("span", { class: "spinner" }));
+    : el("div", { class: "thumb-placeholder", role: "img", "aria-label": sample.check_url ? "Hidden until checked for a name" : "Image not ready yet" },
+      sample.check_url ? null : el("span", { class: "spinner" }));
   const card = el("article", { class: `sample status-${sample.status}`, "data-sample-id": sample.id },
     onOpen && sample.image_url
       ? el("button", { type: "button", class: "thumb-button", onclick: () => onOpen(sample), "aria-label": `Open the work of ${sample.label}` }, thumb)
@@ -27,7 +30,9 @@ export function sampleCard(sample, { editable = false, onOpen = null } = {}) {
     el("div", { class: "sample-body" },
       el("p", { class: "sample-label" }, el("span", { dir: "auto" }, sample.label), sample.page > 1 ? el("span", { class: "muted" }, ` · p. ${sample.page}`) : null),
       status ? el("p", { class: `sample-status${sample.status === "failed" ? " is-bad" : ""}`, role: sample.status === "failed" ? "alert" : null }, status) : null,
-      textWithUnsureWords(sample.text, sample.unsure_words)));
+      preview ? el("p", { class: "sample-text" }, sample.preview) : textWithUnsureWords(sample.text, sample.unsure_words),
+      // Only someone who may see the sample can open its check (the server refuses anyone else).
+      sample.check_url ? el("a", { class: "button small", href: sample.check_url }, "Check this page", el("span", { class: "visually-hidden" }, ` of ${sample.label}`)) : null));
   if (editable) addEditing(card, sample);
   return card;
 }
@@ -45,7 +50,7 @@ function addEditing(card, sample) {
   if (sample.status !== "done") return;
   const edit = el("button", { type: "button", class: "secondary small" }, sample.corrected ? "Edit text" : "Correct text");
   edit.addEventListener("click", () => {
-    const area = el("textarea", { rows: 4, "aria-label": `Text of ${sample.label}'s work`, maxlength: 4000, dir: "auto" });
+    const area = el("textarea", { rows: 4, "aria-label": `Text of ${sample.label}'s work`, "data-max-chars": serverConstants.samples.text_max_chars, dir: "auto" });
     area.value = sample.text || "";
     const save = el("button", { type: "button", class: "small" }, "Save");
     const cancel = el("button", { type: "button", class: "secondary small" }, "Cancel");

@@ -3,11 +3,13 @@
 import { el } from "../lib/dom.js";
 import { postForm } from "../lib/http.js";
 
-// One file with its label; resolves to the server's result for it: { ok, samples } or { ok: false, error }.
-async function sendFile(url, file, label, onProgress) {
+// One file with its label; resolves to the server's result for it: { ok, samples } or { ok: false, error }
+// ({ ok: false, skipped: true, error } when the same picture is already a sample, unless `keep`).
+async function sendFile(url, file, label, onProgress, keep = false) {
   const form = new FormData();
   form.append("files", file);
   form.append("labels", label);
+  form.append("duplicates", keep ? "keep" : "skip");
   const answer = await postForm(url, form, onProgress);
   return answer.results ? answer.results[0] : { ok: false, error: answer.error };
 }
@@ -22,7 +24,7 @@ export function uploader({ url, capture = false, onUploaded = () => {} }) {
 
   function add(files) {
     for (const file of files) {
-      const label = el("input", { type: "text", maxlength: 8, placeholder: "Code, e.g. S4", "aria-label": `Student code for ${file.name}`, autocomplete: "off", dir: "auto" });
+      const label = el("input", { type: "text", placeholder: "Code, e.g. S4", "aria-label": `Student code for ${file.name}`, autocomplete: "off", dir: "auto" });
       const bar = el("progress", { max: 1, value: 0, "aria-label": `Upload progress of ${file.name}` });
       const status = el("span", { class: "upload-status" });
       const row = el("li", { class: "upload-row" }, el("span", { class: "upload-name", dir: "auto" }, file.name), label, bar, status);
@@ -31,6 +33,25 @@ export function uploader({ url, capture = false, onUploaded = () => {} }) {
     }
     send.classList.toggle("hidden", pending.length === 0);
     send.textContent = `Upload ${pending.length} ${pending.length === 1 ? "file" : "files"}`;
+  }
+
+  // Show the server's answer for one file; a picture already here is skipped unless kept.
+  function showResult(item, result) {
+    item.bar.value = 1;
+    item.row.classList.remove("is-ok", "is-bad", "is-skipped");
+    item.row.classList.add(result.ok ? "is-ok" : result.skipped ? "is-skipped" : "is-bad");
+    item.status.textContent = result.ok
+      ? `Uploaded${result.samples.length > 1 ? ` (${result.samples.length} pages)` : ""}`
+      : result.skipped ? `${result.error} Skipped.` : result.error;
+    if (result.ok) onUploaded(result.samples);
+    if (!result.skipped) return;
+    const keep = el("button", { type: "button", class: "secondary small" }, "Upload it anyway");
+    keep.addEventListener("click", async () => {
+      keep.remove();
+      item.status.textContent = "Sending…";
+      showResult(item, await sendFile(url, item.file, item.label.value.trim(), (f) => { item.bar.value = f; }, true));
+    });
+    item.status.append(" ", keep);
   }
 
   async function uploadAll() {
@@ -43,13 +64,7 @@ export function uploader({ url, capture = false, onUploaded = () => {} }) {
       if (!item) return;
       item.label.disabled = true;
       item.status.textContent = "Sending…";
-      const result = await sendFile(url, item.file, item.label.value.trim(), (f) => { item.bar.value = f; });
-      item.bar.value = 1;
-      item.row.classList.add(result.ok ? "is-ok" : "is-bad");
-      item.status.textContent = result.ok
-        ? `Uploaded${result.samples.length > 1 ? ` (${result.samples.length} pages)` : ""}`
-        : result.error;
-      if (result.ok) onUploaded(result.samples);
+      showResult(item, await sendFile(url, item.file, item.label.value.trim(), (f) => { item.bar.value = f; }));
       await next();
     }
     await Promise.all([next(), next()]);
