@@ -1,116 +1,144 @@
-"""Group notes edited by several people at once, without losing anyone's words: each note is a
-Yjs document (pycrdt on the server, yjs in the browser) whose updates merge whatever order they
-arrive in. The server keeps the live documents in memory, a bounded few; the note's column keeps
-the document's plain text after every update, so search, snapshots and exports read plain text,
-and a note whose document was dropped (or never made) starts a new one from that text.
+"""Texts edited by several people at once, without losing anyone's words: a group's notes and a
+next step's instructional move. Each is a Yjs document (pycrdt on the server, yjs in the
+browser) whose updates merge whatever order they arrive in. The document's state is kept in the
+database (`SharedText`), locked while an update merges into it, so every server process of a
+district merges into the same one; the text's own column keeps the document's plain text after
+every update, so search, snapshots and exports read plain text, and a text with no document (or
+whose document was dropped) starts a new one from that text.
 
-A new document gets a new id: a client holding an older one for the same note is told to load
-the note again rather than merge two unrelated histories.
+A new document gets a new id: a client holding an older one for the same text is told to load
+the text again rather than merge two unrelated histories.
 """
 from __future__ import annotations
 
 import base64
 import uuid
-from collections import OrderedDict
 from dataclasses import dataclass
+from typing import Callable
 
-from flask import current_app
 from pycrdt import Doc, Text
+from sqlalchemy.exc import IntegrityError
 
 from plc.errors import too_long
 from plc.extensions import db
 from plc.sort import queries
 from plc.sort.errors import SortError
-from plc.sort.models import NOTE_FIELDS, TEXT_LIMITS, Sort, SortGroup
+from plc.sort.models import NOTE_FIELDS, TEXT_LIMITS, NextStep, SharedText, Sort, SortGroup
 
-# Live documents kept at once (a note's is made again from its text when needed).
-MAX_DOCUMENTS = 256
-# One update, base64: a burst of typing or a paste of a whole note, with Yjs' overhead.
+# One update, base64: a burst of typing or a paste of a whole text, with Yjs' overhead.
 MAX_UPDATE_CHARS = 64_000
 
 
-class StaleNote(SortError):
-    """The client's document for a note is not the server's any more: it loads the note again."""
+@dataclass(frozen=True)
+class Limit:
+    """A shared text's limit (a TEXT_LIMITS key) and the words that refuse a longer one."""
+    key: str
+    what: str
+    advice: str
+
+
+@dataclass(frozen=True)
+class SharedKind:
+    """One kind of row whose text columns are co-edited."""
+    model: type
+    column: str  # SharedText's column naming the row
+    find: Callable[[Sort, int], object]  # the sort's row with this id, SortError otherwise
+    fields: dict[str, Limit]
+
+
+NOTE = Limit("note", "This note", "Shorten it, or put part of it in another note.")
+MOVE = Limit("move", "The instructional move", "Shorten it, or split it into two next steps.")
+KINDS = {
+    "group": SharedKind(SortGroup, "group_id", queries.group_of, {field: NOTE for field in NOTE_FIELDS}),
+    "next_step": SharedKind(NextStep, "next_step_id", queries.next_step_of, {"move": MOVE}),
+}
+
+
+class StaleText(SortError):
+    """The client's document for a text is not the server's any more: it loads the text again."""
 
     def __init__(self):
-        super().__init__("This note was reloaded; go on typing.")
+        super().__init__("This text was reloaded; go on typing.")
 
 
-@dataclass
-class NoteDocument:
-    id: str
-    doc: Doc
-
-    @property
-    def text(self) -> str:
-        return str(self.doc.get("text", type=Text))
+def _kind(kind: str, field: str) -> SharedKind:
+    shared = KINDS.get(kind)
+    if shared is None or field not in shared.fields:
+        raise SortError("Unknown text.")
+    return shared
 
 
-def _live_documents() -> OrderedDict[tuple[int, str], NoteDocument]:
-    """The app's live documents, by (group id, note field), least recently used first."""
-    return current_app.extensions.setdefault("sort_note_documents", OrderedDict())
+def _key(kind: str, row_id: int, field: str) -> str:
+    return f"{kind}:{row_id}:{field}"
 
 
-def _key(group: SortGroup, field: str) -> tuple[int, str]:
-    if field not in NOTE_FIELDS:
-        raise SortError("Unknown note.")
-    return group.id, field
+def _document(kind: str, row, field: str, lock: bool = False) -> SharedText:
+    """The text's document, made from its stored text if it has none; `lock`: held until commit,
+    so that two processes' updates merge one after the other."""
+    shared = _kind(kind, field)
+    query = db.select(SharedText).where(SharedText.key == _key(kind, row.id, field))
+    found = db.session.execute(query.with_for_update() if lock else query).scalar_one_or_none()
+    if found is not None:
+        return found
+    doc = Doc()
+    doc.get("text", type=Text).insert(0, getattr(row, field) or "")
+    made = SharedText(key=_key(kind, row.id, field), doc_id=uuid.uuid4().hex, state=doc.get_update(),
+                      **{shared.column: row.id})
+    try:
+        with db.session.begin_nested():
+            db.session.add(made)
+        return made
+    except IntegrityError:  # another client's first edit made it at the same moment
+        return db.session.execute(query.with_for_update() if lock else query).scalar_one()
 
 
-def _document(group: SortGroup, field: str) -> NoteDocument:
-    """The note's live document, made from its stored text if there is none."""
-    key = _key(group, field)
-    documents = _live_documents()
-    found = documents.get(key)
-    if found is None:
-        doc = Doc()
-        doc.get("text", type=Text).insert(0, getattr(group, field))
-        found = documents[key] = NoteDocument(uuid.uuid4().hex, doc)
-        while len(documents) > MAX_DOCUMENTS:
-            documents.popitem(last=False)
-    documents.move_to_end(key)
-    return found
-
-
-def forget(group_id: int, field: str | None = None) -> None:
-    """Drop a note's document (all the group's, without `field`) after its text changed another
-    way: the next client starts from the text, and older documents are told to reload."""
-    for field_name in (field,) if field else NOTE_FIELDS:
-        _live_documents().pop((group_id, field_name), None)
+def forget(kind: str, row_id: int, field: str | None = None) -> None:
+    """Drop a text's document (all the row's, without `field`) after its text changed another
+    way, in the caller's transaction: the next client starts from the text, and clients holding
+    the old document are told to reload."""
+    fields = (field,) if field else tuple(KINDS[kind].fields)
+    db.session.execute(db.delete(SharedText).where(SharedText.key.in_([_key(kind, row_id, f) for f in fields])))
 
 
 def encode(update: bytes) -> str:
     return base64.b64encode(update).decode("ascii")
 
 
-def note_state(sort: Sort, group_id: int, field: str) -> dict:
-    """What a client needs to edit a note: its document's id and whole state."""
-    document = _document(queries.group_of(sort, group_id), field)
-    return {"doc_id": document.id, "state": encode(document.doc.get_update())}
+def text_state(sort: Sort, kind: str, row_id: int, field: str) -> dict:
+    """What a client needs to edit a text: its document's id and whole state."""
+    shared = _kind(kind, field)
+    document = _document(kind, shared.find(sort, row_id), field)
+    db.session.commit()
+    return {"doc_id": document.doc_id, "state": encode(document.state)}
 
 
-def apply_note_update(sort: Sort, group_id: int, field: str, doc_id: str, update: str) -> tuple[str, str]:
-    """Merge a client's update into the note and store the note's text; returns the update to
-    pass on and the note's new text (for screens that show the note without editing it). StaleNote if the client's document is an older one; SortError if the update is not
-    one, or would make the note longer than its limit (then nothing changes)."""
+def apply_text_update(sort: Sort, kind: str, row_id: int, field: str, doc_id: str, update: str) -> tuple[str, str]:
+    """Merge a client's update into the text and store the text; returns the update to pass on
+    and the text as it now is (for screens that show it without editing it). StaleText if the
+    client's document is an older one; SortError if the update is not one, or would make the
+    text longer than its limit (then nothing changes)."""
     if not sort.is_open:
         raise SortError("This sort is closed. Reopen it to make changes.")
-    group = queries.group_of(sort, group_id)
-    document = _document(group, field)
-    if doc_id != document.id:
-        raise StaleNote()
+    shared = _kind(kind, field)
+    row = shared.find(sort, row_id)
+    document = _document(kind, row, field, lock=True)
+    if doc_id != document.doc_id:
+        db.session.rollback()
+        raise StaleText()
     try:
         raw = base64.b64decode(update, validate=True)
-        trial = Doc()  # a copy first: a refused update must leave the note as it was
-        trial.apply_update(document.doc.get_update())
-        trial.apply_update(raw)
+        doc = Doc()
+        doc.apply_update(document.state)
+        doc.apply_update(raw)
     except ValueError:  # not base64 (binascii.Error is one), or not a Yjs update
-        raise SortError("That edit could not be read; the note was reloaded.")
-    text = str(trial.get("text", type=Text))
-    limit = TEXT_LIMITS["note"]
-    if len(text) > limit:
-        raise SortError(too_long("This note", len(text), limit, "Shorten it, or put part of it in another note."))
-    document.doc.apply_update(raw)
-    db.session.execute(db.update(SortGroup).where(SortGroup.id == group.id).values({field: text}))
+        db.session.rollback()
+        raise SortError("That edit could not be read; the text was reloaded.")
+    text = str(doc.get("text", type=Text))
+    limit = shared.fields[field]
+    if len(text) > TEXT_LIMITS[limit.key]:
+        db.session.rollback()
+        raise SortError(too_long(limit.what, len(text), TEXT_LIMITS[limit.key], limit.advice))
+    document.state = doc.get_update()
+    db.session.execute(db.update(shared.model).where(shared.model.id == row.id).values({field: text}))
     db.session.commit()
     return encode(raw), text

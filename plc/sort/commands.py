@@ -257,8 +257,7 @@ def remove_group(sort: Sort, group_id: int) -> None:
     sort.groups.remove(group)
     for position, g in enumerate(sort.groups):
         g.position = position
-    db.session.commit()
-    coedit.forget(group_id)
+    db.session.commit()  # its notes' documents go with it (ON DELETE CASCADE)
 
 
 def update_notes(sort: Sort, group_id: int, notes: dict[str, str]) -> SortGroup:
@@ -270,7 +269,7 @@ def update_notes(sort: Sort, group_id: int, notes: dict[str, str]) -> SortGroup:
     _begin_change(sort)
     for field, text in notes.items():
         setattr(group, field, text.strip())
-        coedit.forget(group.id, field)
+        coedit.forget("group", group.id, field)
     db.session.commit()
     return group
 
@@ -349,6 +348,8 @@ def edit_next_step(sort: Sort, step_id: int, fields: dict) -> NextStep:
     step = queries.next_step_of(sort, step_id)
     fields = _clean_next_step(sort, fields)
     _begin_change(sort)
+    if fields["move"] != step.move:
+        coedit.forget("next_step", step.id, "move")
     for key, value in fields.items():
         setattr(step, key, value)
     db.session.commit()

@@ -7,7 +7,6 @@ from sqlalchemy import select
 
 from plc.deletion import MEETING, SAMPLE, SORT, UNIT, Part, count, day, delete_rows, rows_where
 from plc.extensions import db
-from plc.sort import coedit
 from plc.sort.events import refresh_open_board
 from plc.sort.models import Move, NextStep, Placement, Sort, SortGroup
 from plc.sort.snapshot import Snapshot, load_snapshot
@@ -22,8 +21,6 @@ def find_sort(sort_id: int) -> Sort | None:
 
 
 def _delete_sorts(sort_ids: list[int]) -> None:
-    for group_id in db.session.execute(select(SortGroup.id).where(SortGroup.sort_id.in_(sort_ids))).scalars():
-        coedit.forget(group_id)  # a later group given the same id starts from its own text
     for model in (NextStep, Placement, Move, SortGroup):
         delete_rows(model, model.sort_id.in_(sort_ids))
     delete_rows(Sort, Sort.id.in_(sort_ids))

@@ -64,11 +64,13 @@ class Link(GroupId):
     definition: Optional[Text] = None
 
 
-class NoteId(GroupId):
+class SharedTextId(Payload):
+    kind: Annotated[str, Field(max_length=20)]
+    id: Id
     field: Annotated[str, Field(max_length=20)]
 
 
-class NoteUpdate(NoteId):
+class SharedTextUpdate(SharedTextId):
     doc_id: Annotated[str, Field(max_length=40)]
     update: Annotated[str, Field(min_length=1, max_length=coedit.MAX_UPDATE_CHARS)]
 
@@ -184,26 +186,27 @@ def on_undo(meeting, seat, data):
     return {"ok": True, "revision": result["revision"]}
 
 
-@live_event("sort:note:sync", NoteId)
-def on_note_sync(meeting, seat, data):
-    """A note's whole document, for a client that starts (or starts again) to edit it."""
+@live_event("sort:text:sync", SharedTextId)
+def on_text_sync(meeting, seat, data):
+    """A shared text's whole document, for a client that starts (or starts again) to edit it."""
     sort = commands.sort_to_change(meeting, seat.can_control)
-    return {"ok": True, **coedit.note_state(sort, data.group_id, data.field)}
+    return {"ok": True, **coedit.text_state(sort, data.kind, data.id, data.field)}
 
 
-@live_event("sort:note:update", NoteUpdate)
-def on_note_update(meeting, seat, data):
-    """A client's edit of a note: merged, stored as plain text, and passed on to everyone else."""
+@live_event("sort:text:update", SharedTextUpdate)
+def on_text_update(meeting, seat, data):
+    """A client's edit of a shared text: merged, stored as plain text, and passed on to everyone
+    else (with no name: who typed what is not kept)."""
     sort = commands.sort_to_change(meeting, seat.can_control)
     try:
-        update, text = coedit.apply_note_update(sort, data.group_id, data.field, data.doc_id, data.update)
-    except coedit.StaleNote as stale:
+        update, text = coedit.apply_text_update(sort, data.kind, data.id, data.field, data.doc_id, data.update)
+    except coedit.StaleText as stale:
         return {"ok": False, "error": str(stale), "reload": True}
-    edit = {"sort_id": sort.id, "group_id": data.group_id, "field": data.field, "doc_id": data.doc_id,
+    edit = {"sort_id": sort.id, "kind": data.kind, "id": data.id, "field": data.field, "doc_id": data.doc_id,
             "update": update, "text": text}
     for live in queries.live_meetings_on(sort.task_id):
         if shows_board(live):
-            socketio.emit("sort:note", edit, to=room(live.id), skip_sid=request.sid)
+            socketio.emit("sort:text", edit, to=room(live.id), skip_sid=request.sid)
     return {"ok": True}
 
 

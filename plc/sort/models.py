@@ -130,3 +130,17 @@ class NextStep(db.Model):
 
     sort = db.relationship("Sort", back_populates="next_steps")
     group = db.relationship("SortGroup")
+
+
+class SharedText(db.Model):
+    """The Yjs document of one text that several people edit at once (plc/sort/coedit.py): its id
+    and whole state, in the database so that every server process merges into the same one. The
+    text itself stays in its own column. It goes with its group or next step (ON DELETE CASCADE),
+    and is deleted when the text is changed another way, so the next editor starts from the text."""
+
+    id = db.Column(db.Integer, primary_key=True)
+    key = db.Column(db.String(60), nullable=False, unique=True)  # "kind:row id:field"
+    group_id = db.Column(db.Integer, db.ForeignKey("sort_group.id", ondelete="CASCADE"), index=True)
+    next_step_id = db.Column(db.Integer, db.ForeignKey("next_step.id", ondelete="CASCADE"), index=True)
+    doc_id = db.Column(db.String(32), nullable=False)
+    state = db.Column(db.LargeBinary, nullable=False)

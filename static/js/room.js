@@ -111,7 +111,7 @@ socket.on("work:removed", ({ id }) => {
 document.addEventListener("sample:changed", (e) => upsertSample(e.detail, false));
 socket.on("sort", (sort) => { if (room.state) { room.state.sort = sort; board.setSort(sort, room.state.samples); } });
 socket.on("sort:moved", (moved) => board.applyMove(moved));
-socket.on("sort:note", (edit) => board.applyNote(edit));
+socket.on("sort:text", (edit) => board.applyText(edit));
 socket.on("follow_up", (steps) => { if (room.state) { room.state.follow_up = steps; renderFollowUpStep(); } });
 socket.on("response:removed", ({ id }) => {
   const { state } = room;

@@ -484,3 +484,35 @@ def test_two_people_typing_in_the_same_group_note_at_once_keep_both_their_words(
     with sqlite3.connect(live_server.env["PLC_DATABASE_URL"].removeprefix("sqlite:///")) as db:
         stored = db.execute("SELECT showing FROM sort_group WHERE name = ? ORDER BY id DESC", (group,)).fetchone()
     assert stored == (text,)  # the plain text, as search, snapshots and exports read it
+
+
+def test_two_people_rewording_the_same_next_step_at_once_keep_both_their_words(new_context, live_server):
+    projector, (ana, ben) = meeting_and_phones(new_context, live_server, ["Ana Teacher", "Ben Coach"])
+    for _ in range(3):
+        projector.get_by_role("button", name="Next ▶").click()
+    expect(step_title(projector)).to_have_text("Next steps")
+    group = GROUPS[0]
+    column(ana, group).get_by_text(f"Add a next step for “{group}”").tap()
+    column(ana, group).get_by_label("Instructional move", exact=True).fill("Number talk")
+    column(ana, group).get_by_role("button", name="Add next step").tap()
+
+    moves = [column(page, group).get_by_label("Next step 1: instructional move") for page in (ana, ben)]
+    for move in moves:
+        expect(move).to_have_value("Number talk")
+        expect(move).to_have_attribute("data-coedit", "ready")
+    moves[0].click()
+    ana.keyboard.press("End")
+    moves[1].click()
+    ben.keyboard.press("Home")
+    ana_words, ben_words = ["on", "making", "ten"], ["Daily,", "short"]
+    for a, b in zip(ana_words, ben_words + [""]):  # in turn, each before seeing the other's
+        ana.keyboard.type(" " + a)
+        if b:
+            ben.keyboard.type(b + " ")
+
+    text = "Daily, short Number talk on making ten"
+    for move in moves:
+        expect(move).to_have_value(text)
+    expect(column(projector, group).locator(".next-move")).to_have_text(text)
+    with sqlite3.connect(live_server.env["PLC_DATABASE_URL"].removeprefix("sqlite:///")) as db:
+        assert db.execute("SELECT move FROM next_step ORDER BY id DESC").fetchone() == (text,)

@@ -8,7 +8,7 @@
 
 import { el } from "../lib/dom.js";
 import { BoardState } from "./board_state.js";
-import { applyNote } from "./coedit.js";
+import { applyText } from "./coedit.js";
 import { columnsBox } from "./columns.js";
 import { createDragAndDrop } from "./drag.js";
 import { KEYS_HELP, LIFTED_HELP, putBack } from "./keyboard.js";
@@ -162,5 +162,5 @@ export function createBoard({ root, view, canControl, send, say }) {
     if (scope) focusables(scope)[keep.index]?.focus({ preventScroll: true });
   }
 
-  return { setSort, setSamples, applyMove, applyNote: (edit) => applyNote(board, edit) };
+  return { setSort, setSamples, applyMove, applyText: (edit) => applyText(board, edit) };
 }

@@ -3,7 +3,7 @@
 
 import { el } from "../lib/dom.js";
 import { serverConstants } from "../lib/server_constants.js";
-import { bindNote } from "./coedit.js";
+import { bindText } from "./coedit.js";
 
 const { notes: NOTES, limits: LIMITS } = serverConstants.sort; // notes: [field, label] pairs, in order
 
@@ -109,7 +109,7 @@ export function notes(board, group) {
     const id = `note-${group.id}-${field}`;
     const area = el("textarea", { id, rows: 2, "data-max-chars": LIMITS.note, "data-field": id, dir: "auto" });
     area.value = group[field];
-    bindNote(board, area, group.id, field); // typed by several people at once, live
+    bindText(board, area, { kind: "group", id: group.id, field }); // typed by several people at once, live
     return el("div", { class: "note-field" }, el("label", { for: id }, label), area);
   }));
 }

@@ -3,22 +3,31 @@
 
 import { el } from "../lib/dom.js";
 import { serverConstants } from "../lib/server_constants.js";
+import { bindText } from "./coedit.js";
 
 const { limits: LIMITS } = serverConstants.sort;
 
 export function nextSteps(board, group) {
   const { state, view, send } = board;
   const steps = state.sort.next_steps.filter((s) => s.group_id === group.id);
-  const list = el("ul", { class: "next-steps list" }, ...steps.map((s) => el("li", {},
-    el("p", { class: "next-move", dir: "auto" }, s.move),
+  const editable = state.canEdit() && view !== "projector";
+  const list = el("ul", { class: "next-steps list" }, ...steps.map((s, n) => el("li", {},
+    editable ? moveEditor(board, s, n + 1) : el("p", { class: "next-move", dir: "auto" }, s.move),
     el("p", { class: "muted" }, `${s.audience_label} · ${s.owner_label}${s.due_on ? ` · by ${s.due_on}` : ""}`),
     s.student_label ? el("p", { class: "muted" }, el("span", { dir: "auto" }, s.student_label), ": ", el("span", { dir: "auto" }, s.student_note || "")) : null,
-    state.canEdit() && view !== "projector" ? el("button", { type: "button", class: "link-button is-danger", onclick: () => send("sort:next:remove", { id: s.id }) }, "Remove") : null)));
+    editable ? el("button", { type: "button", class: "link-button is-danger", onclick: () => send("sort:next:remove", { id: s.id }) }, "Remove") : null)));
   if (!steps.length) list.append(el("li", { class: "empty" }, "No next step yet."));
   return el("div", { class: "next-steps-box" }, el("h4", {}, "Next steps"), list,
-    state.canEdit() && view !== "projector"
-      ? nextStepDetails(board, group)
-      : null);
+    editable ? nextStepDetails(board, group) : null);
+}
+
+// A next step's move, which the whole team can go on rewording together, live.
+function moveEditor(board, step, number) {
+  const id = `next-move-${step.id}`;
+  const area = el("textarea", { id, class: "next-move", rows: 2, "data-max-chars": LIMITS.move, "data-field": id, dir: "auto" });
+  area.value = step.move;
+  bindText(board, area, { kind: "next_step", id: step.id, field: "move" });
+  return el("div", { class: "field" }, el("label", { for: id, class: "visually-hidden" }, `Next step ${number}: instructional move`), area);
 }
 
 function nextStepDetails(board, group) {
