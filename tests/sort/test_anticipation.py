@@ -235,3 +235,21 @@ def test_the_board_carries_the_stuck_points_and_prepared_questions_and_follows_t
     assert sort_payload(sort, meeting)["anticipations"]["stuck"][1] == {"text": "Forgetting the last box", "by": "Ben"}
     meetings.withdraw_response(dmt, response.participant_id, response.id)
     assert [a["text"] for a in sort_payload(sort, meeting)["anticipations"]["stuck"]] == ["Losing count past 60"]
+
+
+def test_the_closed_sorts_review_shows_what_was_anticipated_and_the_critical_strategies_nobody_used(app, anticipated):
+    sort, team, samples = anticipated["sort"], anticipated["team"], anticipated["samples"]
+    critical(team, anticipated["meeting"].task.unit, "Ten frame")
+    skip = group_named(sort, "Skip counts by 6")
+    commands.rename_group(sort, skip.id, "Counts by sixes", "Pat")
+    commands.move_card(sort, samples[0].id, skip.id, 0, 0, "Ana")
+    commands.remove_group(sort, group_named(sort, "Uses an array").id, can_control=True)
+    commands.close_sort(sort, "Pat")
+    http = app.test_client()
+    login(http, anticipated["facilitator"])
+
+    html = http.get(f"/sorts/{sort.id}").get_data(as_text=True)
+
+    assert "Anticipated as: “<span dir=\"auto\">Skip counts by 6</span>”" in html
+    assert "Anticipated, but nobody used:</strong> <span dir=\"auto\">Uses an array</span>" in html
+    assert "Critical strategies nobody used:</strong> <span dir=\"auto\">Ten frame</span>" in html
