@@ -92,7 +92,8 @@ def _new_anticipations(sort: Sort) -> list[queries.Answer]:
 
 def add_late_anticipations(sort: Sort) -> bool:
     """Strategies anticipated after the sort opened join it as anticipated groups, before the
-    “Unanticipated” catch-all. Says whether any did."""
+    “Unanticipated” catch-all. Says whether the sort changed (its revision moved on: broadcast it),
+    which it does not when nothing new was anticipated."""
     if not sort.is_open or not _new_anticipations(sort):
         return False
     _begin_change(sort)
@@ -104,7 +105,7 @@ def add_late_anticipations(sort: Sort) -> bool:
         group.position = position  # the catch-all stays last
     db.session.commit()
     db.session.expire(sort, ["groups"])  # read back in board order
-    return bool(late)
+    return True
 
 
 def _begin_change(sort: Sort) -> None:
