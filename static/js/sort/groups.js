@@ -99,13 +99,15 @@ function vocabularyLink(board, group, openDefine) {
 
 // A group's notes: fields to fill in while describing (on phones and laptops), the answers
 // given otherwise and always on the projector, where the room reads them as they are typed.
+// Either way the anticipated stuck points come with "Issues we see" (nodes to place in the column).
 export function notes(board, group) {
   const editable = board.state.canEdit() && board.state.sort.mode === "describe" && board.view !== "projector";
   if (!editable) {
     const given = NOTES.filter(([field]) => group[field]);
-    return el("div", { class: "group-notes" }, ...(given.length
+    // The notes as given, then (outside them) where the team anticipated students might get stuck.
+    return [el("div", { class: "group-notes" }, ...(given.length
       ? given.map(([field, label]) => el("p", {}, el("strong", {}, `${label} `), el("span", { dir: "auto" }, group[field])))
-      : [el("p", { class: "empty" }, "No notes yet.")]), stuckPoints(board));
+      : [el("p", { class: "empty" }, "No notes yet.")])), stuckPoints(board)];
   }
   return el("div", { class: "group-notes" }, ...NOTES.map(([field, label]) => {
     const id = `note-${group.id}-${field}`;
