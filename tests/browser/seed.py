@@ -142,6 +142,8 @@ def seed_meeting(email: str, team_name: str = TEAM, *, samples: int = SAMPLES, g
             sort_id=sort.id, group_id=group.id, move=f"Small group on {group.name.lower()}: {_sentence(rng, 9)}",
             audience="small_group" if index % 2 else "whole_class",
             owner_role=["classroom_teacher", "interventionist", "coach", "special_educator"][index % 4],
+            owner_name=PEOPLE[index % len(PEOPLE)], prediction=f"More will use {group.name.lower()}.",
+            evidence="The exit ticket on Friday",
             due_on=date.today() + timedelta(days=7 + index), created_by="Demo Facilitator"))
     db.session.commit()
 
