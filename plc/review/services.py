@@ -175,12 +175,12 @@ def _students_of(step: NextStep, view: SortView | None) -> list[str]:
 
 def _later_places(cycle: Cycle, view: SortView | None, closed: list[SortView]) -> list[LaterSort]:
     """The groups the cycle's students' work landed in, in each sort of a later task closed after
-    the step's sort (matched by student code)."""
+    the step was planned (matched by student code)."""
     if view is None or not cycle.students:
         return []
     later = []
     for other in closed:
-        if other.task.id == cycle.task.id or other.sort.closed_at <= view.sort.closed_at:
+        if other.task.id == cycle.task.id or other.sort.closed_at <= cycle.step.created_at:
             continue
         where = {other.samples[sid].label: g.name for g in other.groups for sid in other.cards_in(g)}
         where.update({other.samples[sid].label: UNSORTED for sid in other.unsorted})

@@ -56,7 +56,7 @@ function followUpItem(step, { view, send, locked }) {
 
 // A carried-over step's next cycle: what we predict now, what will show it, by when (`event`
 // sends it: in "Since last time" or on the board).
-export function planForm(step, { send, locked = false, event }) {
+export function planForm(step, { send, locked = false, event: eventName }) {
   const id = (name) => `cycle-${step.id}-${name}`;
   const field = (name, label, control) => el("div", { class: "field" }, el("label", { for: id(name) }, label), control);
   const form = el("form", { class: "cycle-fill" },
@@ -69,7 +69,7 @@ export function planForm(step, { send, locked = false, event }) {
   form.addEventListener("submit", (event) => {
     event.preventDefault();
     const data = Object.fromEntries(new FormData(form));
-    send(event, { id: step.id, prediction: data.prediction, evidence: data.evidence, due_on: data.due_on || null });
+    send(eventName, { id: step.id, prediction: data.prediction, evidence: data.evidence, due_on: data.due_on || null });
   });
   return form;
 }
