@@ -62,7 +62,7 @@ export function planForm(step, { send, locked = false, event: eventName }) {
   const form = el("form", { class: "cycle-fill" },
     field("prediction", "We predict", el("textarea", { id: id("prediction"), name: "prediction", rows: 2, required: true, disabled: locked, dir: "auto",
       "data-max-chars": LIMITS.prediction, placeholder: "What will students do after this move?" })),
-    field("evidence", "Evidence", el("input", { id: id("evidence"), name: "evidence", required: true, disabled: locked, dir: "auto",
+    field("evidence", "Evidence", el("input", { id: id("evidence"), name: "evidence", type: "text", required: true, disabled: locked, dir: "auto",
       "data-max-chars": LIMITS.evidence, placeholder: "e.g. the exit ticket on Thursday" })),
     field("due_on", "By when", el("input", { id: id("due_on"), name: "due_on", type: "date", min: today(), disabled: locked })),
     el("div", { class: "row" }, el("button", { type: "submit", class: "small", disabled: locked }, "Save the plan")));

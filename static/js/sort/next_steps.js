@@ -57,7 +57,7 @@ function nextStepForm(board, group) {
       field("due_on", "By when", el("input", { id: id("due_on"), name: "due_on", type: "date", min: today(), "data-field": id("due_on"), "data-draft": "" }))),
     field("prediction", "We predict", el("textarea", { id: id("prediction"), name: "prediction", rows: 2, "data-max-chars": LIMITS.prediction, required: true, "data-field": id("prediction"), "data-draft": "", dir: "auto",
       placeholder: "What will students do after this move?" })),
-    field("evidence", "Evidence that will show it", el("input", { id: id("evidence"), name: "evidence", "data-max-chars": LIMITS.evidence, required: true, "data-field": id("evidence"), "data-draft": "", dir: "auto",
+    field("evidence", "Evidence that will show it", el("input", { id: id("evidence"), name: "evidence", type: "text", "data-max-chars": LIMITS.evidence, required: true, "data-field": id("evidence"), "data-draft": "", dir: "auto",
       placeholder: "e.g. the exit ticket on Thursday" })),
     el("details", {}, el("summary", {}, "Add a note on one student"),
       el("div", { class: "row" },
