@@ -24,9 +24,15 @@ export function renderFollowUp(box, steps, { view, send, locked }) {
   }
   const owners = [...new Set(steps.map((s) => s.owner_label))];
   box.replaceChildren(...owners.map((owner) => el("section", { class: "followup-owner" },
-    el("h2", {}, el("span", { dir: "auto" }, owner)),
+    el("h2", {}, el("span", { dir: "auto" }, ...unbroken(owner))),
     el("ul", { class: "followup-list" }, ...steps.filter((s) => s.owner_label === owner)
       .map((step) => followUpItem(step, { view, send, locked }))))));
+}
+
+// A heading's words, each kept whole: a name like "Okonkwo-Adeyemi" wraps at its spaces, never
+// at its hyphen.
+function unbroken(text) {
+  return text.split(/(\s+)/).map((part) => (/^\s*$/.test(part) ? part : el("span", { class: "word" }, part)));
 }
 
 // What the team planned: the prediction and the evidence that will test it.

@@ -137,7 +137,7 @@ def seed_meeting(email: str, team_name: str = TEAM, *, samples: int = SAMPLES, g
         sort.groups.append(group)
     db.session.add(sort)
     db.session.flush()
-    sorted_samples = samples[: count - unsorted]
+    sorted_samples = samples[: len(samples) - unsorted]
     for index, sample in enumerate(sorted_samples):
         group = sort.groups[index % len(sort.groups)]
         db.session.add(Placement(sort_id=sort.id, sample_id=sample.id, group_id=group.id,
