@@ -41,8 +41,9 @@ def closed_sort(team, user, unit, protocols, index: int, samples: int, groups: i
             for g in range(groups)]
     for n, sample in enumerate(queries.sort_samples(sort)):
         sorts.move_card(sort, sample.id, made[(n * 7 + index) % groups].id, 99, 0, user.name)
-    sorts.add_next_step(sort, {"group_id": made[0].id, "move": "Number talk", "audience": "whole_class",
-                               "owner_role": "classroom_teacher"}, user.name)
+    sorts.add_next_step(sort, meeting, {"group_id": made[0].id, "move": "Number talk", "audience": "whole_class",
+                                        "owner": f"member:{user.id}", "prediction": "More will use arrays.",
+                                        "evidence": "The next task's work"}, user.name)
     sorts.close_sort(sort, user.name)
     meetings.end_meeting(meeting)
 

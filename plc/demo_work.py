@@ -110,7 +110,10 @@ VOCABULARY = {
 }
 NAMES = {"AB": "Ava", "CD": "Leo", "EF": "Mia", "GH": "Sam", "JK": "Zoe", "LM": "Eli", "NP": "Ivy", "QR": "Max"}
 
-# (title, text, days ago, {group: [(code, lines)]}, notes per group, next steps: (group, move, audience, owner, due in days, status, reflection, student, note))
+# The teachers who join the earlier meetings from their phones, and own their next steps.
+TEACHERS = {"interventionist": "Rosa", "classroom_teacher": "Dev", "special_educator": "Kim"}
+# (title, text, days ago, {group: [(code, lines)]}, notes per group, next steps: (group, move, audience, owner,
+#  due in days, prediction, evidence, decision, what happened, student, note))
 HISTORY = [
     ("Chairs in rows", "The class sets out 4 rows of chairs with 6 chairs in each row.\nHow many chairs are there?", 28, {
         "Counts all": [("AB", ["I drew all the chairs", "1 2 3 4 5 6 7 8 9 10 ...", "24 chairs"]),
@@ -125,9 +128,11 @@ HISTORY = [
                               "Fluent adding of 6s.", "No link yet to 4 x 6."),
     }, [
         ("Counts all", "Skip-count along a row on a number line, by 2s, 5s, then 6s", "small_group", "interventionist",
-         -20, "done", "All three skip count by 2s and 5s now; 6s still slow.", None, None),
+         -20, "They will count rows by 6 instead of one by one.", "Friday's exit ticket: 3 rows of 6",
+         "adopted", "All three skip count by 2s and 5s now; 6s still slow.", None, None),
         ("Repeated addition", "Number talk: connect 6 + 6 + 6 + 6 to 4 x 6", "whole_class", "classroom_teacher",
-         -18, "tried", "Started; repeat it with 3 x 8 next week.", None, None),
+         -18, "Most will write 4 x 6 beside the repeated addition.", "Next task's written work",
+         "adapted", "Started; few wrote 4 x 6. Repeat it with 3 x 8 next week.", None, None),
     ]),
     ("Pencil packs", "A pack holds 8 pencils. How many pencils are in 5 packs?", 14, {
         "Counts all": [("QR", ["I drew 5 packs", "and counted 40"])],
@@ -143,11 +148,14 @@ HISTORY = [
                     "Doubling strategy to share with the class.", ""),
     }, [
         ("Skip counts", "Use 5s and 10s facts to reach 8s and 9s", "small_group", "classroom_teacher",
-         3, "planned", "", None, None),
+         3, "They will start from 5 x 8 = 40 rather than skip count from 8.", "Tuesday's warm-up: 6 x 8",
+         "planned", "", None, None),
         ("Counts all", "Build equal groups with counters, then skip count them", "individual", "special_educator",
-         5, "planned", "", "QR", "Uses ten-frames; build up to groups of 8"),
+         5, "QR will make groups of 8 and count them by 8s.", "QR's counters work on Wednesday",
+         "planned", "", "QR", "Uses ten-frames; build up to groups of 8"),
         ("Doubles", "Share GH's doubling in a class discussion", "whole_class", "classroom_teacher",
-         -7, "done", "Several students tried doubling on the exit ticket.", None, None),
+         -7, "Some students will try doubling on their own.", "The exit ticket after the discussion",
+         "adopted", "Several students tried doubling on the exit ticket.", None, None),
     ]),
 ]
 
@@ -159,7 +167,7 @@ def add_demo_history(team, unit, facilitator) -> None:
     from plc.accounts.models import User
     from plc.meetings import services as meetings
     from plc.protocols import available_protocols
-    from plc.review.followup import set_status
+    from plc.review.followup import record
     from plc.sort import commands as sorts
     from plc.sort.models import Sort
     from plc.sort.queries import name_key
@@ -182,6 +190,7 @@ def add_demo_history(team, unit, facilitator) -> None:
         add_demo_work(task_id, [(code, NAMES[code], lines) for members in groups.values() for code, lines in members])
         team, task, facilitator = db.session.get(Team, team_id), db.session.get(Task, task_id), db.session.get(User, user_id)
         meeting = meetings.start_meeting(team, task, facilitator, protocols, ["work-sort"])
+        owners = {role: f"participant:{meetings.join_meeting(meeting, name, role).id}" for role, name in TEACHERS.items()}
         sort = sorts.sort_for_meeting(meeting)
         codes = {s.student_label: s.id for s in db.session.execute(
             db.select(WorkSample).filter_by(task_id=task_id)).scalars()}
@@ -195,15 +204,16 @@ def add_demo_history(team, unit, facilitator) -> None:
             sorts.update_notes(sort, by_name[name], {"showing": showing, "telling": telling,
                                                      "build_on": build_on, "issues": issues})
         planned = []
-        for group, move, audience, owner, due, status, reflection, student, note in steps:
-            planned.append((sorts.add_next_step(sort, {
-                "group_id": by_name[group], "move": move, "audience": audience, "owner_role": owner,
-                "due_on": (utcnow() + timedelta(days=due)).date(), "student_label": student, "student_note": note,
-            }, by), status, reflection))
+        for group, move, audience, owner, due, prediction, evidence, decision, happened, student, note in steps:
+            planned.append((sorts.add_next_step(sort, meeting, {
+                "group_id": by_name[group], "move": move, "audience": audience, "owner": owners[owner],
+                "due_on": (utcnow() + timedelta(days=due)).date(), "prediction": prediction, "evidence": evidence,
+                "student_label": student, "student_note": note,
+            }, by, today=when.date()), decision, happened))
         sorts.close_sort(sort, by)
-        for step, status, reflection in planned:
-            if status != "planned":
-                set_status(step, status, reflection, by)
+        for step, decision, happened in planned:
+            if decision != "planned":
+                record(step, happened, decision, by)
         meetings.end_meeting(meeting)
         meeting.started_at = when
         meeting.ended_at = when + timedelta(minutes=45)

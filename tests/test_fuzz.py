@@ -30,7 +30,7 @@ from plc.meetings.signals import showing_step
 from plc.protocols import ANTICIPATION_QUESTIONS
 from plc.realtime.gate import EVENTS
 from plc.roles import PARTICIPANT_ROLES
-from plc.sort.models import AUDIENCES, NEXT_STEP_STATUSES, Move, NextStep, Placement, Sort, SortGroup
+from plc.sort.models import AUDIENCES, DECISIONS, NEXT_STEP_STATUSES, Move, NextStep, Placement, Sort, SortGroup
 from plc.teams.models import DeletionRecord, Membership, Strategy, Task, Team, Unit
 from plc.work.models import WorkSample
 from tests.conftest import forget_cached_user, gen_meeting, gen_team, gen_user, join_as, live_client, login
@@ -122,6 +122,8 @@ def world(app):
 
 WORDS = {
     "status": list(NEXT_STEP_STATUSES), "audience": list(AUDIENCES), "owner_role": list(PARTICIPANT_ROLES),
+    "owner": ["member:1", "participant:1", "someone"], "decision": list(DECISIONS), "prediction": ["They will count on"],
+    "evidence": ["The exit ticket"], "what_happened": ["Most did"],
     "field": list(ANTICIPATION_QUESTIONS), "due_on": ["2026-05-01", "2026-13-45"],
     "name": ["Arrays", "Low", "Counts on", ""], "move": ["Number talk"], "definition": ["Groups of equal size"],
 }

@@ -66,7 +66,7 @@ def test_every_piece_of_typed_text_has_its_own_direction(app):
     task.unit.title = "الوحدة الرابعة: الضرب"
     db.session.commit()
     meeting, sort = gen_closed_sort(team, coach, task=task, placements=(("يعد للأمام", ("س١", "س٢")), ("يكمل إلى عشرة", ("س٣",))),
-                                    next_steps=(("يعد للأمام", "حديث أعداد: عشرة أولا", "small_group", "interventionist"),))
+                                    next_steps=(("يعد للأمام", "حديث أعداد: عشرة أولا", "small_group", ("رنا", "interventionist")),))
     group = next(g for g in sort.groups if g.name == "يعد للأمام")
     group.showing = "يعدون واحدا واحدا"
     db.session.commit()

@@ -19,7 +19,7 @@ from plc.offload import in_child_process
 from plc.review.followup import STATUS_LABELS
 from plc.review.services import UnitReview
 from plc.sort.models import AUDIENCES, NextStep, Sort
-from plc.sort.payloads import OWNER_ROLES
+from plc.sort.owners import owner_label
 from plc.teams.models import Task, Unit
 from plc.work.models import WorkSample, shown_to_room
 
@@ -62,10 +62,11 @@ def next_steps_csv(unit: Unit) -> str:
         .where(Sort.id.in_(latest)).order_by(Task.id, NextStep.id)
     ).all()
     return _csv(
-        ["task", "group", "move", "for", "who", "by_when", "status", "reflection", "student", "note"],
-        [[title, s.group.name, s.move, AUDIENCES[s.audience], OWNER_ROLES.get(s.owner_role, s.owner_role),
-          s.due_on.isoformat() if s.due_on else "", STATUS_LABELS[s.status], s.reflection,
-          s.student_label or "", s.student_note or ""] for s, title in steps])
+        ["task", "group", "move", "for", "who", "by_when", "prediction", "evidence", "what_happened", "decision",
+         "adapts", "student", "note"],
+        [[title, s.group.name, s.move, AUDIENCES[s.audience], owner_label(s.owner_name, s.owner_role),
+          s.due_on.isoformat() if s.due_on else "", s.prediction, s.evidence, s.reflection, STATUS_LABELS[s.status],
+          s.adapts.move if s.adapts else "", s.student_label or "", s.student_note or ""] for s, title in steps])
 
 
 def pdf_response(html: str, filename: str, team_id: int) -> Response:

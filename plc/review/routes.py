@@ -45,7 +45,7 @@ def work_sorts_section(task: Task, membership) -> Markup:
 def unit(unit_id: int):
     unit, _ = unit_for_member(unit_id)
     return render_template("review/unit.html", review=services.unit_review(unit),
-                           statuses=followup.STATUS_LABELS, reflection_max_chars=followup.REFLECTION_MAX_CHARS)
+                           decisions=followup.DECISION_CHOICES, reflection_max_chars=followup.REFLECTION_MAX_CHARS)
 
 
 @bp.get("/sorts/<id:sort_id>")
@@ -79,7 +79,8 @@ def set_status(step_id: int):
     team_for_member(step.sort.team_id)
     unit_id = db.session.get(Task, step.sort.task_id).unit_id
     try:
-        followup.set_status(step, request.form.get("status", ""), request.form.get("reflection"), current_user.name)
+        followup.record(step, request.form.get("what_happened"), request.form.get("decision") or None,
+                        current_user.name)
     except UserError as exc:
         flash(str(exc), "error")
     else:

@@ -11,7 +11,8 @@ from datetime import datetime
 from plc.extensions import db
 from plc.meetings.models import Meeting
 from plc.review import followup
-from plc.sort.models import Sort
+from plc.sort.models import AUDIENCES, NextStep, Sort, SortGroup
+from plc.sort.owners import owner_label
 from plc.sort.snapshot import GroupEntry, NextStepEntry, SampleEntry, Snapshot, load_snapshot
 from plc.teams.models import Strategy, Task, Unit
 from plc.teams.services import vocabulary
@@ -70,6 +71,39 @@ class SortView:
         return len(self.samples)
 
 
+@dataclass(frozen=True)
+class LaterSort:
+    """Where the students a next step was for landed in a later task's sort."""
+
+    title: str
+    places: list[tuple[str, str]]  # (student code, group name), in the step's students' order
+
+
+@dataclass
+class Cycle:
+    """One next step from plan to decision: the move, who does it, the prediction and its
+    evidence, what happened and the decision, then its next cycle if it was adapted."""
+
+    step: NextStep
+    task: Task
+    group: str
+    students: list[str]  # the codes of the work in the step's group when the sort closed (or its one student)
+    later: list[LaterSort] = field(default_factory=list)
+    next_cycle: Cycle | None = None
+
+    @property
+    def owner_label(self) -> str:
+        return owner_label(self.step.owner_name, self.step.owner_role)
+
+    @property
+    def decision_label(self) -> str:
+        return followup.STATUS_LABELS[self.step.status]
+
+    @property
+    def audience_label(self) -> str:
+        return AUDIENCES[self.step.audience]
+
+
 @dataclass
 class UnitReview:
     unit: Unit
@@ -81,6 +115,7 @@ class UnitReview:
     mix: dict
     students: dict
     open_steps: list[dict]
+    cycles: list[Cycle]
 
 
 def sort_view(sort: Sort, task: Task) -> SortView:
@@ -107,7 +142,52 @@ def unit_review(unit: Unit) -> UnitReview:
         unit=unit, tasks=tasks, timeline=timeline, sorts=closed,
         open_sorts=[s for s in sorts if s.is_open], vocabulary=strategies,
         mix=strategy_mix(closed, strategies), students=students_over_time(closed),
-        open_steps=followup.team_next_steps(unit.team_id, unit_id=unit.id))
+        open_steps=followup.team_next_steps(unit.team_id, unit_id=unit.id), cycles=cycles_of(sorts, closed, by_id))
+
+
+def cycles_of(sorts: list[Sort], closed: list[SortView], tasks: dict[int, Task]) -> list[Cycle]:
+    """The unit's next steps as cycles, first planned first: each step of the latest version of a
+    task's sort that adapts no other, followed by its next cycles. One query."""
+    latest = {s.task_id: s.id for s in sorts}  # sorts come first version first
+    rows = db.session.execute(
+        db.select(NextStep, SortGroup.name, Sort.task_id).join(SortGroup, SortGroup.id == NextStep.group_id)
+        .join(Sort, Sort.id == NextStep.sort_id).where(Sort.id.in_(list(latest.values()))).order_by(NextStep.id)
+    ).all()
+    views = {v.sort.id: v for v in closed}
+    cycles = {step.id: Cycle(step=step, task=tasks[task_id], group=group,
+                             students=_students_of(step, views.get(step.sort_id)))
+              for step, group, task_id in rows}
+    for cycle in cycles.values():
+        cycle.later = _later_places(cycle, views.get(cycle.step.sort_id), closed)
+        adapted = cycles.get(cycle.step.adapts_id)
+        if adapted is not None:
+            adapted.next_cycle = cycle
+    return [c for c in cycles.values() if c.step.adapts_id not in cycles]
+
+
+def _students_of(step: NextStep, view: SortView | None) -> list[str]:
+    if step.student_label:
+        return [step.student_label]
+    if view is None:  # planned on a sort still open: its groups are not final yet
+        return []
+    return [view.samples[sid].label for sid in view.placed.get(step.group_id, [])]
+
+
+def _later_places(cycle: Cycle, view: SortView | None, closed: list[SortView]) -> list[LaterSort]:
+    """The groups the cycle's students' work landed in, in each sort of a later task closed after
+    the step was planned (matched by student code)."""
+    if view is None or not cycle.students:
+        return []
+    later = []
+    for other in closed:
+        if other.task.id == cycle.task.id or other.sort.closed_at <= cycle.step.created_at:
+            continue
+        where = {other.samples[sid].label: g.name for g in other.groups for sid in other.cards_in(g)}
+        where.update({other.samples[sid].label: UNSORTED for sid in other.unsorted})
+        places = [(label, where[label]) for label in cycle.students if label in where]
+        if places:
+            later.append(LaterSort(other.title, places))
+    return later
 
 
 def strategy_mix(views: list[SortView], strategies: list[Strategy]) -> dict:

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, timedelta
 
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm.attributes import set_committed_value
@@ -18,8 +18,7 @@ from sqlalchemy.orm.attributes import set_committed_value
 from plc.errors import too_long
 from plc.extensions import db
 from plc.meetings.models import Meeting
-from plc.roles import PARTICIPANT_ROLES
-from plc.sort import coedit, queries
+from plc.sort import coedit, owners, queries
 from plc.sort.errors import MoveConflict, SortError, TierName
 from plc.sort.models import AUDIENCES, NOTE_FIELDS, TEXT_LIMITS, Move, NextStep, Placement, Sort, SortGroup
 from plc.sort.naming import TierFamily, tier_family, tier_prompt
@@ -353,18 +352,49 @@ def link_group(sort: Sort, group_id: int, strategy_id: int | None = None, defini
 
 # --- next steps, sharing, the lock ------------------------------------------------------
 
-def _clean_next_step(sort: Sort, fields: dict) -> dict:
+def earliest_due_date(today: date | None = None) -> date:
+    """The earliest "by when" a next step may have: today. The server's today is UTC, and a team
+    west of Greenwich may still be on the day before, so that day is accepted too."""
+    return (today or utcnow().date()) - timedelta(days=1)
+
+
+def _check_due_on(due_on, today: date | None, unchanged: date | None = None) -> None:
+    if due_on is None or due_on == unchanged:  # a date kept from before may have passed since
+        return
+    if not isinstance(due_on, date):
+        raise SortError("Give the date as YYYY-MM-DD.")
+    if due_on < earliest_due_date(today):
+        raise SortError(f"“By when” is in the past ({due_on.isoformat()}): choose today or a later day.")
+
+
+def _clean_cycle(prediction: str, evidence: str) -> dict:
+    """A cycle's prediction and evidence, both needed: without them there is nothing to study."""
+    prediction, evidence = prediction.strip(), evidence.strip()
+    if not prediction:
+        raise SortError("Say what you predict will happen: what students will do after this move.")
+    if not evidence:
+        raise SortError("Say what evidence will show it, e.g. “the exit ticket on Thursday”.")
+    _check_length("The prediction", prediction, "prediction", "Keep it to what you expect students to do.")
+    _check_length("The evidence", evidence, "evidence", "Name the piece of work or the moment, briefly.")
+    return {"prediction": prediction, "evidence": evidence}
+
+
+def _clean_next_step(sort: Sort, meeting: Meeting, fields: dict, today: date | None,
+                     step: NextStep | None = None) -> dict:
+    """A next step's fields as stored: `fields` as a form sends them, `owner` a key of the meeting's
+    owner choices (None keeps the owner of `step`, when editing it)."""
     queries.group_of(sort, fields["group_id"])
     move = fields["move"].strip()
     if not move:
         raise SortError("Describe the instructional move.")
     if fields["audience"] not in AUDIENCES:
         raise SortError("Choose whole class, small group or individual students.")
-    if fields["owner_role"] not in PARTICIPANT_ROLES or fields["owner_role"] == "other":
-        raise SortError("Choose who does it: classroom teacher, interventionist, special educator or coach.")
-    due_on = fields.get("due_on")
-    if due_on is not None and not isinstance(due_on, date):
-        raise SortError("Give the date as YYYY-MM-DD.")
+    if fields.get("owner") is None and step is not None:
+        owner_fields = {}
+    else:
+        owner = owners.owner_of(meeting, fields.get("owner") or "")
+        owner_fields = {"owner_name": owner.name or None, "owner_role": owner.role}
+    _check_due_on(fields.get("due_on"), today, step.due_on if step else None)
     _check_length("The instructional move", move, "move", "Shorten it, or split it into two next steps.")
     label = (fields.get("student_label") or "").strip() or None
     note = (fields.get("student_note") or "").strip() or None
@@ -372,11 +402,15 @@ def _clean_next_step(sort: Sort, fields: dict) -> dict:
     _check_length("The note on the student", note or "", "student_note", "Shorten it.")
     if note and not label:
         raise SortError("Say which student (initials or code) the note is about.")
-    return {**fields, "move": move, "student_label": label, "student_note": note}
+    cycle = _clean_cycle(fields.get("prediction") or "", fields.get("evidence") or "")
+    kept = {key: fields[key] for key in ("group_id", "audience", "due_on") if key in fields}
+    return {**kept, **owner_fields, **cycle, "move": move, "student_label": label, "student_note": note}
 
 
-def add_next_step(sort: Sort, fields: dict, by: str | None) -> NextStep:
-    fields = _clean_next_step(sort, fields)
+def add_next_step(sort: Sort, meeting: Meeting, fields: dict, by: str | None, today: date | None = None) -> NextStep:
+    """Plan a next step: the move, for whom, who does it (`fields["owner"]`, see plc/sort/owners.py),
+    by when (not in the past), and what the team predicts and what evidence will show it."""
+    fields = _clean_next_step(sort, meeting, fields, today)
     _begin_change(sort)
     step = NextStep(created_by=by, **fields)
     sort.next_steps.append(step)
@@ -384,9 +418,9 @@ def add_next_step(sort: Sort, fields: dict, by: str | None) -> NextStep:
     return step
 
 
-def edit_next_step(sort: Sort, step_id: int, fields: dict) -> NextStep:
+def edit_next_step(sort: Sort, meeting: Meeting, step_id: int, fields: dict, today: date | None = None) -> NextStep:
     step = queries.next_step_of(sort, step_id)
-    fields = _clean_next_step(sort, fields)
+    fields = _clean_next_step(sort, meeting, fields, today, step)
     _begin_change(sort)
     if fields["move"] != step.move:
         coedit.forget("next_step", step.id, "move")
@@ -401,6 +435,41 @@ def remove_next_step(sort: Sort, step_id: int) -> None:
     _begin_change(sort)
     sort.next_steps.remove(step)
     db.session.commit()
+
+
+def plan_cycle(step: NextStep, prediction: str, evidence: str, due_on: date | None,
+               today: date | None = None) -> NextStep:
+    """Fill in a step's prediction, evidence and date for its cycle: a step carried over by "adapt"
+    starts without them. On the board's open sort, or in "Since last time" on a closed one."""
+    cycle = _clean_cycle(prediction, evidence)
+    _check_due_on(due_on, today, step.due_on)
+    if step.sort.is_open:
+        _begin_change(step.sort)
+    step.prediction, step.evidence, step.due_on = cycle["prediction"], cycle["evidence"], due_on
+    db.session.commit()
+    return step
+
+
+def adapt_next_step(step: NextStep, by: str | None) -> NextStep:
+    """The next cycle of a step decided "adapt": the same move, for the same students, owner and
+    group, its prediction, evidence and date left to fill in again. It goes on the task's open
+    sort, if there is one (in the group of the same name, made if it is missing), otherwise
+    beside the step, where reopening the sort carries it on to the board."""
+    target = queries.open_sort(step.sort.task_id) or step.sort
+    if target.is_open:
+        _begin_change(target)
+    group = step.group
+    if target is not step.sort:
+        group = next((g for g in target.groups if name_key(g.name) == name_key(step.group.name)), None)
+        if group is None:
+            group = SortGroup(name=step.group.name, position=len(target.groups), kind="added",
+                              strategy_id=step.group.strategy_id, tier_name_kept_by=step.group.tier_name_kept_by)
+            target.groups.append(group)
+    follow_on = NextStep(group=group, adapts=step, created_by=by, move=step.move, audience=step.audience,
+                         owner_name=step.owner_name, owner_role=step.owner_role,
+                         student_label=step.student_label, student_note=step.student_note)
+    target.next_steps.append(follow_on)
+    return follow_on
 
 
 def set_share_order(sort: Sort, sample_ids: list[int]) -> None:
@@ -461,10 +530,14 @@ def reopen_sort(sort: Sort, meeting: Meeting) -> Sort:
     for p in sort.placements:
         new.placements.append(Placement(sample_id=p.sample_id, position=p.position, share_rank=p.share_rank,
                                         group_id=copies[p.group_id].id if p.group_id in copies else None))
-    for s in sort.next_steps:
-        new.next_steps.append(NextStep(
-            group_id=copies[s.group_id].id, move=s.move, audience=s.audience, owner_role=s.owner_role,
-            due_on=s.due_on, student_label=s.student_label, student_note=s.student_note, status=s.status,
-            reflection=s.reflection, created_by=s.created_by))
+    steps = {}
+    for s in sort.next_steps:  # in order: a step adapted in this sort comes before its next cycle
+        steps[s.id] = NextStep(
+            group_id=copies[s.group_id].id, move=s.move, audience=s.audience, owner_name=s.owner_name,
+            owner_role=s.owner_role, due_on=s.due_on, student_label=s.student_label, student_note=s.student_note,
+            prediction=s.prediction, evidence=s.evidence, status=s.status, reflection=s.reflection,
+            status_by=s.status_by, status_at=s.status_at, created_by=s.created_by)
+        steps[s.id].adapts = steps.get(s.adapts_id) or s.adapts
+        new.next_steps.append(steps[s.id])
     db.session.commit()
     return new

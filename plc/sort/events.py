@@ -75,26 +75,44 @@ class SharedTextUpdate(SharedTextId):
     update: Annotated[str, Field(min_length=1, max_length=coedit.MAX_UPDATE_CHARS)]
 
 
+DueOn = Optional[Annotated[str, Field(pattern=r"^\d{4}-\d{2}-\d{2}$")]]
+
+
+def due_date(text: str | None) -> date | None:
+    """A form's "by when" (YYYY-MM-DD, or nothing) as a date; SortError for a date that is not one."""
+    try:
+        return date.fromisoformat(text) if text else None
+    except ValueError:
+        raise SortError("Give a real date for “by when”.")
+
+
 class NextStepFields(Payload):
     group_id: Id
     move: Text
     audience: Annotated[str, Field(max_length=20)]
-    owner_role: Annotated[str, Field(max_length=30)]
-    due_on: Optional[Annotated[str, Field(pattern=r"^\d{4}-\d{2}-\d{2}$")]] = None
+    owner: Annotated[str, Field(max_length=40)]  # a key of the board's `owners`
+    due_on: DueOn = None
+    prediction: Text
+    evidence: Text
     student_label: Optional[Text] = None
     student_note: Optional[Text] = None
 
     def fields(self) -> dict:
-        data = self.model_dump()
-        try:
-            data["due_on"] = date.fromisoformat(self.due_on) if self.due_on else None
-        except ValueError:
-            raise SortError("Give a real date for “by when”.")
-        return data
+        return {**self.model_dump(), "due_on": due_date(self.due_on)}
 
 
 class EditNextStep(NextStepFields):
     id: Id
+    owner: Optional[Annotated[str, Field(max_length=40)]] = None  # None keeps who does it
+
+
+class PlanCycle(Payload):
+    """A carried-over step's prediction, evidence and date, filled in again."""
+
+    id: Id
+    prediction: Text
+    evidence: Text
+    due_on: DueOn = None
 
 
 class NextStepId(Payload):
@@ -232,9 +250,11 @@ sort_change("sort:group:notes", Notes, lambda sort, data, seat, meeting: command
 sort_change("sort:group:link", Link, lambda sort, data, seat, meeting: commands.link_group(
     sort, data.group_id, data.strategy_id, data.definition))
 sort_change("sort:next:add", NextStepFields, lambda sort, data, seat, meeting: commands.add_next_step(
-    sort, data.fields(), name_to_record(meeting, seat.name)))
+    sort, meeting, data.fields(), name_to_record(meeting, seat.name)))
 sort_change("sort:next:edit", EditNextStep, lambda sort, data, seat, meeting: commands.edit_next_step(
-    sort, data.id, {k: v for k, v in data.fields().items() if k != "id"}))
+    sort, meeting, data.id, {k: v for k, v in data.fields().items() if k != "id"}))
+sort_change("sort:next:cycle", PlanCycle, lambda sort, data, seat, meeting: commands.plan_cycle(
+    queries.next_step_of(sort, data.id), data.prediction, data.evidence, due_date(data.due_on)))
 sort_change("sort:next:remove", NextStepId, lambda sort, data, seat, meeting: commands.remove_next_step(sort, data.id))
 sort_change("sort:share", ShareOrder, lambda sort, data, seat, meeting: commands.set_share_order(
     sort, data.sample_ids), control=True)

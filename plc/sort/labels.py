@@ -21,7 +21,7 @@ BOARD_HINTS = {
     "sort": "Drag a card, use its “Move to…” menu, or focus it, pick it up with Space and carry it with the arrow keys.",
     "describe": "Describe each group. Link a group to the team's vocabulary to keep its name the same across sorts.",
     "patterns": "Counts per group, the strategies we anticipated that nobody used, and the critical ones nobody used.",
-    "plan": "For each group: the next instructional move, for whom, who does it and by when.",
+    "plan": "For each group: the next instructional move, for whom, who does it, by when, what we predict and what evidence will show it.",
     "sequence": "Choose the samples to share in class and put them in order.",
     "close": "The board as it stands. Closing saves it for the coach's review.",
 }

@@ -11,12 +11,18 @@ from plc.extensions import db
 from plc.timeutil import utcnow
 
 AUDIENCES = {"whole_class": "Whole class", "small_group": "Small group", "individual": "Individual students"}
-NEXT_STEP_STATUSES = ("planned", "tried", "done", "dropped")
+# A next step is an improvement cycle: planned with a prediction and the evidence that will test
+# it, then closed at a later meeting with what happened and a decision. "planned" is open.
+DECISIONS = ("adopted", "adapted", "abandoned")
+NEXT_STEP_STATUSES = ("planned", *DECISIONS)
+# The statuses before cycles (planned, tried, done, dropped), as read now: the migration maps the
+# rows, and old snapshots are read through it. "Tried" had no decision yet: it stays open.
+LEGACY_STATUSES = {"tried": "planned", "done": "adopted", "dropped": "abandoned"}
 # A group's notes, the four questions the team answers about it (columns of SortGroup).
 NOTE_FIELDS = ("showing", "telling", "build_on", "issues")
 # The longest text each typed field keeps, in characters: checked by commands, shown by the board.
 TEXT_LIMITS = {"group_name": 60, "note": 2000, "definition": 200, "move": 1000, "student_label": 12,
-               "student_note": 300}
+               "student_note": 300, "prediction": 500, "evidence": 200, "what_happened": 500}
 
 
 class Sort(db.Model):
@@ -128,19 +134,27 @@ class NextStep(db.Model):
     group_id = db.Column(db.Integer, db.ForeignKey("sort_group.id", ondelete="CASCADE"), nullable=False)
     move = db.Column(db.Text, nullable=False)  # the instructional move
     audience = db.Column(db.String(20), nullable=False)
+    # Who does it: a person on the team, and their role (a participant's role in the meeting, or
+    # their role in the team). Steps planned before owners were people have a role only.
+    owner_name = db.Column(db.String(80))
     owner_role = db.Column(db.String(30), nullable=False)
     due_on = db.Column(db.Date)
+    prediction = db.Column(db.String(500), nullable=False, default="")  # what the team predicts will happen
+    evidence = db.Column(db.String(200), nullable=False, default="")  # what will show it (the exit ticket on Thursday)
+    # The step this one adapts (decided "adapt" at a later meeting): its next cycle.
+    adapts_id = db.Column(db.Integer, db.ForeignKey("next_step.id", ondelete="SET NULL"), index=True)
     student_label = db.Column(db.String(12))  # optional note on a single student
     student_note = db.Column(db.String(300))
-    status = db.Column(db.String(10), nullable=False, default="planned")
-    reflection = db.Column(db.String(500), nullable=False, default="")
-    status_by = db.Column(db.String(80))  # who last set the status or reflection
+    status = db.Column(db.String(10), nullable=False, default="planned")  # see NEXT_STEP_STATUSES
+    reflection = db.Column(db.String(500), nullable=False, default="")  # what happened
+    status_by = db.Column(db.String(80))  # who last set the decision or what happened
     status_at = db.Column(db.DateTime)
     created_by = db.Column(db.String(80))
     created_at = db.Column(db.DateTime, nullable=False, default=utcnow)
 
     sort = db.relationship("Sort", back_populates="next_steps")
     group = db.relationship("SortGroup")
+    adapts = db.relationship("NextStep", remote_side=[id])
 
 
 class SharedText(db.Model):

@@ -4,14 +4,13 @@ from __future__ import annotations
 
 from plc.meetings.models import Meeting
 from plc.meetings.state import authors_shown
-from plc.roles import PARTICIPANT_ROLES
 from plc.sort import queries
 from plc.sort.models import AUDIENCES, NOTE_FIELDS, Placement, Sort
 from plc.sort.naming import tier_family
+from plc.sort.owners import owner_choices, owner_label
 from plc.sort.steps import board_mode
 from plc.teams.services import vocabulary
 
-OWNER_ROLES = {key: label for key, label in PARTICIPANT_ROLES.items() if key != "other"}
 # Only a facilitator can keep a tier-like group name: who, where names are hidden.
 KEPT_BY_A_FACILITATOR = "the facilitator"
 # The anticipation questions whose answers the board shows: stuck points beside "Issues we see",
@@ -50,12 +49,15 @@ def anticipations_payload(sort: Sort, names: bool) -> dict:
             for field in ANTICIPATIONS_SHOWN}
 
 
-def next_step_payload(step) -> dict:
+def next_step_payload(step, names: bool = True) -> dict:
+    """A next step; without `names`, who does it is said by role only."""
+    owner_name = step.owner_name if names else None
     return {
-        **_attributes(step, "id", "group_id", "move", "audience", "owner_role", "student_label", "student_note",
-                      "status"),
+        **_attributes(step, "id", "group_id", "move", "audience", "owner_role", "student_label",
+                      "student_note", "prediction", "evidence", "adapts_id", "status"),
+        "owner_name": owner_name,
         "audience_label": AUDIENCES[step.audience],
-        "owner_label": OWNER_ROLES.get(step.owner_role, step.owner_role),
+        "owner_label": owner_label(owner_name, step.owner_role),
         "due_on": step.due_on.isoformat() if step.due_on else None,
     }
 
@@ -86,13 +88,14 @@ def sort_payload(sort: Sort, meeting: Meeting) -> dict:
         "locked": sort.board_locked,
         "mode": board_mode(meeting),
         "groups": [group_payload(g, names) for g in sort.groups],
-        "next_steps": [next_step_payload(s) for s in sort.next_steps],
+        "next_steps": [next_step_payload(s, names) for s in sort.next_steps],
         "vocabulary": [{"id": s.id, "name": s.name, "definition": s.definition}
                        for s in vocabulary(sort.team_id)],
         "anticipations": anticipations_payload(sort, names),
         "can_undo": queries.can_undo(sort),
         "audiences": AUDIENCES,
-        "owner_roles": OWNER_ROLES,
+        # Who can do a next step: only where next steps are planned (names are people's, not the board's).
+        "owners": [owner.as_choice() for owner in owner_choices(meeting)] if board_mode(meeting) == "plan" else [],
         **board_payload(sort, names),
     }
 

@@ -9,10 +9,10 @@ from __future__ import annotations
 
 from collections.abc import Collection
 
-from pydantic import BaseModel, ConfigDict
+from pydantic import BaseModel, ConfigDict, field_validator
 
 from plc.sort import queries
-from plc.sort.models import Sort
+from plc.sort.models import LEGACY_STATUSES, Sort
 from plc.sort.payloads import board_payload, group_payload, next_step_payload
 
 TEXT_EXCERPT_CHARS = 300
@@ -52,19 +52,30 @@ class GroupEntry(Entry):
 
 
 class NextStepEntry(Entry):
-    """A next step as planned; what became of it lives on in the NextStep row."""
+    """A next step as planned; what became of it lives on in the NextStep row. Snapshots taken
+    before cycles have no owner's name, prediction or evidence, and statuses of before
+    (LEGACY_STATUSES), read as they are called now."""
 
     id: int
     group_id: int
     move: str
     audience: str
     audience_label: str
+    owner_name: str | None = None
     owner_role: str
     owner_label: str
     due_on: str | None = None  # ISO date
     student_label: str | None = None
     student_note: str | None = None
+    prediction: str = ""
+    evidence: str = ""
+    adapts_id: int | None = None
     status: str = "planned"
+
+    @field_validator("status")
+    @classmethod
+    def _status_as_now(cls, status: str) -> str:
+        return LEGACY_STATUSES.get(status, status)
 
 
 class Column(Entry):

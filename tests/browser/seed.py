@@ -76,6 +76,27 @@ def _work_page(name: str, lines: list[str]) -> Image.Image:
     return page
 
 
+def add_work(team: Team, task: Task, user: User, count: int, rng: random.Random) -> list[WorkSample]:
+    """`count` pieces of student work on the task, processed, with their files: S01, S02, ..."""
+    samples = []
+    for n in range(count):
+        label = f"S{n + 1:02d}"
+        lines = ["96 - 8 = 88", "8 x 10 = 80 and 8 x 2 = 16", "80 + 16 = 96 so 12 trays",
+                 _sentence(rng, 5)][: 2 + n % 3]
+        page = _work_page(f"Student {n + 1}", lines)
+        image_name, thumb_name = storage.new_name("work", ".jpg"), storage.new_name("work", ".jpg")
+        save_jpeg(page, storage.path_of(image_name))
+        save_jpeg(thumbnail(page), storage.path_of(thumb_name))
+        samples.append(WorkSample(
+            team_id=team.id, task_id=task.id, uploaded_by_user_id=user.id, student_label=label,
+            source_kind="image", status="done", image_name=image_name, thumb_name=thumb_name,
+            width=page.width, height=page.height, ocr_text="\n".join([f"Name: Student {n + 1}", *lines]),
+            ocr_confidence=91.0, ocr_words=[], blur_boxes=[]))
+    db.session.add_all(samples)
+    db.session.commit()
+    return samples
+
+
 @dataclass
 class SeededMeeting:
     team_id: int
@@ -100,22 +121,7 @@ def seed_meeting(email: str, team_name: str = TEAM, *, samples: int = SAMPLES, g
     db.session.commit()
 
     rng = random.Random(11)
-    count, samples = samples, []
-    for n in range(count):
-        label = f"S{n + 1:02d}"
-        lines = ["96 - 8 = 88", "8 x 10 = 80 and 8 x 2 = 16", "80 + 16 = 96 so 12 trays",
-                 _sentence(rng, 5)][: 2 + n % 3]
-        page = _work_page(f"Student {n + 1}", lines)
-        image_name, thumb_name = storage.new_name("work", ".jpg"), storage.new_name("work", ".jpg")
-        save_jpeg(page, storage.path_of(image_name))
-        save_jpeg(thumbnail(page), storage.path_of(thumb_name))
-        samples.append(WorkSample(
-            team_id=team.id, task_id=task.id, uploaded_by_user_id=user.id, student_label=label,
-            source_kind="image", status="done", image_name=image_name, thumb_name=thumb_name,
-            width=page.width, height=page.height, ocr_text="\n".join([f"Name: Student {n + 1}", *lines]),
-            ocr_confidence=91.0, ocr_words=[], blur_boxes=[]))
-    db.session.add_all(samples)
-    db.session.commit()
+    samples = add_work(team, task, user, samples, rng)
 
     sort = Sort(team_id=team.id, task_id=task.id)
     names = [*groups, UNANTICIPATED]
@@ -131,7 +137,7 @@ def seed_meeting(email: str, team_name: str = TEAM, *, samples: int = SAMPLES, g
         sort.groups.append(group)
     db.session.add(sort)
     db.session.flush()
-    sorted_samples = samples[: count - unsorted]
+    sorted_samples = samples[: len(samples) - unsorted]
     for index, sample in enumerate(sorted_samples):
         group = sort.groups[index % len(sort.groups)]
         db.session.add(Placement(sort_id=sort.id, sample_id=sample.id, group_id=group.id,
@@ -142,6 +148,8 @@ def seed_meeting(email: str, team_name: str = TEAM, *, samples: int = SAMPLES, g
             sort_id=sort.id, group_id=group.id, move=f"Small group on {group.name.lower()}: {_sentence(rng, 9)}",
             audience="small_group" if index % 2 else "whole_class",
             owner_role=["classroom_teacher", "interventionist", "coach", "special_educator"][index % 4],
+            owner_name=PEOPLE[index % len(PEOPLE)], prediction=f"More will use {group.name.lower()}.",
+            evidence="The exit ticket on Friday",
             due_on=date.today() + timedelta(days=7 + index), created_by="Demo Facilitator"))
     db.session.commit()
 
@@ -174,3 +182,25 @@ def add_answers(meeting_id: int, per_question: int = 10, per_step: int = 60) -> 
                                  participant_id=rng.choice(people), text=_sentence(rng, 3 + n % 9)))
     db.session.add_all(rows)
     db.session.commit()
+
+
+@dataclass
+class SeededUnit:
+    team_id: int
+    unit_id: int
+    task_titles: list[str]
+
+
+def seed_unit(email: str, team_name: str, task_titles: list[str], samples: int = 3) -> SeededUnit:
+    """A team of its own led by the user, a unit with these tasks, and on each the work of the
+    same students (S01, S02, ...): no meeting yet, no sort, no next step."""
+    user = db.session.execute(db.select(User).filter_by(email=email)).scalar_one()
+    team = Team(name=team_name)
+    unit = Unit(team=team, title="Grade 3, Unit 5: Equal groups")
+    tasks = [Task(unit=unit, title=title, text=TASK_TEXT) for title in task_titles]
+    db.session.add_all([team, Membership(team=team, user=user, role="facilitator"), unit, *tasks])
+    db.session.commit()
+    rng = random.Random(5)
+    for task in tasks:
+        add_work(team, task, user, samples, rng)
+    return SeededUnit(team_id=team.id, unit_id=unit.id, task_titles=task_titles)

@@ -58,10 +58,17 @@ def test_a_coach_follows_up_a_next_step_from_a_phone(new_context, live_server):
     page = new_context(**PHONE).new_page()
     log_in(page, live_server.email, live_server.password)
     open_unit(page)
+    # The demo adapted this step: its next cycle is open, its prediction to fill in at a meeting.
     step = page.locator(".open-step").filter(has_text="Number talk: connect 6 + 6 + 6 + 6 to 4 x 6")
+    expect(step.locator(".cycle-missing")).to_be_visible()
     step.get_by_label(re.compile("^What happened")).fill("Did it with 3 x 8 too; most saw the link.")
     step.get_by_role("button", name="Save").tap()
     expect(page.get_by_text("Next step updated.")).to_be_visible()
     step = page.locator(".open-step").filter(has_text="Number talk: connect 6 + 6 + 6 + 6 to 4 x 6")
     expect(step.get_by_label(re.compile("^What happened"))).to_have_value("Did it with 3 x 8 too; most saw the link.")
-    expect(step.get_by_label(re.compile("^Status of"))).to_have_value("tried")
+    expect(step.get_by_label(re.compile("^Decision on"))).to_have_value("")
+    # The demo's cycles: the step adapted, followed by its next cycle.
+    cycle = page.locator("#cycles .review-cycle").filter(has_text="Number talk: connect 6 + 6 + 6 + 6 to 4 x 6").first
+    expect(cycle.locator(".badge").first).to_have_text("Adapted")
+    expect(cycle).to_contain_text("Most will write 4 x 6 beside the repeated addition.")
+    expect(cycle.locator(".review-cycle")).to_contain_text("Cycle 2")

@@ -494,6 +494,8 @@ def test_two_people_rewording_the_same_next_step_at_once_keep_both_their_words(n
     group = GROUPS[0]
     column(ana, group).get_by_text(f"Add a next step for “{group}”").tap()
     column(ana, group).get_by_label("Instructional move", exact=True).fill("Number talk")
+    column(ana, group).get_by_label("We predict").fill("More will skip count.")
+    column(ana, group).get_by_label("Evidence that will show it").fill("Friday's exit ticket")
     column(ana, group).get_by_role("button", name="Add next step").tap()
 
     moves = [column(page, group).get_by_label("Next step 1: instructional move") for page in (ana, ben)]

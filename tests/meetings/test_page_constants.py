@@ -2,7 +2,7 @@
 import json
 import re
 
-from plc.review.followup import REFLECTION_MAX_CHARS, STATUS_LABELS
+from plc.review.followup import DECISION_CHOICES
 from plc.sort.labels import BOARD_HINTS, KIND_LABELS, NOTE_LABELS, STILL_MODES
 from plc.sort.models import TEXT_LIMITS
 from plc.work.labels import STATUS_TEXT
@@ -28,7 +28,7 @@ def test_every_room_page_carries_every_features_constants_in_order(app, client):
     for page in pages:
         constants = island(page.get_data(as_text=True))
         assert constants["room"] == {"response_activities": ["responses", "anticipate"]}
-        assert constants["follow_up"]["statuses"] == [list(pair) for pair in STATUS_LABELS.items()]
+        assert constants["follow_up"]["decisions"] == [[value, *words] for value, words in DECISION_CHOICES.items()]
         assert constants["sort"]["notes"] == [list(pair) for pair in NOTE_LABELS.items()]
         assert constants["sort"]["kinds"] == KIND_LABELS
         assert constants["sort"]["still_modes"] == list(STILL_MODES)
@@ -36,7 +36,8 @@ def test_every_room_page_carries_every_features_constants_in_order(app, client):
         assert constants["samples"]["status_text"] == STATUS_TEXT
         # Every typed field's limit comes from the server: no script repeats one.
         assert constants["sort"]["limits"] == TEXT_LIMITS
-        assert constants["follow_up"]["reflection_max_chars"] == REFLECTION_MAX_CHARS
+        assert constants["follow_up"]["limits"] == {field: TEXT_LIMITS[field]
+                                                    for field in ("what_happened", "prediction", "evidence")}
         assert constants["samples"]["text_max_chars"] == MAX_TEXT_CHARS
 
 

@@ -91,8 +91,9 @@ def gen_closed_sort(meeting, samples: list[WorkSample]):
     group = sorting.add_group(sort, "Makes groups of 6", "Pat")
     sorting.move_card(sort, samples[0].id, group.id, 0, 0, "Pat")
     sorting.set_share_order(sort, [s.id for s in samples])
-    sorting.add_next_step(sort, {"group_id": group.id, "move": "Compare with an array", "audience": "small_group",
-                                 "owner_role": "classroom_teacher"}, "Pat")
+    sorting.add_next_step(sort, meeting, {"group_id": group.id, "move": "Compare with an array",
+                                          "audience": "small_group", "owner": f"member:{meeting.facilitator_id}",
+                                          "prediction": "They will see the rows.", "evidence": "Friday's task"}, "Pat")
     sorting.close_sort(sort, "Pat")
     return sort, group
 

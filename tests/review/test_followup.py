@@ -23,7 +23,7 @@ def test_the_next_meeting_opens_with_since_last_time_while_next_steps_are_open(a
     assert titles(meeting)[0] == "Since last time"
     assert meeting.agenda[0]["activity"] == "follow_up"
 
-    followup.set_status(sort.next_steps[0], "done", "Worked for 4 of 5", "Ana")
+    followup.record(sort.next_steps[0], "Worked for 4 of 5", "adopted", "Ana")
     assert "Since last time" not in titles(gen_meeting(team, user))
 
 
@@ -36,12 +36,12 @@ def test_only_the_latest_version_of_a_sort_counts_and_other_teams_never(app):
 
     steps = followup.team_next_steps(team.id)
     assert [s["id"] for s in steps] == [newer.next_steps[0].id]
-    assert steps[0]["group"] == "Counts on" and steps[0]["owner_label"] == "Interventionist"
+    assert steps[0]["group"] == "Counts on" and steps[0]["owner_label"] == "Rosa (Interventionist)"
     assert followup.team_next_steps(other.id) == []
     assert followup.step_of_team(other.id, newer.next_steps[0].id) is None
 
 
-def test_a_phone_marks_a_step_done_and_every_screen_sees_it_at_once(app):
+def test_a_phone_decides_adopt_and_every_screen_sees_it_at_once(app):
     user = gen_user()
     team = gen_team(user)
     _, sort = gen_closed_sort(team, user)
@@ -56,13 +56,13 @@ def test_a_phone_marks_a_step_done_and_every_screen_sees_it_at_once(app):
     [opening] = [e for e in events_named(phone, "state") if e.get("follow_up") is not None][-1:]
     assert [s["id"] for s in opening["follow_up"]] == [step_id]
 
-    ack = phone.emit("followup:update", {"id": step_id, "status": "done", "reflection": "All five made a ten"},
-                     callback=True)
+    ack = phone.emit("followup:update", {"id": step_id, "what_happened": "All five made a ten",
+                                         "decision": "adopted"}, callback=True)
     assert ack == {"ok": True}
     [shown] = events_named(projector, "follow_up")[-1]
-    assert (shown["status"], shown["reflection"], shown["status_by"]) == ("done", "All five made a ten", "Ana")
+    assert (shown["status"], shown["reflection"], shown["status_by"]) == ("adopted", "All five made a ten", "Ana")
     stored = db.session.get(NextStep, step_id)
-    assert (stored.status, stored.status_by) == ("done", "Ana")
+    assert (stored.status, stored.status_by) == ("adopted", "Ana")
 
 
 def test_bad_follow_up_updates_are_refused_and_change_nothing(app):
@@ -77,15 +77,22 @@ def test_bad_follow_up_updates_are_refused_and_change_nothing(app):
     meeting_id = meeting.id
     phone = live_client(app, join_as(app, meeting, name="Ana"), db.session.get(Meeting, meeting_id))
 
-    for payload, message in [({"id": step_id, "status": "finished"}, "Choose planned"),
-                             ({"id": other_step, "status": "done"}, "not one of this team's"),
-                             ({"id": step_id, "status": "done", "reflection": "x" * 501},
-                              "The reflection is 501 characters; the limit is 500."),
-                             ({"id": "1", "status": "done"}, "Bad request")]:
+    for payload, message in [({"id": step_id, "what_happened": "It worked", "decision": "finished"},
+                              "Choose adopt, adapt or abandon."),
+                             ({"id": other_step, "what_happened": "It worked", "decision": "adopted"},
+                              "not one of this team's"),
+                             ({"id": step_id, "what_happened": "x" * 501, "decision": "adopted"},
+                              "What happened is 501 characters; the limit is 500."),
+                             ({"id": step_id, "what_happened": "  ", "decision": "adapted"},
+                              "Say what happened before deciding"),
+                             ({"id": step_id, "status": "done"}, "Bad request"),
+                             ({"id": "1", "decision": "adopted"}, "Bad request")]:
         ack = phone.emit("followup:update", payload, callback=True)
         assert ack["ok"] is False and message in ack["error"], (payload, ack)
     meetings.goto_step(db.session.get(Meeting, meeting_id), 1)
-    ack = phone.emit("followup:update", {"id": step_id, "status": "done"}, callback=True)
+    ack = phone.emit("followup:update", {"id": step_id, "what_happened": "It worked", "decision": "adopted"},
+                     callback=True)
     assert "Since last time" in ack["error"]
     assert db.session.get(NextStep, step_id).status == "planned"
     assert db.session.get(NextStep, other_step).status == "planned"
+    assert db.session.query(NextStep).count() == 2  # nothing adapted

@@ -14,7 +14,7 @@ from plc.sort import commands as sorts
 from plc.teams.models import Membership, Strategy, Task
 from tests.conftest import gen_task, gen_team, gen_user, join_as, login
 from tests.review.conftest import gen_closed_sort
-from tests.sort.conftest import gen_sort_meeting
+from tests.sort.conftest import CYCLE, gen_sort_meeting
 
 
 @pytest.fixture
@@ -55,7 +55,7 @@ def test_the_unit_page_shows_timeline_mix_students_and_open_steps(unit):
     # students over time: S3 went from "Makes a ten" to "Makes a ten", S2 from "Counts on" to "Counts all"
     row = html[html.index('<th scope="row" dir="auto">S2</th>'):]
     assert row.index("Counts on") < row.index("Counts all") < row.index("</tr>")
-    assert "Interventionist" in html and "Number talk: make a ten first" in html
+    assert "Rosa (Interventionist)" in html and "Number talk: make a ten first" in html
 
 
 def test_a_unit_with_nothing_yet_says_so(app):
@@ -112,10 +112,13 @@ def test_csv_exports_list_samples_by_sort_and_next_steps_with_status(unit):
         ("Apple boxes", "S3", "Makes a ten", "Makes a ten"),
         ("Cookie trays", "S1", "Makes a ten", "Makes a ten"), ("Cookie trays", "S3", "Makes a ten", "Makes a ten"),
         ("Cookie trays", "S2", "Counts all", "")}
-    unit["http"].post(f"/next-steps/{unit['step_id']}/status", data={"status": "tried", "reflection": "=cmd|' /C calc'!A0"})
+    unit["http"].post(f"/next-steps/{unit['step_id']}/status",
+                      data={"what_happened": "=cmd|' /C calc'!A0", "decision": "abandoned"})
     [step] = csv.DictReader(io.StringIO(page(unit["http"], f"/units/{unit['unit_id']}/next-steps.csv")))
-    assert (step["move"], step["who"], step["status"]) == ("Number talk: make a ten first", "Interventionist", "Tried")
-    assert step["reflection"].startswith("'=")  # never a formula in a spreadsheet
+    assert (step["move"], step["who"], step["decision"]) == (
+        "Number talk: make a ten first", "Rosa (Interventionist)", "Abandoned")
+    assert (step["prediction"], step["evidence"]) == (CYCLE["prediction"], CYCLE["evidence"])
+    assert step["what_happened"].startswith("'=")  # never a formula in a spreadsheet
 
 
 def test_the_pdf_summary_opens_and_holds_the_groups(unit):
@@ -131,13 +134,17 @@ def test_the_pdf_summary_opens_and_holds_the_groups(unit):
     assert ImageFile.LOAD_TRUNCATED_IMAGES is False
 
 
-def test_a_member_sets_a_next_steps_status_and_reflection(unit):
-    response = unit["http"].post(f"/next-steps/{unit['step_id']}/status", data={"status": "done", "reflection": "All 5"})
-    assert response.status_code == 302
+def test_a_member_records_what_happened_and_decides(unit):
+    url = f"/next-steps/{unit['step_id']}/status"
+    unit["http"].post(url, data={"what_happened": "All 5 made a ten", "decision": ""})
     step = db.session.get(NextStep, unit["step_id"])
-    assert (step.status, step.reflection, step.status_by) == ("done", "All 5", "Cam Coach")
-    unit["http"].post(f"/next-steps/{unit['step_id']}/status", data={"status": "finished"})
-    assert db.session.get(NextStep, unit["step_id"]).status == "done"
+    assert (step.status, step.reflection, step.status_by) == ("planned", "All 5 made a ten", "Cam Coach")
+    response = unit["http"].post(url, data={"what_happened": "All 5 made a ten", "decision": "adopted"})
+    assert response.status_code == 302
+    assert db.session.get(NextStep, unit["step_id"]).status == "adopted"
+    unit["http"].post(url, data={"decision": "finished"})
+    assert "Choose adopt, adapt or abandon." in page(unit["http"], f"/units/{unit['unit_id']}")
+    assert db.session.get(NextStep, unit["step_id"]).status == "adopted"
 
 
 def test_nobody_outside_the_team_sees_any_review_route(app, unit):
@@ -151,13 +158,14 @@ def test_nobody_outside_the_team_sees_any_review_route(app, unit):
     gen_team(other, name="Other team")
     login(outsider, other)
     task = db.session.get(Task, db.session.get(Sort, first).task_id)
-    from tests.sort.conftest import gen_sort_meeting
+    from tests.sort.conftest import CYCLE, gen_sort_meeting
     live = gen_sort_meeting(unit["team"], gen_user(email="f2@example.org"), task=task)
     phone = join_as(app, live)
     for client in (outsider, phone, app.test_client()):
         for url in urls:
             assert client.get(url).status_code == 404, url
-        assert client.post(f"/next-steps/{unit['step_id']}/status", data={"status": "done"}).status_code == 404
+        assert client.post(f"/next-steps/{unit['step_id']}/status",
+                           data={"what_happened": "x", "decision": "adopted"}).status_code == 404
     assert db.session.get(NextStep, unit["step_id"]).status == "planned"
 
 

@@ -2,8 +2,9 @@ import pytest
 
 from plc.extensions import db
 from plc.meetings import services as meetings
+from plc.meetings.models import Participant
 from plc.work.models import WorkSample
-from tests.conftest import gen_meeting, gen_team, gen_user, join_as, live_client, login
+from tests.conftest import events_named, gen_meeting, gen_team, gen_user, join_as, live_client, login
 
 SORT_STEP = 3  # Work Sort: purpose, gather, look, sort, name groups, patterns, next steps, sequence, close
 
@@ -39,3 +40,20 @@ def board(app):
 
 def connect_phone(app, meeting, name):
     return live_client(app, join_as(app, meeting, name=name), meeting)
+
+
+# A next step's cycle: what the team predicts and the evidence that will show it.
+CYCLE = {"prediction": "Most will start from ten and count on.", "evidence": "The exit ticket on Thursday"}
+
+
+def first_owner(client) -> str:
+    """The first owner choice (plc/sort/owners.py) of the plan step's board the client last received."""
+    boards = [state["sort"] for state in events_named(client, "state") if state.get("sort")]
+    boards += events_named(client, "sort")
+    return [board for board in boards if board["owners"]][-1]["owners"][0]["key"]
+
+
+def participant_key(meeting_id: int, name: str) -> str:
+    """The owner choice of the meeting's participant called `name`."""
+    participant = db.session.execute(db.select(Participant).filter_by(meeting_id=meeting_id, name=name)).scalar_one()
+    return f"participant:{participant.id}"

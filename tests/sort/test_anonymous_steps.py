@@ -14,7 +14,7 @@ from plc.protocols import load_protocols
 from plc.sort.models import Move, NextStep, Placement, Sort, SortGroup
 from tests.conftest import events_named, gen_meeting, gen_team, gen_user, join_as, live_client, login
 from tests.review.conftest import gen_closed_sort
-from tests.sort.conftest import SORT_STEP, gen_sample
+from tests.sort.conftest import CYCLE, SORT_STEP, gen_sample
 
 NAMES = ("Pat Facilitator", "Ana Secret", "Ben Hidden")
 DESCRIBE_STEP, CLOSE_STEP = SORT_STEP + 1, 8
@@ -101,8 +101,11 @@ def test_closing_a_sort_and_adding_next_steps_on_anonymous_steps_keep_no_name(ap
     projector.emit("sort:group:add", {"name": "Counts on"}, callback=True)
     [group] = events_named(projector, "sort")[-1]["groups"]
     projector.emit("step:goto", {"pos": 6}, callback=True)  # next steps
+    owners = events_named(projector, "state")[-1]["sort"]["owners"]
+    assert [o["label"] for o in owners][:2] == ["Classroom teacher", "Interventionist"]  # roles, nobody named
+    owner = owners[1]["key"]
     assert ana.emit("sort:next:add", {"group_id": group["id"], "move": "Number talk", "audience": "small_group",
-                                      "owner_role": "interventionist"}, callback=True)["ok"]
+                                      "owner": owner, **CYCLE}, callback=True)["ok"]
     projector.emit("step:goto", {"pos": CLOSE_STEP}, callback=True)
     assert projector.emit("sort:close", callback=True)["ok"]
     db.session.remove()
@@ -138,8 +141,11 @@ def test_following_up_on_an_anonymous_step_keeps_no_name(app):
     meeting_id = meeting.id
     assert meeting.current_step["activity"] == "follow_up" and meeting.current_step["anonymous"]
     phone = live_client(app, join_as(app, meeting, NAMES[1]), db.session.get(Meeting, meeting_id))
-    assert phone.emit("followup:update", {"id": step_id, "status": "done"}, callback=True) == {"ok": True}
-    assert [s["status_by"] for s in events_named(phone, "follow_up")[-1]] == [None]
+    assert phone.emit("followup:update", {"id": step_id, "what_happened": "It worked", "decision": "adopted"},
+                      callback=True) == {"ok": True}
+    assert [(s["status_by"], s["owner_name"], s["owner_label"]) for s in events_named(phone, "follow_up")[-1]] == [
+        (None, None, "Interventionist")]
+    assert "Rosa" not in sent_to(phone)  # who does it is not said either
     assert NAMES[1] not in sent_to(phone)
     db.session.remove()
     assert db.session.get(NextStep, step_id).status_by is None

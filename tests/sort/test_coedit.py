@@ -9,7 +9,7 @@ from plc.extensions import db
 from plc.sort import coedit
 from plc.sort.models import TEXT_LIMITS, NextStep, SharedText, SortGroup
 from tests.conftest import events_named, live_client
-from tests.sort.conftest import connect_phone
+from tests.sort.conftest import CYCLE, connect_phone, first_owner
 from tests.sort.test_events import add_groups
 
 DESCRIBE_STEP, NEXT_STEPS_STEP = 4, 6  # the sort's "name groups" step (notes) and its next steps
@@ -117,7 +117,8 @@ def planning(app, board):
     """The sort on its next-steps step with one group and one next step; the projector and two phones."""
     projector, ana_client, ben_client, group = describing(app, board)
     assert projector.emit("step:goto", {"pos": NEXT_STEPS_STEP}, callback=True) == {"ok": True}
-    step = {"group_id": group, "move": "Number talk", "audience": "small_group", "owner_role": "interventionist"}
+    step = {"group_id": group, "move": "Number talk", "audience": "small_group",
+            "owner": first_owner(projector), **CYCLE}
     assert ana_client.emit("sort:next:add", step, callback=True)["ok"] is True
     [added] = db.session.execute(db.select(NextStep).where(NextStep.group_id == group)).scalars()
     return projector, ana_client, ben_client, step, added.id

@@ -10,7 +10,7 @@ from plc.sort.payloads import group_payload
 from plc.teams.models import Strategy
 from plc.teams.services import vocabulary
 from tests.conftest import gen_meeting, gen_task, gen_team, gen_user, join_as
-from tests.sort.conftest import gen_sample, gen_sort_meeting
+from tests.sort.conftest import CYCLE, gen_sample, gen_sort_meeting
 
 # Who moved a card, as commands.move_card keeps it (sort.events.mover_of makes these from a seat).
 ANA, BEN, FACILITATOR = "participant:1", "participant:2", "user:1"
@@ -336,17 +336,24 @@ def test_the_vocabulary_grows_from_group_names_and_keeps_names_the_same(sort_set
     assert commands.add_group(sort, "Makes a ten again", "Ana").strategy is None
 
 
-def test_next_steps_need_a_move_an_audience_and_an_owner(sort_setup):
-    sort, (counts_on, _) = sort_setup["sort"], sort_setup["groups"]
+def test_next_steps_need_a_move_an_audience_an_owner_a_prediction_and_evidence(sort_setup):
+    sort, meeting, (counts_on, _) = sort_setup["sort"], sort_setup["meeting"], sort_setup["groups"]
+    rosa = meetings.join_meeting(meeting, "Rosa", "interventionist")
     good = {"group_id": counts_on.id, "move": "Number talk on making ten", "audience": "small_group",
-            "owner_role": "interventionist", "due_on": None, "student_label": None, "student_note": None}
-    step = commands.add_next_step(sort, good, "Ana")
-    assert (step.status, step.created_by) == ("planned", "Ana")
+            "owner": f"participant:{rosa.id}", "due_on": None, "student_label": None, "student_note": None, **CYCLE}
+    step = commands.add_next_step(sort, meeting, good, "Ana")
+    assert (step.status, step.created_by, step.owner_name, step.owner_role) == ("planned", "Ana", "Rosa", "interventionist")
+    assert (step.prediction, step.evidence) == (CYCLE["prediction"], CYCLE["evidence"])
     for bad, message in [({"move": "  "}, "Describe"), ({"audience": "everyone"}, "whole class"),
-                         ({"owner_role": "other"}, "who does it"), ({"group_id": 999}, "not on this board"),
-                         ({"student_note": "Needs ten-frames"}, "which student")]:
+                         ({"owner": "interventionist"}, "a person on the team"),
+                         ({"owner": "member:999"}, "a person on the team"),
+                         ({"group_id": 999}, "not on this board"),
+                         ({"student_note": "Needs ten-frames"}, "which student"),
+                         ({"prediction": "  "}, "what you predict"), ({"evidence": ""}, "what evidence"),
+                         ({"prediction": "p" * 501}, "The prediction is 501 characters; the limit is 500"),
+                         ({"evidence": "e" * 201}, "The evidence is 201 characters; the limit is 200")]:
         with pytest.raises(SortError, match=message):
-            commands.add_next_step(sort, {**good, **bad}, "Ana")
+            commands.add_next_step(sort, meeting, {**good, **bad}, "Ana")
     assert len(sort.next_steps) == 1
 
 
@@ -354,8 +361,9 @@ def test_a_closed_sort_is_a_snapshot_nothing_changes(app, sort_setup):
     sort, samples, meeting = sort_setup["sort"], sort_setup["samples"], sort_setup["meeting"]
     counts_on, ten = sort_setup["groups"]
     commands.move_card(sort, samples[0].id, counts_on.id, 0, 0, "Ana")
-    commands.add_next_step(sort, {"group_id": counts_on.id, "move": "Ten-frame warm-up", "audience": "whole_class",
-                                  "owner_role": "classroom_teacher"}, "Ana")
+    commands.add_next_step(sort, meeting, {"group_id": counts_on.id, "move": "Ten-frame warm-up",
+                                           "audience": "whole_class", "owner": f"member:{meeting.facilitator_id}",
+                                           **CYCLE}, "Ana")
     commands.close_sort(sort, "Pat")
     frozen = db.session.get(Sort, sort.id).snapshot
     assert [g["name"] for g in frozen["groups"]] == ["Counts on", "Makes a ten"]

@@ -6,6 +6,7 @@ the events, as the projector and the phones do, and check what every client ends
 from __future__ import annotations
 
 import random
+from datetime import date, timedelta
 import threading
 
 import pytest
@@ -19,7 +20,7 @@ from plc.sort.naming import THINKING_EXAMPLES
 from plc.sort.steps import STILL_MODES
 from plc.teams.models import Membership
 from tests.conftest import events_named, gen_task, gen_team, gen_user, join_as, live_client, login
-from tests.sort.conftest import SORT_STEP, connect_phone, gen_sample, gen_sort_meeting
+from tests.sort.conftest import CYCLE, SORT_STEP, connect_phone, gen_sample, gen_sort_meeting, participant_key
 
 LOOK_STEP, NEXT_STEPS_STEP, CLOSE_STEP = 2, 6, 8
 PHONES = ("Ana", "Ben", "Cy", "Dee")
@@ -674,16 +675,24 @@ def test_next_steps_from_a_phone_reach_the_projector_and_bad_dates_are_refused(a
     projector, ana, meeting_id = sort_room["projector"], sort_room["ana"], sort_room["meeting_id"]
     assert projector.emit("step:goto", {"pos": NEXT_STEPS_STEP}, callback=True) == {"ok": True}
     assert last(ana, "state")["sort"]["mode"] == "plan"
+    ben = participant_key(meeting_id, "Ben")
     step = {"group_id": sort_room["groups"][0], "move": "Number talk on making ten", "audience": "small_group",
-            "owner_role": "interventionist", "due_on": "2026-05-01"}
+            "owner": ben, "due_on": (date.today() + timedelta(days=3)).isoformat(), **CYCLE}
 
     assert ana.emit("sort:next:add", step, callback=True)["ok"] is True
     [added] = last(projector, "sort")["next_steps"]
-    assert {k: added[k] for k in step} == step
-    assert (added["audience_label"], added["owner_label"], added["status"]) == (
-        "Small group", "Interventionist", "planned")
+    assert {k: added[k] for k in step if k != "owner"} == {k: v for k, v in step.items() if k != "owner"}
+    assert (added["audience_label"], added["owner_name"], added["owner_label"], added["status"]) == (
+        "Small group", "Ben", "Ben (Classroom teacher)", "planned")
+    owners = last(projector, "sort")["owners"]
+    assert [o["label"] for o in owners] == ["Ana (Classroom teacher)", "Ben (Classroom teacher)",
+                                            "Pat Facilitator (Facilitator)"]
 
+    past = (date.today() - timedelta(days=2)).isoformat()
     for bad, message in [({"due_on": "2026-13-45"}, "Give a real date"), ({"due_on": "May 1"}, "Bad request"),
+                         ({"due_on": past}, f"“By when” is in the past ({past})"),
+                         ({"owner": "classroom_teacher"}, "a person on the team"),
+                         ({"prediction": " "}, "what you predict"),
                          ({"audience": "everyone"}, "Choose whole class"),
                          ({"group_id": 999_999}, "That group is not on this board."),
                          ({"student_note": "Needs ten-frames"}, "Say which student")]:
@@ -703,8 +712,8 @@ def test_removing_a_group_over_sockets_takes_its_cards_and_next_steps_off_every_
     ids, groups, meeting_id = sort_room["sample_ids"], sort_room["groups"], sort_room["meeting_id"]
     assert sort_room["ana"].emit("sort:move", move(ids[0], groups[0]), callback=True)["ok"] is True
     assert sort_room["ana"].emit("sort:next:add", {"group_id": groups[0], "move": "Ten-frame warm-up",
-                                              "audience": "whole_class", "owner_role": "classroom_teacher"},
-                            callback=True)["ok"] is True
+                                              "audience": "whole_class", "owner": participant_key(meeting_id, "Ana"),
+                                              **CYCLE}, callback=True)["ok"] is True
     views = [BoardView(client) for client in (sort_room["projector"], sort_room["ana"], sort_room["ben"])]
 
     assert sort_room["ben"].emit("sort:group:remove", {"group_id": groups[0]}, callback=True)["ok"] is True
@@ -736,8 +745,8 @@ def test_sort_payloads_name_people_only_by_display_name(app, sort_room):
     ben.emit("sort:move", move(ids[1], groups[1]), callback=True)
     ana.emit("sort:undo", callback=True)
     ana.emit("sort:next:add", {"group_id": groups[0], "move": "Ten-frame warm-up", "audience": "whole_class",
-                               "owner_role": "classroom_teacher", "student_label": "JD", "student_note": "Try tens"},
-             callback=True)
+                               "owner": participant_key(meeting_id, "Ana"), "student_label": "JD",
+                               "student_note": "Try tens", **CYCLE}, callback=True)
     projector.emit("sort:group:add", {"name": "High", "keep_tier_name": True}, callback=True)
     projector.emit("sort:share", {"sample_ids": [ids[0]]}, callback=True)
     synced = ana.emit("sort:sync", callback=True)["sort"]

@@ -13,9 +13,10 @@ STORED = {
                 "tier_name_kept_by": None, "showing": "Starts at 6", "telling": "", "build_on": "", "issues": "",
                 "strategy_name": None}],
     "next_steps": [{"id": 3, "group_id": 7, "move": "Ten-frame warm-up", "audience": "whole_class",
-                    "audience_label": "Whole class", "owner_role": "classroom_teacher",
-                    "owner_label": "Classroom teacher", "due_on": "2026-11-30", "student_label": None,
-                    "student_note": None, "status": "planned"}],
+                    "audience_label": "Whole class", "owner_name": "Rosa", "owner_role": "classroom_teacher",
+                    "owner_label": "Rosa (Classroom teacher)", "due_on": "2026-11-30", "student_label": None,
+                    "student_note": None, "prediction": "They will count on from ten.",
+                    "evidence": "The exit ticket on Thursday", "adapts_id": None, "status": "planned"}],
     "samples": [{"id": 11, "label": "S1", "text": "6 + 6 + 6 = 18", "image_name": "work/a.jpg",
                  "thumb_name": "work/a-thumb.jpg"},
                 {"id": 12, "label": "S2", "text": "", "image_name": None, "thumb_name": None}],
@@ -42,6 +43,14 @@ def test_a_stored_snapshot_loads_typed_and_dumps_back_as_it_was():
     assert snapshot.dump() == AS_READ_NOW
     assert load_snapshot(AS_READ_NOW).dump() == AS_READ_NOW
     assert snapshot.without_samples(set()).dump() == AS_READ_NOW  # the patterns count the same, in one place
+
+
+def test_a_next_step_stored_before_cycles_reads_with_its_status_as_called_now():
+    before = {key: value for key, value in STORED["next_steps"][0].items()
+              if key not in ("owner_name", "prediction", "evidence", "adapts_id")}
+    for old, now in (("planned", "planned"), ("tried", "planned"), ("done", "adopted"), ("dropped", "abandoned")):
+        [step] = load_snapshot({**STORED, "next_steps": [{**before, "status": old}]}).next_steps
+        assert (step.status, step.owner_name, step.prediction, step.evidence) == (now, None, "", "")
 
 
 def test_taking_samples_out_leaves_the_rest_and_recounts(app):

@@ -3,7 +3,7 @@ what the limit is and what to do; the text stored stays as it was."""
 from plc.extensions import db
 from plc.sort.models import SortGroup
 from tests.conftest import live_client
-from tests.sort.conftest import connect_phone
+from tests.sort.conftest import CYCLE, connect_phone, first_owner
 from tests.sort.test_events import NEXT_STEPS_STEP, add_groups
 
 
@@ -23,7 +23,8 @@ def test_board_text_over_its_limit_says_how_long_it_is_and_changes_nothing(app, 
     assert (stored.name, stored.showing) == ("Counts on", "")
 
     assert projector.emit("step:goto", {"pos": NEXT_STEPS_STEP}, callback=True) == {"ok": True}
-    step = {"group_id": group, "move": "m" * 1200, "audience": "small_group", "owner_role": "interventionist"}
+    step = {"group_id": group, "move": "m" * 1200, "audience": "small_group",
+            "owner": first_owner(projector), **CYCLE}
     added = ana.emit("sort:next:add", step, callback=True)
     assert added["error"] == ("The instructional move is 1,200 characters; the limit is 1,000. "
                               "Shorten it, or split it into two next steps.")

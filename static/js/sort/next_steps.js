@@ -1,8 +1,11 @@
-// A group's next steps while planning: the instructional moves decided so far, and the form
-// that adds one (for whom, who does it, by when, a note on one student).
+// A group's next steps while planning: the instructional moves decided so far, each an
+// improvement cycle (what we predict, what evidence will show it), and the form that adds one
+// (for whom, who does it - a person on the team -, by when, a note on one student). A step
+// carried over by "adapt" asks for its prediction and evidence again.
 
 import { el } from "../lib/dom.js";
 import { serverConstants } from "../lib/server_constants.js";
+import { cyclePlan, planForm, today } from "../followup.js";
 import { preparedQuestions } from "./anticipations.js";
 import { bindText } from "./coedit.js";
 
@@ -14,7 +17,9 @@ export function nextSteps(board, group) {
   const editable = state.canEdit() && view !== "projector";
   const list = el("ul", { class: "next-steps list" }, ...steps.map((s, n) => el("li", {},
     editable ? moveEditor(board, s, n + 1) : el("p", { class: "next-move", dir: "auto" }, s.move),
-    el("p", { class: "muted" }, `${s.audience_label} · ${s.owner_label}${s.due_on ? ` · by ${s.due_on}` : ""}`),
+    el("p", { class: "muted" }, `${s.audience_label} · `, el("span", { dir: "auto" }, s.owner_label), s.due_on ? ` · by ${s.due_on}` : ""),
+    cyclePlan(s),
+    editable && !s.prediction ? planForm(s, { send, event: "sort:next:cycle" }) : null,
     s.student_label ? el("p", { class: "muted" }, el("span", { dir: "auto" }, s.student_label), ": ", el("span", { dir: "auto" }, s.student_note || "")) : null,
     editable ? el("button", { type: "button", class: "link-button is-danger", onclick: () => send("sort:next:remove", { id: s.id }) }, "Remove") : null)));
   if (!steps.length) list.append(el("li", { class: "empty" }, "No next step yet."));
@@ -44,13 +49,17 @@ function nextStepForm(board, group) {
   const id = (name) => `ns-${group.id}-${name}`;
   const field = (name, label, control) => el("div", { class: "field" }, el("label", { for: id(name) }, label), control);
   const choose = (name, options) => el("select", { id: id(name), name, required: true, "data-field": id(name), "data-draft": "" },
-    ...Object.entries(options).map(([value, label]) => el("option", { value }, label)));
+    ...options.map(([value, label]) => el("option", { value }, label)));
   const form = el("form", { class: "next-step-form" },
     field("move", "Instructional move", el("textarea", { id: id("move"), name: "move", rows: 2, "data-max-chars": LIMITS.move, required: true, "data-field": id("move"), "data-draft": "", dir: "auto" })),
     el("div", { class: "row" },
-      field("audience", "For", choose("audience", sort.audiences)),
-      field("owner_role", "Who does it", choose("owner_role", sort.owner_roles)),
-      field("due_on", "By when", el("input", { id: id("due_on"), name: "due_on", type: "date", "data-field": id("due_on"), "data-draft": "" }))),
+      field("audience", "For", choose("audience", Object.entries(sort.audiences))),
+      field("owner", "Who does it", choose("owner", sort.owners.map((o) => [o.key, o.label]))),
+      field("due_on", "By when", el("input", { id: id("due_on"), name: "due_on", type: "date", min: today(), "data-field": id("due_on"), "data-draft": "" }))),
+    field("prediction", "We predict", el("textarea", { id: id("prediction"), name: "prediction", rows: 2, "data-max-chars": LIMITS.prediction, required: true, "data-field": id("prediction"), "data-draft": "", dir: "auto",
+      placeholder: "What will students do after this move?" })),
+    field("evidence", "Evidence that will show it", el("input", { id: id("evidence"), name: "evidence", type: "text", "data-max-chars": LIMITS.evidence, required: true, "data-field": id("evidence"), "data-draft": "", dir: "auto",
+      placeholder: "e.g. the exit ticket on Thursday" })),
     el("details", {}, el("summary", {}, "Add a note on one student"),
       el("div", { class: "row" },
         field("student_label", "Student code", el("input", { id: id("student_label"), name: "student_label", "data-max-chars": LIMITS.student_label, "data-field": id("student_label"), "data-draft": "", dir: "auto" })),
@@ -59,11 +68,12 @@ function nextStepForm(board, group) {
   form.addEventListener("submit", async (event) => {
     event.preventDefault();
     const data = Object.fromEntries(new FormData(form));
-    const payload = { group_id: group.id, move: data.move.trim(), audience: data.audience, owner_role: data.owner_role,
-      due_on: data.due_on || null, student_label: data.student_label || null, student_note: data.student_note || null };
+    const payload = { group_id: group.id, move: data.move.trim(), audience: data.audience, owner: data.owner,
+      due_on: data.due_on || null, prediction: data.prediction.trim(), evidence: data.evidence.trim(),
+      student_label: data.student_label || null, student_note: data.student_note || null };
     if (!payload.move) { board.say("Describe the instructional move.", "error"); return; }
     if (await board.send("sort:next:add", payload)) {
-      for (const name of ["move", "due_on", "student_label", "student_note"]) board.clearField(id(name));
+      for (const name of ["move", "due_on", "prediction", "evidence", "student_label", "student_note"]) board.clearField(id(name));
     }
   });
   return form;
