@@ -13,12 +13,13 @@ class SolutionPhoto(db.Model):
     meeting_id = db.Column(db.Integer, db.ForeignKey("meeting.id"), nullable=False, index=True)
     participant_id = db.Column(db.Integer, db.ForeignKey("participant.id"), nullable=False, index=True)
     step_pos = db.Column(db.Integer, nullable=False)
+    created_at = db.Column(db.DateTime, nullable=False, default=utcnow)
+    updated_at = db.Column(db.DateTime, nullable=False, default=utcnow, onupdate=utcnow)
+    # The shown copy (upright, scaled, no metadata) and its thumbnail, and the copy's pixel size.
     image_name = db.Column(db.String(80), nullable=False)
     thumb_name = db.Column(db.String(80), nullable=False)
     width = db.Column(db.Integer, nullable=False)
     height = db.Column(db.Integer, nullable=False)
-    created_at = db.Column(db.DateTime, nullable=False, default=utcnow)
-    updated_at = db.Column(db.DateTime, nullable=False, default=utcnow, onupdate=utcnow)
 
     meeting = db.relationship("Meeting")
     participant = db.relationship("Participant")

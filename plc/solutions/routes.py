@@ -7,9 +7,7 @@ from flask import Blueprint, abort, jsonify, request, send_file
 from plc import storage
 from plc.errors import UserError
 from plc.extensions import db
-from plc.meetings.models import Meeting
 from plc.meetings.seats import seated_participant
-from plc.meetings.services import code_is_live
 from plc.solutions import services
 from plc.solutions.events import announce_photo
 from plc.solutions.models import SolutionPhoto
@@ -21,22 +19,15 @@ bp = Blueprint("solutions", __name__)
 
 @bp.route("/live/<id:meeting_id>/solution", methods=["POST"])
 def upload(meeting_id):
-    participant = seated_participant(meeting_id)
-    if participant is None:
-        abort(404)
-    meeting = db.session.get(Meeting, meeting_id)
-    if not code_is_live(meeting):
-        return jsonify({"error": "This meeting has ended."}), 400
+    participant = seated_participant(meeting_id) or abort(404)
     upload = request.files.get("photo")
-    if upload is None or not upload.filename:
-        return jsonify({"error": "Choose a photo of your solution."}), 400
     try:
-        photo = services.save_photo(meeting, participant.id, upload)
+        photo = services.save_photo(participant.meeting, participant.id, upload)
     except UserError as exc:
         db.session.rollback()
         return jsonify({"error": str(exc)}), 400
-    announce_photo(meeting, photo)
-    return jsonify({"photo": photo_payload(meeting, photo)})
+    announce_photo(participant.meeting, photo)
+    return jsonify({"photo": photo_payload(participant.meeting, photo)})
 
 
 @bp.route("/solutions/<id:photo_id>/<any(thumb, image):kind>")

@@ -22,6 +22,7 @@ from plc.media.clean import clean, thumbnail
 from plc.media.errors import UploadRejected
 from plc.media.limits import MAX_FILE_BYTES
 from plc.media.pages import load_pages
+from plc.meetings.services import code_is_live
 from plc.offload import off_loop
 from plc.solutions.models import SolutionPhoto
 
@@ -37,6 +38,8 @@ def takes_photos(meeting) -> bool:
 
 
 def _check_open_for_photos(meeting) -> None:
+    if not code_is_live(meeting):
+        raise PhotoRejected("This meeting has ended.")
     if not takes_photos(meeting):
         raise PhotoRejected("This step takes no photos of solutions.")
     if meeting.input_locked:
@@ -62,10 +65,13 @@ def own_photo(meeting, participant_id: int) -> SolutionPhoto | None:
         meeting_id=meeting.id, participant_id=participant_id, step_pos=meeting.step_pos)).scalar()
 
 
-def save_photo(meeting, participant_id: int, upload: FileStorage) -> SolutionPhoto:
+def save_photo(meeting, participant_id: int, upload: FileStorage | None) -> SolutionPhoto:
     """Take in the participant's photo on the current step, in place of the one they had; a bad
-    file (UploadRejected) or a step without photos (PhotoRejected) stores nothing."""
+    file (UploadRejected), no file, or a step or meeting not open for photos (PhotoRejected)
+    stores nothing."""
     _check_open_for_photos(meeting)
+    if upload is None or not upload.filename:
+        raise PhotoRejected("Choose a photo of your solution.")
     incoming = storage.new_name("incoming", "")
     views = (storage.new_name(FOLDER, ".jpg"), storage.new_name(FOLDER, ".jpg"))
     try:
