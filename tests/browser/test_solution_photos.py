@@ -72,6 +72,7 @@ def test_phones_add_photos_of_their_solutions_and_the_projector_shows_them_side_
     ben_panel.get_by_text("Choose a photo").locator("input").set_input_files(str(notes))
     expect(ben_panel.get_by_role("status")).to_have_text(re.compile(r"^This file is text, not a photo or a PDF"))
     expect(ben_panel.get_by_role("button", name="Remove my photo")).to_be_hidden()
+    ben.screenshot(path=str(artifacts_dir / "solution-photo-refused-phone-390x844.png"), full_page=True)
     ben_panel.get_by_text("Choose a photo").locator("input").set_input_files(str(photos[1]))
     expect(ben_panel.get_by_role("status")).to_have_text("Your photo is on the main screen.")
     shown_on_projector(projector, "Solution by Ben Coach")
