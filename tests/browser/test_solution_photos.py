@@ -86,6 +86,11 @@ def test_phones_add_photos_of_their_solutions_and_the_projector_shows_them_side_
 
     ana.screenshot(path=str(artifacts_dir / "solution-photo-phone-390x844.png"), full_page=True)
     projector.screenshot(path=str(artifacts_dir / "solution-photos-projector-1920x1080.png"))
+    control = projector.context.new_page()  # the facilitator's own screen shows them too
+    control.goto(projector.url.replace("/projector", "/control"))
+    expect(control.locator('[data-bind="solutions"] figcaption')).to_have_text(["Ana Teacher", "Ben Coach"])
+    control.screenshot(path=str(artifacts_dir / "solution-photos-control-1920x1080.png"))
+    control.close()
     expect_no_axe_violations(ana, "the phone on the solve step")
     expect_no_axe_violations(projector, "the projector with photos of solutions")
     assert small_targets(ana) == []
