@@ -44,6 +44,7 @@ def create_app(overrides: dict | None = None, instance_path: str | None = None) 
     from plc.work import pages  # noqa: F401  (a task's student-work page hears of changes)
     from plc.sort import events as sort_events  # noqa: F401  (the Work Sort board)
     from plc.review import events as review_events  # noqa: F401  ("Since last time")
+    from plc.solutions import events as solutions_events  # noqa: F401  (teachers' photos of their solutions)
     socketio.init_app(
         app,
         async_mode=app.config["SOCKETIO_ASYNC_MODE"],
@@ -61,12 +62,14 @@ def create_app(overrides: dict | None = None, instance_path: str | None = None) 
     from plc.sort import deletion as sort_deletion  # noqa: F401
     from plc.teams import deletion as teams_deletion  # noqa: F401
     from plc.work import deletion as work_deletion  # noqa: F401
+    from plc.solutions import deletion as solutions_deletion  # noqa: F401
     from plc.accounts.routes import bp as accounts_bp
     from plc.meetings.routes import bp as meetings_bp
     from plc.teams.routes import bp as teams_bp
     from plc.work.routes import bp as work_bp
     from plc.retention.routes import bp as retention_bp
     from plc.review.routes import bp as review_bp
+    from plc.solutions.routes import bp as solutions_bp
     from plc.cli import register_cli
 
     app.register_blueprint(accounts_bp)
@@ -75,6 +78,7 @@ def create_app(overrides: dict | None = None, instance_path: str | None = None) 
     app.register_blueprint(work_bp)
     app.register_blueprint(retention_bp)
     app.register_blueprint(review_bp)
+    app.register_blueprint(solutions_bp)
     register_cli(app)
     _register_error_pages(app)
     _register_security_headers(app)

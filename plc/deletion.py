@@ -1,11 +1,13 @@
 """Deleting for good: the signals plc/retention sends, and each feature answers for what it owns.
 
-A unit holds tasks; on a task, meetings come first, then the student work brought in (a sample
-points at its meeting), then the sorts (a sort points at its meeting, its cards at samples).
-`TURNS` is that order (blinker calls one signal's receivers in no set order, so the turns
-give it). For each kind of thing people delete (`SAMPLE`, `SORT`, `MEETING`,
-`UNIT`), retention sends each signal once per turn, with the turn as sender, so each feature
-connects its receivers with `connect_via(<the kind it owns>)` and answers for its own rows:
+A unit holds tasks; on a task, meetings come first, then the teachers' photos of their own
+solutions (a photo points at its meeting and its participant), then the student work brought in
+(a sample points at its meeting), then the sorts (a sort points at its meeting, its cards at
+samples). `TURNS` is that order (blinker calls one signal's receivers in no set order, so the
+turns give it). For each kind of thing people delete (`SAMPLE`, `SORT`, `MEETING`, `UNIT`, and
+`SOLUTION_PHOTO`, which its teacher removes from the phone), retention sends each signal once
+per turn, with the turn as sender, so each feature connects its receivers with
+`connect_via(<the kind it owns>)` and answers for its own rows:
 
 - `describing` (in turn order): return a `Part`, what of yours goes or stays, or why the thing
   cannot go now; the owner's part names the thing;
@@ -75,7 +77,8 @@ UNIT = Deletable("unit")
 MEETING = Deletable("meeting")
 SAMPLE = Deletable("sample")
 SORT = Deletable("sort")
-TURNS = (UNIT, MEETING, SAMPLE, SORT)
+SOLUTION_PHOTO = Deletable("solution photo")
+TURNS = (UNIT, MEETING, SOLUTION_PHOTO, SAMPLE, SORT)
 
 # The kept original photos a team's retention period has run out for. Sent with the team as
 # sender and `before` (a datetime); receivers clear what they keep, in the caller's transaction,

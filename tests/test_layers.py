@@ -17,7 +17,7 @@ LAYERS = [
     {"config", "extensions", "errors", "database", "storage", "timeutil", "roles", "urls", "jobs", "deletion",
      "offload"},
     {"realtime", "media", "ocr", "protocols", "accounts", "teams"},
-    {"meetings", "work", "sort", "review"},
+    {"meetings", "work", "sort", "review", "solutions"},
     {"retention", "cli", "demo_work", "worker", "server", "models"},
 ]
 # The app factory wires every feature together: it sits above all of them.

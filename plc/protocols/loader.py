@@ -69,6 +69,8 @@ class Step(BaseModel):
     anonymous: bool = False
     optional: bool = False
     board: Optional[Literal[tuple(BOARD_MODES)]] = None  # type: ignore[valid-type]
+    # Teachers may add a photo of their own solution beside their written answers (plc/solutions/).
+    solution_photos: bool = False
 
     @model_validator(mode="after")
     def include_or_full_step(self) -> "Step":
@@ -82,6 +84,8 @@ class Step(BaseModel):
             raise ValueError(f"missing required field(s): {', '.join(missing)}")
         if self.board and self.activity != "sort":
             raise ValueError("board applies only to steps whose activity is sort")
+        if self.solution_photos and self.activity != "responses":
+            raise ValueError("solution_photos applies only to steps whose activity is responses")
         return self
 
 
@@ -191,4 +195,5 @@ def _step_dict(protocol: Protocol, step: Step, heading: str) -> dict:
         "anonymous": step.anonymous,
         "optional": step.optional,
         "board": step.board or ("sort" if step.activity == "sort" else None),
+        "solution_photos": step.solution_photos,
     }

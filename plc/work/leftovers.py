@@ -6,8 +6,8 @@ whose sample was never saved or is done, an unblurred original, views of a save 
 committed, the files of a deleted sample, the kept unblurred page of a sample once it was
 checked for a name and published; while it waits for the check, its row names it). Recovery
 removes them once they are older than any request or job could still be about to name them.
-The uploads folder for task pictures (`incoming/`) is shared with plc/teams, whose copies live
-there only for one request.
+The uploads folder (`incoming/`) is shared with plc/teams (task pictures) and plc/solutions
+(teachers' photos of their solutions), whose uploads live there only for one request.
 """
 from __future__ import annotations
 

@@ -14,6 +14,7 @@ import { showEnded, showNewStep } from "./room/phone_view.js";
 import { createProjector } from "./room/projector.js";
 import { renderResponses, takesResponses } from "./room/responses.js";
 import { renderSamples } from "./room/samples.js";
+import { createSolutions } from "./room/solutions.js";
 import { createTimer } from "./room/timer.js";
 import { createBoard } from "./sort/board.js";
 
@@ -53,6 +54,7 @@ const socket = connect("/", { meeting_id: room.meetingId });
 const board = createBoard({ root, view, canControl, send, say });
 const controls = createControls(room);
 const projector = view === "projector" ? createProjector(room) : null;
+room.solutions = createSolutions(room);
 const setTimer = createTimer(room);
 
 socket.on("connect", () => say(""));
@@ -69,14 +71,19 @@ socket.on("state", (next) => {
   // Broadcasts after a change leave out the agenda and who joined: keep what we have.
   room.state = { agenda: state?.agenda, participants: state?.participants,
     samples: stepChanged ? null : state?.samples, sort: stepChanged ? null : state?.sort,
-    follow_up: stepChanged ? null : state?.follow_up, ...next };
+    follow_up: stepChanged ? null : state?.follow_up,
+    solution_photos: stepChanged ? null : state?.solution_photos, ...next };
   // A phone is not shown the work once the meeting has ended: the server no longer serves its images.
-  if (view === "phone" && next.meeting.ended) Object.assign(room.state, { samples: null, sort: null, follow_up: null });
+  if (view === "phone" && next.meeting.ended) {
+    Object.assign(room.state, { samples: null, sort: null, follow_up: null, solution_photos: null });
+  }
   controls.stepShown(next.step.pos);
   if (stepChanged && state) say(""); // what went wrong on the last step is over
   setTimer(next.timer);
   render(stepChanged);
   if (stepChanged || nowEnded || next.sort !== undefined) board.setSort(room.state.sort, room.state.samples);
+  // Names hidden or shown again: the photos' names follow from the server.
+  if (!stepChanged && next.names_hidden !== state.names_hidden && room.state.solution_photos) room.solutions.refresh();
   if (view !== "phone") return;
   if (nowEnded) { socket.disconnect(); showEnded(room); } // nothing more to hear: the room is closed
   else if (stepChanged && state) showNewStep(room);
@@ -109,6 +116,8 @@ socket.on("work:removed", ({ id }) => {
   renderSamples(room, board);
 });
 document.addEventListener("sample:changed", (e) => upsertSample(e.detail, false));
+socket.on("solution:photo", (photo) => room.solutions.upsert(photo));
+socket.on("solution:removed", ({ id }) => room.solutions.removed(id));
 socket.on("sort", (sort) => { if (room.state) { room.state.sort = sort; board.setSort(sort, room.state.samples); } });
 socket.on("sort:moved", (moved) => board.applyMove(moved));
 socket.on("sort:text", (edit) => board.applyText(edit));
@@ -154,6 +163,7 @@ function render(stepChanged) {
   controls.render();
   renderAgenda();
   renderSamples(room, board);
+  room.solutions.render();
   renderFollowUpStep();
   if (view === "phone" && (stepChanged || meeting.ended)) renderInputs(room);
   if (view === "phone") setInputsDisabled(room, state.input_locked || meeting.ended);

@@ -53,6 +53,14 @@ def past_since_last_time(page: Page) -> None:
     expect(title).not_to_have_text("Since last time")
 
 
+def end_meeting(control: Page) -> None:
+    """End the meeting from its control page, once the page has the room's state (before it, a
+    click on a control does nothing: the page does not know the room yet)."""
+    expect(step_title(control)).not_to_have_text("Connecting…")
+    control.once("dialog", lambda dialog: dialog.accept())
+    control.get_by_role("button", name="End meeting").click()
+
+
 def join(page: Page, code: str, name: str, role: str = "Classroom teacher") -> None:
     """A phone joins with the code, a name and a role, and lands in the live room."""
     page.goto("/join")

@@ -8,7 +8,7 @@ from playwright.sync_api import Page, expect
 
 from tests.browser.audit import expect_no_axe_violations, small_targets
 from tests.browser.conftest import DESKTOP, PHONE
-from tests.browser.pages import TEAM, join, log_in, past_since_last_time, step_title
+from tests.browser.pages import TEAM, end_meeting, join, log_in, past_since_last_time, step_title
 
 TASK = "Sticker pages"
 UNIT_SORT = "Pencil packs"  # a closed sort of the demo unit
@@ -104,8 +104,7 @@ def test_every_step_of_a_meeting_passes_the_audit_on_every_screen(new_context, l
             expect(step_title(projector)).not_to_have_text(title)
     assert {"look", "sort", "describe", "patterns", "plan", "sequence", "close"} <= activities, activities
 
-    control.once("dialog", lambda dialog: dialog.accept())  # the meeting ends on the control page only
-    control.get_by_role("button", name="End meeting").click()
+    end_meeting(control)  # the meeting ends on the control page only
     expect(phone.get_by_role("heading", level=1, name="This meeting has ended")).to_be_visible()
     for page, screen in [(projector, "projector"), (control, "control page"), (phone, "phone")]:
         expect_no_axe_violations(page, f"{screen} after the end")

@@ -8,7 +8,7 @@ import re
 from playwright.sync_api import Page, expect
 
 from tests.browser.conftest import DESKTOP, PHONE
-from tests.browser.pages import join, log_in, start_meeting, step_title
+from tests.browser.pages import end_meeting, join, log_in, start_meeting, step_title
 from tests.browser.test_work_sort import meeting_and_phones
 
 TASK = "Apple boxes"
@@ -73,8 +73,7 @@ def test_the_end_of_a_meeting_replaces_the_phones_page(new_context, live_server)
 
     control = projector.context.new_page()  # the meeting ends on the control page only
     control.goto(projector.url.replace("/projector", "/control"))
-    control.once("dialog", lambda dialog: dialog.accept())
-    control.get_by_role("button", name="End meeting").click()
+    end_meeting(control)
 
     ended = phone.get_by_role("heading", level=1, name="This meeting has ended")
     expect(ended).to_be_visible()

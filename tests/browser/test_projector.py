@@ -18,7 +18,7 @@ from playwright.sync_api import Page, expect
 
 from tests.browser import seed
 from tests.browser.conftest import DESKTOP, PHONE
-from tests.browser.pages import join, join_by_request, log_in, step_title
+from tests.browser.pages import end_meeting, join, join_by_request, log_in, step_title
 from tests.browser.test_unit_review import open_unit
 
 SIZES = [(1920, 1080), (1366, 768)]
@@ -215,8 +215,7 @@ def test_the_ended_projector_shows_no_code_and_no_qr_code(new_context, live_serv
     expect(projector.locator(".qr svg")).to_be_visible()
     control = projector.context.new_page()
     control.goto(f"/meetings/{meeting.meeting_id}/control")
-    control.once("dialog", lambda dialog: dialog.accept())
-    control.get_by_role("button", name="End meeting").click()
+    end_meeting(control)
 
     for page in (projector, "reloaded"):
         if page == "reloaded":

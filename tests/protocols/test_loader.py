@@ -49,6 +49,8 @@ def test_doing_math_together_runs_the_problem_introduction_inside_it():
     assert [s["title"] for s in steps[:3]] == ["Norms", "First read", "Shared understanding of the context"]
     assert steps[1]["protocol_title"] == "Doing Math Together · Problem Introduction Protocol"
     assert len(steps) == 5 + 6
+    # Teachers add photos of their own solutions on the solve step only.
+    assert [s["step_id"] for s in steps if s["solution_photos"]] == ["solve"]
 
 
 @pytest.mark.parametrize("broken, expected", [
@@ -62,6 +64,8 @@ def test_doing_math_together_runs_the_problem_introduction_inside_it():
     ("steps: [", "bad.yaml: not valid YAML"),
     ("- just a list", "bad.yaml: file: expected a mapping"),
     (GOOD + "  - include: nowhere\n", "bad.yaml: step 2, field include: no protocol has the id 'nowhere'"),
+    (GOOD.replace("activity: responses", "activity: discuss") + "    solution_photos: true\n",
+     "bad.yaml: step 1 ('Hello'): Value error, solution_photos applies only to steps whose activity is responses"),
 ])
 def test_a_malformed_file_is_named_with_its_step_and_field(tmp_path, broken, expected):
     write(tmp_path, "bad.yaml", broken)

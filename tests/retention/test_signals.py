@@ -6,7 +6,7 @@ from pathlib import Path
 import pytest
 
 from plc import deletion
-from plc.deletion import MEETING, SAMPLE, SORT, TURNS, UNIT, CannotDelete
+from plc.deletion import MEETING, SAMPLE, SOLUTION_PHOTO, SORT, TURNS, UNIT, CannotDelete
 from plc.errors import UserError
 from plc.extensions import db
 from plc.retention import services
@@ -20,9 +20,9 @@ from tests.retention.conftest import gen_closed_sort, gen_sample, gen_unit_task,
 
 RETENTION = Path(__file__).resolve().parents[2] / "plc" / "retention"
 # The features retention asks, through signals; teams is below it and may be imported.
-FEATURES_ABOVE_TEAMS = ("plc.meetings", "plc.work", "plc.sort", "plc.review")
+FEATURES_ABOVE_TEAMS = ("plc.meetings", "plc.work", "plc.sort", "plc.review", "plc.solutions")
 OWNERS = {UNIT: "plc.teams.deletion", MEETING: "plc.meetings.deletion", SAMPLE: "plc.work.deletion",
-          SORT: "plc.sort.deletion"}
+          SORT: "plc.sort.deletion", SOLUTION_PHOTO: "plc.solutions.deletion"}
 
 
 def imported_modules(path: Path) -> set[str]:

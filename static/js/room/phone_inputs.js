@@ -1,6 +1,6 @@
 // The phone's inputs for the step: a text box per question (with the phone's own answers
-// under it, to edit or withdraw), the uploader on an upload step, or nothing where the board
-// or the follow-up list is the input.
+// under it, to edit or withdraw), the photo of one's solution where the step asks for it, the
+// uploader on an upload step, or nothing where the board or the follow-up list is the input.
 
 import { el } from "../lib/dom.js";
 import { checkLimit } from "../lib/limits.js";
@@ -40,11 +40,13 @@ export function renderInputs(room) {
   else if (step.questions) box.replaceChildren(...Object.entries(step.questions).map(([f, q]) => composer(room, f, q)));
   else if (state.sort || state.follow_up) box.replaceChildren(); // the board or the list below is the input
   else box.replaceChildren(el("p", { class: "muted follow" }, "Follow along on the main screen."));
+  const photo = room.solutions.panel(); // on a step that takes photos of solutions
+  if (photo) box.append(photo);
   renderMine(room);
 }
 
 export function setInputsDisabled(room, disabled) {
-  for (const control of room.bound("inputs").querySelectorAll("textarea, button")) control.disabled = disabled;
+  for (const control of room.bound("inputs").querySelectorAll("textarea, button, input")) control.disabled = disabled;
 }
 
 // The phone's own answers under each text box.
