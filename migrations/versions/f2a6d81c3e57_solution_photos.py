@@ -1,7 +1,7 @@
 """Teachers' photos of their own solutions on a step that asks for them (solution_photo)
 
 Revision ID: f2a6d81c3e57
-Revises: c5e9a1d47b20
+Revises: f2a8c61d3e07
 Create Date: 2026-12-01 19:05:00.000000
 
 """
@@ -11,7 +11,7 @@ import sqlalchemy as sa
 
 # revision identifiers, used by Alembic.
 revision = 'f2a6d81c3e57'
-down_revision = 'c5e9a1d47b20'
+down_revision = 'f2a8c61d3e07'
 branch_labels = None
 depends_on = None
 
