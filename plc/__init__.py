@@ -5,6 +5,7 @@ from pathlib import Path
 
 from flask import Flask, render_template, request
 from flask.globals import request_ctx
+from werkzeug.middleware.proxy_fix import ProxyFix
 
 from plc import database  # noqa: F401  (SQLite settings on every connection)
 from plc.config import ROOT, default_instance_path, load_config
@@ -52,6 +53,9 @@ def create_app(overrides: dict | None = None, instance_path: str | None = None) 
     )
     harden_protocol(socketio.server)
     init_relay(app)
+    if app.config["PROXY_HOPS"]:
+        # Outside Socket.IO's middleware too: a socket's address is the phone's as well.
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=app.config["PROXY_HOPS"], x_proto=app.config["PROXY_HOPS"])
 
     from plc import models  # noqa: F401  (registers every table)
     # Each feature deletes what it owns when plc/retention deletes something (plc/deletion.py).
