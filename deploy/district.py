@@ -14,6 +14,7 @@ servers through the functions here.
 from __future__ import annotations
 
 import argparse
+import itertools
 import os
 import shutil
 import signal
@@ -101,6 +102,9 @@ def stop_process_group(process: subprocess.Popen) -> None:
 
 # --- PostgreSQL and Redis -------------------------------------------------------------
 
+_database_numbers = itertools.count(1)
+
+
 @dataclass
 class Postgres:
     port: int
@@ -115,8 +119,9 @@ class Postgres:
         return psycopg.connect(f"host=127.0.0.1 port={self.port} user=postgres dbname={dbname}",
                                autocommit=True, connect_timeout=5)
 
-    def create_database(self, name: str) -> str:
-        """A fresh, empty database; returns its SQLAlchemy URL."""
+    def create_database(self, prefix: str = "plc") -> str:
+        """A fresh, empty database named prefix_N; returns its SQLAlchemy URL."""
+        name = f"{prefix}_{next(_database_numbers)}"
         with self.connect() as conn:
             conn.execute(f'CREATE DATABASE "{name}"')
         return self.url(name)
