@@ -40,6 +40,7 @@ def create_app(overrides: dict | None = None, instance_path: str | None = None) 
     limiter.init_app(app)
     # Socket.IO handlers must be declared before init_app, which copies them onto its server.
     from plc.meetings import events  # noqa: F401
+    from plc.meetings import failover  # noqa: F401  (resends the rooms when another process dies)
     from plc.work import live  # noqa: F401  (adds student work to the room's state)
     from plc.work import pages  # noqa: F401  (a task's student-work page hears of changes)
     from plc.sort import events as sort_events  # noqa: F401  (the Work Sort board)
