@@ -26,8 +26,12 @@ class Recorder:
 
         @self.sio.on("*")
         def record(event, *args):
+            data = args[0] if args else None
+            # News a room set off at once may come as one `batch` of [event, payload] pairs,
+            # which the browser hands to each event's own handlers: recorded as they would be.
+            items = data if event == "batch" else [(event, data)]
             with self._changed:
-                self.events.append((event, args[0] if args else None))
+                self.events.extend((name, payload) for name, payload in items)
                 self._changed.notify_all()
 
         @self.sio.event
