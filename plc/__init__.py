@@ -12,6 +12,7 @@ from plc.config import ROOT, default_instance_path, load_config
 from plc.errors import UserError
 from plc.extensions import csrf, db, limiter, login_manager, migrate, socketio
 from plc.realtime.protocol import CheckedPacket, harden_protocol
+from plc.realtime.batching import outbox
 from plc.realtime.relay import init_relay
 from plc.urls import IdConverter
 
@@ -53,6 +54,7 @@ def create_app(overrides: dict | None = None, instance_path: str | None = None) 
         serializer=CheckedPacket,
     )
     harden_protocol(socketio.server)
+    outbox.init_app(app)
     init_relay(app)
     if app.config["PROXY_HOPS"]:
         # Outside Socket.IO's middleware too: a socket's address is the phone's as well.

@@ -8,9 +8,9 @@ from plc.roles import TEAM_ROLES
 from plc.teams import services
 from plc.teams.access import (
     can_facilitate, member_of_team, membership_of, task_for_member, team_for_facilitator,
-    team_for_member, unit_for_facilitator,
+    team_for_member, unit_for_facilitator, unit_for_member,
 )
-from plc.teams.forms import PrivacyForm, RoleForm, TaskForm, TeamForm, UnitForm
+from plc.teams.forms import CriticalStrategiesForm, PrivacyForm, RoleForm, TaskForm, TeamForm, UnitForm
 from plc.teams.signals import task_page_sections
 
 bp = Blueprint("teams", __name__)
@@ -148,6 +148,23 @@ def new_unit(team_id: int):
         flash("Unit added. Now add its first task.", "success")
         return redirect(url_for("teams.show", team_id=team.id, _anchor=f"unit-{unit.id}"))
     return render_template("teams/new_unit.html", team=team, unit_form=form)
+
+
+@bp.route("/units/<id:unit_id>/critical", methods=["GET", "POST"])
+@login_required
+def critical_strategies(unit_id: int):
+    """The team marks which strategies of its vocabulary are critical for the unit."""
+    unit, _ = unit_for_member(unit_id)
+    vocabulary = services.vocabulary(unit.team_id)
+    form = CriticalStrategiesForm(vocabulary, data={
+        "strategies": [s.id for s in services.critical_strategies(unit.id)]})
+    if request.method == "POST":
+        if form.validate_on_submit():
+            services.set_critical_strategies(unit, form.strategies.data)
+            flash("Critical strategies saved. The Work Sort's patterns will name any nobody used.", "success")
+            return redirect(url_for("teams.show", team_id=unit.team_id, _anchor=f"unit-{unit.id}"))
+        flash("Choose strategies from the team's vocabulary.", "error")
+    return render_template("teams/critical.html", unit=unit, form=form)
 
 
 @bp.route("/units/<id:unit_id>/tasks/new", methods=["GET", "POST"])
