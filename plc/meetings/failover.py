@@ -7,6 +7,7 @@ from plc.extensions import db, socketio
 from plc.meetings.models import Meeting
 from plc.meetings.services import code_is_live
 from plc.meetings.state import control_state, room_state, step_responses
+from plc.realtime.batching import outbox
 from plc.realtime.liveness import local_meeting_rooms, process_lost
 from plc.realtime.rooms import control_room, room
 
@@ -23,6 +24,7 @@ def resend_local_rooms(app, lost: set[str], **_) -> None:
             meeting = db.session.get(Meeting, meeting_id)
             if meeting is None or not code_is_live(meeting):
                 continue
+            outbox.flush(room(meeting_id))  # news this process holds back goes before the state
             state = room_state(meeting)
             _to_own_phones("state", state, room(meeting_id))
             _to_own_phones("control", control_state(meeting), control_room(meeting_id))
