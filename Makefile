@@ -5,10 +5,10 @@ VENV := .venv
 PY := $(VENV)/bin/python
 APT_PACKAGES := chromium fonts-dejavu-core tesseract-ocr tesseract-ocr-eng redis-server postgresql \
   fonts-dkg-handwriting fonts-humor-sans fonts-femkeklaver fonts-comic-neue libpango-1.0-0 libpangoft2-1.0-0 \
-  fontconfig fonts-breip fonts-bwht fonts-sjfonts fonts-rufscript fonts-klee fonts-kristi fonts-dancingscript
+  fontconfig fonts-breip fonts-bwht fonts-sjfonts fonts-rufscript fonts-klee fonts-kristi fonts-dancingscript haproxy
 export FLASK_APP := wsgi.py
 
-.PHONY: setup system venv frontend run test bench lock migrate
+.PHONY: setup system venv frontend run district test bench lock migrate
 
 setup: system venv frontend
 
@@ -42,6 +42,10 @@ run: setup
 	$(PY) -m flask db upgrade
 	$(PY) -m flask demo
 	$(PY) wsgi.py
+
+# The district set-up on this machine: PostgreSQL, Redis, 2 app processes, a worker, HAProxy on :8000.
+district: setup
+	$(PY) -m deploy.district --demo
 
 test: setup
 	$(PY) -m pytest

@@ -15,6 +15,7 @@ if __name__ == "__main__":
 
 from plc import create_app  # noqa: E402
 from plc.config import server_settings  # noqa: E402
+from plc.realtime.liveness import watch_processes  # noqa: E402
 from plc.realtime.relay import relay_of  # noqa: E402
 from plc.server import use_large_messages_deflate  # noqa: E402
 
@@ -22,6 +23,7 @@ app = create_app()
 if app.config["SOCKETIO_ASYNC_MODE"] == "gevent":
     use_large_messages_deflate()
     relay_of(app).start(app)
+    watch_processes(app)  # several processes: news of one that dies (plc/realtime/liveness.py)
 # Everything loaded so far lives as long as the server: keep it out of the garbage
 # collector's full passes, which otherwise pause every socket for 100 ms and more.
 gc.collect()

@@ -222,6 +222,7 @@ async function main() {
     running = true;
     measuring = true;
     const t0 = performance.now();
+    results.measure_start_epoch_ms = Date.now(); // for the CPU samples of bench/district.py
     await runEvents();
     await waitUntil(allDelivered, cfg.drain_timeout_ms);
     results.measure_s = Math.round(performance.now() - t0) / 1000;

@@ -5,6 +5,7 @@ from pathlib import Path
 
 from flask import Flask, render_template, request
 from flask.globals import request_ctx
+from werkzeug.middleware.proxy_fix import ProxyFix
 
 from plc import database  # noqa: F401  (SQLite settings on every connection)
 from plc.config import ROOT, default_instance_path, load_config
@@ -40,6 +41,7 @@ def create_app(overrides: dict | None = None, instance_path: str | None = None) 
     limiter.init_app(app)
     # Socket.IO handlers must be declared before init_app, which copies them onto its server.
     from plc.meetings import events  # noqa: F401
+    from plc.meetings import failover  # noqa: F401  (resends the rooms when another process dies)
     from plc.work import live  # noqa: F401  (adds student work to the room's state)
     from plc.work import pages  # noqa: F401  (a task's student-work page hears of changes)
     from plc.sort import events as sort_events  # noqa: F401  (the Work Sort board)
@@ -55,6 +57,9 @@ def create_app(overrides: dict | None = None, instance_path: str | None = None) 
     harden_protocol(socketio.server)
     outbox.init_app(app)
     init_relay(app)
+    if app.config["PROXY_HOPS"]:
+        # Outside Socket.IO's middleware too: a socket's address is the phone's as well.
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=app.config["PROXY_HOPS"], x_proto=app.config["PROXY_HOPS"])
 
     from plc import models  # noqa: F401  (registers every table)
     # Each feature deletes what it owns when plc/retention deletes something (plc/deletion.py).

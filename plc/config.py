@@ -76,6 +76,9 @@ def load_config(instance_path: str) -> dict:
         "RESPONSE_MAX_CHARS": int(env("PLC_RESPONSE_MAX_CHARS", "500")),
         "MAX_CONTENT_LENGTH": int(env("PLC_MAX_REQUEST_MB", "64")) * 1024 * 1024,
         "PUBLIC_URL": public_url,
+        # Behind a load balancer (deploy/haproxy.cfg: 1): how many proxies' X-Forwarded-For and
+        # X-Forwarded-Proto to believe, so that rate limits count phones, not the proxy. 0: none.
+        "PROXY_HOPS": int(env("PLC_PROXY_HOPS", "0")),
         # The host names this server answers to (e.g. "plc.school.org,192.168.1.20"): any other Host
         # header gets 400. Unset: links use PLC_PUBLIC_URL, or the request's host only when it is an address.
         "TRUSTED_HOSTS": _list(env("PLC_ALLOWED_HOSTS")) or None,

@@ -85,13 +85,19 @@ def _heading(meeting: Meeting) -> dict:
     }
 
 
+def step_responses(meeting: Meeting, with_author: bool | None = None) -> list[dict]:
+    """The answers on the meeting's current step, as clients see them."""
+    with_author = authors_shown(meeting) if with_author is None else with_author
+    rows = _rows(_STEP_RESPONSES, meeting_id=meeting.id, step_pos=meeting.step_pos)
+    return [response_payload(meeting, r, with_author, r.name) for r in rows]
+
+
 def room_state(meeting: Meeting, full: bool = True, parts: bool = True) -> dict:
     """The room as everyone sees it. Broadcasts after a change leave out what only joining
     changes (the agenda, who joined: sent on connect and in `participants` events). Features
     parts (student work) go out on connect and on a step change only; their own events keep them current."""
     step = meeting.current_step
     with_author = authors_shown(meeting)
-    responses = _rows(_STEP_RESPONSES, meeting_id=meeting.id, step_pos=meeting.step_pos)
     state = {
         "meeting": _heading(meeting),
         "step": {
@@ -110,7 +116,7 @@ def room_state(meeting: Meeting, full: bool = True, parts: bool = True) -> dict:
         "names_hidden": meeting.names_hidden,
         "input_locked": meeting.input_locked,
         "spotlight_id": meeting.spotlight_response_id,
-        "responses": [response_payload(meeting, r, with_author, r.name) for r in responses],
+        "responses": step_responses(meeting, with_author),
         **({name: part(meeting) for name, part in _state_parts.items()} if parts else {}),
     }
     if full:

@@ -16,3 +16,9 @@ def task_room(task_id: int) -> str:
 
 def participant_room(participant_id: int) -> str:
     return f"participant:{participant_id}"
+
+
+def meeting_of_room(name: str) -> int | None:
+    """The meeting whose room (not control room) this is, else None."""
+    prefix, _, rest = name.partition(":")
+    return int(rest) if prefix == "meeting" and rest.isdigit() else None

@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import os
 import re
-import signal
 import socket
 import subprocess
 import sys
@@ -20,6 +19,7 @@ from pathlib import Path
 
 import pytest
 
+from deploy.district import stop_process_group as _stop  # noqa: F401  (its own process group only)
 from plc import create_app
 
 HERE = Path(__file__).resolve().parent
@@ -120,20 +120,6 @@ def _wait_until_up(url: str, process: subprocess.Popen, log_path: Path) -> None:
             pass
         time.sleep(0.1)
     pytest.fail(f"The server did not answer within {SERVER_START_SECONDS} s:\n{log_path.read_text(errors='replace')}")
-
-
-def _stop(process: subprocess.Popen) -> None:
-    if process.poll() is not None:
-        return
-    # The server runs in its own process group (start_new_session): stop that group only.
-    try:
-        os.killpg(process.pid, signal.SIGTERM)
-        process.wait(timeout=10)
-    except subprocess.TimeoutExpired:
-        os.killpg(process.pid, signal.SIGKILL)
-        process.wait(timeout=10)
-    except ProcessLookupError:
-        pass
 
 
 @pytest.fixture(scope="session")

@@ -6,69 +6,15 @@ server A and a phone on server B are in the same live room.
 from __future__ import annotations
 
 import re
-import threading
-import time
 
 import pytest
 import requests
-import socketio
 
 from plc.extensions import db
 from plc.meetings import services
 from tests.conftest import gen_meeting, gen_team, gen_user
 from tests.district.conftest import logs_on_failure, make_pg_app
-
-WAIT_SECONDS = 10
-
-
-class Recorder:
-    """A python-socketio client that records every event it receives, to wait on."""
-
-    def __init__(self, name: str):
-        self.name = name
-        self.sio = socketio.Client(reconnection=False)
-        self.events: list[tuple[str, object]] = []
-        self._changed = threading.Condition()
-
-        @self.sio.on("*")
-        def record(event, *args):
-            with self._changed:
-                self.events.append((event, args[0] if args else None))
-                self._changed.notify_all()
-
-    def connect(self, url: str, cookie: str, meeting_id: int) -> None:
-        self.sio.connect(url, headers={"Cookie": f"session={cookie}"}, auth={"meeting_id": meeting_id},
-                         transports=["websocket"], wait_timeout=WAIT_SECONDS)
-
-    def call(self, event: str, data=None):
-        return self.sio.call(event, data, timeout=WAIT_SECONDS)
-
-    def wait_for(self, event: str, matches=lambda data: True):
-        """The first `event` whose data matches, waiting up to WAIT_SECONDS for it."""
-        deadline = time.monotonic() + WAIT_SECONDS
-        with self._changed:
-            while True:
-                for name, data in self.events:
-                    if name == event and matches(data):
-                        return data
-                left = deadline - time.monotonic()
-                if left <= 0:
-                    seen = [name for name, _ in self.events]
-                    raise AssertionError(f"{self.name} got no matching {event!r} in {WAIT_SECONDS} s; got {seen}")
-                self._changed.wait(left)
-
-    def close(self) -> None:
-        if self.sio.connected:
-            self.sio.disconnect()
-
-
-def close_all(*clients: Recorder) -> None:
-    """Disconnect side by side: websocket-client waits up to 3 s for each close handshake."""
-    threads = [threading.Thread(target=client.close) for client in clients]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(timeout=WAIT_SECONDS)
+from tests.district.live import WAIT_SECONDS, Recorder, close_all
 
 
 @pytest.fixture
