@@ -4,8 +4,10 @@ from wtforms import BooleanField, IntegerField, SelectChoice, SelectField, Strin
 from wtforms.validators import DataRequired, Length, NumberRange, Optional
 
 from plc.roles import TEAM_ROLES
+from plc.teams.agreements import MEANING_MAX_CHARS, NORMS_TEXT_MAX_CHARS, WORD_MAX_CHARS
 
 TASK_TEXT_MAX = 4000
+TASK_QUESTION_MAX = 1000
 
 
 class TeamForm(FlaskForm):
@@ -18,7 +20,8 @@ class UnitForm(FlaskForm):
 
 class TaskForm(FlaskForm):
     title = StringField("Task title", validators=[DataRequired(), Length(max=160)])
-    text = TextAreaField("Problem", validators=[DataRequired(), Length(max=TASK_TEXT_MAX)])
+    context = TextAreaField("Context", validators=[DataRequired(), Length(max=TASK_TEXT_MAX)])
+    question = TextAreaField("Question", validators=[Optional(), Length(max=TASK_QUESTION_MAX)])
     image = FileField(
         "Picture (optional)",
         validators=[FileAllowed(["jpg", "jpeg", "png", "webp"], "Choose a JPEG, PNG or WebP picture.")],
@@ -35,3 +38,13 @@ class PrivacyForm(FlaskForm):
         "Remove kept originals after N days",
         validators=[Optional(), NumberRange(1, 3650)],
     )
+
+
+class NormsForm(FlaskForm):
+    norms = TextAreaField("Our norms, one a line", validators=[Length(max=NORMS_TEXT_MAX_CHARS)])
+
+
+class KeyWordForm(FlaskForm):
+    word = StringField("Word", validators=[DataRequired(), Length(max=WORD_MAX_CHARS)])
+    meaning = TextAreaField("What it looks like in student work",
+                            validators=[DataRequired(), Length(max=MEANING_MAX_CHARS)])
