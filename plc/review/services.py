@@ -11,6 +11,7 @@ from datetime import datetime
 from plc.extensions import db
 from plc.meetings.models import Meeting
 from plc.review import followup
+from plc.review.closing_checks import ClosingCheck, closing_checks
 from plc.sort.models import Sort
 from plc.sort.snapshot import GroupEntry, NextStepEntry, SampleEntry, Snapshot, load_snapshot
 from plc.teams.models import Strategy, Task, Unit
@@ -81,6 +82,7 @@ class UnitReview:
     mix: dict
     students: dict
     open_steps: list[dict]
+    closing_checks: list[ClosingCheck]
 
 
 def sort_view(sort: Sort, task: Task) -> SortView:
@@ -107,7 +109,8 @@ def unit_review(unit: Unit) -> UnitReview:
         unit=unit, tasks=tasks, timeline=timeline, sorts=closed,
         open_sorts=[s for s in sorts if s.is_open], vocabulary=strategies,
         mix=strategy_mix(closed, strategies), students=students_over_time(closed),
-        open_steps=followup.team_next_steps(unit.team_id, unit_id=unit.id))
+        open_steps=followup.team_next_steps(unit.team_id, unit_id=unit.id),
+        closing_checks=closing_checks(meetings, {t.id: t.title for t in tasks}))
 
 
 def strategy_mix(views: list[SortView], strategies: list[Strategy]) -> dict:
