@@ -61,8 +61,10 @@ def upgrade():
     )
     with op.batch_alter_table('key_word', schema=None) as batch_op:
         batch_op.create_index(batch_op.f('ix_key_word_team_id'), ['team_id'], unique=False)
+    # Renamed and dropped in place (SQLite 3.25+ and 3.35+, PostgreSQL): a batch would copy the table
+    # and drop the old one, which the foreign keys of meetings, sorts and work on it do not allow.
+    op.execute('ALTER TABLE task RENAME COLUMN text TO context')
     with op.batch_alter_table('task', schema=None) as batch_op:
-        batch_op.alter_column('text', new_column_name='context', existing_type=sa.Text(), existing_nullable=False)
         batch_op.add_column(sa.Column('question', sa.Text(), server_default='', nullable=False))
     task = sa.table('task', sa.column('id', sa.Integer()), sa.column('context', sa.Text()),
                     sa.column('question', sa.Text()))
@@ -80,13 +82,10 @@ def downgrade():
     for task_id, context, question in connection.execute(
             sa.select(task.c.id, task.c.context, task.c.question).where(task.c.question != '')).all():
         connection.execute(task.update().where(task.c.id == task_id).values(context=f"{context}\n{question}"))
-    with op.batch_alter_table('task', schema=None) as batch_op:
-        batch_op.drop_column('question')
-        batch_op.alter_column('context', new_column_name='text', existing_type=sa.Text(), existing_nullable=False)
+    op.execute('ALTER TABLE task DROP COLUMN question')
+    op.execute('ALTER TABLE task RENAME COLUMN context TO text')
     with op.batch_alter_table('key_word', schema=None) as batch_op:
         batch_op.drop_index(batch_op.f('ix_key_word_team_id'))
     op.drop_table('key_word')
-    with op.batch_alter_table('team', schema=None) as batch_op:
-        batch_op.drop_column('norms_changed_at')
-        batch_op.drop_column('norms_changed_by')
-        batch_op.drop_column('norms')
+    for column in ('norms_changed_at', 'norms_changed_by', 'norms'):
+        op.execute(f'ALTER TABLE team DROP COLUMN {column}')
