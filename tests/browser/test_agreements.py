@@ -7,6 +7,7 @@ import re
 
 from playwright.sync_api import Page, expect
 
+from tests.browser.audit import expect_no_axe_violations, small_targets
 from tests.browser.conftest import DESKTOP, PHONE
 from tests.browser.pages import TEAM, join, log_in, start_meeting, step_title
 
@@ -60,6 +61,7 @@ def test_a_team_writes_its_agreements_and_the_meeting_shows_them(new_context, li
         phone_page.screenshot(path=str(artifacts_dir / "agreements-team-page-phone.png"), full_page=True)
         phone_page.get_by_role("link", name="Write our agreements").click()
         phone_page.screenshot(path=str(artifacts_dir / "agreements-page-phone.png"), full_page=True)
+        expect_no_axe_violations(phone_page, "the agreements page")
 
         projector.goto("/")
         code = start_meeting(projector, "Apple boxes", "Doing Math Together")
@@ -83,6 +85,8 @@ def test_a_team_writes_its_agreements_and_the_meeting_shows_them(new_context, li
         expect(meaning).to_have_text(f"{WORD}: {MEANING}")
         expect(term).to_have_attribute("aria-expanded", "true")
         phone.screenshot(path=str(artifacts_dir / "agreements-norms-phone.png"), full_page=True)
+        expect_no_axe_violations(phone, "the phone with a key word's meaning open")
+        assert small_targets(phone) == []
         term.tap()
         expect(meaning).to_be_hidden()
         # ... and the keyboard on the projector: Tab to it, Enter opens, Escape closes.
@@ -91,6 +95,7 @@ def test_a_team_writes_its_agreements_and_the_meeting_shows_them(new_context, li
         projector.keyboard.press("Enter")
         expect(projector.locator('[data-bind="key-word-meaning"]')).to_have_text(f"{WORD}: {MEANING}")
         projector.screenshot(path=str(artifacts_dir / "agreements-norms-projector.png"))
+        expect_no_axe_violations(projector, "the projector with a key word's meaning open")
         projector.keyboard.press("Escape")
         expect(projector.locator('[data-bind="key-word-meaning"]')).to_be_hidden()
         expect(projector_term).to_be_focused()

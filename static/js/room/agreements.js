@@ -71,7 +71,7 @@ export function createAgreements(room) {
       if (!entry) continue;
       parts.push(text.slice(last, match.index));
       const button = el("button", { type: "button", class: "key-word", "aria-expanded": "false",
-        "aria-controls": box.id, title: entry.meaning }, match[0]);
+        "aria-controls": box.id, title: entry.meaning }, el("span", {}, match[0])); // the span: where the focus ring goes
       button.addEventListener("click", () => toggleMeaning(button, entry));
       parts.push(button);
       last = match.index + match[0].length;
