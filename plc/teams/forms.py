@@ -18,10 +18,15 @@ class UnitForm(FlaskForm):
     title = StringField("Unit title", validators=[DataRequired(), Length(max=160)])
 
 
-class TaskForm(FlaskForm):
+class TaskTextForm(FlaskForm):
+    """A task's words: what a facilitator changes after adding it (e.g. to split off its question)."""
+
     title = StringField("Task title", validators=[DataRequired(), Length(max=160)])
     context = TextAreaField("Context", validators=[DataRequired(), Length(max=TASK_TEXT_MAX)])
     question = TextAreaField("Question", validators=[Optional(), Length(max=TASK_QUESTION_MAX)])
+
+
+class TaskForm(TaskTextForm):
     image = FileField(
         "Picture (optional)",
         validators=[FileAllowed(["jpg", "jpeg", "png", "webp"], "Choose a JPEG, PNG or WebP picture.")],

@@ -10,7 +10,9 @@ from plc.teams.access import (
     can_facilitate, key_word_of_team, member_of_team, membership_of, task_for_member, team_for_facilitator,
     team_for_member, unit_for_facilitator,
 )
-from plc.teams.forms import KeyWordForm, NormsForm, PrivacyForm, RoleForm, TaskForm, TeamForm, UnitForm
+from plc.teams.forms import (
+    KeyWordForm, NormsForm, PrivacyForm, RoleForm, TaskForm, TaskTextForm, TeamForm, UnitForm,
+)
 from plc.teams.signals import question_held_back, task_page_sections
 
 bp = Blueprint("teams", __name__)
@@ -259,15 +261,35 @@ def new_task(unit_id: int):
         else:
             flash("Task added.", "success")
             return redirect(url_for("teams.show_task", task_id=task.id))
-    return render_template("teams/new_task.html", unit=unit, form=form)
+    return render_template("teams/task_form.html", unit=unit, form=form, heading="Add a task", submit="Add task")
+
+
+@bp.route("/tasks/<id:task_id>/edit", methods=["GET", "POST"])
+@login_required
+def edit_task(task_id: int):
+    task, membership = task_for_member(task_id)
+    if not can_facilitate(membership):
+        abort(404)
+    if question_held_back(task):  # the form would show the question that the meeting holds back
+        flash("A meeting on this task has not revealed its question yet: change the task after that step.", "error")
+        return redirect(url_for("teams.show_task", task_id=task.id))
+    form = TaskTextForm(obj=task)
+    if form.validate_on_submit():
+        services.change_task_text(task, form.title.data, form.context.data, form.question.data)
+        flash("Task saved.", "success")
+        return redirect(url_for("teams.show_task", task_id=task.id))
+    return render_template("teams/task_form.html", unit=task.unit, form=form, heading="Change the task",
+                           submit="Save the task")
 
 
 @bp.get("/tasks/<id:task_id>")
 @login_required
 def show_task(task_id: int):
     task, membership = task_for_member(task_id)
+    facilitator = can_facilitate(membership)
     return render_template("teams/task.html", task=task, question_held=question_held_back(task),
-                           start_url=_start_meeting_url(task, can_facilitate(membership)),
+                           edit_url=url_for("teams.edit_task", task_id=task.id) if facilitator else None,
+                           start_url=_start_meeting_url(task, facilitator),
                            sections=task_page_sections(task, membership))
 
 

@@ -115,6 +115,11 @@ def create_task(unit: Unit, title: str, context: str, question: str = "",
     return task
 
 
+def change_task_text(task: Task, title: str, context: str, question: str) -> None:
+    task.title, task.context, task.question = title.strip(), context, (question or "").strip()
+    db.session.commit()
+
+
 def save_task_image(upload: FileStorage) -> str:
     """Check an uploaded picture by its content and store a clean copy, through the same
     checks as student work (media.checks) but for JPEG, PNG and WebP only.

@@ -5,6 +5,7 @@ import pytest
 from plc.extensions import db
 from plc.meetings.models import Meeting
 from plc.meetings.services import end_meeting
+from plc.teams.models import Task
 from tests.conftest import events_named, gen_meeting, gen_team, gen_user, join_as, live_client, login
 
 QUESTION = "How many boxes for 84 apples?"
@@ -111,3 +112,13 @@ def test_a_task_without_a_question_holds_nothing_back(app):
     task = events_named(live_client(app, http, meeting), "state")[-1]["meeting"]["task"]
     assert (task["question"], task["question_held"]) == (None, False)
     assert "held back" not in http.get(f"/tasks/{meeting.task_id}").get_data(as_text=True)
+
+
+def test_the_task_cannot_be_changed_while_a_meeting_holds_its_question_back(meeting_room):
+    http, task_id = meeting_room["http"], meeting_room["meeting"].task_id
+    response = http.get(f"/tasks/{task_id}/edit")
+    assert response.status_code == 302 and response.headers["Location"] == f"/tasks/{task_id}"
+    assert http.post(f"/tasks/{task_id}/edit", data={"title": "X", "context": "Y", "question": ""}).status_code == 302
+    assert db.session.get(Task, task_id).question == QUESTION
+    meeting_room["clients"]["projector"].emit("step:goto", {"pos": reveal_pos(meeting_room["meeting"])}, callback=True)
+    assert QUESTION in http.get(f"/tasks/{task_id}/edit").get_data(as_text=True)

@@ -151,3 +151,40 @@ def test_start_links_wait_for_the_meetings_feature(app, client):
     assert "Apple boxes" in page
     assert "Start a meeting" not in page
 
+
+
+def test_a_facilitator_changes_a_tasks_words_to_split_off_its_question(client):
+    team, user = team_with("facilitator")
+    task = gen_task(team, context="Share 3 pizzas among 4 friends. How much does each get?", question="")
+    login(client, user)
+    assert "Change the task" in client.get(f"/tasks/{task.id}").get_data(as_text=True)
+
+    response = client.post(f"/tasks/{task.id}/edit", data={
+        "title": "Pizzas", "context": "Share 3 pizzas among 4 friends.", "question": " How much does each get? "})
+
+    assert response.headers["Location"] == f"/tasks/{task.id}"
+    db.session.refresh(task)
+    assert (task.title, task.context, task.question) == ("Pizzas", "Share 3 pizzas among 4 friends.", "How much does each get?")
+
+
+def test_a_tasks_words_are_checked_when_changed(client):
+    team, user = team_with("facilitator")
+    task = gen_task(team)
+    login(client, user)
+    response = client.post(f"/tasks/{task.id}/edit", data={"title": "T", "context": "", "question": "q" * 1001})
+    html = response.get_data(as_text=True)
+    assert "This field is required." in html and "Field cannot be longer than 1000 characters." in html
+    db.session.refresh(task)
+    assert task.title == "Apple boxes"
+
+
+@pytest.mark.parametrize("role", ["member", "coach", None])
+def test_only_facilitators_change_a_task(client, role):
+    team, user = team_with(role)
+    task = gen_task(team)
+    login(client, user)
+    assert "Change the task" not in client.get(f"/tasks/{task.id}").get_data(as_text=True)
+    assert client.get(f"/tasks/{task.id}/edit").status_code == 404
+    assert client.post(f"/tasks/{task.id}/edit", data={"title": "X", "context": "Y"}).status_code == 404
+    db.session.refresh(task)
+    assert task.title == "Apple boxes"
