@@ -10,13 +10,15 @@
 //   rooms: [{key, meeting_id, facilitator_cookie, phone_cookies, response_steps, start_pos}]
 //          (baseline rooms: {key, phones})
 //   rate_per_room, warmup_per_room, events_per_room, step_fraction, seed,
+//   burst: null, or {bursts, spread_ms, gap_ms}: instead of events at a rate, the phones of the
+//          first room all answer within spread_ms, `bursts` times (the first one warms up)
 //   payloads: {step, response}      baseline only: what the baseline broadcasts
 //   connect_concurrency, connect_timeout_ms, settle_ms, drain_timeout_ms, max_runtime_ms, out
 //
 // Writes the raw delays (ms) and counters to CONFIG.out; Python does the statistics.
 import { performance } from "node:perf_hooks";
 import {
-  closestToMean, connectAll, finish, loadConfig, newResults, picker, play, prng, round3, runMain, seatOptions, sleep,
+  closestToMean, connectAll, dispatchBatches, finish, loadConfig, newResults, picker, play, prng, round3, runMain, seatOptions, sleep,
   staggered, waitUntil,
 } from "./support.mjs";
 
@@ -110,6 +112,7 @@ function attach(client) {
       }
       results.unmatched += 1;
     });
+    dispatchBatches(s);
     s.on("response:upsert", (data) => {
       if (!measuring) return;
       const m = /^\[b(\d+)\.(\d+)\]/.exec(data?.text ?? "");
@@ -155,9 +158,10 @@ async function connectEveryone() {
 
 // --- events ---------------------------------------------------------------
 
-function fire(room, i) {
+// `phone`: the sender of a response chosen by the caller (bursts), instead of a random event.
+function fire(room, i, phone = null) {
   const warm = i < cfg.warmup_per_room;
-  const kind = rand() < cfg.step_fraction ? "step" : "response";
+  const kind = phone || rand() >= cfg.step_fraction ? "response" : "step";
   const seq = room.events.length;
   const ev = { seq, kind, warm, t: 0, received: 0, expected: room.clients.length };
   room.events.push(ev);
@@ -167,7 +171,7 @@ function fire(room, i) {
     results.expected[kind] += ev.expected;
   }
   const fac = room.clients[0];
-  const sender = kind === "step" ? fac : pick(room.clients.slice(1));
+  const sender = kind === "step" ? fac : phone ?? pick(room.clients.slice(1));
   const ack = (reply) => {
     ev.ack = round3(performance.now() - ev.t);
     if (!warm) results.ack_ms[kind].push(ev.ack);
@@ -189,7 +193,20 @@ function fire(room, i) {
   }
 }
 
+async function runBursts() {
+  const room = rooms[0];
+  const phones = room.clients.slice(1);
+  const { bursts, spread_ms: spread, gap_ms: gap } = cfg.burst;
+  for (let b = 0; b < bursts; b++) {
+    const i = b === 0 ? 0 : cfg.warmup_per_room; // the first burst warms up
+    await Promise.all(phones.map((phone) => sleep(rand() * spread).then(() => fire(room, i, phone))));
+    await waitUntil(allDelivered, cfg.drain_timeout_ms);
+    await sleep(gap);
+  }
+}
+
 function runEvents() {
+  if (cfg.burst) return runBursts();
   const schedule = staggered(rooms, cfg.warmup_per_room + cfg.events_per_room, 1000 / cfg.rate_per_room, rand);
   return play(schedule, ({ owner, i }) => fire(owner, i));
 }

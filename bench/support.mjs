@@ -203,3 +203,11 @@ export function answerParent(handlers, last) {
     }
   });
 }
+
+// What the app's room sets off at once comes as one `batch` of [event, payload] pairs
+// (plc/realtime/batching.py): each goes to that event's own handlers, as in the app's pages.
+export function dispatchBatches(socket) {
+  socket.on("batch", (items) => {
+    for (const [event, payload] of items) for (const handler of socket.listeners(event)) handler(payload);
+  });
+}

@@ -11,6 +11,7 @@ from plc.config import ROOT, default_instance_path, load_config
 from plc.errors import UserError
 from plc.extensions import csrf, db, limiter, login_manager, migrate, socketio
 from plc.realtime.protocol import CheckedPacket, harden_protocol
+from plc.realtime.batching import outbox
 from plc.realtime.relay import init_relay
 from plc.urls import IdConverter
 
@@ -51,6 +52,7 @@ def create_app(overrides: dict | None = None, instance_path: str | None = None) 
         serializer=CheckedPacket,
     )
     harden_protocol(socketio.server)
+    outbox.init_app(app)
     init_relay(app)
 
     from plc import models  # noqa: F401  (registers every table)

@@ -48,6 +48,9 @@ def app(tmp_path):
             "WTF_CSRF_ENABLED": False,
             "UPLOADS_DIR": str(tmp_path / "uploads"),
             "RATELIMIT_ENABLED": True,
+            # Every broadcast at once, so that a test reads it right after the event that sent it
+            # (tests/realtime/test_batching.py turns batching on).
+            "LIVE_BATCH_SECONDS": 0,
         },
         instance_path=str(tmp_path / "instance"),
     )

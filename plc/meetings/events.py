@@ -18,6 +18,7 @@ from plc.meetings.state import (
     control_state, own_response_ids, own_responses_by_participant, participants_payload, response_payload,
     room_state,
 )
+from plc.realtime.batching import outbox
 from plc.realtime.gate import live_event
 from plc.realtime.payloads import Empty, Id, Payload, Text, checked_auth
 from plc.realtime.rooms import control_room, participant_room, room
@@ -60,6 +61,7 @@ class ResponseId(Payload):
 
 
 def broadcast_room(meeting: Meeting, parts: bool = False) -> None:
+    outbox.flush(room(meeting.id))  # answers sent before the state that follows them
     socketio.emit("state", room_state(meeting, full=False, parts=parts), to=room(meeting.id))
     socketio.emit("control", control_state(meeting), to=control_room(meeting.id))
 
@@ -187,18 +189,18 @@ def on_response_add(meeting, seat, data):
     response = services.add_response(meeting, seat.participant_id, data.text, data.field)
     # Mine first: the phone then shows its own response as its own from the start.
     socketio.emit("response:mine", {"id": response.id}, to=participant_room(seat.participant_id))
-    socketio.emit("response:upsert", response_payload(meeting, response, author=seat.name), to=room(meeting.id))
+    outbox.to_room(room(meeting.id), "response:upsert", response_payload(meeting, response, author=seat.name))
     return {"ok": True, "id": response.id}
 
 
 @live_event("response:edit", EditResponse, participant=True)
 def on_response_edit(meeting, seat, data):
     response = services.edit_response(meeting, seat.participant_id, data.id, data.text)
-    socketio.emit("response:upsert", response_payload(meeting, response, author=seat.name), to=room(meeting.id))
+    outbox.to_room(room(meeting.id), "response:upsert", response_payload(meeting, response, author=seat.name))
 
 
 @live_event("response:withdraw", ResponseId, participant=True)
 def on_response_withdraw(meeting, seat, data):
     # Only the removal goes out, spotlighted or not: clients drop a withdrawn answer's spotlight too.
     services.withdraw_response(meeting, seat.participant_id, data.id)
-    socketio.emit("response:removed", {"id": data.id}, to=room(meeting.id))
+    outbox.to_room(room(meeting.id), "response:removed", {"id": data.id})

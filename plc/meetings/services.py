@@ -17,6 +17,7 @@ from plc.errors import UserError, too_long
 from plc.extensions import db
 from plc.meetings.codes import new_code
 from plc.meetings.models import Meeting, Participant, Response
+from plc.meetings.signals import answers_changed
 from plc.protocols import ANTICIPATION_QUESTIONS, RESPONSE_ACTIVITIES, flatten_agenda
 from plc.roles import PARTICIPANT_ROLES
 from plc.timeutil import utcnow
@@ -211,6 +212,8 @@ def add_response(meeting: Meeting, participant_id: int, text: str, field: str | 
         "field": field, "text": _clean_text(text),
     }).one()
     db.session.commit()
+    if field is not None:
+        answers_changed.send(meeting, field=field)
     return response
 
 
@@ -228,6 +231,8 @@ def edit_response(meeting: Meeting, participant_id: int, response_id: int, text:
     response = _own_response(meeting, participant_id, response_id)
     response.text = _clean_text(text)
     db.session.commit()
+    if response.field is not None:
+        answers_changed.send(meeting, field=response.field)
     return response
 
 
@@ -235,5 +240,8 @@ def withdraw_response(meeting: Meeting, participant_id: int, response_id: int) -
     response = _own_response(meeting, participant_id, response_id)
     if meeting.spotlight_response_id == response.id:
         meeting.spotlight_response_id = None
+    field = response.field
     db.session.delete(response)
     db.session.commit()
+    if field is not None:
+        answers_changed.send(meeting, field=field)

@@ -43,8 +43,8 @@ def sort_for_meeting(meeting: Meeting) -> Sort:
         return sort
     sort = Sort(team_id=meeting.team_id, task_id=meeting.task_id, meeting_id=meeting.id)
     db.session.add(sort)
-    for position, name in enumerate(queries.anticipated_strategies(meeting.task_id)):
-        sort.groups.append(_new_group(meeting.team_id, name, position, "anticipated"))
+    for position, anticipation in enumerate(queries.anticipations(meeting.task_id)):
+        sort.groups.append(_anticipated_group(meeting.team_id, anticipation, position))
     if sort.groups:
         sort.groups.append(SortGroup(name=queries.UNANTICIPATED, position=len(sort.groups), kind="unanticipated"))
     try:
@@ -73,6 +73,39 @@ def sort_to_change(meeting: Meeting, can_control: bool, *, moving: bool = False)
 
 def _new_group(team_id: int, name: str, position: int, kind: str) -> SortGroup:
     return SortGroup(name=name, position=position, kind=kind, strategy=queries.strategy_named(team_id, name))
+
+
+def _anticipated_group(team_id: int, anticipation: queries.Answer, position: int) -> SortGroup:
+    """An anticipated strategy's group, which keeps its wording and who anticipated it for good."""
+    group = _new_group(team_id, anticipation.text, position, "anticipated")
+    group.anticipated_as, group.anticipated_by = anticipation.text, anticipation.by
+    return group
+
+
+def _new_anticipations(sort: Sort) -> list[queries.Answer]:
+    """The task's anticipated strategies that no group of the sort holds, by its name or by the
+    wording it was anticipated as, and that the facilitator has not removed."""
+    known = {name_key(n) for g in sort.groups for n in (g.name, g.anticipated_as) if n}
+    known |= {name_key(d["name"]) for d in sort.dropped}
+    return [a for a in queries.anticipations(sort.task_id) if name_key(a.text) not in known]
+
+
+def add_late_anticipations(sort: Sort) -> bool:
+    """Strategies anticipated after the sort opened join it as anticipated groups, before the
+    “Unanticipated” catch-all. Says whether the sort changed (its revision moved on: broadcast it),
+    which it does not when nothing new was anticipated."""
+    if not sort.is_open or not _new_anticipations(sort):
+        return False
+    _begin_change(sort)
+    db.session.expire(sort, ["groups", "dropped_anticipations"])  # as they are now that the change is ours
+    late = _new_anticipations(sort)
+    for anticipation in late:
+        sort.groups.append(_anticipated_group(sort.team_id, anticipation, len(sort.groups)))
+    for position, group in enumerate(sorted(sort.groups, key=lambda g: g.kind == "unanticipated")):
+        group.position = position  # the catch-all stays last
+    db.session.commit()
+    db.session.expire(sort, ["groups"])  # read back in board order
+    return True
 
 
 def _begin_change(sort: Sort) -> None:
@@ -241,10 +274,17 @@ def rename_group(sort: Sort, group_id: int, name: str, by: str, keep_tier_name: 
     return group
 
 
-def remove_group(sort: Sort, group_id: int) -> None:
-    """Delete a group; its cards go back to the unsorted tray."""
+def remove_group(sort: Sort, group_id: int, can_control: bool = False) -> None:
+    """Delete a group; its cards go back to the unsorted tray. Only the facilitator (`can_control`)
+    removes an anticipated group, and the sort remembers it: it still counts as anticipated."""
     group = queries.group_of(sort, group_id)
+    if group.kind == "anticipated" and not can_control:
+        raise SortError("Only the facilitator can remove a group we anticipated. Leave it empty: "
+                        "at “Patterns” it shows as anticipated, but nobody used.")
     _begin_change(sort)
+    if group.kind == "anticipated":
+        sort.dropped_anticipations = [*sort.dropped, {"name": group.anticipated_as or group.name,
+                                                      "by": group.anticipated_by}]
     board = queries.columns(sort)
     placed = {p.sample_id: p for p in sort.placements}
     for sid in board[group.id]:
@@ -403,12 +443,13 @@ def reopen_sort(sort: Sort, meeting: Meeting) -> Sort:
     if queries.open_sort(meeting.task_id) is not None:
         raise SortError("This task already has an open sort.")
     new = Sort(team_id=sort.team_id, task_id=sort.task_id, meeting_id=meeting.id, version=sort.version + 1,
-               board_locked=sort.board_locked)
+               board_locked=sort.board_locked, dropped_anticipations=sort.dropped_anticipations)
     copies = {}
     for group in sort.groups:
         copies[group.id] = SortGroup(
             name=group.name, position=group.position, kind=group.kind, strategy_id=group.strategy_id,
-            tier_name_kept_by=group.tier_name_kept_by,
+            tier_name_kept_by=group.tier_name_kept_by, anticipated_as=group.anticipated_as,
+            anticipated_by=group.anticipated_by,
             **{field: getattr(group, field) for field in NOTE_FIELDS})
         new.groups.append(copies[group.id])
     db.session.add(new)

@@ -13,11 +13,11 @@ from flask_socketio import emit
 from pydantic import Field
 
 from plc.extensions import socketio
-from plc.meetings.audience import emit_to_rooms
 from plc.meetings.models import Meeting
 from plc.meetings.page_constants import add_room_constants
-from plc.meetings.signals import showing_step
+from plc.meetings.signals import answers_changed, showing_step
 from plc.meetings.state import authors_shown, name_to_record, state_part
+from plc.realtime.batching import outbox
 from plc.realtime.gate import live_event
 from plc.realtime.payloads import Empty, Id, Payload, Text
 from plc.realtime.rooms import room
@@ -26,7 +26,7 @@ from plc.sort import coedit, commands, labels, queries
 from plc.sort.errors import MoveConflict, SortError, TierName
 from plc.sort.models import Sort
 from plc.sort.naming import THINKING_EXAMPLES
-from plc.sort.payloads import KEPT_BY_A_FACILITATOR, sort_payload, undo_notice
+from plc.sort.payloads import ANTICIPATIONS_SHOWN, KEPT_BY_A_FACILITATOR, sort_payload, undo_notice
 from plc.sort.steps import shows_board
 
 Note = Optional[Text]
@@ -113,6 +113,7 @@ def broadcast_sort(sort: Sort) -> None:
     """The whole sort to every meeting on its task, each with the board mode of its own step."""
     for meeting in queries.live_meetings_on(sort.task_id):
         if shows_board(meeting):
+            outbox.flush(room(meeting.id))  # moves sent before the whole sort that follows them
             socketio.emit("sort", sort_payload(sort, meeting), to=room(meeting.id))
 
 
@@ -125,13 +126,13 @@ def refresh_open_board(task_id: int) -> None:
 
 def send_moved(moved: dict, task_id: int, notices: tuple[str, str] | None = None) -> None:
     """A card's move to every meeting on the task: without the mover's name where names are hidden.
-    `notices`: what the room is told with it (an undo), with names and without."""
-    named, nameless = [], []
-    for meeting in queries.live_meetings_on(task_id):
-        (named if authors_shown(meeting) else nameless).append(room(meeting.id))
+    `notices`: what the room is told with it (an undo), with names and without. Moves made
+    together (a room sorting at once) go out together."""
     with_names, without_names = notices or (None, None)
-    emit_to_rooms("sort:moved", {**moved, "notice": with_names}, named)
-    emit_to_rooms("sort:moved", {**moved, "moved_by": None, "notice": without_names}, nameless)
+    named = {**moved, "notice": with_names}
+    nameless = {**moved, "moved_by": None, "notice": without_names}
+    for meeting in queries.live_meetings_on(task_id):
+        outbox.to_room(room(meeting.id), "sort:moved", named if authors_shown(meeting) else nameless)
 
 
 def mover_of(seat: Seat) -> str:
@@ -224,7 +225,8 @@ sort_change("sort:group:add", NewGroup, lambda sort, data, seat, meeting: comman
     sort, data.name, _keeper(meeting, seat), data.keep_tier_name, seat.can_control))
 sort_change("sort:group:rename", RenameGroup, lambda sort, data, seat, meeting: commands.rename_group(
     sort, data.group_id, data.name, _keeper(meeting, seat), data.keep_tier_name, seat.can_control))
-sort_change("sort:group:remove", GroupId, lambda sort, data, seat, meeting: commands.remove_group(sort, data.group_id))
+sort_change("sort:group:remove", GroupId, lambda sort, data, seat, meeting: commands.remove_group(
+    sort, data.group_id, seat.can_control))
 sort_change("sort:group:notes", Notes, lambda sort, data, seat, meeting: commands.update_notes(
     sort, data.group_id, {k: v for k, v in data.model_dump(exclude={"group_id"}).items() if v is not None}))
 sort_change("sort:group:link", Link, lambda sort, data, seat, meeting: commands.link_group(
@@ -251,6 +253,20 @@ def open_board(meeting: Meeting, **_) -> None:
     """A meeting about to show a board step opens its task's sort, if the task has none yet."""
     if shows_board(meeting):
         commands.sort_for_meeting(meeting)
+
+
+@answers_changed.connect
+def carry_anticipations(meeting: Meeting, field: str | None = None, **_) -> None:
+    """An anticipation answered, changed or withdrawn after the task's sort opened: a new strategy
+    joins its open board as an anticipated group, and the stuck points and prepared questions the
+    board shows are sent again."""
+    if field not in ("strategies", *ANTICIPATIONS_SHOWN):
+        return
+    sort = queries.open_sort(meeting.task_id)
+    if sort is None:
+        return
+    if field != "strategies" or commands.add_late_anticipations(sort):
+        broadcast_sort(sort)
 
 
 @state_part("sort")

@@ -20,7 +20,7 @@ BOARD_HINTS = {
     "look": "Look at the work in silence. Cards can be moved in the next step.",
     "sort": "Drag a card, use its “Move to…” menu, or focus it, pick it up with Space and carry it with the arrow keys.",
     "describe": "Describe each group. Link a group to the team's vocabulary to keep its name the same across sorts.",
-    "patterns": "Counts per group, and the strategies we anticipated that nobody used.",
+    "patterns": "Counts per group, the strategies we anticipated that nobody used, and the critical ones nobody used.",
     "plan": "For each group: the next instructional move, for whom, who does it and by when.",
     "sequence": "Choose the samples to share in class and put them in order.",
     "close": "The board as it stands. Closing saves it for the coach's review.",

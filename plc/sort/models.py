@@ -36,6 +36,9 @@ class Sort(db.Model):
     closed_at = db.Column(db.DateTime)
     closed_by = db.Column(db.String(80))
     snapshot = db.Column(db.JSON)
+    # Anticipated groups the facilitator removed: [{"name": wording, "by": who anticipated it}]. They
+    # still count in "anticipated, but nobody used", and late anticipations never bring them back.
+    dropped_anticipations = db.Column(db.JSON)
 
     # A group or next step taken out of its list while sorting is deleted (delete-orphan, which
     # SQLAlchemy allows only with "all"). Deleting a whole sort is plc/sort/deletion.py's.
@@ -49,6 +52,10 @@ class Sort(db.Model):
     @property
     def is_open(self) -> bool:
         return self.closed_at is None
+
+    @property
+    def dropped(self) -> list[dict]:
+        return list(self.dropped_anticipations or [])
 
     @validates("snapshot")
     def _snapshot_once(self, key, value):
@@ -65,6 +72,10 @@ class SortGroup(db.Model):
     # "anticipated" (from Doing Math Together), "unanticipated" (the catch-all) or "added" during the sort.
     kind = db.Column(db.String(14), nullable=False, default="added")
     strategy_id = db.Column(db.Integer, db.ForeignKey("strategy.id"))
+    # An anticipated group's wording as anticipated, and who anticipated it first (None on an
+    # anonymous step): kept through renames and links to the vocabulary.
+    anticipated_as = db.Column(db.String(60))
+    anticipated_by = db.Column(db.String(80))
     # A tier-like name kept on purpose: who confirmed it (None for names of thinking).
     tier_name_kept_by = db.Column(db.String(80))
     showing = db.Column(db.Text, nullable=False, default="")  # What are they showing us?

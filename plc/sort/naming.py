@@ -10,13 +10,17 @@ How a name is read, in this order:
    a word inside one is math, whatever else it can mean.
 3. A tier phrase ("reteach", "IEP", "score 4", "partial understanding", "kids who need more
    help") names a tier wherever it stands, even beside math ("Struggling with fractions").
-4. A tier word that is also ordinary math talk ("low", "top", "red", "developing", "2s") names
-   a tier unless the phrase uses it for the math: after a verb of doing math ("Used red and
-   yellow counters", "Counts by 2s"), before a math noun ("top row", "bottom of the ten
-   frame"), or as a verb itself ("Developing a unit rate", "Beginning with the ones place").
-5. A name of thinking names some math: a math word, a verb of doing math, a calculation. A
-   name with none ("Rock stars", "Exemplary", "WIN group", "100%") names the students or
-   how they did, not their thinking.
+4. A tier word that is also ordinary math talk ("low", "top", "red", "developing", "2s",
+   "2 points") names a tier unless the phrase uses it for the math: after a verb of doing math
+   ("Used red and yellow counters", "Counts by 2s", "Plotted 2 points"), after an operation or
+   in a definition ("Range as highest minus lowest"), before a math noun ("top row", "bottom of
+   the ten frame", "2 points on the graph"), or as a verb itself ("Developing a unit rate",
+   "Beginning with the ones place"). A test's name is not the verb "test" ("Pre-test low").
+5. A name of thinking names some math: a math word, a verb of doing math, a calculation, an
+   estimate ("About 100"). A name with none ("Rock stars", "Exemplary", "WIN group", "100%")
+   names the students or how they did, not their thinking. So does a name about students whose
+   only math is the word for them or a program's name ("Teacher table", "Bridge group",
+   "Green dot kids"), while "Array group" and "Table of values" name math.
 """
 from __future__ import annotations
 
@@ -24,15 +28,17 @@ import re
 from functools import lru_cache
 
 from plc.sort.naming_words import (
-    ACRONYMS, CATCH_ALL, COORDINATING, MANIPULATIVES, MATH_HEADS, MATH_TERMS, MATH_VERBS, MATH_WORDS, NO_MATH,
-    NUMBER_PREPOSITIONS, SKIPPED, TERM, TIER_FAMILIES, VERB_OBJECTS, TierFamily,
+    ACRONYMS, APPROXIMATELY, ASSESSMENT, ASSESSMENTS, CATCH_ALL, COORDINATING, MANIPULATIVES, MATH_HEADS,
+    MATH_TERMS, MATH_VERBS, MATH_WORDS, NO_MATH, NUMBER_PREPOSITIONS, OPERATIONS, PEOPLE, POINTS, SCHOOL_SENSE,
+    SKIPPED, TERM, TIER_FAMILIES, VERB_OBJECTS, TierFamily,
 )
 
 _CLAUSES = re.compile(r"[:;()=]|\s[-–—]\s|\s[-–—]$|^[-–—]\s")
 _TOKENS = re.compile(TERM + r"|[a-z0-9]+(?:['.:/][a-z0-9]+)*|[&/+,]")
-_CALCULATION = re.compile(r"\d\s*[-+x×*÷=]\s*\d|\d/\d|" + TERM)
+_CALCULATION = re.compile(r"\d\s*[-+x×*÷=]\s*\d|\d/\d|" + TERM + "|" + APPROXIMATELY)
 _NUMBERS_ONLY = re.compile(
     r"(?:the\s+)?(?:\d+(?:\.\d+)?|zero|zeros)(?:\s*(?:-|/|to|or|and|&)\s*\d+(?:\.\d+)?)?")
+_POINTS = re.compile(r"\b(\d+(?:\.\d+)?|zero|one|two|three|four|five)\s*(?:points?|pts?)\b")
 _SCORES = next(f for f in TIER_FAMILIES if f.key == "levels")  # a name that is only numbers: "3", "1-2", "4/4"
 
 
@@ -40,7 +46,9 @@ def _normalise(name: str) -> str:
     text = re.sub(r"[‘’`´]", "'", name or "")
     text = re.sub(r"[“”!?\"]", " ", text)
     text = " ".join(ACRONYMS.get(word, word) for word in text.split())
-    text = MATH_TERMS.sub(f" {TERM} ", text.casefold())
+    text = ASSESSMENTS.sub(ASSESSMENT, text.casefold())
+    text = _POINTS.sub(rf"\1{POINTS}", text)
+    text = MATH_TERMS.sub(f" {TERM} ", text)
     return re.sub(r"\s+", " ", text).strip()
 
 
@@ -66,13 +74,26 @@ def _governing(tokens: list[str], i: int) -> str | None:
     return tokens[j] if j >= 0 else None
 
 
+def _names_a_student_list(tokens: list[str], k: int) -> bool:
+    """Whether tokens[k] is a word like "dot" or "bridge" naming a list of students ("Green dot kids")."""
+    return tokens[k] in SCHOOL_SENSE and k + 1 < len(tokens) and tokens[k + 1] in PEOPLE
+
+
 def _describes_math(family: TierFamily, tokens: list[str], i: int, name_words: set[str]) -> bool:
     """Whether the tier-like word tokens[i] of a clause is used for the math."""
     if any(token in MATH_VERBS for token in tokens[:i]):
-        return True  # "Used red and yellow counters", "Counts by 2s"
+        return True  # "Used red and yellow counters", "Counts by 2s", "Plotted 2 points"
+    if i and tokens[i - 1] in OPERATIONS:
+        return True  # "highest minus lowest"
+    if "as" in tokens[:i] and any(_is_math_word(t) or t == TERM for t in tokens[:tokens.index("as")]):
+        return True  # a definition: "Range as highest minus lowest", "Quartile as the middle of the bottom half"
     after = tokens[i + 1:]
     if after and (after[0] in VERB_OBJECTS or after[0].isdigit()) and re.search(r"(?:ing|s)$", tokens[i]):
         return True  # "Developing a unit rate", "Beginning with the ones place", "Exceeds 60"
+    if family.key == "got-it" and after and after[0][:1].isdigit():
+        return True  # "Almost 50": an estimate
+    if tokens[i].endswith(POINTS) and after and after[0] in {"on", "in", "of", "at", "where"}:
+        return True  # "2 points on the graph"
     if family.key == "colours" and name_words & MANIPULATIVES:
         return True  # "Yellow for positive, red for negative tiles"
     if family.key == "levels":  # "Facts from 5s", "Hundreds, tens and 1s", "four 25s"
@@ -84,11 +105,17 @@ def _describes_math(family: TierFamily, tokens: list[str], i: int, name_words: s
             continue
         if token in MATH_VERBS and j + 1 < len(after) and (after[j + 1] in VERB_OBJECTS or after[j + 1].isdigit()):
             return True  # "Five reds make an orange"
+        if _names_a_student_list(after, j):
+            return False  # "Green dot kids"
         return token == TERM or _among(MATH_HEADS, token)  # "top row", "red and yellow counters", "lower quartile"
     return False
 
 
 def _names_math(text: str, tokens: list[str]) -> bool:
+    """Whether the name names some math. In a name about students ("Teacher table", "Bridge group",
+    "Watch list") the last word and words like "bridge" before it do not count: they name people."""
+    if len(tokens) > 1 and tokens[-1] in PEOPLE:
+        tokens = [token for token in tokens[:-1] if token not in SCHOOL_SENSE]
     return bool(_CALCULATION.search(text)) or any(_is_math_word(token) for token in tokens)
 
 

@@ -25,6 +25,13 @@ class TierFamily:
 
 
 NUMBER = r"(?:\d+(?:\.\d+)?|one|two|three|four|five|i{1,3}|iv)"
+# "nearly 1", "close to 100": an estimate, not how near the student came to the answer
+_NOT_BEFORE_A_NUMBER = r"(?!\s+(?:to\s+)?(?:\d|zero|one\b|half|a whole|whole))"
+# "2 points", "3 pts" are read as one token, "2pts": a score, unless the phrase puts the points on a graph
+POINTS = "pts"
+NUMBER_WORD = r"(?:one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve)"
+# "About 100", "Nearly 1/2": rounding and estimating, which is math even with no other math word
+APPROXIMATELY = r"(?:about|around|nearly|almost|roughly|approximately|close to) (?:\d|" + NUMBER_WORD + r"\b|half)"
 
 # Checked in this order: the more specific families first ("High achievers" is about ability).
 TIER_FAMILIES = [
@@ -37,15 +44,25 @@ TIER_FAMILIES = [
         r"(?:right|wrong) (?:answers?|track)", r"partially", r"partial (?:credit|understanding)",
         r"(?:some|no|full|little|limited|complete|solid|deep|beginning|developing|emerging|secure|basic) understanding",
         r"(?:doesn't|does not|don't|do not|didn't|did not) understand", r"understands? it", r"understood",
-        r"almost there", r"nearly(?: there| correct)?", r"so close", r"close(?: enough| but)?", r"not quite",
-        r"getting there", r"not (?:yet |quite )?there(?: yet)?", r"way off", r"perfect(?: scores?| papers?)?",
-        r"(?:lots of|few|no|careless|silly) (?:errors|mistakes)"),
+        r"almost there", r"nearly(?: there| correct)?" + _NOT_BEFORE_A_NUMBER, r"so close",
+        r"close(?: enough| but)?" + _NOT_BEFORE_A_NUMBER, r"not quite",
+        r"getting there", r"not (?:yet |quite )?there(?: yet)?", r"perfect(?: scores?| papers?)?",
+        r"(?:lots of|few|no|careless|silly) (?:errors|mistakes)",
+        # how far off the answer was, not how: "Way off", "Miles off", "Off base", "Total miss"
+        r"(?:way|miles|far|totally|completely|a (?:bit|little|lot)|slightly|just) off(?=\s*$)",
+        r"off (?:base|target)", r"(?:total|complete|near|big) miss(?:es)?",
+        # a judgement of the work, not a description of it: "Organized work", "Messy papers"
+        r"(?:neat|messy|sloppy|organi[sz]ed|disorgani[sz]ed|clean|careful|thorough|good|great|nice|poor"
+        r"|excellent|beautiful|rushed|quality) (?:work|papers?|answers?|responses?)",
+        r"smiley(?: faces?)?", r"frowny(?: faces?)?", r"(?:happy|sad|straight|neutral) faces?"),
         _words(r"right", r"wrong", r"partial", r"almost", r"lost", r"confused")),
     TierFamily("ability", "struggling / advanced", _words(
         r"strugg?l\w*", r"advanced", r"gifted", r"talented", r"accelerat\w*", r"honou?rs", r"capable",
         r"(?:high|low|average|higher|lower)[- ]?(?:achiev\w*|ability|perform\w*|level)", r"achievers?", r"performers?",
         r"strong(?:er|est)?", r"weak(?:er|est)?", r"slow(?:er|est)?", r"fast(?:er|est)?", r"smart(?:er|est)?",
-        r"bright(?:er|est)?", r"(?:early|fast|quick) finish\w*", r"finished first", r"(?:quick|slow) learners?",
+        r"bright(?:er|est)?", r"sharp(?:er|est)?", r"speed(?:y|iest|sters?)", r"(?:early|fast|quick) finish\w*",
+        r"finished first", r"(?:quick|slow) learners?",
+        r"(?:take|takes|taking|took|taken) (?:longer|forever|a while|a long time|more time)",
         r"at[- ]risk", r"(?:kids|students|ones) who can(?:'t|not)?", r"can't", r"cannot", r"unable",
         r"(?:above|below)[- ]average", r"(?:doesn't |does not |don't |do not )?knows? (?:\w+ )?facts",
         r"shaky", r"(?:low|high|weak|strong|no|poor|good|little|limited|lacks?|lacking) number sense",
@@ -60,14 +77,16 @@ TIER_FAMILIES = [
         r"help", r"support", r"scaffold\w*", r"review group", r"small[- ]group", r"one[- ]on[- ]one", r"1:1",
         r"(?:not )?ready(?: yet)?", r"paras?", r"co[- ]?teach\w*", r"coach(?:'?s|es)?", r"(?:to|will) pull",
         r"pullout", r"tutor\w*", r"accommodat\w*", r"modified", r"gen ed", r"re[- ]?(?:assess|take|test)\w*",
-        r"practice group", r"dyscalculia")),
+        r"practice group", r"dyscalculia", r"test(?:s|ed|ing)? out(?=\s*$| of)",
+        r"summer school")),
     TierFamily("levels", "level 1-4, tier 1-3", _words(
         r"(?:levels?|tier|lvl|band|grade)\s*[-#]?\s*" + NUMBER, r"tiers?", r"[lt]\s*[1-4]s?",
         r"rubric", r"got (?:an? )?\d+", r"\d+ out of \d+", r"(?:full|partial|half|no|zero) (?:credit|marks|points)",
-        r"\d+\s*pts?", r"\d+(?:\.\d+)?(?:\s*and up|\+)(?=\s*$)"),
-        _words(r"\d+(?:\.\d+)?'?s", r"(?:zero|two|three|four|five)e?s", r"scor(?:e|es|ed|ing)", r"pile")),
+        r"\d+(?:\.\d+)?(?:\s*and up|\+)(?=\s*$)", r"(?<!common )core"),
+        _words(r"\d+(?:\.\d+)?'?s", r"(?:zero|two|three|four|five|six|seven|eight|nine|eleven|twelve)e?s",
+               r"scor(?:e|es|ed|ing)", r"pile", r"(?:\d+(?:\.\d+)?|zero|one|two|three|four|five)" + POINTS)),
     TierFamily("standards", "below / approaching / meets / exceeds", _words(
-        r"(?:below|above|at|on|off|approaching|near|meets?|meeting|exceeds?|exceeding)\s+"
+        r"(?:below|above|beyond|at|on|off|approaching|near|meets?|meeting|exceeds?|exceeding)\s+"
         r"(?:grade[- ]?level|grade|level|standards?|benchmark|basic|expectations?|expected|track|target)",
         r"grade[- ]?level",
         r"working (?:towards?|at)(?= (?:the )?(?:standards?|expectations?|expected|grade|mastery)|$)",
@@ -78,10 +97,13 @@ TIER_FAMILIES = [
         r"(?:not |partially |nearly |standards? |expectations? )*met", r"(?:below|above|under|over|meets?) the bar",
         r"prerequisites?"),
         _words(r"below", r"above", r"approaching", r"approaches", r"meets", r"meeting", r"exceeds", r"exceeding",
-               r"developing", r"beginning", r"emerging", r"secure", r"basic", r"fair")),
+               r"developing", r"beginning", r"emerging", r"secure", r"basic", r"fair", r"applying", r"extending")),
     TierFamily("high-low", "high / medium / low", _words(
         r"high[- ]?fl(?:y|i)ers?", r"low[- ]?fl(?:y|i)ers?", r"bubble(?: kids)?",
-        r"(?:top|bottom) (?:quartile|quarter|third|half|\d+%?)(?=$| of (?:the )?(?:class|kids|students|group))"),
+        # a part of the class ("Upper half", "Bottom third of the class"), not of a shape or of the data
+        r"(?<!of )(?<!of the )"
+        r"(?:(?:top|bottom) (?:quartile|quarter|third|half|\d+%?)|(?:upper|lower) (?:quarter|third|half|\d+%?))"
+        r"(?=$| of (?:the )?(?:class|kids|students|group)| (?:kids|students|group))"),
         _words(r"low(?:er|est|s)?", r"medium(?:s)?", r"mid(?:dle)?", r"high(?:er|est|s)?", r"top", r"bottom")),
     TierFamily("colours", "red / yellow / green", _words(r"stop ?light", r"traffic light"),
                _words(r"reds?", r"yellows?", r"ambers?", r"oranges?", r"greens?", r"gr[ae]ys?", r"blues?", r"golds?",
@@ -93,7 +115,7 @@ NO_MATH = TierFamily("no-math", "it names no strategy or model")
 # Short labels that are only labels in capitals ("EL students", "SEN"); in lower case they can be math ("mL").
 ACRONYMS = {"EL": "ell", "ELs": "ells", "ML": "mll", "MLs": "mlls", "GT": "gifted", "TAG": "gifted",
             "SEN": "special needs", "SEND": "special needs", "WTS": "working towards", "EXS": "expected",
-            "GDS": "greater depth"}
+            "GDS": "greater depth", "MAP": "assessment"}
 
 CATCH_ALL = _words(r"unanticipated", r"not anticipated", r"others?", r"something else", r"not sure(?: yet)?",
                    r"unsure", r"unclear", r"can't tell(?: yet)?", r"mystery", r"misc\w*")
@@ -107,7 +129,8 @@ MATH_TERMS = _words(
     r"known facts", r"(?:top|bottom|middle) rows?", r"(?:ones|tens|hundreds|thousands) place",
     r"partial (?:products|sums|quotients|differences)", r"(?:almost|near) doubles", r"expanded (?:form|notation)",
     r"ten[- ]frames?", r"hundreds? (?:chart|grid)s?", r"pattern blocks?", r"zero pairs?", r"data points?",
-    r"bar models?", r"tape diagrams?", r"ratio tables?", r"groups? of \d+", r"top[- ]heavy", r"top[- ]down",
+    r"bar models?", r"tape diagrams?", r"(?:sea|ground) level", r"t[- ]?(?:charts?|tables?)",
+    r"ratio tables?",     r"groups? of (?:\d+|" + NUMBER_WORD + ")", r"top[- ]heavy", r"top[- ]down",
     r"bottom[- ]up", r"(?:from )?(?:high|low|top|bottom)\w* to (?:high|low|top|bottom)\w*",
     r"(?:the|an) average", r"average of", r"fair shar\w*")
 
@@ -180,4 +203,23 @@ MATH_VERBS = set(_IRREGULAR.split()).union(*(_verb_forms(stem) for stem in _VERB
 VERB_OBJECTS = set("a an the with at from by it them this that each both all on in to one its".split())
 NUMBER_PREPOSITIONS = set("by from of in into as for to".split())  # "Counts by 2s", "Facts from 5s"
 COORDINATING = set("and or & / , +".split())  # "red and yellow counters": one list, one meaning
-SKIPPED = set("a an the of for".split())  # "top of the ten frame", "red for negatives": the math comes after
+# "top of the ten frame", "red for negatives", "Fives then adds a group": the math comes after
+SKIPPED = set("a an the of for then first".split())
+
+# Words that say which operation joins two values: a tier-like word after one is a value
+# ("Range as highest minus lowest").
+OPERATIONS = set("plus minus times divided multiplied over".split())
+
+# The last word of a name about students rather than their work: "Teacher table", "Watch list",
+# "Bridge group". Such a name names math only through a word other than this one.
+PEOPLE = set("kids kid kiddos students student learners friends group groups crew team list table tables club "
+             "class people folks".split())
+# Words that are math on their own but, before one of PEOPLE, name a program or a sticker:
+# "Bridge group", "Benchmark group", "Green dot kids".
+SCHOOL_SENSE = set("bridge benchmark dot dots".split())
+
+# A test's name is not the verb "test" (checking an answer) or "map": "Pre-test low", "MAP below 200"
+# (MAP, in capitals, is turned into this word by ACRONYMS).
+ASSESSMENT = "assessment"
+ASSESSMENTS = re.compile(
+    r"\b(?:pre|post|unit|state|end[- ]of[- ]unit|mid[- ]?unit|benchmark)[- ]?(?:tests?|assessments?)\b")

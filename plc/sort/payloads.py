@@ -14,6 +14,9 @@ from plc.teams.services import vocabulary
 OWNER_ROLES = {key: label for key, label in PARTICIPANT_ROLES.items() if key != "other"}
 # Only a facilitator can keep a tier-like group name: who, where names are hidden.
 KEPT_BY_A_FACILITATOR = "the facilitator"
+# The anticipation questions whose answers the board shows: stuck points beside "Issues we see",
+# prepared questions beside the next steps.
+ANTICIPATIONS_SHOWN = ("stuck", "questions")
 
 
 def _attributes(row, *names: str) -> dict:
@@ -26,13 +29,25 @@ def group_payload(group, names: bool = True) -> dict:
     Without `names`, who kept a tier-like name is not said."""
     family = None if group.tier_name_kept_by else tier_family(group.name)
     payload = {
-        **_attributes(group, "id", "name", "kind", "strategy_id", "tier_name_kept_by", *NOTE_FIELDS),
+        **_attributes(group, "id", "name", "kind", "strategy_id", "tier_name_kept_by", "anticipated_as",
+                      "anticipated_by", *NOTE_FIELDS),
         "definition": group.strategy.definition if group.strategy else None,
         "tier_like": family.label if family else None,
     }
     if not names and group.tier_name_kept_by:
         payload["tier_name_kept_by"] = KEPT_BY_A_FACILITATOR
+    if not names:
+        payload["anticipated_by"] = None
     return payload
+
+
+def anticipations_payload(sort: Sort, names: bool) -> dict:
+    """What the team anticipated students might get stuck on, and the questions it prepared (from
+    Doing Math Together), for "Issues we see" and the next steps; with who said each only where
+    names show and it was not said on an anonymous step."""
+    answers = queries.anticipation_answers(sort.task_id, *ANTICIPATIONS_SHOWN)
+    return {field: [{"text": a.text, "by": a.by if names else None} for a in answers[field]]
+            for field in ANTICIPATIONS_SHOWN}
 
 
 def next_step_payload(step) -> dict:
@@ -74,6 +89,7 @@ def sort_payload(sort: Sort, meeting: Meeting) -> dict:
         "next_steps": [next_step_payload(s) for s in sort.next_steps],
         "vocabulary": [{"id": s.id, "name": s.name, "definition": s.definition}
                        for s in vocabulary(sort.team_id)],
+        "anticipations": anticipations_payload(sort, names),
         "can_undo": queries.can_undo(sort),
         "audiences": AUDIENCES,
         "owner_roles": OWNER_ROLES,

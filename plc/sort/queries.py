@@ -4,13 +4,14 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable
+from dataclasses import dataclass
 
 from plc.extensions import db
-from plc.meetings.models import Meeting, Response
+from plc.meetings.models import Meeting, Participant, Response
 from plc.sort.errors import SortError
 from plc.sort.models import Move, NextStep, Sort, SortGroup
 from plc.sort.ordering import in_board_order
-from plc.teams.models import Strategy
+from plc.teams.models import CriticalStrategy, Strategy, Task
 from plc.work.models import WorkSample
 
 UNANTICIPATED = "Unanticipated"  # the catch-all group of a sort that starts from anticipated strategies
@@ -45,20 +46,54 @@ def live_meetings_on(task_id: int) -> list[Meeting]:
     ).scalars())
 
 
-def anticipated_strategies(task_id: int) -> list[str]:
-    """The strategies named in Doing Math Together for this task, first mention first, once each."""
-    texts = db.session.execute(
-        db.select(Response.text).join(Meeting, Meeting.id == Response.meeting_id)
-        .where(Meeting.task_id == task_id, Response.field == "strategies")
+@dataclass(frozen=True)
+class Answer:
+    """One answer to an anticipation question, and who gave it (None on an anonymous step)."""
+
+    text: str
+    by: str | None
+
+
+def anticipation_answers(task_id: int, *fields: str) -> dict[str, list[Answer]]:
+    """Every answer to these anticipation questions (Response.field) in the task's meetings, oldest
+    first, by question. An answer given on an anonymous step comes without a name."""
+    rows = db.session.execute(
+        db.select(Response.field, Response.text, Response.step_pos, Response.meeting_id, Participant.name)
+        .join(Meeting, Meeting.id == Response.meeting_id).join(Participant, Participant.id == Response.participant_id)
+        .where(Meeting.task_id == task_id, Response.field.in_(fields))
         .order_by(Response.id)
-    ).scalars()
-    names: dict[str, str] = {}
-    for text in texts:
-        for line in re.split(r"[\n;]+", text):
+    ).all()
+    agendas = dict(db.session.execute(
+        db.select(Meeting.id, Meeting.agenda).where(Meeting.id.in_({row.meeting_id for row in rows}))
+    ).all()) if rows else {}
+    answers: dict[str, list[Answer]] = {field: [] for field in fields}
+    for row in rows:
+        steps = agendas[row.meeting_id]
+        anonymous = row.step_pos >= len(steps) or steps[row.step_pos].get("anonymous")
+        answers[row.field].append(Answer(row.text, None if anonymous else row.name))
+    return answers
+
+
+def anticipations(task_id: int) -> list[Answer]:
+    """The strategies named in Doing Math Together for this task, first mention first, once each,
+    with who named them first."""
+    names: dict[str, Answer] = {}
+    for answer in anticipation_answers(task_id, "strategies")["strategies"]:
+        for line in re.split(r"[\n;]+", answer.text):
             name = line.strip(" -•*\t")[:60].strip()
             if name and name_key(name) not in names and name_key(name) != name_key(UNANTICIPATED):
-                names[name_key(name)] = name
+                names[name_key(name)] = Answer(name, answer.by)
     return list(names.values())
+
+
+def critical_strategies(task_id: int) -> list:
+    """The strategies (id and name) the team counts as critical for the task's unit, alphabetically."""
+    return list(db.session.execute(
+        db.select(Strategy.id, Strategy.name)
+        .join(CriticalStrategy, CriticalStrategy.strategy_id == Strategy.id)
+        .join(Task, Task.unit_id == CriticalStrategy.unit_id)
+        .where(Task.id == task_id).order_by(Strategy.key)
+    ).all())
 
 
 def strategy_named(team_id: int, name: str) -> Strategy | None:
@@ -132,24 +167,35 @@ def next_step_of(sort: Sort, step_id: int) -> NextStep:
     return step
 
 
-def patterns_of(groups: Iterable, board: dict[int | None, list[int]]) -> dict:
-    """Counts per group; anticipated strategies nobody used; strategies that showed up unanticipated.
-    `groups` are a sort's or a snapshot's (anything with an id, a name and a kind); `board` maps
-    their ids (None: the tray) to the cards in them."""
+def patterns_of(groups: Iterable, board: dict[int | None, list[int]], dropped: Iterable[str] = (),
+                critical: Iterable = ()) -> dict:
+    """Counts per group; anticipated strategies nobody used (`dropped`: the wording of anticipated
+    groups the facilitator removed, which count too); strategies that showed up unanticipated; the
+    unit's critical strategies (anything with an id and a name) and those no card shows.
+    `groups` are a sort's or a snapshot's (anything with an id, a name, a kind and a strategy_id);
+    `board` maps their ids (None: the tray) to the cards in them."""
     groups = list(groups)
     counts = {g.id: len(board.get(g.id, [])) for g in groups}
+    on_board = {name_key(g.name) for g in groups}
+    used = [g for g in groups if counts[g.id]]
+    critical = list(critical)
     return {
         "counts": [{"group_id": g.id, "name": g.name, "count": counts[g.id]} for g in groups],
         "unsorted": len(board.get(None, [])),
-        "nobody_used": [g.name for g in groups if g.kind == "anticipated" and not counts[g.id]],
+        "nobody_used": [g.name for g in groups if g.kind == "anticipated" and not counts[g.id]]
+                       + [name for name in dropped if name_key(name) not in on_board],
         "unanticipated": [g.name for g in groups if g.kind == "added" and counts[g.id]],
         "in_unanticipated": sum(counts[g.id] for g in groups if g.kind == "unanticipated"),
+        "critical": [c.name for c in critical],
+        "critical_nobody_used": [c.name for c in critical if not any(
+            g.strategy_id == c.id or name_key(g.name) == name_key(c.name) for g in used)],
     }
 
 
 def patterns(sort: Sort, board: dict | None = None) -> dict:
     """The patterns of the sort's board (`board`: its columns, when the caller has them)."""
-    return patterns_of(sort.groups, board if board is not None else columns(sort))
+    return patterns_of(sort.groups, board if board is not None else columns(sort),
+                       [d["name"] for d in sort.dropped], critical_strategies(sort.task_id))
 
 
 # --- undo ---------------------------------------------------------------------------

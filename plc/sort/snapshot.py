@@ -42,6 +42,8 @@ class GroupEntry(Entry):
     strategy_id: int | None = None
     definition: str | None = None
     tier_name_kept_by: str | None = None
+    anticipated_as: str | None = None  # an anticipated group's wording, kept through renames
+    anticipated_by: str | None = None
     showing: str = ""
     telling: str = ""
     build_on: str = ""
@@ -89,6 +91,15 @@ class Patterns(Entry):
     nobody_used: list[str]
     unanticipated: list[str]
     in_unanticipated: int
+    critical: list[str] = []  # snapshots taken before critical strategies have none
+    critical_nobody_used: list[str] = []
+
+
+class CriticalEntry(Entry):
+    """A strategy the team counted as critical for the unit when the sort closed."""
+
+    id: int
+    name: str
 
 
 class Snapshot(Entry):
@@ -100,6 +111,10 @@ class Snapshot(Entry):
     cards: dict[int, Card]  # the cards that were moved or shared
     share: list[int]  # the samples shared in the class discussion, in order
     patterns: Patterns
+    # Anticipated groups the facilitator removed (their wording), and the unit's critical
+    # strategies: what the patterns are counted from besides the groups.
+    dropped_anticipations: list[str] = []
+    critical: list[CriticalEntry] = []
 
     def dump(self) -> dict:
         """The JSON to store (card ids become strings as JSON object keys)."""
@@ -128,7 +143,8 @@ class Snapshot(Entry):
             "columns": columns,
             "cards": {sid: card for sid, card in self.cards.items() if sid not in sample_ids},
             "share": [sid for sid in self.share if sid not in sample_ids],
-            "patterns": Patterns.model_validate(queries.patterns_of(self.groups, board)),
+            "patterns": Patterns.model_validate(queries.patterns_of(self.groups, board, self.dropped_anticipations,
+                                                                    self.critical)),
         })
 
 
@@ -144,6 +160,8 @@ def take_snapshot(sort: Sort) -> Snapshot:
                              image_name=s.image_name, thumb_name=s.thumb_name)
                  for s in queries.sort_samples(sort)],
         **board_payload(sort),
+        dropped_anticipations=[d["name"] for d in sort.dropped],
+        critical=[CriticalEntry(id=c.id, name=c.name) for c in queries.critical_strategies(sort.task_id)],
     )
 
 

@@ -1,6 +1,9 @@
 from flask_wtf import FlaskForm
 from flask_wtf.file import FileAllowed, FileField
-from wtforms import BooleanField, IntegerField, SelectChoice, SelectField, StringField, TextAreaField
+from wtforms import (
+    BooleanField, IntegerField, SelectChoice, SelectField, SelectMultipleField, StringField, TextAreaField,
+)
+from wtforms.widgets import CheckboxInput, ListWidget
 from wtforms.validators import DataRequired, Length, NumberRange, Optional
 
 from plc.roles import TEAM_ROLES
@@ -43,6 +46,17 @@ class PrivacyForm(FlaskForm):
         "Remove kept originals after N days",
         validators=[Optional(), NumberRange(1, 3650)],
     )
+
+
+class CriticalStrategiesForm(FlaskForm):
+    """Which strategies of the team's vocabulary are critical for a unit (choices: the vocabulary)."""
+
+    strategies = SelectMultipleField("Critical for this unit", coerce=int,
+                                     widget=ListWidget(prefix_label=False), option_widget=CheckboxInput())
+
+    def __init__(self, vocabulary, **kwargs):
+        super().__init__(**kwargs)
+        self.strategies.choices = [(s.id, s.name) for s in vocabulary]
 
 
 class NormsForm(FlaskForm):

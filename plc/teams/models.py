@@ -79,6 +79,19 @@ class Strategy(db.Model):
     created_at = db.Column(db.DateTime, nullable=False, default=utcnow)
 
 
+class CriticalStrategy(db.Model):
+    """A strategy of the team's vocabulary the team counts as critical for a unit: the Work Sort's
+    patterns name those nobody used."""
+
+    __table_args__ = (db.UniqueConstraint("unit_id", "strategy_id"),)
+
+    id = db.Column(db.Integer, primary_key=True)
+    unit_id = db.Column(db.Integer, db.ForeignKey("unit.id", ondelete="CASCADE"), nullable=False, index=True)
+    strategy_id = db.Column(db.Integer, db.ForeignKey("strategy.id", ondelete="CASCADE"), nullable=False)
+
+    strategy = db.relationship("Strategy")
+
+
 class KeyWord(db.Model):
     """A word the team agreed to use in one sense ("fluency", "reasoning"): what it looks like
     in student work. Shown wherever the word appears in a meeting, and beside the vocabulary."""

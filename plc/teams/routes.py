@@ -8,10 +8,10 @@ from plc.roles import TEAM_ROLES
 from plc.teams import agreements, services
 from plc.teams.access import (
     can_facilitate, key_word_of_team, member_of_team, membership_of, task_for_member, team_for_facilitator,
-    team_for_member, unit_for_facilitator,
+    team_for_member, unit_for_facilitator, unit_for_member,
 )
 from plc.teams.forms import (
-    KeyWordForm, NormsForm, PrivacyForm, RoleForm, TaskForm, TaskTextForm, TeamForm, UnitForm,
+    CriticalStrategiesForm, KeyWordForm, NormsForm, PrivacyForm, RoleForm, TaskForm, TaskTextForm, TeamForm, UnitForm,
 )
 from plc.teams.signals import question_held_back, task_page_sections
 
@@ -245,6 +245,23 @@ def new_unit(team_id: int):
         flash("Unit added. Now add its first task.", "success")
         return redirect(url_for("teams.show", team_id=team.id, _anchor=f"unit-{unit.id}"))
     return render_template("teams/new_unit.html", team=team, unit_form=form)
+
+
+@bp.route("/units/<id:unit_id>/critical", methods=["GET", "POST"])
+@login_required
+def critical_strategies(unit_id: int):
+    """The team marks which strategies of its vocabulary are critical for the unit."""
+    unit, _ = unit_for_member(unit_id)
+    vocabulary = services.vocabulary(unit.team_id)
+    form = CriticalStrategiesForm(vocabulary, data={
+        "strategies": [s.id for s in services.critical_strategies(unit.id)]})
+    if request.method == "POST":
+        if form.validate_on_submit():
+            services.set_critical_strategies(unit, form.strategies.data)
+            flash("Critical strategies saved. The Work Sort's patterns will name any nobody used.", "success")
+            return redirect(url_for("teams.show", team_id=unit.team_id, _anchor=f"unit-{unit.id}"))
+        flash("Choose strategies from the team's vocabulary.", "error")
+    return render_template("teams/critical.html", unit=unit, form=form)
 
 
 @bp.route("/units/<id:unit_id>/tasks/new", methods=["GET", "POST"])

@@ -16,7 +16,9 @@ from plc.media.pages import load_pages
 from plc.offload import off_loop
 from plc.urls import public_url
 from plc.roles import TEAM_ROLES
-from plc.teams.models import DeletionRecord, Membership, Strategy, Task, Team, Unit, new_invite_token
+from plc.teams.models import (
+    CriticalStrategy, DeletionRecord, Membership, Strategy, Task, Team, Unit, new_invite_token,
+)
 
 DELETION_LOG_LENGTH = 50
 MAX_IMAGE_BYTES = 10 * 1024 * 1024
@@ -153,6 +155,28 @@ def vocabulary(team_id: int) -> list[Strategy]:
     return list(db.session.execute(
         db.select(Strategy).filter_by(team_id=team_id).order_by(Strategy.key)
     ).scalars())
+
+
+def critical_strategies(unit_id: int) -> list[Strategy]:
+    """The strategies the team counts as critical for the unit, alphabetically."""
+    return list(db.session.execute(
+        db.select(Strategy).join(CriticalStrategy, CriticalStrategy.strategy_id == Strategy.id)
+        .where(CriticalStrategy.unit_id == unit_id).order_by(Strategy.key)
+    ).scalars())
+
+
+def set_critical_strategies(unit: Unit, strategy_ids: list[int]) -> None:
+    """Mark exactly these entries of the team's vocabulary as critical for the unit. The caller
+    offers only the team's entries; any other id is ignored (another team's is never marked)."""
+    own = {s.id for s in vocabulary(unit.team_id)}
+    wanted = set(strategy_ids) & own
+    for row in db.session.execute(db.select(CriticalStrategy).filter_by(unit_id=unit.id)).scalars():
+        if row.strategy_id in wanted:
+            wanted.discard(row.strategy_id)
+        else:
+            db.session.delete(row)
+    db.session.add_all(CriticalStrategy(unit_id=unit.id, strategy_id=sid) for sid in sorted(wanted))
+    db.session.commit()
 
 
 def recent_deletions(team_id: int, limit: int = DELETION_LOG_LENGTH) -> list[DeletionRecord]:

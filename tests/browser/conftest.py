@@ -89,6 +89,10 @@ def _server_env(tmp: Path) -> dict:
         PLC_UPLOADS_DIR=str(tmp / "uploads"),
         # Every test logs in from 127.0.0.1; the real limit (10 a minute) would refuse the suite.
         PLC_LOGIN_ATTEMPTS_LIMIT="600 per minute",
+        # What a room sets off within 150 ms goes out as one batch (plc/realtime/batching.py): long
+        # enough that people acting one after another in a test are batched, so every test with
+        # several people goes through the pages' handling of batches.
+        PLC_LIVE_BATCH_MS="150",
         PYTHONUNBUFFERED="1",
     )
     return env

@@ -115,3 +115,30 @@ def test_wrong_code_shows_an_error_on_the_join_form(new_context):
     expect(code).to_have_value("ZZ99ZZ")
     expect(phone.get_by_label("Your name")).to_have_value("Cam")
     expect(phone.get_by_role("heading", name="Join a meeting")).to_be_visible()
+
+
+def test_answers_sent_at_once_come_as_one_batch_and_every_screen_shows_them_all(new_context, live_server):
+    projector = new_context(**DESKTOP).new_page()
+    batches = []
+    projector.on("websocket", lambda ws: ws.on(
+        "framereceived", lambda frame: batches.append(frame) if '["batch"' in str(frame) else None))
+    log_in(projector, live_server.email, live_server.password)
+    code = start_meeting(projector, TASK, PROTOCOL)
+    phones = [new_context(**PHONE).new_page() for _ in range(3)]
+    for n, phone in enumerate(phones):
+        join(phone, code, f"Teacher {n + 1}", "Classroom teacher")
+    for _ in range(2):
+        projector.get_by_role("button", name="Next ▶").click()
+    for phone in phones:
+        expect(step_title(phone)).to_have_text(STEP)
+        phone.get_by_label("Your answer").fill(f"Answer from phone {phones.index(phone) + 1}")
+
+    for phone in phones:  # one after another, as fast as people tapping together
+        phone.evaluate("document.querySelector('form.composer').requestSubmit()")
+    texts = projector.locator("article.response .response-text")
+    expect(texts).to_have_count(3)
+    assert sorted(texts.all_text_contents()) == [f"Answer from phone {n + 1}" for n in range(3)]
+    for phone in phones:  # a phone counts the room's answers and lists its own
+        expect(phone.locator('[data-bind="response-count"]')).to_have_text(re.compile(r"^3 responses"))
+        expect(phone.locator(".mine-item")).to_have_count(1)
+    assert batches, "the answers came one by one"

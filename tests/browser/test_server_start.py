@@ -2,6 +2,7 @@
 but the greeting and requests (no traceback from a greenlet, the workers' start included)."""
 from __future__ import annotations
 
+import os
 import subprocess
 import time
 
@@ -26,10 +27,14 @@ def test_the_server_starts_its_workers_and_logs_no_error(tmp_path):
         time.sleep(WORKER_START_SECONDS)  # the workers start, look for stale jobs, and wait
         workers = subprocess.run(["pgrep", "-s", str(process.pid), "-f", "huey_consumer"],
                                  capture_output=True, text=True, check=False).stdout.split()
+        # They yield the CPU to the live room: the lowest priority, and preempted at once.
+        policies = {os.sched_getscheduler(int(pid)) for pid in workers}
+        niceness = {os.getpriority(os.PRIO_PROCESS, int(pid)) for pid in workers}
     finally:
         _stop(process)
     log = log_path.read_text(errors="replace")
     assert workers, "no task-queue worker was started"
+    assert policies == {os.SCHED_IDLE} and niceness == {19}
     assert "Math PLC on http://localhost:" in log
     for sign in ("Traceback", "Error", "failed"):
         assert sign not in log, log

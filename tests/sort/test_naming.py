@@ -5,7 +5,7 @@ import pytest
 from bench.naming import TARGET_CAUGHT, TARGET_FLAGGED, measure
 from plc.sort.naming import THINKING_EXAMPLES, tier_family, tier_prompt
 
-HELD_OUT_CAUGHT = 0.926  # measured once on the held-out names; the target is TARGET_CAUGHT
+HELD_OUT_CAUGHT = 0.9496  # 264 of 278, measured once on the held-out names (2026-12-01); the target is TARGET_CAUGHT
 
 TIERS = {
     "high-low": ["Low", "low group", "Medium", "High flyers", "Middle kids", "top table", "the bottom group", "bubble kids"],
@@ -92,6 +92,37 @@ def test_a_tier_word_used_for_the_math_is_thinking(name):
     assert tier_family(name) is None
 
 
+# A word that is math in one phrase and a tier in another: the words around it decide.
+@pytest.mark.parametrize("tier, thinking", [
+    ("2 points", "Plotted 2 points on the graph"),
+    ("0 points", "Two points on the line"),
+    ("Score 2", "Adds the scores of both games"),
+    ("Upper half", "Upper half of the rectangle"),
+    ("Bottom half", "Lower quartile as the middle of the bottom half"),
+    ("Teacher table", "Teacher table of values"),
+    ("Teacher's table", "T-table of inputs and outputs"),
+    ("Bridge group", "Bridges through 10"),
+    ("Benchmark group", "Benchmark fractions"),
+    ("Green dot kids", "Counted the green dots"),
+    ("Pre-test low", "Tests low numbers first"),
+    ("MAP below 200", "Above sea level and below sea level"),
+    ("Highest", "Range as highest minus lowest"),
+    ("Nearly there", "Nearly 1 so it's larger"),
+    ("Close enough", "Close to 100"),
+    ("Threes", "Threes and sixes facts"),
+    ("Fives", "Fives then adds a group"),
+    ("Extending", "Extending the pattern"),
+    ("Applying", "Applying the distributive property"),
+    ("Organized work", "Organized list"),
+    ("Tested out", "Tests out numbers"),
+    ("Watch list", "Made a list"),
+    ("Core plus", "Six groups of six"),
+])
+def test_the_words_around_a_word_decide_whether_it_is_math_or_a_tier(tier, thinking):
+    assert tier_family(tier) is not None, tier
+    assert tier_family(thinking) is None, thinking
+
+
 @pytest.mark.parametrize("name", ["Unanticipated", "Other", "Not sure yet", "Can't tell"])
 def test_the_names_of_a_catch_all_group_are_not_tiers(name):
     assert tier_family(name) is None
@@ -104,8 +135,8 @@ def test_a_name_with_no_math_in_it_is_asked_about_in_words_that_say_why():
 
 def test_on_the_names_it_was_built_from_the_check_is_near_perfect():
     build = measure("build")
-    assert build.caught >= 0.985, build.missed
-    assert build.flagged_share <= 0.005, build.flagged
+    assert build.caught >= 0.995, build.missed
+    assert build.flagged_share <= 0.002, build.flagged
 
 
 def test_on_held_out_names_it_flags_at_most_2_percent_of_thinking_and_keeps_its_catch_rate():
@@ -114,8 +145,8 @@ def test_on_held_out_names_it_flags_at_most_2_percent_of_thinking_and_keeps_its_
     assert held.caught >= HELD_OUT_CAUGHT, held.missed
 
 
-@pytest.mark.xfail(strict=True, reason=f"held-out tier names caught: {HELD_OUT_CAUGHT:.1%}, under the target "
-                                       "(see the README's Work Sort section)")
+@pytest.mark.xfail(strict=True, reason=f"held-out tier names caught: {HELD_OUT_CAUGHT:.2%} (264 of 278), just under "
+                                       "the target (see the README's Work Sort section)")
 def test_on_held_out_names_it_catches_95_percent_of_tier_names():
     assert measure("heldout").caught >= TARGET_CAUGHT
 

@@ -2,4 +2,14 @@
 // as a classic script before its modules; this is the one place that reaches its global.
 
 // A connection to a namespace ("/" is the live room's), with what the server checks on connect.
-export const connect = (namespace, auth) => window.io(namespace, { auth });
+// News that a whole room set off at once comes as one `batch` of [event, payload] pairs, in the
+// order they happened (plc/realtime/batching.py): each goes to that event's own handlers.
+export function connect(namespace, auth) {
+  const socket = window.io(namespace, { auth });
+  socket.on("batch", (items) => {
+    for (const [event, payload] of items) {
+      for (const handler of socket.listeners(event)) handler(payload);
+    }
+  });
+  return socket;
+}

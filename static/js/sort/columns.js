@@ -3,6 +3,7 @@
 
 import { el } from "../lib/dom.js";
 import { serverConstants } from "../lib/server_constants.js";
+import { anticipatedAs } from "./anticipations.js";
 import { card } from "./cards.js";
 import { groupTools, notes } from "./groups.js";
 import { nextSteps } from "./next_steps.js";
@@ -33,6 +34,7 @@ function columnSection(board, column) {
       group?.tier_name_kept_by ? el("span", { class: "kind is-warning", title: `Kept by ${group.tier_name_kept_by}` }, "Tier-like name kept") : null,
       // An anticipated strategy seeds its group as written: a tier-like one is flagged until renamed or kept.
       group?.tier_like ? el("span", { class: "kind is-warning", title: `This sounds like a tier (${group.tier_like}). Rename it to the thinking it shows; the facilitator can keep it by saving the same name.` }, "Sounds like a tier: rename it") : null),
+    group ? anticipatedAs(group) : null,
     group?.definition ? el("p", { class: "definition", dir: "auto" }, group.definition) : null,
     group && state.canEdit() && view !== "projector" && ["sort", "describe"].includes(sort.mode) ? groupTools(board, group, count) : null,
     list,

@@ -3,6 +3,7 @@
 
 import { el } from "../lib/dom.js";
 import { serverConstants } from "../lib/server_constants.js";
+import { stuckPoints } from "./anticipations.js";
 import { bindText } from "./coedit.js";
 
 const { notes: NOTES, limits: LIMITS } = serverConstants.sort; // notes: [field, label] pairs, in order
@@ -50,7 +51,8 @@ export function groupTools(board, group, count) {
   const { ui } = board;
   if (ui.editing?.groupId === group.id && ui.editing.kind === "rename") return renameForm(board, group);
   const open = (kind) => () => { ui.editing = { groupId: group.id, kind }; board.draw(); board.box.querySelector(`[data-field="${kind}-${group.id}"]`)?.focus(); };
-  const remove = el("button", { type: "button", class: "link-button is-danger", onclick: () => {
+  // What we anticipated stays on the board: only the facilitator removes an anticipated group.
+  const remove = group.kind === "anticipated" && !board.canControl ? null : el("button", { type: "button", class: "link-button is-danger", onclick: () => {
     if (!count || confirm(`Remove “${group.name}”? Its ${count} ${count === 1 ? "card goes" : "cards go"} back to Unsorted.`)) {
       board.send("sort:group:remove", { group_id: group.id });
     }
@@ -97,19 +99,22 @@ function vocabularyLink(board, group, openDefine) {
 
 // A group's notes: fields to fill in while describing (on phones and laptops), the answers
 // given otherwise and always on the projector, where the room reads them as they are typed.
+// Either way the anticipated stuck points come with "Issues we see" (nodes to place in the column).
 export function notes(board, group) {
   const editable = board.state.canEdit() && board.state.sort.mode === "describe" && board.view !== "projector";
   if (!editable) {
     const given = NOTES.filter(([field]) => group[field]);
-    return el("div", { class: "group-notes" }, ...(given.length
+    // The notes as given, then (outside them) where the team anticipated students might get stuck.
+    return [el("div", { class: "group-notes" }, ...(given.length
       ? given.map(([field, label]) => el("p", {}, el("strong", {}, `${label} `), el("span", { dir: "auto" }, group[field])))
-      : [el("p", { class: "empty" }, "No notes yet.")]));
+      : [el("p", { class: "empty" }, "No notes yet.")])), stuckPoints(board)];
   }
   return el("div", { class: "group-notes" }, ...NOTES.map(([field, label]) => {
     const id = `note-${group.id}-${field}`;
     const area = el("textarea", { id, rows: 2, "data-max-chars": LIMITS.note, "data-field": id, dir: "auto" });
     area.value = group[field];
     bindText(board, area, { kind: "group", id: group.id, field }); // typed by several people at once, live
-    return el("div", { class: "note-field" }, el("label", { for: id }, label), area);
+    // Beside "Issues we see": where the team anticipated students might get stuck.
+    return el("div", { class: "note-field" }, el("label", { for: id }, label), area, field === "issues" ? stuckPoints(board) : null);
   }));
 }

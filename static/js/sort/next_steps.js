@@ -3,6 +3,7 @@
 
 import { el } from "../lib/dom.js";
 import { serverConstants } from "../lib/server_constants.js";
+import { preparedQuestions } from "./anticipations.js";
 import { bindText } from "./coedit.js";
 
 const { limits: LIMITS } = serverConstants.sort;
@@ -17,7 +18,7 @@ export function nextSteps(board, group) {
     s.student_label ? el("p", { class: "muted" }, el("span", { dir: "auto" }, s.student_label), ": ", el("span", { dir: "auto" }, s.student_note || "")) : null,
     editable ? el("button", { type: "button", class: "link-button is-danger", onclick: () => send("sort:next:remove", { id: s.id }) }, "Remove") : null)));
   if (!steps.length) list.append(el("li", { class: "empty" }, "No next step yet."));
-  return el("div", { class: "next-steps-box" }, el("h4", {}, "Next steps"), list,
+  return el("div", { class: "next-steps-box" }, el("h4", {}, "Next steps"), list, preparedQuestions(board),
     editable ? nextStepDetails(board, group) : null);
 }
 

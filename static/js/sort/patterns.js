@@ -1,5 +1,6 @@
 // The patterns step: how many samples each group holds, the anticipated strategies nobody
-// used, and what showed up that nobody anticipated.
+// used (removed ones too), what showed up that nobody anticipated, and the unit's critical
+// strategies nobody used.
 
 import { el } from "../lib/dom.js";
 
@@ -20,7 +21,16 @@ export function patternsPanel(p) {
           ? el("ul", {}, ...p.unanticipated.map((n) => el("li", { dir: "auto" }, n)),
             p.in_unanticipated ? el("li", {}, `${p.in_unanticipated} in “Unanticipated”, not yet named`) : null)
           : el("p", { class: "empty" }, "Nothing we did not anticipate.")),
+      criticalList(p),
       p.unsorted ? el("p", { class: "muted" }, `${p.unsorted} still unsorted.`) : null));
+}
+
+// The strategies the team marked critical for the unit (on the team page) that no card shows.
+function criticalList(p) {
+  if (!p.critical.length) return null;
+  return el("div", {}, el("h4", {}, "Critical strategies nobody used"),
+    p.critical_nobody_used.length ? el("ul", {}, ...p.critical_nobody_used.map((n) => el("li", { dir: "auto" }, n)))
+      : el("p", { class: "empty" }, "Every critical strategy showed up."));
 }
 
 function bar(fraction) {
