@@ -4,7 +4,7 @@ A task's old text becomes its context; where it ends with its only question, and
 starts a sentence with a question word, the question is split off (see split_question).
 
 Revision ID: f3a8c61d2e47
-Revises: c5e9a1d47b20
+Revises: f2a8c4d61e93
 Create Date: 2026-12-01 19:00:00.000000
 
 """
@@ -16,7 +16,7 @@ import sqlalchemy as sa
 
 # revision identifiers, used by Alembic.
 revision = 'f3a8c61d2e47'
-down_revision = 'c5e9a1d47b20'
+down_revision = 'f2a8c4d61e93'
 branch_labels = None
 depends_on = None
 

@@ -73,6 +73,7 @@ def test_the_end_of_a_meeting_replaces_the_phones_page(new_context, live_server)
 
     control = projector.context.new_page()  # the meeting ends on the control page only
     control.goto(projector.url.replace("/projector", "/control"))
+    expect(step_title(control)).not_to_have_text("Connecting…")  # the controls act once the room's state is in
     control.once("dialog", lambda dialog: dialog.accept())
     control.get_by_role("button", name="End meeting").click()
 

@@ -10,7 +10,7 @@ from plc import create_app
 from plc.extensions import db
 from tests.conftest import REPO_ROOT
 
-REVISION, BEFORE = "f3a8c61d2e47", "c5e9a1d47b20"
+REVISION, BEFORE = "f3a8c61d2e47", "f2a8c4d61e93"
 [MIGRATION] = (REPO_ROOT / "migrations" / "versions").glob(f"{REVISION}_*.py")
 spec = importlib.util.spec_from_file_location("task_question_migration", MIGRATION)
 migration = importlib.util.module_from_spec(spec)
