@@ -30,10 +30,8 @@ def demo_team(facilitator, team_name: str = "Grade 3 - Lincoln Elementary"):
     task = Task(
         unit=unit,
         title="Apple boxes",
-        text=(
-            "The class orchard picked 84 apples. A box holds 6 apples.\n"
-            "How many boxes does the class need to pack all the apples?"
-        ),
+        context="The class orchard picked 84 apples. A box holds 6 apples.",
+        question="How many boxes does the class need to pack all the apples?",
     )
     db.session.add_all([facilitator, team, Membership(team=team, user=facilitator, role="facilitator"), unit, task])
     db.session.commit()
@@ -52,8 +50,8 @@ def seed_demo() -> tuple[str, str]:
         user = User(email=DEMO_EMAIL, name="Demo Facilitator")
         user.set_password(password)
         team, task = demo_team(user)
-        title, text = STICKERS_TASK
-        stickers = Task(unit=task.unit, title=title, text=text)
+        title, context, question = STICKERS_TASK
+        stickers = Task(unit=task.unit, title=title, context=context, question=question)
         db.session.add(stickers)
         db.session.commit()
         add_demo_anticipation(team, stickers, user)

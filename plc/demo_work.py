@@ -22,7 +22,7 @@ FONTS = [
     "/usr/share/fonts/truetype/dejavu/DejaVuSans.ttf",
 ]
 
-STICKERS_TASK = ("Sticker pages", "Maya has 72 stickers. She puts 6 stickers on each page of her book.\n"
+STICKERS_TASK = ("Sticker pages", "Maya has 72 stickers. She puts 6 stickers on each page of her book.",
                  "How many pages can she fill?")
 
 # (student code, the name written on the page, lines of work)
@@ -134,7 +134,7 @@ HISTORY = [
          -18, "Most will write 4 x 6 beside the repeated addition.", "Next task's written work",
          "adapted", "Started; few wrote 4 x 6. Repeat it with 3 x 8 next week.", None, None),
     ]),
-    ("Pencil packs", "A pack holds 8 pencils. How many pencils are in 5 packs?", 14, {
+    ("Pencil packs", "A pack holds 8 pencils.\nHow many pencils are in 5 packs?", 14, {
         "Counts all": [("QR", ["I drew 5 packs", "and counted 40"])],
         "Skip counts": [("AB", ["8 16 24 32 40", "40 pencils"]), ("NP", ["8, 16, 24, 32, 40"]),
                         ("LM", ["8 16 24 32 40", "40"])],
@@ -183,7 +183,8 @@ def add_demo_history(team, unit, facilitator) -> None:
     protocols, _ = available_protocols()
     for title, text, days_ago, groups, notes, steps in HISTORY:
         when = utcnow() - timedelta(days=days_ago)
-        task = Task(unit_id=unit_id, title=title, text=text, created_at=when - timedelta(days=1))
+        context, question = text.split("\n")  # each history task: its context, then its question
+        task = Task(unit_id=unit_id, title=title, context=context, question=question, created_at=when - timedelta(days=1))
         db.session.add(task)
         db.session.commit()
         task_id = task.id

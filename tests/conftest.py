@@ -93,9 +93,10 @@ def gen_team(owner: User | None = None, name="Grade 3 - Lincoln Elementary", rol
     return team
 
 
-def gen_task(team: Team, title="Apple boxes", text="A store packs 6 apples in a box. How many boxes for 84 apples?") -> Task:
+def gen_task(team: Team, title="Apple boxes", context="A store packs 6 apples in a box.",
+             question="How many boxes for 84 apples?") -> Task:
     unit = Unit(team=team, title="Unit 4: Multiplication and division")
-    task = Task(unit=unit, title=title, text=text)
+    task = Task(unit=unit, title=title, context=context, question=question)
     db.session.add_all([unit, task])
     db.session.commit()
     return task

@@ -62,7 +62,7 @@ def test_every_piece_of_typed_text_has_its_own_direction(app):
     coach = gen_user(name="سارة المدربة")
     team = gen_team(coach, name="فريق الرياضيات")
     db.session.add(Strategy(team_id=team.id, name="يكمل إلى عشرة", key="يكمل إلى عشرة", definition="يفكك العدد ليكمل عشرة"))
-    task = gen_task(team, title="صناديق التفاح", text="يعبئ متجر ٦ تفاحات في صندوق.\nكم صندوقا يلزم؟")
+    task = gen_task(team, title="صناديق التفاح", context="يعبئ متجر ٦ تفاحات في صندوق.", question="كم صندوقا يلزم؟")
     task.unit.title = "الوحدة الرابعة: الضرب"
     db.session.commit()
     meeting, sort = gen_closed_sort(team, coach, task=task, placements=(("يعد للأمام", ("س١", "س٢")), ("يكمل إلى عشرة", ("س٣",))),

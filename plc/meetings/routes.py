@@ -16,12 +16,22 @@ from plc.meetings.guessing import TooManyGuesses, count_wrong_code, guessing_blo
 from plc.meetings.models import Meeting
 from plc.meetings.page_constants import room_constants
 from plc.meetings.seats import keep_seat, seat_token, seated_meeting_with_code, seated_participant
+from plc.meetings.state import question_revealed
 from plc.protocols import available_protocols
 from plc.teams.access import can_facilitate, team_for_facilitator, team_for_member
 from plc.teams.models import Task, Unit
+from plc.teams.signals import question_hold
 from plc.urls import id_arg, public_url
 
 bp = Blueprint("meetings", __name__)
+
+
+@question_hold.connect
+def question_held_by_a_meeting(task: Task) -> bool:
+    """The task's page leaves its question out while a meeting on the task has not revealed it."""
+    running = db.session.execute(
+        db.select(Meeting).filter_by(task_id=task.id, ended_at=None)).scalars()
+    return any(services.code_is_live(meeting) and not question_revealed(meeting) for meeting in running)
 
 
 @bp.route("/teams/<id:team_id>/meetings/new", methods=["GET", "POST"])

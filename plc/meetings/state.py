@@ -16,6 +16,7 @@ from plc.meetings.models import Meeting, Participant, Response
 from plc.meetings.services import timer_seconds_left
 from plc.protocols import ACTIVITIES, ANTICIPATION_QUESTIONS
 from plc.roles import PARTICIPANT_ROLES
+from plc.teams.agreements import key_words, norm_lines
 from plc.teams.models import Task, Team
 
 # Features above meetings add parts to the room's state (e.g. student work): name -> fn(meeting).
@@ -63,7 +64,7 @@ _PARTICIPANTS = (
     .where(Participant.meeting_id == bindparam("meeting_id")).order_by(Participant.id)
 )
 _HEADING = (
-    select(Team.name, Task.title, Task.text)
+    select(Team.name, Team.norms, Task.title, Task.context, Task.question)
     .join_from(Team, Task, Task.id == bindparam("task_id"))
     .where(Team.id == bindparam("team_id"))
 )
@@ -74,15 +75,26 @@ def _rows(statement, **params):
     return db.session.connection().execute(statement, params).all()
 
 
-def _heading(meeting: Meeting) -> dict:
-    [(team, title, text)] = _rows(_HEADING, team_id=meeting.team_id, task_id=meeting.task_id)
-    return {
+def question_revealed(meeting: Meeting) -> bool:
+    """Whether the task's question may be shown: always, unless the agenda has a step that
+    reveals it (Problem Introduction's "The question") and the meeting is not there yet."""
+    reveals = [pos for pos, step in enumerate(meeting.agenda) if step.get("reveals_question")]
+    return not reveals or meeting.step_pos >= reveals[0]
+
+
+def _heading(meeting: Meeting) -> tuple[dict, list[str]]:
+    """The meeting's heading, with the question only once revealed; and the team's norms."""
+    [(team, norms, title, context, question)] = _rows(_HEADING, team_id=meeting.team_id, task_id=meeting.task_id)
+    revealed = question_revealed(meeting)
+    heading = {
         "id": meeting.id,
         "code": meeting.code,
         "team": team,
-        "task": {"title": title, "text": text},
+        "task": {"title": title, "context": context, "question": question if revealed and question else None,
+                 "question_held": bool(question) and not revealed},
         "ended": meeting.ended_at is not None,
     }
+    return heading, norm_lines(norms)
 
 
 def step_responses(meeting: Meeting, with_author: bool | None = None) -> list[dict]:
@@ -98,14 +110,18 @@ def room_state(meeting: Meeting, full: bool = True, parts: bool = True) -> dict:
     parts (student work) go out on connect and on a step change only; their own events keep them current."""
     step = meeting.current_step
     with_author = authors_shown(meeting)
+    heading, norms = _heading(meeting)
     state = {
-        "meeting": _heading(meeting),
+        "meeting": heading,
         "step": {
             "pos": meeting.step_pos,
             "total": len(meeting.agenda),
             "activity_label": ACTIVITIES[step["activity"]],
             "questions": ANTICIPATION_QUESTIONS if step["activity"] == "anticipate" else None,
             **{key: step[key] for key in PUBLIC_STEP_FIELDS},
+            # On a norms step, the team's own norms replace the prompt (none written: the prompt stays).
+            "team_norms": norms if step.get("norms") and norms else None,
+            "reveals_question": bool(step.get("reveals_question")),
         },
         "timer": {
             "running": meeting.timer_running,
@@ -125,6 +141,7 @@ def room_state(meeting: Meeting, full: bool = True, parts: bool = True) -> dict:
             for s in meeting.agenda
         ]
         state["participants"] = participants_payload(meeting)
+        state["key_words"] = [{"word": entry.word, "meaning": entry.meaning} for entry in key_words(meeting.team_id)]
     return state
 
 

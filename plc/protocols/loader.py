@@ -68,6 +68,13 @@ class Step(BaseModel):
     activity: Optional[Literal[tuple(ACTIVITIES)]] = None  # type: ignore[valid-type]
     anonymous: bool = False
     optional: bool = False
+    # A norms step: a team that wrote its own norms sees them here instead of the prompt.
+    norms: bool = False
+    # The step of Problem Introduction that reveals the task's question, held back until then.
+    reveals_question: bool = False
+    # The protocol's closing check: its last step, anonymous. A meeting asks it once, at its end
+    # (flatten_agenda keeps only the last one of the protocols it runs).
+    closing: bool = False
     board: Optional[Literal[tuple(BOARD_MODES)]] = None  # type: ignore[valid-type]
     # Teachers may add a photo of their own solution beside their written answers (plc/solutions/).
     solution_photos: bool = False
@@ -84,6 +91,8 @@ class Step(BaseModel):
             raise ValueError(f"missing required field(s): {', '.join(missing)}")
         if self.board and self.activity != "sort":
             raise ValueError("board applies only to steps whose activity is sort")
+        if self.closing and not (self.anonymous and self.activity == "responses"):
+            raise ValueError("a closing step takes anonymous responses (activity: responses, anonymous: true)")
         if self.solution_photos and self.activity != "responses":
             raise ValueError("solution_photos applies only to steps whose activity is responses")
         return self
@@ -104,6 +113,10 @@ class Protocol(BaseModel):
             if step.id and step.id in seen:
                 raise ValueError(f"two steps have the id {step.id!r}")
             seen.add(step.id)
+        if any(step.closing for step in self.steps[:-1]):
+            raise ValueError("only the last step can be the closing step")
+        if sum(step.reveals_question for step in self.steps) > 1:
+            raise ValueError("only one step can reveal the question")
         return self
 
     @property
@@ -179,7 +192,8 @@ def flatten_agenda(protocols: dict[str, Protocol], ids: list[str]) -> list[dict]
                 steps += [_step_dict(inner, s, f"{protocol.title} · {inner.title}") for s in inner.steps]
             else:
                 steps.append(_step_dict(protocol, step, protocol.title))
-    return steps
+    last_closing = max((pos for pos, step in enumerate(steps) if step["closing"]), default=None)
+    return [step for pos, step in enumerate(steps) if not step["closing"] or pos == last_closing]
 
 
 def _step_dict(protocol: Protocol, step: Step, heading: str) -> dict:
@@ -194,6 +208,9 @@ def _step_dict(protocol: Protocol, step: Step, heading: str) -> dict:
         "activity": step.activity,
         "anonymous": step.anonymous,
         "optional": step.optional,
+        "norms": step.norms,
+        "reveals_question": step.reveals_question,
+        "closing": step.closing,
         "board": step.board or ("sort" if step.activity == "sort" else None),
         "solution_photos": step.solution_photos,
     }

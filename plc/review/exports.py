@@ -53,6 +53,13 @@ def samples_csv(review: UnitReview) -> str:
     return _csv(["task", "sort_version", "closed_on", "student", "group", "strategy"], rows)
 
 
+def closing_checks_csv(review: UnitReview) -> str:
+    """The answers to the closing check, meeting by meeting: the text only, never who wrote it."""
+    return _csv(["task", "meeting_on", "answer"],
+                [[check.task_title, check.started_at.date().isoformat(), answer]
+                 for check in review.closing_checks for answer in check.answers])
+
+
 def next_steps_csv(unit: Unit) -> str:
     """Every next step planned in the unit's sorts (latest version of each), with its status."""
     latest = db.select(db.func.max(Sort.id)).join(Task, Task.id == Sort.task_id).where(

@@ -101,6 +101,12 @@ def samples_csv(unit_id: int):
     return _csv(exports.samples_csv(services.unit_review(unit)), f"unit-{unit.id}-samples.csv")
 
 
+@bp.get("/units/<id:unit_id>/closing-check.csv")
+def closing_checks_csv(unit_id: int):
+    unit, _ = unit_for_member(unit_id)
+    return _csv(exports.closing_checks_csv(services.unit_review(unit)), f"unit-{unit.id}-closing-check.csv")
+
+
 @bp.get("/units/<id:unit_id>/next-steps.csv")
 def next_steps_csv(unit_id: int):
     unit, _ = unit_for_member(unit_id)

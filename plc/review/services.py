@@ -11,6 +11,7 @@ from datetime import datetime
 from plc.extensions import db
 from plc.meetings.models import Meeting
 from plc.review import followup
+from plc.review.closing_checks import ClosingCheck, closing_checks
 from plc.sort.models import AUDIENCES, NextStep, Sort, SortGroup
 from plc.sort.owners import owner_label
 from plc.sort.snapshot import GroupEntry, NextStepEntry, SampleEntry, Snapshot, load_snapshot
@@ -116,6 +117,7 @@ class UnitReview:
     students: dict
     open_steps: list[dict]
     cycles: list[Cycle]
+    closing_checks: list[ClosingCheck]
 
 
 def sort_view(sort: Sort, task: Task) -> SortView:
@@ -142,7 +144,8 @@ def unit_review(unit: Unit) -> UnitReview:
         unit=unit, tasks=tasks, timeline=timeline, sorts=closed,
         open_sorts=[s for s in sorts if s.is_open], vocabulary=strategies,
         mix=strategy_mix(closed, strategies), students=students_over_time(closed),
-        open_steps=followup.team_next_steps(unit.team_id, unit_id=unit.id), cycles=cycles_of(sorts, closed, by_id))
+        open_steps=followup.team_next_steps(unit.team_id, unit_id=unit.id), cycles=cycles_of(sorts, closed, by_id),
+        closing_checks=closing_checks(meetings, {t.id: t.title for t in tasks}))
 
 
 def cycles_of(sorts: list[Sort], closed: list[SortView], tasks: dict[int, Task]) -> list[Cycle]:

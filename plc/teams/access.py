@@ -9,7 +9,7 @@ from flask import abort
 from flask_login import current_user
 
 from plc.extensions import db
-from plc.teams.models import Membership, Task, Team, Unit
+from plc.teams.models import KeyWord, Membership, Task, Team, Unit
 
 
 def membership_of(user, team_id: int) -> Membership | None:
@@ -63,3 +63,8 @@ def task_for_member(task_id: int) -> tuple[Task, Membership]:
 def member_of_team(team: Team, membership_id: int) -> Membership:
     """One membership of team, or 404 (never one from another team)."""
     return db.first_or_404(db.select(Membership).filter_by(id=membership_id, team_id=team.id))
+
+
+def key_word_of_team(team: Team, key_word_id: int) -> KeyWord:
+    """One key word of team, or 404 (never one from another team)."""
+    return db.first_or_404(db.select(KeyWord).filter_by(id=key_word_id, team_id=team.id))

@@ -7,8 +7,10 @@ from wtforms.widgets import CheckboxInput, ListWidget
 from wtforms.validators import DataRequired, Length, NumberRange, Optional
 
 from plc.roles import TEAM_ROLES
+from plc.teams.agreements import MEANING_MAX_CHARS, NORMS_TEXT_MAX_CHARS, WORD_MAX_CHARS
 
 TASK_TEXT_MAX = 4000
+TASK_QUESTION_MAX = 1000
 
 
 class TeamForm(FlaskForm):
@@ -19,9 +21,15 @@ class UnitForm(FlaskForm):
     title = StringField("Unit title", validators=[DataRequired(), Length(max=160)])
 
 
-class TaskForm(FlaskForm):
+class TaskTextForm(FlaskForm):
+    """A task's words: what a facilitator changes after adding it (e.g. to split off its question)."""
+
     title = StringField("Task title", validators=[DataRequired(), Length(max=160)])
-    text = TextAreaField("Problem", validators=[DataRequired(), Length(max=TASK_TEXT_MAX)])
+    context = TextAreaField("Context", validators=[DataRequired(), Length(max=TASK_TEXT_MAX)])
+    question = TextAreaField("Question", validators=[Optional(), Length(max=TASK_QUESTION_MAX)])
+
+
+class TaskForm(TaskTextForm):
     image = FileField(
         "Picture (optional)",
         validators=[FileAllowed(["jpg", "jpeg", "png", "webp"], "Choose a JPEG, PNG or WebP picture.")],
@@ -49,3 +57,13 @@ class CriticalStrategiesForm(FlaskForm):
     def __init__(self, vocabulary, **kwargs):
         super().__init__(**kwargs)
         self.strategies.choices = [(s.id, s.name) for s in vocabulary]
+
+
+class NormsForm(FlaskForm):
+    norms = TextAreaField("Our norms, one a line", validators=[Length(max=NORMS_TEXT_MAX_CHARS)])
+
+
+class KeyWordForm(FlaskForm):
+    word = StringField("Word", validators=[DataRequired(), Length(max=WORD_MAX_CHARS)])
+    meaning = TextAreaField("What it looks like in student work",
+                            validators=[DataRequired(), Length(max=MEANING_MAX_CHARS)])

@@ -17,6 +17,10 @@ class Team(db.Model):
     # Kept originals are removed after this many days (None: kept until deleted by hand).
     originals_retention_days = db.Column(db.Integer)
     created_at = db.Column(db.DateTime, nullable=False, default=utcnow)
+    # The team's own norms, one a line: shown on the protocols' norms steps instead of their fixed text.
+    norms = db.Column(db.Text, nullable=False, default="", server_default="")
+    norms_changed_by = db.Column(db.String(80))  # the account's name then
+    norms_changed_at = db.Column(db.DateTime)
 
     memberships = db.relationship("Membership", back_populates="team", cascade="all, delete-orphan")
     units = db.relationship("Unit", back_populates="team", order_by="Unit.id")
@@ -51,7 +55,10 @@ class Task(db.Model):
     id = db.Column(db.Integer, primary_key=True)
     unit_id = db.Column(db.Integer, db.ForeignKey("unit.id"), nullable=False, index=True)
     title = db.Column(db.String(160), nullable=False)
-    text = db.Column(db.Text, nullable=False)
+    # The story or situation, and apart from it the question: Problem Introduction holds the
+    # question back until its step "The question"; every other protocol shows both.
+    context = db.Column(db.Text, nullable=False)
+    question = db.Column(db.Text, nullable=False, default="", server_default="")
     # Generated file name under the uploads folder; served only to the team.
     image_name = db.Column(db.String(80))
     created_at = db.Column(db.DateTime, nullable=False, default=utcnow)
@@ -83,6 +90,21 @@ class CriticalStrategy(db.Model):
     strategy_id = db.Column(db.Integer, db.ForeignKey("strategy.id", ondelete="CASCADE"), nullable=False)
 
     strategy = db.relationship("Strategy")
+
+
+class KeyWord(db.Model):
+    """A word the team agreed to use in one sense ("fluency", "reasoning"): what it looks like
+    in student work. Shown wherever the word appears in a meeting, and beside the vocabulary."""
+
+    __table_args__ = (db.UniqueConstraint("team_id", "key"),)
+
+    id = db.Column(db.Integer, primary_key=True)
+    team_id = db.Column(db.Integer, db.ForeignKey("team.id"), nullable=False, index=True)
+    word = db.Column(db.String(40), nullable=False)
+    key = db.Column(db.String(40), nullable=False)  # the word folded, so "Fluency" is "fluency"
+    meaning = db.Column(db.String(400), nullable=False)
+    changed_by = db.Column(db.String(80), nullable=False)  # the account's name then
+    changed_at = db.Column(db.DateTime, nullable=False, default=utcnow, onupdate=utcnow)
 
 
 class DeletionRecord(db.Model):

@@ -5,13 +5,15 @@ from flask import (
 from flask_login import current_user, login_required
 
 from plc.roles import TEAM_ROLES
-from plc.teams import services
+from plc.teams import agreements, services
 from plc.teams.access import (
-    can_facilitate, member_of_team, membership_of, task_for_member, team_for_facilitator,
+    can_facilitate, key_word_of_team, member_of_team, membership_of, task_for_member, team_for_facilitator,
     team_for_member, unit_for_facilitator, unit_for_member,
 )
-from plc.teams.forms import CriticalStrategiesForm, PrivacyForm, RoleForm, TaskForm, TeamForm, UnitForm
-from plc.teams.signals import task_page_sections
+from plc.teams.forms import (
+    CriticalStrategiesForm, KeyWordForm, NormsForm, PrivacyForm, RoleForm, TaskForm, TaskTextForm, TeamForm, UnitForm,
+)
+from plc.teams.signals import question_held_back, task_page_sections
 
 bp = Blueprint("teams", __name__)
 
@@ -68,6 +70,8 @@ def show(team_id: int):
                                  originals_retention_days=team.originals_retention_days) if facilitator else None,
         deletions=services.recent_deletions(team.id) if facilitator else [],
         vocabulary=services.vocabulary(team.id),
+        norms=agreements.norms_of(team),
+        key_words=agreements.key_words(team.id),
         start_urls={task.id: _start_meeting_url(task, facilitator) for unit in team.units for task in unit.tasks},
     )
 
@@ -92,6 +96,99 @@ def set_privacy(team_id: int):
         flash("Enter a number of days from 1 to 3650, or leave it empty." if form.originals_retention_days.errors
               else "Please try again.", "error")
     return redirect(url_for("teams.show", team_id=team.id, _anchor="privacy-heading"))
+
+
+# --- the team's agreements: any member writes them, a facilitator removes a key word ------
+
+def _key_word_form(entry) -> KeyWordForm:
+    return KeyWordForm(prefix=f"key-word-{entry.id}", data={"word": entry.word, "meaning": entry.meaning})
+
+
+def _agreements_page(team, membership, norms_form=None, new_word_form=None, word_forms=None, status=200):
+    entries = agreements.key_words(team.id)
+    forms = {entry.id: _key_word_form(entry) for entry in entries}
+    forms.update(word_forms or {})
+    norms = agreements.norms_of(team)
+    return render_template(
+        "teams/agreements.html", team=team, can_facilitate=can_facilitate(membership),
+        norms=norms, key_words=entries, word_forms=forms, default_norms=agreements.DEFAULT_NORMS,
+        norms_form=norms_form or NormsForm(data={"norms": "\n".join(norms or agreements.DEFAULT_NORMS)}),
+        new_word_form=new_word_form or KeyWordForm(prefix="new-word"),
+        limits={"norms": agreements.NORMS_MAX, "norm_chars": agreements.NORM_MAX_CHARS,
+                "key_words": agreements.KEY_WORDS_MAX},
+    ), status
+
+
+@bp.get("/teams/<id:team_id>/agreements")
+@login_required
+def show_agreements(team_id: int):
+    team, membership = team_for_member(team_id)
+    return _agreements_page(team, membership)
+
+
+def _refused(field, message: str) -> None:
+    field.errors = [*field.errors, message]  # a tuple until the form is validated
+
+
+@bp.post("/teams/<id:team_id>/norms")
+@login_required
+def set_norms(team_id: int):
+    team, membership = team_for_member(team_id)
+    form = NormsForm()
+    if form.validate_on_submit():
+        try:
+            lines = agreements.set_norms(team, form.norms.data or "", current_user.name)
+        except agreements.AgreementError as exc:
+            _refused(form.norms, str(exc))
+        else:
+            flash("Our norms are saved: meetings show them on the norms steps." if lines
+                  else "No norms of our own: meetings show the protocols' norms.", "success")
+            return redirect(url_for("teams.show_agreements", team_id=team.id, _anchor="norms-heading"))
+    return _agreements_page(team, membership, norms_form=form, status=400)
+
+
+@bp.post("/teams/<id:team_id>/key-words")
+@login_required
+def add_key_word(team_id: int):
+    team, membership = team_for_member(team_id)
+    form = KeyWordForm(prefix="new-word")
+    if form.validate_on_submit():
+        try:
+            entry = agreements.add_key_word(team, form.word.data, form.meaning.data, current_user.name)
+        except agreements.AgreementError as exc:
+            _refused(form.word, str(exc))
+        else:
+            flash(f"“{entry.word}” is added to our key words.", "success")
+            return redirect(url_for("teams.show_agreements", team_id=team.id, _anchor=f"key-word-{entry.id}"))
+    return _agreements_page(team, membership, new_word_form=form, status=400)
+
+
+@bp.post("/teams/<id:team_id>/key-words/<id:key_word_id>")
+@login_required
+def change_key_word(team_id: int, key_word_id: int):
+    team, membership = team_for_member(team_id)
+    entry = key_word_of_team(team, key_word_id)
+    form = KeyWordForm(prefix=f"key-word-{entry.id}")
+    if form.validate_on_submit():
+        try:
+            agreements.change_key_word(entry, form.word.data, form.meaning.data, current_user.name)
+        except agreements.AgreementError as exc:
+            _refused(form.word, str(exc))
+        else:
+            flash(f"“{entry.word}” is saved.", "success")
+            return redirect(url_for("teams.show_agreements", team_id=team.id, _anchor=f"key-word-{entry.id}"))
+    return _agreements_page(team, membership, word_forms={entry.id: form}, status=400)
+
+
+@bp.post("/teams/<id:team_id>/key-words/<id:key_word_id>/remove")
+@login_required
+def remove_key_word(team_id: int, key_word_id: int):
+    team, _ = team_for_facilitator(team_id)
+    entry = key_word_of_team(team, key_word_id)
+    word = entry.word
+    agreements.remove_key_word(entry)
+    flash(f"“{word}” is no longer one of our key words.", "success")
+    return redirect(url_for("teams.show_agreements", team_id=team.id, _anchor="key-words-heading"))
 
 
 @bp.post("/teams/<id:team_id>/invite/rotate")
@@ -174,21 +271,42 @@ def new_task(unit_id: int):
     form = TaskForm()
     if form.validate_on_submit():
         try:
-            task = services.create_task(unit, form.title.data, form.text.data, form.image.data)
+            task = services.create_task(unit, form.title.data, form.context.data, form.question.data,
+                                        form.image.data)
         except services.ImageRejected as exc:
             form.image.errors.append(str(exc))
         else:
             flash("Task added.", "success")
             return redirect(url_for("teams.show_task", task_id=task.id))
-    return render_template("teams/new_task.html", unit=unit, form=form)
+    return render_template("teams/task_form.html", unit=unit, form=form, heading="Add a task", submit="Add task")
+
+
+@bp.route("/tasks/<id:task_id>/edit", methods=["GET", "POST"])
+@login_required
+def edit_task(task_id: int):
+    task, membership = task_for_member(task_id)
+    if not can_facilitate(membership):
+        abort(404)
+    if question_held_back(task):  # the form would show the question that the meeting holds back
+        flash("A meeting on this task has not revealed its question yet: change the task after that step.", "error")
+        return redirect(url_for("teams.show_task", task_id=task.id))
+    form = TaskTextForm(obj=task)
+    if form.validate_on_submit():
+        services.change_task_text(task, form.title.data, form.context.data, form.question.data)
+        flash("Task saved.", "success")
+        return redirect(url_for("teams.show_task", task_id=task.id))
+    return render_template("teams/task_form.html", unit=task.unit, form=form, heading="Change the task",
+                           submit="Save the task")
 
 
 @bp.get("/tasks/<id:task_id>")
 @login_required
 def show_task(task_id: int):
     task, membership = task_for_member(task_id)
-    return render_template("teams/task.html", task=task,
-                           start_url=_start_meeting_url(task, can_facilitate(membership)),
+    facilitator = can_facilitate(membership)
+    return render_template("teams/task.html", task=task, question_held=question_held_back(task),
+                           edit_url=url_for("teams.edit_task", task_id=task.id) if facilitator else None,
+                           start_url=_start_meeting_url(task, facilitator),
                            sections=task_page_sections(task, membership))
 
 

@@ -106,13 +106,20 @@ def create_unit(team: Team, title: str) -> Unit:
     return unit
 
 
-def create_task(unit: Unit, title: str, text: str, image: FileStorage | None = None) -> Task:
+def create_task(unit: Unit, title: str, context: str, question: str = "",
+                image: FileStorage | None = None) -> Task:
     """Raises ImageRejected, saving nothing, when the image is not acceptable."""
     image_name = save_task_image(image) if image else None
-    task = Task(unit=unit, title=title.strip(), text=text, image_name=image_name)
+    task = Task(unit=unit, title=title.strip(), context=context, question=(question or "").strip(),
+                image_name=image_name)
     db.session.add(task)
     db.session.commit()
     return task
+
+
+def change_task_text(task: Task, title: str, context: str, question: str) -> None:
+    task.title, task.context, task.question = title.strip(), context, (question or "").strip()
+    db.session.commit()
 
 
 def save_task_image(upload: FileStorage) -> str:

@@ -7,6 +7,7 @@
 import { renderFollowUp } from "./followup.js";
 import { el } from "./lib/dom.js";
 import { connect } from "./lib/socket.js";
+import { createAgreements } from "./room/agreements.js";
 import { createControls } from "./room/controls.js";
 import { renderPeople } from "./room/people.js";
 import { renderInputs, setInputsDisabled } from "./room/phone_inputs.js";
@@ -28,6 +29,7 @@ const room = {
   canControl: root.dataset.canControl === "true",
   maxChars: Number(root.dataset.maxChars || 500),
   state: null, // the room as the server last told it
+  script: "", // the facilitator's script of the step (control page)
   mine: new Set(), // ids of this phone's own responses, as the server tells them (ids are never reused)
   bound,
   setText(name, text) {
@@ -54,6 +56,7 @@ const socket = connect("/", { meeting_id: room.meetingId });
 const board = createBoard({ root, view, canControl, send, say });
 const controls = createControls(room);
 const projector = view === "projector" ? createProjector(room) : null;
+const agreements = createAgreements(room);
 room.solutions = createSolutions(room);
 const setTimer = createTimer(room);
 
@@ -63,13 +66,13 @@ socket.on("connect_error", (err) => say(err.message === "xhr poll error" ? "Reco
 socket.on("error", (err) => say(err.message, "error"));
 
 socket.on("hello", (hello) => { room.mine = new Set(hello.own_response_ids); });
-socket.on("control", (control) => { room.setText("script", control.script); });
+socket.on("control", (control) => { room.script = control.script; agreements.fill(bound("script"), room.script); });
 socket.on("state", (next) => {
   const { state } = room;
   const stepChanged = !state || state.step.pos !== next.step.pos;
   const nowEnded = next.meeting.ended && !state?.meeting.ended;
   // Broadcasts after a change leave out the agenda and who joined: keep what we have.
-  room.state = { agenda: state?.agenda, participants: state?.participants,
+  room.state = { agenda: state?.agenda, participants: state?.participants, key_words: state?.key_words,
     samples: stepChanged ? null : state?.samples, sort: stepChanged ? null : state?.sort,
     follow_up: stepChanged ? null : state?.follow_up,
     solution_photos: stepChanged ? null : state?.solution_photos, ...next };
@@ -152,11 +155,12 @@ function render(stepChanged) {
   room.setText("protocol", step.protocol_title);
   room.setText("step-title", step.title);
   room.setText("progress", `Step ${step.pos + 1} of ${step.total}`);
-  room.setText("prompt", step.prompt);
   document.title = `${step.title} · Math PLC`;
   room.show("ended", meeting.ended);
   room.show("locked", state.input_locked && !meeting.ended);
-  room.show("task", step.activity === "discuss");
+  room.show("task", step.activity === "discuss" || step.reveals_question);
+  agreements.render(stepChanged);
+  agreements.fill(bound("script"), room.script);
   room.show("anonymous-note", step.anonymous && takesResponses(step));
   renderPeople(room);
   renderResponses(room);

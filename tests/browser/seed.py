@@ -27,8 +27,8 @@ from plc.work.models import WorkSample
 
 TEAM = "Riverside K-5 math PLC"
 TASK = "Bakery trays"
-TASK_TEXT = ("The bakery puts 8 muffins on each tray. There are 96 muffins.\n"
-             "How many trays does the bakery fill? Show how you know.")
+TASK_CONTEXT = "The bakery puts 8 muffins on each tray. There are 96 muffins."
+TASK_QUESTION = "How many trays does the bakery fill? Show how you know."
 PROTOCOLS = ["doing-math-together", "work-sort"]
 
 # Long words on purpose: a heading must wrap between words, never inside one.
@@ -116,7 +116,7 @@ def seed_meeting(email: str, team_name: str = TEAM, *, samples: int = SAMPLES, g
     user = db.session.execute(db.select(User).filter_by(email=email)).scalar_one()
     team = Team(name=team_name)
     unit = Unit(team=team, title="Grade 4, Unit 2: Division")
-    task = Task(unit=unit, title=TASK, text=TASK_TEXT)
+    task = Task(unit=unit, title=TASK, context=TASK_CONTEXT, question=TASK_QUESTION)
     db.session.add_all([team, Membership(team=team, user=user, role="facilitator"), unit, task])
     db.session.commit()
 

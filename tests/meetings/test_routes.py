@@ -23,7 +23,7 @@ def test_facilitator_starts_a_meeting_with_an_agenda(app, client):
                            data={"task_id": task.id, "protocols": ["doing-math-together", "work-sort"]})
     meeting = db.session.execute(db.select(Meeting)).scalar_one()
     assert response.status_code == 302 and response.location.endswith(f"/meetings/{meeting.id}/projector")
-    assert [s["title"] for s in meeting.agenda][-1] == "Close"
+    assert [s["title"] for s in meeting.agenda][-2:] == ["Close", "Check: did today match what we value?"]
     assert len(meeting.code) == 6 and set(meeting.code) <= set(CODE_ALPHABET)
     assert not set(meeting.code) & set("0O1IL")
 

@@ -35,11 +35,12 @@ def test_the_shipped_protocols_load_with_their_steps():
     assert set(protocols) == {"problem-introduction", "doing-math-together", "work-sort", "since-last-time"}
     titles = [s.title for s in protocols["work-sort"].steps]
     assert titles == ["Purpose and norms", "Bring in the student work", "Look before sorting", "Sort", "Name and describe each group",
-                      "Patterns", "Next steps", "Select and sequence", "Close"]
+                      "Patterns", "Next steps", "Select and sequence", "Close", CHECK]
     assert [s.activity for s in protocols["doing-math-together"].steps if s.activity] == [
-        "discuss", "responses", "responses", "anticipate", "responses"]
-    assert protocols["problem-introduction"].minutes == 12
-    assert [(s.title, s.activity) for s in protocols["since-last-time"].steps] == [("Since last time", "follow_up")]
+        "discuss", "responses", "responses", "anticipate", "responses", "responses"]
+    assert protocols["problem-introduction"].minutes == 14
+    assert [(s.title, s.activity) for s in protocols["since-last-time"].steps] == [
+        ("Since last time", "follow_up"), (CHECK, "responses")]
     assert [s.board for s in protocols["work-sort"].steps if s.activity == "sort"] == [
         "look", "sort", "describe", "patterns", "sequence", "close"]
 
@@ -48,9 +49,49 @@ def test_doing_math_together_runs_the_problem_introduction_inside_it():
     steps = flatten_agenda(load_protocols(SHIPPED), ["doing-math-together"])
     assert [s["title"] for s in steps[:3]] == ["Norms", "First read", "Shared understanding of the context"]
     assert steps[1]["protocol_title"] == "Doing Math Together · Problem Introduction Protocol"
-    assert len(steps) == 5 + 6
+    assert len(steps) == 6 + 6  # the problem introduction's closing check gives way to the meeting's
     # Teachers add photos of their own solutions on the solve step only.
     assert [s["step_id"] for s in steps if s["solution_photos"]] == ["solve"]
+
+
+CHECK = "Check: did today match what we value?"
+
+
+def test_every_shipped_protocol_closes_with_the_optional_anonymous_check():
+    for protocol in load_protocols(SHIPPED).values():
+        last = protocol.steps[-1]
+        assert (last.title, last.closing, last.anonymous, last.optional, last.activity) == (
+            CHECK, True, True, True, "responses"), protocol.id
+        assert last.prompt == "Did today match what we say we value? What got in the way?"
+
+
+@pytest.mark.parametrize("ids", [["doing-math-together"], ["since-last-time", "work-sort"],
+                                 ["problem-introduction", "work-sort"], ["work-sort", "since-last-time"]])
+def test_a_meeting_asks_the_closing_check_once_at_its_end(ids):
+    steps = flatten_agenda(load_protocols(SHIPPED), ids)
+    assert [pos for pos, s in enumerate(steps) if s["closing"]] == [len(steps) - 1]
+    assert steps[-1]["anonymous"] and steps[-1]["optional"]
+
+
+def test_the_norms_steps_and_the_step_that_reveals_the_question():
+    steps = flatten_agenda(load_protocols(SHIPPED), ["doing-math-together", "work-sort"])
+    assert [s["step_id"] for s in steps if s["norms"]] == ["norms", "purpose-and-norms"]
+    assert [(s["protocol_id"], s["step_id"]) for s in steps if s["reveals_question"]] == [
+        ("problem-introduction", "the-question")]
+
+
+@pytest.mark.parametrize("extra, expected", [
+    ("    closing: true\n", "a closing step takes anonymous responses"),
+    ("    closing: true\n    anonymous: true\n  - id: after\n    title: After\n    minutes: 1\n    activity: discuss\n",
+     "only the last step can be the closing step"),
+    ("    reveals_question: true\n  - id: again\n    title: Again\n    minutes: 1\n    activity: discuss\n"
+     "    reveals_question: true\n", "only one step can reveal the question"),
+])
+def test_closing_and_revealing_steps_are_checked(tmp_path, extra, expected):
+    path = tmp_path / "bad.yaml"
+    path.write_text(GOOD + extra)
+    with pytest.raises(ProtocolError, match=expected):
+        load_protocols(tmp_path)
 
 
 @pytest.mark.parametrize("broken, expected", [

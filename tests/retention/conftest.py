@@ -64,7 +64,7 @@ def gen_member(team, name: str = "Mo Member", role: str = "member"):
 
 def gen_unit_task(team, unit_title: str = "Unit 5: Fractions", title: str = "Pizza shares", unit=None) -> Task:
     unit = unit or Unit(team=team, title=unit_title)
-    task = Task(unit=unit, title=title, text="Share 3 pizzas among 4 friends.")
+    task = Task(unit=unit, title=title, context="Share 3 pizzas among 4 friends.")
     db.session.add_all([unit, task])
     db.session.commit()
     return task

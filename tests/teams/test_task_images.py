@@ -10,7 +10,7 @@ from plc.extensions import db
 from plc.teams.models import Membership, Task, Unit
 from tests.conftest import gen_task, gen_team, gen_user, login
 
-TASK = {"title": "Apple boxes", "text": "How many boxes for 84 apples?"}
+TASK = {"title": "Apple boxes", "context": "A store packs 6 apples in a box.", "question": "How many boxes for 84 apples?"}
 
 
 @pytest.fixture
