@@ -29,7 +29,7 @@ def closed_sort(team, user, unit, protocols, index: int, samples: int, groups: i
                 thumbnail: bytes | None = None) -> None:
     """A task of `unit` with a closed sort of `samples` samples in `groups` groups; each sample
     gets a thumbnail file holding `thumbnail` (a JPEG), if given."""
-    task = Task(unit=unit, title=f"Task {index + 1}", text="A rich task.")
+    task = Task(unit=unit, title=f"Task {index + 1}", context="A rich task.")
     db.session.add(task)
     db.session.add_all(WorkSample(team_id=team.id, task=task, student_label=f"S{n + 1}", source_kind="png",
                                   status="done", ocr_text=f"work of student {n + 1}",

@@ -18,7 +18,7 @@ def seed(create_all: bool, argv: list[str]) -> dict:
         user = bench_user("Facilitator", "facilitator@bench.example")
         team = Team(name="Grade 3 - Bench School")
         unit = Unit(team=team, title="Grade 3, Unit 2: Addition and subtraction")
-        task = Task(unit=unit, title="Make a ten", text="Solve and show your thinking: 8 + 5, 6 x 7, 48 + 37.")
+        task = Task(unit=unit, title="Make a ten", context="Solve and show your thinking: 8 + 5, 6 x 7, 48 + 37.")
         db.session.add_all([user, team, Membership(team=team, user=user, role="facilitator"), unit, task])
         db.session.commit()
         meeting = services.start_meeting(team, task, user, loaded_protocols(app), ["work-sort"])

@@ -197,7 +197,7 @@ def seed_unit(email: str, team_name: str, task_titles: list[str], samples: int =
     user = db.session.execute(db.select(User).filter_by(email=email)).scalar_one()
     team = Team(name=team_name)
     unit = Unit(team=team, title="Grade 3, Unit 5: Equal groups")
-    tasks = [Task(unit=unit, title=title, text=TASK_TEXT) for title in task_titles]
+    tasks = [Task(unit=unit, title=title, context=TASK_CONTEXT, question=TASK_QUESTION) for title in task_titles]
     db.session.add_all([team, Membership(team=team, user=user, role="facilitator"), unit, *tasks])
     db.session.commit()
     rng = random.Random(5)

@@ -86,6 +86,8 @@ def make_pg_app(database_url: str, tmp: Path, **overrides):
         "RATELIMIT_STORAGE_URI": "memory://",
         "SOCKETIO_MESSAGE_QUEUE": None,
         "SOCKETIO_ASYNC_MODE": "threading",
+        # Every broadcast at once, so that a test reads it right after the event that sent it.
+        "LIVE_BATCH_SECONDS": 0,
     }
     config.update(overrides)
     return create_app(config, instance_path=str(tmp / "instance"))
