@@ -39,7 +39,8 @@ async function csrfFor(unitId, cookie) {
 async function postPicture(req, seat, i) {
   const form = new FormData();
   form.append("title", `Big picture ${i + 1}`);
-  form.append("text", "What do you notice? What do you wonder?");
+  form.append("context", "A picture of a market stall.");
+  form.append("question", "What do you notice? What do you wonder?");
   form.append("image", new Blob([req.bytes], { type: "image/png" }), basename(req.path));
   const res = await fetch(`${cfg.url}/units/${req.unit_id}/tasks/new`, {
     method: "POST", body: form, redirect: "manual",
