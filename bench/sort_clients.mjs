@@ -23,7 +23,6 @@
 //   connect_concurrency, connect_timeout_ms, settle_ms, drain_timeout_ms, max_runtime_ms, out
 import { performance } from "node:perf_hooks";
 import {
-  dispatchBatches,
   closestToMean, connectAll, finish, loadConfig, newResults, picker, play, prng, round3, runMain, seatOptions, sleep,
   staggered, waitUntil,
 } from "./support.mjs";
@@ -153,7 +152,6 @@ function attach(client) {
       if (running) results.full_sorts += 1;
       if (sort.id !== client.sortId || sort.revision > client.revision) load(client, sort);
     });
-    dispatchBatches(s);
     s.on("sort:moved", (moved) => {
       const ev = matchMove(moved);
       if (ev) record(ev);

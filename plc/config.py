@@ -70,8 +70,8 @@ def load_config(instance_path: str) -> dict:
         "MEETING_CODE_HOURS": int(env("PLC_MEETING_CODE_HOURS", "12")),
         # Phones joining a live meeting within this many seconds share one update of its list of names.
         "LIVE_PARTICIPANTS_DELAY": float(env("PLC_LIVE_PARTICIPANTS_DELAY", "0.25")),
-        # News a room sets off within this many seconds of its last message goes out as one
-        # (plc/realtime/batching.py); the first news after a quiet spell goes at once.
+        # Answers a room sends within this many seconds of its last message go out as one
+        # (plc/realtime/batching.py); the first after a quiet spell goes at once.
         "LIVE_BATCH_SECONDS": float(env("PLC_LIVE_BATCH_MS", "10")) / 1000,
         "RESPONSE_MAX_CHARS": int(env("PLC_RESPONSE_MAX_CHARS", "500")),
         "MAX_CONTENT_LENGTH": int(env("PLC_MAX_REQUEST_MB", "64")) * 1024 * 1024,

@@ -7,9 +7,10 @@ window and goes as one `batch` message: a list of [event, payload] in the order 
 emitted, which clients dispatch to their own handlers (static/js/lib/socket.js). A quiet room
 (answers seconds apart) therefore waits for nothing, and a busy one waits at most one window.
 
-Only events that may arrive together go through the outbox (`to_room`); a broadcast that does
-not (the room's whole state) first `flush`es what the outbox holds, so that no screen sees news
-older than the state that follows it.
+Only answers go through the outbox (`to_room`): they come in bursts. Card moves do not: they come
+steadily while a room sorts, so every one would wait for a window (`python -m bench.sort`: the
+board's p95 doubled). A broadcast that does not go through it (the room's whole state) first
+`flush`es what the outbox holds, so that no screen sees news older than the state that follows it.
 """
 from __future__ import annotations
 
