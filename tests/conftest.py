@@ -38,19 +38,25 @@ class FreshUserClient(FlaskClient):
         return super().open(*args, **kwargs)
 
 
+# What every in-process test app sets (the district tests' apps too).
+TEST_SETTINGS = {
+    "TESTING": True,
+    "WTF_CSRF_ENABLED": False,
+    "RATELIMIT_ENABLED": True,
+    # Every broadcast at once, so that a test reads it right after the event that sent it
+    # (tests/realtime/test_batching.py turns batching on).
+    "LIVE_BATCH_SECONDS": 0,
+}
+
+
 @pytest.fixture
 def app(tmp_path):
     app = create_app(
         {
-            "TESTING": True,
+            **TEST_SETTINGS,
             "SECRET_KEY": "test-secret",
             "SQLALCHEMY_DATABASE_URI": f"sqlite:///{tmp_path / 'test.sqlite3'}",
-            "WTF_CSRF_ENABLED": False,
             "UPLOADS_DIR": str(tmp_path / "uploads"),
-            "RATELIMIT_ENABLED": True,
-            # Every broadcast at once, so that a test reads it right after the event that sent it
-            # (tests/realtime/test_batching.py turns batching on).
-            "LIVE_BATCH_SECONDS": 0,
         },
         instance_path=str(tmp_path / "instance"),
     )

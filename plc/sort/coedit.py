@@ -116,14 +116,14 @@ def apply_text_update(sort: Sort, kind: str, row_id: int, field: str, doc_id: st
     """Merge a client's update into the text and store the text; returns the update to pass on
     and the text as it now is (for screens that show it without editing it). StaleText if the
     client's document is an older one; SortError if the update is not one, or would make the
-    text longer than its limit (then nothing changes)."""
+    text longer than its limit (then nothing changes: the event gate rolls back, releasing the
+    lock)."""
     if not sort.is_open:
         raise SortError("This sort is closed. Reopen it to make changes.")
     shared = _kind(kind, field)
     row = shared.find(sort, row_id)
     document = _document(kind, row, field, lock=True)
     if doc_id != document.doc_id:
-        db.session.rollback()
         raise StaleText()
     try:
         raw = base64.b64decode(update, validate=True)
@@ -131,12 +131,10 @@ def apply_text_update(sort: Sort, kind: str, row_id: int, field: str, doc_id: st
         doc.apply_update(document.state)
         doc.apply_update(raw)
     except ValueError:  # not base64 (binascii.Error is one), or not a Yjs update
-        db.session.rollback()
         raise SortError("That edit could not be read; the text was reloaded.")
     text = str(doc.get("text", type=Text))
     limit = shared.fields[field]
     if len(text) > TEXT_LIMITS[limit.key]:
-        db.session.rollback()
         raise SortError(too_long(limit.what, len(text), TEXT_LIMITS[limit.key], limit.advice))
     document.state = doc.get_update()
     db.session.execute(db.update(shared.model).where(shared.model.id == row.id).values({field: text}))

@@ -15,6 +15,7 @@ import pytest
 
 from deploy import district as setup
 from deploy.district import Postgres, Redis, stop_process_group
+from tests.conftest import TEST_SETTINGS
 
 ROOT = setup.ROOT
 SECRET_KEY = "district-test-secret"
@@ -77,17 +78,13 @@ def make_pg_app(database_url: str, tmp: Path, **overrides):
     from plc import create_app
 
     config = {
-        "TESTING": True,
+        **TEST_SETTINGS,
         "SECRET_KEY": SECRET_KEY,
         "SQLALCHEMY_DATABASE_URI": database_url,
-        "WTF_CSRF_ENABLED": False,
         "UPLOADS_DIR": str(tmp / "uploads"),
-        "RATELIMIT_ENABLED": True,
         "RATELIMIT_STORAGE_URI": "memory://",
         "SOCKETIO_MESSAGE_QUEUE": None,
         "SOCKETIO_ASYNC_MODE": "threading",
-        # Every broadcast at once, so that a test reads it right after the event that sent it.
-        "LIVE_BATCH_SECONDS": 0,
     }
     config.update(overrides)
     return create_app(config, instance_path=str(tmp / "instance"))
