@@ -14,6 +14,7 @@ from plc.extensions import csrf, db, limiter, login_manager, migrate, socketio
 from plc.realtime.protocol import CheckedPacket, harden_protocol
 from plc.realtime.batching import outbox
 from plc.realtime.relay import init_relay
+from plc.realtime.sync import client_manager
 from plc.urls import IdConverter
 
 
@@ -41,21 +42,26 @@ def create_app(overrides: dict | None = None, instance_path: str | None = None) 
     limiter.init_app(app)
     # Socket.IO handlers must be declared before init_app, which copies them onto its server.
     from plc.meetings import events  # noqa: F401
+    from plc.meetings.live import init_live_meetings  # each process's copies of its live meetings
     from plc.meetings import failover  # noqa: F401  (resends the rooms when another process dies)
     from plc.work import live  # noqa: F401  (adds student work to the room's state)
     from plc.work import pages  # noqa: F401  (a task's student-work page hears of changes)
     from plc.sort import events as sort_events  # noqa: F401  (the Work Sort board)
     from plc.review import events as review_events  # noqa: F401  ("Since last time")
     from plc.solutions import events as solutions_events  # noqa: F401  (teachers' photos of their solutions)
+    # The message queue's manager also carries news between the processes (plc/realtime/sync.py).
+    manager = client_manager(app.config["SOCKETIO_MESSAGE_QUEUE"])
     socketio.init_app(
         app,
         async_mode=app.config["SOCKETIO_ASYNC_MODE"],
         message_queue=app.config["SOCKETIO_MESSAGE_QUEUE"],
         manage_session=True,
         serializer=CheckedPacket,
+        **({"client_manager": manager} if manager else {}),
     )
     harden_protocol(socketio.server)
     outbox.init_app(app)
+    init_live_meetings(app)
     init_relay(app)
     if app.config["PROXY_HOPS"]:
         # Outside Socket.IO's middleware too: a socket's address is the phone's as well.

@@ -19,7 +19,7 @@ from plc.meetings.state import (
     room_state,
 )
 from plc.realtime.batching import outbox
-from plc.realtime.gate import live_event
+from plc.realtime.gate import ENDED, live_event
 from plc.realtime.payloads import Empty, Id, Payload, Text, checked_auth
 from plc.realtime.rooms import control_room, participant_room, room
 from plc.realtime.seat import Seat, take_seat
@@ -67,7 +67,6 @@ def broadcast_room(meeting: Meeting, parts: bool = False) -> None:
 
 
 NOT_IN_MEETING = "You are not in this meeting."
-ENDED = "This meeting has ended."
 
 
 def _seat_for(meeting: Meeting | None) -> Seat:

@@ -3,9 +3,9 @@ joined), and how the live-event gate finds the meeting of a connection's seat.""
 from __future__ import annotations
 
 from flask import session
-from sqlalchemy import and_, bindparam, select
 
 from plc.extensions import db
+from plc.meetings.live import LiveMeeting, live_meetings
 from plc.meetings.models import Meeting, Participant
 from plc.meetings.services import code_is_live, participant_for_token
 from plc.realtime.gate import finds_meetings
@@ -43,30 +43,17 @@ def seated_participants() -> list[Participant]:
     return list(db.session.execute(db.select(Participant).where(Participant.token.in_(tokens))).scalars())
 
 
-# Every event loads its meeting with one of these, built once: building the statement anew
-# each time, as `session.get` does, costs about as much as running it. For participants' events
-# the seat's participant id comes back only if it is a participant of that meeting.
-_MEETING = select(Meeting).where(Meeting.id == bindparam("meeting_id"))
-_MEETING_AND_PARTICIPANT = (
-    select(Meeting, Participant.id)
-    .outerjoin(Participant, and_(Participant.id == bindparam("participant_id"), Participant.meeting_id == Meeting.id))
-    .where(Meeting.id == bindparam("meeting_id"))
-)
-
-
 @finds_meetings
-def running_meeting_of(seat: Seat, participant: bool) -> tuple[Meeting | None, bool]:
-    """The seat's meeting unless it has ended (for a phone: unless its code no longer works), and
-    whether the seat is one of its participants."""
-    if participant:
-        row = db.session.execute(
-            _MEETING_AND_PARTICIPANT, {"meeting_id": seat.meeting_id, "participant_id": seat.participant_id}
-        ).first()
-        meeting, seated = (row[0], row[1] is not None) if row else (None, False)
-    else:
-        meeting, seated = db.session.execute(_MEETING, {"meeting_id": seat.meeting_id}).scalar(), False
+def running_meeting_of(seat: Seat, to_change: bool, fresh: bool) -> Meeting | LiveMeeting | None:
+    """The seat's meeting unless it has ended (for a phone: unless its code no longer works): this
+    process's copy (plc/meetings/live.py; `fresh`: loaded anew), or, for an event that changes
+    the meeting, its row."""
+    copies = live_meetings()
+    if fresh:
+        copies.forget(seat.meeting_id)
+    meeting = copies.get(seat.meeting_id)
     if meeting is None or meeting.ended_at is not None:
-        return None, False
+        return None
     if seat.participant_id is not None and not code_is_live(meeting):
-        return None, False
-    return meeting, seated
+        return None
+    return db.session.get(Meeting, meeting.id) if to_change else meeting

@@ -10,7 +10,7 @@ import time
 from datetime import timedelta
 
 from flask import current_app
-from sqlalchemy import Row, insert
+from sqlalchemy import Row, bindparam, insert, select
 from sqlalchemy.exc import IntegrityError
 
 from plc.errors import UserError, too_long
@@ -19,6 +19,7 @@ from plc.meetings.codes import new_code
 from plc.meetings.models import Meeting, Participant, Response
 from plc.meetings.signals import answers_changed
 from plc.protocols import ANTICIPATION_QUESTIONS, RESPONSE_ACTIVITIES, flatten_agenda
+from plc.realtime.gate import ONLY_PARTICIPANTS
 from plc.roles import PARTICIPANT_ROLES
 from plc.timeutil import utcnow
 
@@ -194,9 +195,22 @@ def _clean_text(text: str) -> str:
     return text
 
 
-# Every phone's answer in a live room comes through here: one INSERT with no unit of work
-# around it, and back a row with the fields clients see.
-_INSERT_RESPONSE = insert(Response).returning(Response.id, Response.field, Response.text, Response.participant_id)
+# Every phone's answer in a live room comes through here: one INSERT with no unit of work around
+# it, which also checks the room in the database as it writes (the event read this process's copy
+# of the meeting, which another process may have just changed: plc/meetings/live.py), and back a
+# row with the fields clients see.
+_OPEN_STEP = (
+    select(Meeting.id, Participant.id, Meeting.step_pos, bindparam("field"), bindparam("text"))
+    .join(Participant, Participant.meeting_id == Meeting.id)
+    .where(Meeting.id == bindparam("meeting_id"), Participant.id == bindparam("participant_id"),
+           Meeting.step_pos == bindparam("step_pos"), Meeting.input_locked.is_(False), Meeting.ended_at.is_(None))
+)
+_INSERT_RESPONSE = (
+    insert(Response)
+    .from_select(["meeting_id", "participant_id", "step_pos", "field", "text"], _OPEN_STEP)
+    .returning(Response.id, Response.field, Response.text, Response.participant_id)
+)
+ROOM_MOVED_ON = "The meeting has just moved on; your answer was not saved. Check the screen and send it again."
 
 
 def add_response(meeting: Meeting, participant_id: int, text: str, field: str | None) -> Row:
@@ -210,11 +224,22 @@ def add_response(meeting: Meeting, participant_id: int, text: str, field: str | 
     response = db.session.connection().execute(_INSERT_RESPONSE, {
         "meeting_id": meeting.id, "participant_id": participant_id, "step_pos": meeting.step_pos,
         "field": field, "text": _clean_text(text),
-    }).one()
+    }).first()
+    if response is None:
+        raise MeetingError(_why_not_saved(meeting.id, participant_id))
     db.session.commit()
     if field is not None:
         answers_changed.send(meeting, field=field)
     return response
+
+
+def _why_not_saved(meeting_id: int, participant_id: int) -> str:
+    """Why an answer's INSERT found no open step: a seat that is not this meeting's (a forged
+    session), or a room that changed (step, lock, end) before this process heard of it."""
+    participant = db.session.get(Participant, participant_id)
+    if participant is None or participant.meeting_id != meeting_id:
+        return ONLY_PARTICIPANTS
+    return ROOM_MOVED_ON
 
 
 def _own_response(meeting: Meeting, participant_id: int, response_id: int) -> Response:
@@ -238,8 +263,8 @@ def edit_response(meeting: Meeting, participant_id: int, response_id: int, text:
 
 def withdraw_response(meeting: Meeting, participant_id: int, response_id: int) -> None:
     response = _own_response(meeting, participant_id, response_id)
-    if meeting.spotlight_response_id == response.id:
-        meeting.spotlight_response_id = None
+    if meeting.spotlight_response_id == response.id:  # the meeting's row, not an event's copy of it
+        db.session.get(Meeting, meeting.id).spotlight_response_id = None
     field = response.field
     db.session.delete(response)
     db.session.commit()

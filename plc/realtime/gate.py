@@ -38,14 +38,14 @@ class EventRule:
 # Every event the gate serves (the fuzz tests send each of them, from every role).
 EVENTS: dict[str, EventRule] = {}
 
-# fn(seat, participant) -> (the seat's meeting, or None when it is gone, has ended, or the seat's
-# code no longer works; whether the seat is one of its participants, asked only when `participant`).
-# One query per event: the gate runs it for every event. plc/meetings registers it
-# (`finds_meetings`): the gate cannot import it.
-MeetingFinder = Callable[[Seat, bool], tuple[Any, bool]]
+# fn(seat, to_change, fresh) -> the seat's meeting, or None when it is gone, has ended, or the
+# seat's code no longer works. Events read the process's copy of the meeting (`fresh`: as the
+# database has it now); with `to_change` (the facilitator's controls), its row to change.
+# plc/meetings registers it (`finds_meetings`): the gate cannot import it.
+MeetingFinder = Callable[[Seat, bool, bool], Any]
 
 
-def _unregistered(seat: Seat, participant: bool) -> tuple[Any, bool]:
+def _unregistered(seat: Seat, to_change: bool, fresh: bool) -> Any:
     raise RuntimeError("No meeting finder: plc/meetings/seats.py registers it with finds_meetings.")
 
 
@@ -59,6 +59,10 @@ def finds_meetings(fn: MeetingFinder) -> MeetingFinder:
     return fn
 
 
+ENDED = "This meeting has ended."
+ONLY_PARTICIPANTS = "Only participants who joined with the code can do that."
+
+
 def _logged_in_user_id() -> int | None:
     """Whom the connection's session logs in now: a session ended by logging out logs in nobody."""
     return current_user.id if current_user.is_authenticated else None
@@ -67,6 +71,13 @@ def _logged_in_user_id() -> int | None:
 def reject(event: str, message: str) -> dict:
     emit("error", {"event": event, "message": message}, to=request.sid)
     return {"ok": False, "error": message}
+
+
+def _handle(fn: Callable, seat: Seat, data: Payload, control: bool, fresh: bool) -> dict:
+    meeting = _find_meeting(seat, control, fresh)
+    if meeting is None:
+        raise UserError(ENDED)
+    return fn(meeting, seat, data) or {"ok": True}
 
 
 def live_event(name: str, payload: type[Payload] = Empty, *, control: bool = False,
@@ -92,12 +103,17 @@ def live_event(name: str, payload: type[Payload] = Empty, *, control: bool = Fal
                     return reject(name, problem_with(exc))
                 if control and not seat.can_control:
                     return reject(name, "Only the facilitator can do that.")
-                meeting, seated = _find_meeting(seat, participant)
-                if meeting is None:
-                    return reject(name, "This meeting has ended.")
-                if participant and not seated:
-                    return reject(name, "Only participants who joined with the code can do that.")
-                ack = fn(meeting, seat, checked) or {"ok": True}
+                if participant and seat.participant_id is None:  # a seat's participant is the meeting's own
+                    return reject(name, ONLY_PARTICIPANTS)
+                try:
+                    ack = _handle(fn, seat, checked, control, fresh=False)
+                except UserError:
+                    if control:  # it read the meeting's row: the refusal stands
+                        raise
+                    # The refusal may rest on this process's copy of the meeting, which another
+                    # process changed a moment ago: it stands only if the database agrees.
+                    db.session.rollback()
+                    ack = _handle(fn, seat, checked, control, fresh=True)
             except UserError as exc:
                 db.session.rollback()
                 return reject(name, str(exc))

@@ -8,7 +8,7 @@ from dataclasses import dataclass
 
 from plc.accounts.models import User
 from plc.extensions import db
-from plc.meetings.models import Meeting
+from plc.meetings.models import Meeting, Participant
 from plc.meetings.state import authors_shown
 from plc.roles import PARTICIPANT_ROLES, TEAM_ROLES
 from plc.sort.errors import SortError
@@ -38,7 +38,9 @@ def owner_choices(meeting: Meeting) -> list[Owner]:
     (the roles, where names are hidden)."""
     if not authors_shown(meeting):
         return [Owner(f"role:{role}", "", role) for role in PARTICIPANT_ROLES if role != "other"]
-    participants = [Owner(f"participant:{p.id}", p.name, p.role) for p in meeting.participants]
+    participants = [Owner(f"participant:{p.id}", p.name, p.role) for p in db.session.execute(
+        db.select(Participant.id, Participant.name, Participant.role)
+        .where(Participant.meeting_id == meeting.id).order_by(Participant.id))]
     seated = {p.name.casefold() for p in participants}
     members = db.session.execute(
         db.select(User.id, User.name, Membership.role).join(Membership, Membership.user_id == User.id)
