@@ -50,14 +50,14 @@ def create_app(overrides: dict | None = None, instance_path: str | None = None) 
     from plc.review import events as review_events  # noqa: F401  ("Since last time")
     from plc.solutions import events as solutions_events  # noqa: F401  (teachers' photos of their solutions)
     # The message queue's manager also carries news between the processes (plc/realtime/sync.py).
-    manager = client_manager(app.config["SOCKETIO_MESSAGE_QUEUE"])
+    # Always given (None: no queue), so that no app keeps the manager an earlier one was given.
     socketio.init_app(
         app,
         async_mode=app.config["SOCKETIO_ASYNC_MODE"],
         message_queue=app.config["SOCKETIO_MESSAGE_QUEUE"],
         manage_session=True,
         serializer=CheckedPacket,
-        **({"client_manager": manager} if manager else {}),
+        client_manager=client_manager(app.config["SOCKETIO_MESSAGE_QUEUE"]),
     )
     harden_protocol(socketio.server)
     outbox.init_app(app)

@@ -61,10 +61,15 @@ class _HearsNews:
             super()._handle_emit(message)
 
 
+class _NewsHearingRedisManager(_HearsNews, python_socketio.RedisManager):
+    pass
+
+
 def client_manager(url: str | None):
-    """The message queue's client manager, chosen by its URL as Flask-SocketIO would choose it,
-    that also hears the processes' news; None without a message queue."""
+    """The message queue's client manager (Redis), which also hears the processes' news; None
+    without a message queue."""
     if not url:
         return None
-    base = python_socketio.RedisManager if url.startswith(("redis://", "rediss://")) else python_socketio.KombuManager
-    return type(f"NewsHearing{base.__name__}", (_HearsNews, base), {})(url, channel="flask-socketio")
+    if not url.startswith(("redis://", "rediss://")):
+        raise ValueError(f"PLC_SOCKETIO_MESSAGE_QUEUE must be a redis:// or rediss:// URL, not {url!r}.")
+    return _NewsHearingRedisManager(url, channel="flask-socketio")

@@ -90,6 +90,34 @@ def make_pg_app(database_url: str, tmp: Path, **overrides):
     return create_app(config, instance_path=str(tmp / "instance"))
 
 
+def seed_room(database_url: str, tmp: Path, phones=("Ana",)) -> dict:
+    """A running meeting with a seat for each phone named, stored in-process in the servers'
+    database, and session cookies signed as the servers sign them (same secret key)."""
+    from plc.extensions import db
+    from plc.meetings import services
+    from tests.conftest import gen_meeting, gen_team, gen_user
+
+    app = make_pg_app(database_url, tmp)
+    with app.app_context():
+        facilitator = gen_user(name="Fran Facilitator")
+        team = gen_team(facilitator)
+        meeting = gen_meeting(team, facilitator)
+        seats = {name: services.join_meeting(meeting, name, "classroom_teacher").token for name in phones}
+        signer = app.session_interface.get_signing_serializer(app)
+        cookies = {name: signer.dumps({"seats": {str(meeting.id): token}}) for name, token in seats.items()}
+        room = {
+            "meeting_id": meeting.id,
+            "agenda": meeting.agenda,
+            "responses_pos": next(i for i, s in enumerate(meeting.agenda) if s["activity"] == "responses"),
+            "facilitator_cookie": signer.dumps({"_user_id": str(facilitator.id), "_fresh": True}),
+            "phone_cookies": cookies,
+            "phone_cookie": cookies[phones[0]],
+        }
+        db.session.remove()
+        db.engine.dispose()
+    return room
+
+
 @pytest.fixture
 def pg_app(district_db, tmp_path):
     """The app in-process over the migrated PostgreSQL database, with an app context pushed

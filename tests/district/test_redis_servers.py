@@ -10,33 +10,13 @@ import re
 import pytest
 import requests
 
-from plc.extensions import db
-from plc.meetings import services
-from tests.conftest import gen_meeting, gen_team, gen_user
-from tests.district.conftest import logs_on_failure, make_pg_app
+from tests.district.conftest import logs_on_failure, seed_room
 from tests.district.live import WAIT_SECONDS, Recorder, close_all
 
 
 @pytest.fixture
 def seeded_room(district_db, tmp_path):
-    """A running meeting with one phone's seat, stored in-process in the servers' database,
-    and session cookies signed as the servers sign them (same secret key)."""
-    app = make_pg_app(district_db, tmp_path)
-    with app.app_context():
-        facilitator = gen_user(name="Fran Facilitator")
-        team = gen_team(facilitator)
-        meeting = gen_meeting(team, facilitator)
-        ana = services.join_meeting(meeting, "Ana", "classroom_teacher")
-        signer = app.session_interface.get_signing_serializer(app)
-        room = {
-            "meeting_id": meeting.id,
-            "responses_pos": next(i for i, s in enumerate(meeting.agenda) if s["activity"] == "responses"),
-            "facilitator_cookie": signer.dumps({"_user_id": str(facilitator.id), "_fresh": True}),
-            "phone_cookie": signer.dumps({"seats": {str(meeting.id): ana.token}}),
-        }
-        db.session.remove()
-        db.engine.dispose()
-    return room
+    return seed_room(district_db, tmp_path)
 
 
 def test_events_cross_between_server_processes_through_redis(district_servers, seeded_room):
