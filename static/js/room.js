@@ -8,6 +8,7 @@ import { renderFollowUp } from "./followup.js";
 import { el } from "./lib/dom.js";
 import { connect } from "./lib/socket.js";
 import { createAgreements } from "./room/agreements.js";
+import { createAnswerNews } from "./room/answer_news.js";
 import { createControls } from "./room/controls.js";
 import { renderPeople } from "./room/people.js";
 import { renderInputs, setInputsDisabled } from "./room/phone_inputs.js";
@@ -59,6 +60,7 @@ const projector = view === "projector" ? createProjector(room) : null;
 const agreements = createAgreements(room);
 room.solutions = createSolutions(room);
 const setTimer = createTimer(room);
+const answerNews = createAnswerNews();
 
 socket.on("connect", () => say(""));
 socket.on("disconnect", (reason) => { if (reason !== "io client disconnect") say("Reconnecting…", "warn"); });
@@ -71,6 +73,9 @@ socket.on("state", (next) => {
   const { state } = room;
   const stepChanged = !state || state.step.pos !== next.step.pos;
   const nowEnded = next.meeting.ended && !state?.meeting.ended;
+  // A whole state (on connect) is the truth; a change's state gets the answers heard since on top.
+  if (stepChanged || next.agenda) answerNews.forget();
+  else next.responses = answerNews.onto(next.responses, { withAuthors: !next.names_hidden && !next.step.anonymous });
   // Broadcasts after a change leave out the agenda and who joined: keep what we have.
   room.state = { agenda: state?.agenda, participants: state?.participants, key_words: state?.key_words,
     samples: stepChanged ? null : state?.samples, sort: stepChanged ? null : state?.sort,
@@ -98,7 +103,7 @@ socket.on("response:mine", ({ id }) => { room.mine.add(id); if (room.state) rend
 socket.on("responses:mine", ({ ids }) => { room.mine = new Set(ids); if (room.state) renderResponses(room); });
 socket.on("response:upsert", (response) => {
   const { state } = room;
-  if (!state) return;
+  if (!state || !answerNews.heard(response)) return;
   const index = state.responses.findIndex((r) => r.id === response.id);
   if (index >= 0) state.responses[index] = response; else state.responses.push(response);
   renderResponses(room);
@@ -127,6 +132,7 @@ socket.on("sort:text", (edit) => board.applyText(edit));
 socket.on("follow_up", (steps) => { if (room.state) { room.state.follow_up = steps; renderFollowUpStep(); } });
 socket.on("response:removed", ({ id }) => {
   const { state } = room;
+  answerNews.withdrew(id);
   if (!state) return;
   state.responses = state.responses.filter((r) => r.id !== id);
   if (state.spotlight_id === id) state.spotlight_id = null; // a withdrawn answer leaves the spotlight too
