@@ -1,5 +1,6 @@
 """The real server's transport settings (plc/server.py). The browser tests run through them too."""
 import socket
+import zlib
 
 import pytest
 import simple_websocket.ws
@@ -46,6 +47,29 @@ def test_small_and_large_messages_interleave_on_one_connection():
     for text in sent:
         client.receive_data(server.send(Message(data=text)))
     assert [event.data for event in client.events()] == sent
+
+
+def test_a_broadcast_is_compressed_once_and_every_connection_reads_it(monkeypatch):
+    compressions = []
+    real = zlib.compressobj
+    monkeypatch.setattr(zlib, "compressobj", lambda *args: compressions.append(args) or real(*args))
+    pairs = [connected_pair() for _ in range(5)]
+    for text in (words(6000), words(9000)[::-1]):  # two broadcasts in a row
+        frames = [server.send(Message(data=text)) for _, server in pairs]
+        assert len(set(frames)) == 1  # the same bytes on every connection
+        for (client, _), frame in zip(pairs, frames):
+            client.receive_data(frame)
+            [received] = client.events()
+            assert received.data == text
+    assert len(compressions) == 2
+
+
+def test_the_server_says_it_compresses_each_message_on_its_own():
+    client, server = WSConnection(ConnectionType.CLIENT), WSConnection(ConnectionType.SERVER)
+    server.receive_data(client.send(Request(host="plc.test", target="/socket.io/", extensions=[PerMessageDeflate()])))
+    next(server.events())
+    answer = server.send(AcceptConnection(extensions=[LargeMessagesDeflate()]))
+    assert b"server_no_context_takeover" in answer
 
 
 def test_simple_websocket_accepts_connections_with_it(monkeypatch):
