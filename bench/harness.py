@@ -1,7 +1,8 @@
 """What every benchmark runs on: a fresh temporary folder and database, the real server
 (`python wsgi.py`, as in production) and the baseline server started on 127.0.0.1 and
-always stopped with everything they started, the Node clients run against them, and the
-exit codes (1 when the harness itself fails; a missed target is a printed verdict).
+always stopped with everything they started, the Node clients run against them, the
+exit codes (1 when the harness itself fails; a missed target is a printed verdict), and the
+options every benchmark shares (benchmark_parser: --rounds, --rate, --set, --keep, ...).
 """
 from __future__ import annotations
 
@@ -327,11 +328,12 @@ def benchmark_parser(prog: str, doc: str, *, rounds: str | None = None, rate: fl
     if quick is not None:
         parser.add_argument("--quick", action="store_true", help=f"a short run for development: {quick}")
     parser.add_argument("--set", dest="settings", metavar="NAME=VALUE", action=_SetSetting, default={},
-                        help="a setting (PLC_...) for the app server this benchmark starts, not for the bare "
-                             "server; repeatable. The harness passes none of its own environment's PLC_ "
+                        help="a setting (PLC_...) for the app server(s) this benchmark starts, never for the "
+                             "bare server; repeatable. The harness passes none of its own environment's PLC_ "
                              "variables, so this is how settings are compared (e.g. --set PLC_LIVE_BATCH_MS=0); "
                              "printed first and written into the report")
-    parser.add_argument("--keep", action="store_true", help="keep the temporary folder (logs, database)")
+    parser.add_argument("--keep", action="store_true",
+                        help="keep the temporary folder (logs, and the SQLite database where there is one)")
     return parser
 
 
