@@ -1,6 +1,7 @@
 """Latency of the live room, app versus a bare Flask-SocketIO server: `make bench`.
 
-    .venv/bin/python -m bench [--rate 3] [--events 90] [--rounds 2] [--scenarios abc] [--quick] [--keep]
+    .venv/bin/python -m bench [--rate 3] [--events 90] [--rounds 2] [--scenarios abcd] [--quick]
+                              [--set PLC_NAME=VALUE ...] [--keep]
 
 For each scenario the real app (`python wsgi.py`: gevent, its task-queue worker,
 a fresh temporary instance folder and SQLite database) and the baseline
@@ -10,16 +11,24 @@ sequence of events is played against each from one Node process (clients.mjs).
 The baseline broadcasts a copy of a real app payload of each kind, captured in
 the app's run just before, so both servers push the same bytes.
 
-Scenario c is a burst: the whole room answers at once, as when the timer runs out: each of 80
-phones sends one answer at a random moment within the same 100 ms, --bursts times per round
-(the first only warms up), a second and a half apart.
+Scenarios a (1 meeting of 80 phones) and b (10 meetings of 60) play --rate events per second
+per meeting, --events of them per meeting in all. Scenario d is b at 20 events per second per
+meeting whatever --rate says (a room answering together), so that `--scenarios bd` measures
+both in one run: it plays as many seconds as b does at the default 3 events/s (--events / 3;
+600 events per meeting by default, over 36,000 deliveries per meeting), its warm-up as long,
+and the facilitator changes step as often per second as in b at 3/s; the other events are
+answers. Scenario c is a burst: the whole room answers at once, as when the timer runs out:
+each of 80 phones sends one answer at a random moment within the same 100 ms, --bursts times
+per round (the first only warms up), a second and a half apart.
+
+--set PLC_NAME=VALUE (repeatable) gives the app server a setting (not the bare server), so
+that a setting can be compared with its default (e.g. --set PLC_LIVE_BATCH_MS=0).
 
 Prints a table and writes .bench/latency.json. Exits non-zero only when the
 harness itself fails; a missed target is printed as MISSED.
 """
 from __future__ import annotations
 
-import argparse
 import math
 import os
 import sys
@@ -27,8 +36,8 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from bench.harness import (
-    APP_SERVER, BASELINE_SERVER, HarnessError, Processes, base_env, free_port, measured_run, run_harness,
-    seed_database,
+    APP_SERVER, BASELINE_SERVER, HarnessError, Processes, base_env, benchmark_parser, free_port, measured_run,
+    run_harness, seed_database,
 )
 from bench.report import (
     delay_stats, fmt, mean_size, new_report, percentile, print_targets, receipt_stats, receipt_summary, target,
@@ -37,9 +46,13 @@ from bench.report import (
 
 TARGET_SMALL_P95_MS = 50.0
 TARGET_RATIO = 1.25
+TARGET_FAST_RATIO = 1.5  # scenario d
 TARGET_BURST_P95_MS = 60.0
 BURST_SPREAD_MS = 100
-WARMUP_EVENTS = 6  # per meeting and round, not measured
+DEFAULT_RATE = 3.0  # events per second per meeting (--rate)
+FAST_RATE = 20.0  # scenario d's, whatever --rate says
+DEFAULT_EVENTS, QUICK_EVENTS = 90, 20  # measured per meeting, over all rounds (--events, --quick)
+WARMUP_EVENTS = 6  # per meeting and round at the default rate, not measured
 KINDS = ("step", "response")  # facilitator step changes, phone responses
 
 
@@ -49,7 +62,8 @@ class Scenario:
     title: str
     rooms: int
     phones: int
-    burst: bool = False  # every phone answers within BURST_SPREAD_MS, instead of events at --rate
+    burst: bool = False  # every phone answers within BURST_SPREAD_MS, instead of events at a rate
+    rate: float | None = None  # its own events per second per meeting, instead of --rate
 
     @property
     def spec(self) -> str:
@@ -64,7 +78,28 @@ SCENARIOS = [
     Scenario("a", "1 meeting, 80 phones", 1, 80),
     Scenario("b", "10 meetings x 60 phones", 10, 60),
     Scenario("c", "burst: 80 phones at once", 1, 80, burst=True),
+    Scenario("d", f"10 x 60 at {FAST_RATE:g} events/s", 10, 60, rate=FAST_RATE),
 ]
+
+
+@dataclass
+class Pace:
+    """How a scenario's events come: per meeting, per second and in all."""
+
+    rate: float  # events per second per meeting
+    events: int  # measured events per meeting, over all rounds
+    warmup: int  # events per meeting and round before measuring
+    step_fraction: float  # the share of facilitator step changes; the rest are answers
+
+
+def pace(scenario: Scenario, args) -> Pace:
+    """--rate and --events; or, for a scenario at its own rate, as many seconds as --events
+    take at the default rate, with as many step changes per second: the extra events are answers."""
+    if scenario.rate is None:
+        return Pace(args.rate, args.events, WARMUP_EVENTS, args.step_fraction)
+    faster = scenario.rate / DEFAULT_RATE
+    return Pace(scenario.rate, round(args.events * faster), round(WARMUP_EVENTS * faster),
+                args.step_fraction / faster)
 
 
 def synthetic_payload(size: int) -> dict:
@@ -76,51 +111,45 @@ def synthetic_payload(size: int) -> dict:
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(prog="python -m bench", description=__doc__.split("\n")[0])
-    parser.add_argument("--rate", type=float, default=3.0, help="events per second per meeting (default 3)")
-    parser.add_argument("--events", type=int, default=90,
-                        help="measured events per meeting (default 90), split over the rounds")
-    parser.add_argument("--rounds", type=int, default=2,
-                        help="app and baseline take turns this many times per scenario, so that other "
-                             "load on the machine falls on both (default 2)")
+    parser = benchmark_parser(
+        "python -m bench", __doc__, rounds="app and baseline take turns this many times per scenario, so that "
+        "other load on the machine falls on both", rate=DEFAULT_RATE,
+        rate_help="events (step changes and answers) per second per meeting in scenarios a and b", seed=20240611,
+        quiet_wait=20.0, quick=f"one round of {QUICK_EVENTS} events per meeting (d: {round(QUICK_EVENTS * FAST_RATE / DEFAULT_RATE)})")
+    parser.add_argument("--events", type=int, default=DEFAULT_EVENTS,
+                        help="measured events per meeting (default %(default)s), split over the rounds; scenario "
+                             f"d plays as many seconds' worth at {FAST_RATE:g}/s "
+                             f"({round(DEFAULT_EVENTS * FAST_RATE / DEFAULT_RATE)} events by default)")
     parser.add_argument("--step-fraction", type=float, default=0.25,
-                        help="share of events that are facilitator step changes (default 0.25)")
-    parser.add_argument("--seed", type=int, default=20240611)
-    parser.add_argument("--quiet-wait", type=float, default=20.0,
-                        help="before each run, wait up to this many seconds for other processes to go "
-                             "quiet (default 20)")
-    parser.add_argument("--scenarios", default="abc",
+                        help="share of events that are facilitator step changes (default 0.25; in d the "
+                             "same number per second)")
+    parser.add_argument("--scenarios", default="abcd",
                         help="which scenarios to run: a (1 meeting of 80 phones), b (10 meetings of 60), "
-                             "c (a burst: 80 phones answer within 100 ms); default abc")
+                             "c (a burst: 80 phones answer within 100 ms), d (b at "
+                             f"{FAST_RATE:g} events/s per meeting); default abcd")
     parser.add_argument("--bursts", type=int, default=6,
                         help="bursts per round in scenario c, the first a warm-up (default 6)")
-    parser.add_argument("--quick", action="store_true", help="a short smoke run (20 events per meeting)")
-    parser.add_argument("--keep", action="store_true", help="keep the temporary folder (logs, database)")
     args = parser.parse_args(argv)
     if args.quick:
-        args.events, args.rounds = 20, 1
+        args.events, args.rounds = QUICK_EVENTS, 1
 
     return run_harness(args, run, "plc-bench-")
 
 
 def run(args, procs: Processes, tmp: Path) -> dict:
-    env = base_env(tmp)
-    per_round = max(1, args.events // args.rounds)
-    print(f"Benchmark: {args.rate:g} events/s per meeting; {per_round * args.rounds} measured events per meeting "
-          f"in {args.rounds} rounds (app, baseline, app, ...; 6 warm-up events each); "
-          f"{args.step_fraction:.0%} step changes, the rest responses; seed {args.seed}", flush=True)
-    print("Setting up a fresh database (flask db upgrade + seed) ...", flush=True)
-    warnings = []
+    env = base_env(tmp, settings=args.settings)  # the app's
+    bare_env = base_env(tmp)  # the baseline's: no --set
     scenarios = [s for s in SCENARIOS if s.key in args.scenarios]
     if not scenarios:
-        raise HarnessError(f"no scenario matches --scenarios {args.scenarios!r} (choose from a, b, c)")
+        raise HarnessError(f"no scenario matches --scenarios {args.scenarios!r} (choose from a, b, c, d)")
+    print(f"Benchmark: {args.rounds} round(s) per scenario (app, baseline, app, ...); seed {args.seed}", flush=True)
+    for scenario in scenarios:
+        print(f"  [{scenario.key}] {scenario.title}: {describe_pace(scenario, args)}", flush=True)
+    print("Setting up a fresh database (flask db upgrade + seed) ...", flush=True)
+    warnings = []
     seeded = seed_database(env, warnings, ["bench.room_setup", *(s.spec for s in scenarios)])
 
     common = {
-        "rate_per_room": args.rate,
-        "warmup_per_room": WARMUP_EVENTS,
-        "events_per_room": per_round,
-        "step_fraction": args.step_fraction,
         "connect_concurrency": 20,
         "connect_timeout_ms": 20000,
         "settle_ms": 1500,
@@ -130,7 +159,9 @@ def run(args, procs: Processes, tmp: Path) -> dict:
     results = []
     for scenario, seeded_scenario in zip(scenarios, seeded["scenarios"]):
         meetings = seeded_scenario["meetings"]
-        timeout = 60 + scenario.clients * 0.1 + (WARMUP_EVENTS + per_round) / args.rate * 1.5 + args.bursts * 3
+        paced = pace(scenario, args)
+        per_round = max(1, paced.events // args.rounds)
+        timeout = 60 + scenario.clients * 0.1 + (paced.warmup + per_round) / paced.rate * 1.5 + args.bursts * 3
         runs = {"app": [], "baseline": []}
         payloads = {
             "step": synthetic_payload(meetings[0]["initial_state_bytes"]),
@@ -139,7 +170,9 @@ def run(args, procs: Processes, tmp: Path) -> dict:
         for n in range(args.rounds):
             # The same seeded event sequence for both servers within a round; a new one each round.
             name = f"{scenario.key}{n + 1}"
-            seeded_common = {**common, "seed": args.seed + n,
+            seeded_common = {**common, "seed": args.seed + n, "rate_per_room": paced.rate,
+                             "warmup_per_room": paced.warmup, "events_per_room": per_round,
+                             "step_fraction": paced.step_fraction,
                              "burst": {"bursts": args.bursts, "spread_ms": BURST_SPREAD_MS, "gap_ms": 1500}
                              if scenario.burst else None}
             label = f"[{scenario.key}] {scenario.title} ({scenario.clients} clients), round {n + 1}/{args.rounds}"
@@ -161,7 +194,7 @@ def run(args, procs: Processes, tmp: Path) -> dict:
             print(f"{label}: baseline server", flush=True)
             port = free_port()
             runs["baseline"].append(measured_run(
-                procs, tmp, f"baseline-{name}", [*BASELINE_SERVER, str(port)], env, port, "clients.mjs",
+                procs, tmp, f"baseline-{name}", [*BASELINE_SERVER, str(port)], bare_env, port, "clients.mjs",
                 {**seeded_common, "mode": "baseline", "url": f"http://127.0.0.1:{port}", "payloads": payloads,
                  "rooms": [{"key": f"room{i}", "phones": scenario.phones} for i in range(scenario.rooms)]},
                 timeout, args.quiet_wait, delivered,
@@ -169,13 +202,23 @@ def run(args, procs: Processes, tmp: Path) -> dict:
         for server in ("app", "baseline"):
             merged = merge_runs(runs[server])
             results.append({"scenario": scenario.key, "title": scenario.title, "server": server,
-                            **summarize(merged)})
+                            "pace": None if scenario.burst else vars(paced), **summarize(merged)})
 
     report = build_report(args, results)
     report["warnings"] = warnings
     print_report(report)
     write_report("latency", report)
     return report
+
+
+def describe_pace(scenario: Scenario, args) -> str:
+    if scenario.burst:
+        return (f"{scenario.phones} phones answer within {BURST_SPREAD_MS} ms, {args.bursts} bursts per round "
+                "(the first warms up)")
+    paced = pace(scenario, args)
+    per_round = max(1, paced.events // args.rounds)
+    return (f"{paced.rate:g} events/s per meeting, {per_round * args.rounds} measured per meeting "
+            f"(+{paced.warmup} warm-up per round), {paced.step_fraction:.1%} step changes, the rest answers")
 
 
 def delivered(result: dict) -> int:
@@ -238,8 +281,13 @@ def build_report(args, results: list[dict]) -> dict:
         targets.append(target(f"app p95 under {TARGET_SMALL_P95_MS:g} ms, 1 meeting of 80 phones",
                               small, TARGET_SMALL_P95_MS, "ms", small < TARGET_SMALL_P95_MS))
     if "b" in ratios:
-        targets.append(target(f"app p95 within {TARGET_RATIO:g}x baseline p95, 600 phones in 10 meetings",
+        targets.append(target(f"app p95 within {TARGET_RATIO:g}x baseline p95, 600 phones in 10 meetings at "
+                              f"{args.rate:g} events/s per meeting",
                               ratios["b"], TARGET_RATIO, "x", ratios["b"] <= TARGET_RATIO))
+    if "d" in ratios:
+        targets.append(target(f"app p95 within {TARGET_FAST_RATIO:g}x baseline p95, 600 phones in 10 meetings at "
+                              f"{FAST_RATE:g} events/s per meeting", ratios["d"], TARGET_FAST_RATIO, "x",
+                              ratios["d"] <= TARGET_FAST_RATIO))
     if "c" in ratios:
         burst = row("c", "app")["p95_ms"]
         targets.append(target(f"app p95 under {TARGET_BURST_P95_MS:g} ms, 80 phones answering within "
@@ -249,7 +297,7 @@ def build_report(args, results: list[dict]) -> dict:
         **new_report({"rate_per_meeting": args.rate, "measured_events_per_meeting": args.events,
                       "rounds": args.rounds, "warmup_events_per_meeting_and_round": WARMUP_EVENTS,
                       "step_fraction": args.step_fraction, "seed": args.seed,
-                      "transport": "websocket", "server": "gevent (socketio.run), one process"}),
+                      "transport": "websocket", "server": "gevent (socketio.run), one process"}, args.settings),
         "results": results,
         "p95_ratio_app_over_baseline": ratios,
         "targets": targets,

@@ -1,7 +1,8 @@
 """The district set-up under load: 2 app processes behind HAProxy against 1, and the cost of the
 Socket.IO message queue per event.
 
-    .venv/bin/python -m bench.district [--rates 40,80,120,...] [--seconds 8] [--queue-rate 60] [--keep]
+    .venv/bin/python -m bench.district [--rates 40,80,120,...] [--seconds 8] [--queue-rate 60]
+                                       [--set PLC_NAME=VALUE ...] [--keep]
 
 PostgreSQL and Redis are started once (deploy/district.py). For each set-up (1 app process, then 2)
 a fresh database is seeded with 10 meetings of 60 phones (bench/room_setup.py) and the set-up is
@@ -19,7 +20,6 @@ Prints a table and writes .bench/district.json. Exits non-zero only when the har
 """
 from __future__ import annotations
 
-import argparse
 import json
 import math
 import os
@@ -29,7 +29,9 @@ from contextlib import ExitStack
 from pathlib import Path
 
 from bench.cpu import BUSY_CORES, machine_busy_seconds, tree_cpu, wait_for_quiet
-from bench.harness import PY, HarnessError, Processes, check_prerequisites, run_checked, run_clients, run_harness
+from bench.harness import (
+    PY, HarnessError, Processes, benchmark_parser, check_prerequisites, run_checked, run_clients, run_harness,
+)
 from bench.report import delay_stats, fmt, new_report, write_report
 from deploy import district as setup
 
@@ -41,17 +43,13 @@ CLIENT_SETTINGS = {"connect_concurrency": 20, "connect_timeout_ms": 20000, "sett
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(prog="python -m bench.district", description=__doc__.split("\n")[0])
+    parser = benchmark_parser("python -m bench.district", __doc__, seed=20261201, quiet_wait=10.0)
     parser.add_argument("--rates", default=",".join(map(str, DEFAULT_RATES)),
                         help="answers per second across the 10 meetings, one run each, in this order")
     parser.add_argument("--seconds", type=float, default=8.0, help="measured seconds per run (default 8)")
     parser.add_argument("--apps", default="1,2", help="the set-ups: app processes behind HAProxy (default 1,2)")
     parser.add_argument("--queue-rate", type=float, default=60.0,
                         help="answers per second for the message queue's cost (default 60; 0 skips it)")
-    parser.add_argument("--quiet-wait", type=float, default=10.0,
-                        help="before each run, wait up to this many seconds for other processes to go quiet")
-    parser.add_argument("--seed", type=int, default=20261201)
-    parser.add_argument("--keep", action="store_true", help="keep the temporary folder (logs)")
     args = parser.parse_args(argv)
     return run_harness(args, run, "plc-bench-district-",
                        check=lambda: check_prerequisites() or _check_servers())
@@ -66,7 +64,7 @@ def _check_servers() -> None:
 def run(args, procs: Processes, tmp: Path) -> None:
     rates = [float(r) for r in args.rates.split(",")]
     report = new_report({"meetings": MEETINGS, "phones": PHONES, "rates": rates, "seconds": args.seconds,
-                         "queue_rate": args.queue_rate, "seed": args.seed})
+                         "queue_rate": args.queue_rate, "seed": args.seed}, args.settings)
     with ExitStack() as stack:
         try:
             postgres = stack.enter_context(setup.postgres_server())
@@ -95,7 +93,7 @@ class Context:
         folder.mkdir()
         url = self.postgres.create_database(name)
         secret = secrets.token_hex(32)
-        env = setup.app_env(folder, url, self.redis, secret)
+        env = setup.app_env(folder, url, self.redis, secret, **self.args.settings)
         run_checked([PY, "-m", "flask", "db", "upgrade"], env, "flask db upgrade")
         seeded = json.loads(run_checked([PY, "-m", "bench.room_setup", f"{MEETINGS}x{PHONES}"], env, "seeding", 600))
         return folder, url, secret, seeded
@@ -160,7 +158,8 @@ class Context:
         print(f"\nDistrict set-up, {apps} app process(es) behind HAProxy: seeding {MEETINGS}x{PHONES} ...", flush=True)
         folder, url, secret, seeded = self._fresh_database(f"apps{apps}")
         runs = []
-        with setup.district_apps(folder, self.postgres, self.redis, url, secret, apps=apps) as running:
+        with setup.district_apps(folder, self.postgres, self.redis, url, secret, apps=apps,
+                                 **self.args.settings) as running:
             self.haproxy_pid = running.haproxy.process.pid
             for rate in rates:
                 self._clear_answers(url)
@@ -177,7 +176,7 @@ class Context:
         folder, url, secret, seeded = self._fresh_database("queue")
         result = {}
         for queue in (True, False):
-            env = setup.app_env(folder, url, self.redis, secret, message_queue=queue)
+            env = setup.app_env(folder, url, self.redis, secret, message_queue=queue, **self.args.settings)
             app = setup.start_app("queue" if queue else "noqueue", env, folder)
             try:
                 setup.wait_serving(app)

@@ -1,10 +1,12 @@
 """What every benchmark runs on: a fresh temporary folder and database, the real server
 (`python wsgi.py`, as in production) and the baseline server started on 127.0.0.1 and
-always stopped with everything they started, the Node clients run against them, and the
-exit codes (1 when the harness itself fails; a missed target is a printed verdict).
+always stopped with everything they started, the Node clients run against them, the
+exit codes (1 when the harness itself fails; a missed target is a printed verdict), and the
+options every benchmark shares (benchmark_parser: --rounds, --rate, --set, --keep, ...).
 """
 from __future__ import annotations
 
+import argparse
 import ctypes
 import json
 import os
@@ -32,6 +34,9 @@ APP_SERVER = [PY, "wsgi.py"]  # what the app is served with, as in production
 BASELINE_SERVER = [PY, "-m", "bench.baseline_server"]  # + the port
 
 SCHEMA_DRIFT = ("has no column named", "no such column", "no such table")
+# What the harness itself sets in the app's environment: `--set` cannot change these.
+HARNESS_SETTINGS = ("PLC_INSTANCE_PATH", "PLC_DATABASE_URL", "PLC_UPLOADS_DIR", "PLC_TASK_QUEUE_URL",
+                    "PLC_SECRET_KEY", "PLC_HOST", "PLC_PORT")
 
 
 class HarnessError(Exception):
@@ -141,9 +146,10 @@ def check_prerequisites(*tools: str) -> None:
         raise HarnessError("node_modules/socket.io-client is missing: run `make setup` first")
 
 
-def base_env(tmp: Path, workers: int | None = None) -> dict:
+def base_env(tmp: Path, workers: int | None = None, settings: dict[str, str] | None = None) -> dict:
     """The app's settings for a run: everything it writes inside tmp; `workers` task-queue
-    worker processes (PLC_WORKERS), else the server's choice."""
+    worker processes (PLC_WORKERS), else the server's choice; then `settings` (--set). Only
+    these: every PLC_ variable of our own environment is left out, so that runs compare."""
     env = {k: v for k, v in os.environ.items() if not k.startswith("PLC_")}
     env.update({
         "PLC_INSTANCE_PATH": str(tmp / "instance"),
@@ -157,6 +163,7 @@ def base_env(tmp: Path, workers: int | None = None) -> dict:
     })
     if workers:
         env["PLC_WORKERS"] = str(workers)
+    env.update(settings or {})
     return env
 
 
@@ -275,6 +282,61 @@ def measured_run(procs: Processes, tmp: Path, name: str, server_cmd: list[str], 
 
 # --- one benchmark ----------------------------------------------------------------
 
+DEFAULT_ROUNDS = 2
+
+
+class _SetSetting(argparse.Action):
+    """--set NAME=VALUE, repeatable: into args.settings, a dict (the last value of a name wins)."""
+
+    def __call__(self, parser, namespace, value, option_string=None):
+        name, sep, setting = value.partition("=")
+        name = name.strip()
+        if not sep or not name.startswith("PLC_") or not name[4:].replace("_", "").isalnum():
+            parser.error(f"--set takes NAME=VALUE with a PLC_ setting's name, e.g. PLC_LIVE_BATCH_MS=0 (not {value!r})")
+        if name in HARNESS_SETTINGS:
+            parser.error(f"--set {name}: the benchmark sets {name} itself")
+        namespace.settings = {**namespace.settings, name: setting}
+
+
+def _positive_int(text: str) -> int:
+    value = int(text)
+    if value < 1:
+        raise argparse.ArgumentTypeError("must be at least 1")
+    return value
+
+
+def benchmark_parser(prog: str, doc: str, *, rounds: str | None = None, rate: float | None = None,
+                     rate_help: str = "", seed: int | None = None, quiet_wait: float | None = None,
+                     quick: str | None = None) -> argparse.ArgumentParser:
+    """The argument parser of a benchmark that starts the app, with the options they share:
+    --set and --keep always; --rounds (`rounds` says what one round is) when `rounds` is given,
+    --rate (`rate_help` says of what) when `rate` is, --seed, --quiet-wait and --quick (`quick`
+    says what it shortens) likewise, each with the given default. The benchmark adds its own."""
+    parser = argparse.ArgumentParser(prog=prog, description=doc.split("\n")[0])
+    if rounds is not None:
+        parser.add_argument("--rounds", type=_positive_int, default=DEFAULT_ROUNDS,
+                            help=f"{rounds}; pooled (default %(default)s)")
+    if rate is not None:
+        parser.add_argument("--rate", type=float, default=rate, help=f"{rate_help} (default %(default)g)")
+    if seed is not None:
+        parser.add_argument("--seed", type=int, default=seed,
+                            help="seeds the random choices of the clients (default %(default)s)")
+    if quiet_wait is not None:
+        parser.add_argument("--quiet-wait", type=float, default=quiet_wait,
+                            help="before each measurement, wait up to this many seconds for other processes "
+                                 "to go quiet (default %(default)g)")
+    if quick is not None:
+        parser.add_argument("--quick", action="store_true", help=f"a short run for development: {quick}")
+    parser.add_argument("--set", dest="settings", metavar="NAME=VALUE", action=_SetSetting, default={},
+                        help="a setting (PLC_...) for the app server(s) this benchmark starts, never for the "
+                             "bare server; repeatable. The harness passes none of its own environment's PLC_ "
+                             "variables, so this is how settings are compared (e.g. --set PLC_LIVE_BATCH_MS=0); "
+                             "printed first and written into the report")
+    parser.add_argument("--keep", action="store_true",
+                        help="keep the temporary folder (logs, and the SQLite database where there is one)")
+    return parser
+
+
 def run_harness(args, run: Callable[[object, Processes, Path], object], prefix: str,
                 check: Callable[[], None] = check_prerequisites) -> int:
     """Run one benchmark: `check()` its prerequisites, then `run(args, procs, tmp)` in a fresh
@@ -290,6 +352,9 @@ def run_harness(args, run: Callable[[object, Processes, Path], object], prefix: 
     failed = True
     try:
         check()
+        if hasattr(args, "settings"):  # the report's first line: what the app ran with
+            given = " ".join(f"{name}={value}" for name, value in args.settings.items())
+            print(f"App settings (--set): {given or 'none, the defaults'}", flush=True)
         run(args, procs, tmp)
         failed = False
     except HarnessError as exc:

@@ -78,8 +78,9 @@ def jsonable(value):
     return value
 
 
-def new_report(params: dict) -> dict:
-    """The head of every report: when, on what machine, with which settings."""
+def new_report(params: dict, app_settings: dict[str, str] | None = None) -> dict:
+    """The head of every report: when, on what machine, with which parameters, and for a
+    benchmark that starts the app, the settings it was given (--set; {} for the defaults)."""
     try:
         node = subprocess.run(["node", "--version"], capture_output=True, text=True, check=False).stdout.strip()
     except FileNotFoundError:
@@ -89,6 +90,7 @@ def new_report(params: dict) -> dict:
         "machine": {"cpus": os.cpu_count(), "python": platform.python_version(), "node": node,
                     "platform": platform.platform()},
         "params": params,
+        **({"app_settings": app_settings} if app_settings is not None else {}),
     }
 
 

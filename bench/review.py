@@ -1,6 +1,7 @@
 """The unit page under load of data: `python -m bench.review` (also run by `make bench`).
 
-    .venv/bin/python -m bench.review [--requests 100] [--sorts 12] [--samples 40] [--groups 6] [--keep]
+    .venv/bin/python -m bench.review [--requests 100] [--sorts 12] [--samples 40] [--groups 6]
+                                     [--set PLC_NAME=VALUE ...] [--keep]
 
 Seeds a unit with 12 closed sorts of 40 samples in 6 groups and a unit with one such sort
 (review_setup.py), starts the real server (`python wsgi.py`, gevent) and asks
@@ -12,14 +13,14 @@ Prints a table and writes .bench/review.json.
 """
 from __future__ import annotations
 
-import argparse
 import sys
 import time
 import urllib.request
 from pathlib import Path
 
 from bench.harness import (
-    APP_SERVER, HarnessError, Processes, base_env, free_port, run_harness, running_server, seed_database,
+    APP_SERVER, HarnessError, Processes, base_env, benchmark_parser, free_port, run_harness, running_server,
+    seed_database,
 )
 from bench.report import new_report, percentile, print_targets, target, write_report
 
@@ -39,7 +40,7 @@ def fetch(url: str, cookie: str) -> float:
 
 def measure(args, procs: Processes, tmp: Path) -> dict:
     """Each unit page's times (p50 / p95 / p99 ms) and SQL statements."""
-    env = base_env(tmp)
+    env = base_env(tmp, settings=args.settings)
     seeded = seed_database(env, [], ["bench.review_setup", str(args.sorts), str(args.samples), str(args.groups)],
                            timeout=600)
     port = free_port()
@@ -63,7 +64,7 @@ def run(args, procs: Processes, tmp: Path) -> dict:
     big, small = result["big"], result["small"]
     report = {
         **new_report({"sorts": args.sorts, "samples": args.samples, "groups": args.groups,
-                      "requests": args.requests, "warmup_requests": WARMUP}),
+                      "requests": args.requests, "warmup_requests": WARMUP}, args.settings),
         "scenario": f"{args.sorts} closed sorts x {args.samples} samples x {args.groups} groups vs 1 sort",
         "result": result,
         "ratio_p95": big["p95_ms"] / small["p95_ms"],
@@ -86,12 +87,11 @@ def run(args, procs: Processes, tmp: Path) -> dict:
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(prog="python -m bench.review", description=__doc__.split("\n")[0])
+    parser = benchmark_parser("python -m bench.review", __doc__)
     parser.add_argument("--requests", type=int, default=100, help="requests per unit page (default 100)")
     parser.add_argument("--sorts", type=int, default=12)
     parser.add_argument("--samples", type=int, default=40)
     parser.add_argument("--groups", type=int, default=6)
-    parser.add_argument("--keep", action="store_true", help="keep the temporary folder (logs, database)")
     return run_harness(parser.parse_args(argv), run, "plc-bench-review-", check=lambda: None)
 
 

@@ -1,6 +1,6 @@
 """Work Sort under load: 80 clients on one board, each moving a card every second.
 
-    .venv/bin/python -m bench.sort [--seconds 60] [--rounds 2] [--quick] [--keep]
+    .venv/bin/python -m bench.sort [--seconds 60] [--rounds 2] [--quick] [--set PLC_NAME=VALUE ...] [--keep]
 
 One Work Sort meeting on its "Sort" step with 40 cards and four groups, the facilitator
 and 79 phones connected (sort_setup.py seeds it with the app's own services). For
@@ -27,7 +27,6 @@ a missed target is printed as MISSED.
 """
 from __future__ import annotations
 
-import argparse
 import json
 import math
 import os
@@ -35,8 +34,8 @@ import sys
 from pathlib import Path
 
 from bench.harness import (
-    APP_SERVER, BASELINE_SERVER, PY, HarnessError, Processes, base_env, free_port, measured_run, run_checked,
-    run_harness, seed_database,
+    APP_SERVER, BASELINE_SERVER, PY, HarnessError, Processes, base_env, benchmark_parser, free_port, measured_run,
+    run_checked, run_harness, seed_database,
 )
 from bench.report import (
     delay_stats, fmt, mean_size, new_report, percentile, print_targets, receipt_stats, receipt_summary, target,
@@ -130,7 +129,8 @@ def summarize(runs: list[dict]) -> dict:
 # --- the benchmark ----------------------------------------------------------------------------------
 
 def run(args, procs: Processes, tmp: Path) -> dict:
-    env = base_env(tmp)
+    env = base_env(tmp, settings=args.settings)  # the app's
+    bare_env = base_env(tmp)  # the baseline's: no --set
     print(f"Work Sort benchmark: {PHONES + 1} clients in one meeting, {CARDS} cards, each client moving a card "
           f"{args.rate:g}x a second; {args.seconds:g} s measured (+{args.warmup:g} s warm-up) per run, "
           f"{args.rounds} round(s) of app then baseline; seed {args.seed}", flush=True)
@@ -194,7 +194,7 @@ def run(args, procs: Processes, tmp: Path) -> dict:
             print(f"{label}: baseline server", flush=True)
             port = free_port()
             base = measured_run(
-                procs, tmp, f"baseline-{attempt}", [*BASELINE_SERVER, str(port)], env, port, "sort_clients.mjs",
+                procs, tmp, f"baseline-{attempt}", [*BASELINE_SERVER, str(port)], bare_env, port, "sort_clients.mjs",
                 {**common, "mode": "baseline", "seed": args.seed + n,
                  "url": f"http://127.0.0.1:{port}", "room": "sort", "phones": PHONES, "payload": payload},
                 timeout, args.quiet_wait, delivered,
@@ -243,7 +243,7 @@ def build_report(args, runs: dict, checks: list[dict], payload: dict) -> dict:
         **new_report({"clients": PHONES + 1, "cards": CARDS, "groups": 4, "moves_per_client_per_s": args.rate,
                       "seconds_measured_per_run": args.seconds, "warmup_s_per_run": args.warmup,
                       "rounds": args.rounds, "seed": args.seed, "transport": "websocket",
-                      "server": "gevent (python wsgi.py), one process; SQLite"}),
+                      "server": "gevent (python wsgi.py), one process; SQLite"}, args.settings),
         "results": results,
         "ratio_app_over_baseline": ratios,
         "board_checks": checks,
@@ -310,21 +310,15 @@ def print_report(report: dict) -> None:
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(prog="python -m bench.sort", description=__doc__.split("\n")[0])
+    parser = benchmark_parser("python -m bench.sort", __doc__, rounds="app and baseline take turns this many times",
+                              rate=1.0, rate_help="moves per second per client", seed=20240917, quiet_wait=60.0,
+                              quick="15 s, one round")
     parser.add_argument("--seconds", type=float, default=60.0, help="measured seconds of moves per run (default 60)")
     parser.add_argument("--warmup", type=float, default=3.0, help="seconds of moves before measuring (default 3)")
-    parser.add_argument("--rate", type=float, default=1.0, help="moves per second per client (default 1)")
-    parser.add_argument("--rounds", type=int, default=2,
-                        help="app and baseline take turns this many times (default 2)")
     parser.add_argument("--retries", type=int, default=2,
                         help="run a round again (app and baseline) up to this many times when other processes "
                              f"used more than {RETRY_ABOVE_CORES} core during it; the least disturbed attempt "
                              "counts (default 2)")
-    parser.add_argument("--seed", type=int, default=20240917)
-    parser.add_argument("--quiet-wait", type=float, default=60.0,
-                        help="before each run, wait up to this many seconds for other processes to go quiet")
-    parser.add_argument("--quick", action="store_true", help="a short run for development: 15 s, one round")
-    parser.add_argument("--keep", action="store_true", help="keep the temporary folder (logs, database)")
     args = parser.parse_args(argv)
     if args.quick:
         args.seconds, args.rounds, args.retries = 15.0, 1, 0

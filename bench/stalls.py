@@ -2,7 +2,7 @@
 render PDFs? The event loop must never wait on that CPU work (plc/offload.py).
 
     .venv/bin/python -m bench.stalls [--pictures 4] [--pdfs 3] [--side 7071] [--rounds 2]
-                                     [--rate 8] [--idle 10] [--phones 60] [--keep]
+                                     [--rate 8] [--idle 10] [--phones 60] [--set PLC_NAME=VALUE ...] [--keep]
 
 1. Makes one oversized task picture, cached in .bench/: a PNG of --side x --side pixels (by
    default the largest square the pixel limit, plc/media/limits.py MAX_PIXELS, lets through),
@@ -28,7 +28,6 @@ fails; a missed target is printed as MISSED, one measured on a disturbed machine
 """
 from __future__ import annotations
 
-import argparse
 import math
 import sys
 from pathlib import Path
@@ -37,8 +36,8 @@ from PIL import Image, ImageDraw
 
 from bench.cpu import quiet_or_warn
 from bench.harness import (
-    OUT_DIR, HarnessError, Processes, base_env, log_errors, measured_rounds, run_harness, seed_database, tail,
-    timer_room_run,
+    OUT_DIR, HarnessError, Processes, base_env, benchmark_parser, log_errors, measured_rounds, run_harness,
+    seed_database, tail, timer_room_run,
 )
 from bench.report import (
     fmt, merge_cpu, merge_phases, new_report, phase_stats, pool_phases, print_phases, print_targets, rounds_p95,
@@ -71,7 +70,7 @@ def oversized_picture(side: int) -> Path:
 # --- one round ---------------------------------------------------------------------------------
 
 def run_round(args, procs: Processes, tmp: Path, picture: Path) -> dict:
-    env = base_env(tmp)
+    env = base_env(tmp, settings=args.settings)
     warnings: list[str] = []
     print("Setting up a fresh database (flask db upgrade + seed) ...", flush=True)
     seeded = seed_database(env, warnings, ["bench.stalls_setup", str(args.phones), str(args.sorts), str(args.samples)])
@@ -129,7 +128,7 @@ def build_report(args, rounds: list[dict], picture: Path) -> dict:
             "unit": {"closed_sorts": args.sorts, "samples_per_sort": args.samples},
             "room_event": "timer:add +1 s (paused timer) -> state to all", "transport": "websocket",
             "server": "python wsgi.py (gevent) + the Huey worker it starts",
-        }),
+        }, args.settings),
         "broadcast": phases,
         "broadcast_by_round": rounds_p95(rounds, "load"),
         "idle_before_and_after": idle,
@@ -192,7 +191,8 @@ def run(args, procs: Processes, tmp: Path) -> dict:
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(prog="python -m bench.stalls", description=__doc__.split("\n")[0])
+    parser = benchmark_parser("python -m bench.stalls", __doc__, rounds="rounds, each on a fresh server and database",
+                              rate=8.0, rate_help="room events per second", quiet_wait=30.0)
     parser.add_argument("--pictures", type=int, default=4, help="task pictures uploaded at once (default 4)")
     parser.add_argument("--pdfs", type=int, default=3, help="unit PDF summaries exported at once (default 3)")
     parser.add_argument("--side", type=int, default=LARGEST_SIDE,
@@ -201,18 +201,12 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--sorts", type=int, default=4, help="closed sorts in the exported unit (default 4)")
     parser.add_argument("--samples", type=int, default=24, help="samples in each sort (default 24)")
     parser.add_argument("--phones", type=int, default=60, help="phones in the room (default 60)")
-    parser.add_argument("--rate", type=float, default=8.0, help="room events per second (default 8)")
     parser.add_argument("--idle", type=float, default=10.0, help="seconds measured idle, before and after (default 10)")
-    parser.add_argument("--rounds", type=int, default=2, help="rounds, each on a fresh server and database (default 2)")
     parser.add_argument("--request-timeout", type=float, default=120.0,
                         help="give up when the requests take longer than this many seconds (default 120)")
-    parser.add_argument("--quiet-wait", type=float, default=30.0,
-                        help="before each round, wait up to this many seconds for other processes to go quiet "
-                             "(default 30)")
-    parser.add_argument("--keep", action="store_true", help="keep the temporary folder (logs, database)")
     args = parser.parse_args(argv)
-    if args.rounds < 1 or args.pictures + args.pdfs < 1:
-        parser.error("run at least one round of at least one request")
+    if args.pictures + args.pdfs < 1:
+        parser.error("send at least one request (--pictures or --pdfs)")
     if args.side * args.side > MAX_PIXELS:
         parser.error(f"the app refuses pictures of more than {MAX_PIXELS} pixels (--side {LARGEST_SIDE} at most)")
     return run_harness(args, run, "plc-bench-stalls-")

@@ -1,7 +1,7 @@
 """Student work coming into a live room: does the room stay live, and how fast is the work read?
 
     .venv/bin/python -m bench.uploads [--rounds 2] [--photos 30] [--rate 8] [--idle 15]
-                                      [--workers N] [--ocr-pages 24] [--keep]
+                                      [--workers N] [--ocr-pages 24] [--set PLC_NAME=VALUE ...] [--keep]
 
 1. Generates phone photos of synthetic student work (shared/tools/make_student_work.py
    --photo --megapixels 12), cached in .bench/photos-12mp/ so re-runs skip it.
@@ -37,7 +37,6 @@ The clients run on the same machine as the server (about 0.1 core, in bursts): o
 """
 from __future__ import annotations
 
-import argparse
 import json
 import math
 import os
@@ -48,8 +47,8 @@ from pathlib import Path
 
 from bench.cpu import quiet_or_warn
 from bench.harness import (
-    OUT_DIR, PY, ROOT, HarnessError, Processes, base_env, check_prerequisites, log_errors, measured_rounds,
-    run_checked, run_harness, seed_database, tail, timer_room_run,
+    OUT_DIR, PY, ROOT, HarnessError, Processes, base_env, benchmark_parser, check_prerequisites, log_errors,
+    measured_rounds, run_checked, run_harness, seed_database, tail, timer_room_run,
 )
 from bench.report import (
     fmt, merge_cpu, merge_phases, new_report, percentile, phase_stats, print_phases, print_targets, rounds_p95,
@@ -93,7 +92,7 @@ def ensure_set(folder: Path, count: int, flags: list[str]) -> list[dict]:
 # --- the live part ----------------------------------------------------------------------------
 
 def run_live(args, procs: Processes, tmp: Path, photos: list[dict], photo_dir: Path) -> dict:
-    env = {**base_env(tmp, args.workers), "PLC_OCR_ENGINE": args.engine}
+    env = base_env(tmp, args.workers, {"PLC_OCR_ENGINE": args.engine, **args.settings})
     warnings: list[str] = []
     print("Setting up a fresh database (flask db upgrade + seed) ...", flush=True)
     seeded = seed_database(env, warnings, ["bench.uploads_setup", str(PHONES)])
@@ -252,7 +251,7 @@ def build_report(args, rounds: list[dict], ocr: dict) -> dict:
             "room_event": "timer:add +1 s (paused timer) -> state to all",
             "transport": "websocket", "permessage_deflate": not args.no_deflate,
             "server": "python wsgi.py (gevent) + the Huey worker it starts",
-        }),
+        }, args.settings),
         "broadcast": phases,
         "broadcast_by_round": rounds_p95(rounds, "upload"),
         "p95_ratio_upload_over_idle": ratio,
@@ -363,15 +362,14 @@ def run(args, procs: Processes, tmp: Path) -> dict:
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(prog="python -m bench.uploads", description=__doc__.split("\n")[0])
+    parser = benchmark_parser(
+        "python -m bench.uploads", __doc__, rate=8.0,
+        rate_help="room events per second: by default about 110 events while 30 photos are processed, so that a "
+                  "p95 is not decided by two or three events",
+        rounds="idle / upload / after cycles, each on a fresh server and database (one round's p95 moves by 20%% "
+               "from run to run)", quiet_wait=30.0)
     parser.add_argument("--photos", type=int, default=30, help="photos uploaded (default 30)")
-    parser.add_argument("--rate", type=float, default=8.0,
-                        help="room events per second (default 8: about 110 events while 30 photos are "
-                             "processed, so that a p95 is not decided by two or three events)")
     parser.add_argument("--idle", type=float, default=15.0, help="seconds measured with the room idle (default 15)")
-    parser.add_argument("--rounds", type=int, default=2,
-                        help="idle / upload / after cycles, each on a fresh server and database, pooled "
-                             "(default 2: one round's p95 moves by 20%% from run to run)")
     parser.add_argument("--concurrency", type=int, default=6, help="POSTs in flight at once (default 6)")
     parser.add_argument("--uploaders", type=int, default=6, help="phones that upload, taking turns (default 6)")
     parser.add_argument("--workers", type=int, default=None,
@@ -384,13 +382,9 @@ def main(argv: list[str] | None = None) -> int:
                         help="pages of each set for the OCR accuracy (default 24; 0 skips it)")
     parser.add_argument("--no-deflate", action="store_true",
                         help="clients do not offer permessage-deflate (browsers do; for diagnosis)")
-    parser.add_argument("--quiet-wait", type=float, default=30.0,
-                        help="before the run, wait up to this many seconds for other processes to go quiet "
-                             "(default 30)")
-    parser.add_argument("--keep", action="store_true", help="keep the temporary folder (logs, database)")
     args = parser.parse_args(argv)
-    if args.rounds < 1:
-        parser.error("--rounds must be at least 1")
+    if "PLC_OCR_ENGINE" in args.settings:
+        parser.error("choose the OCR engine with --engine (the report names it), not --set PLC_OCR_ENGINE")
     if not 1 <= args.photos <= 40:
         parser.error("--photos must be between 1 and 40 (the app takes at most 40 files per upload)")
 
