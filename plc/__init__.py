@@ -8,6 +8,7 @@ from flask.globals import request_ctx
 from werkzeug.middleware.proxy_fix import ProxyFix
 
 from plc import database  # noqa: F401  (SQLite settings on every connection)
+from plc.accounts.sessions import CookieSessions
 from plc.config import ROOT, default_instance_path, load_config
 from plc.errors import UserError
 from plc.extensions import csrf, db, limiter, login_manager, migrate, socketio
@@ -26,6 +27,7 @@ def create_app(overrides: dict | None = None, instance_path: str | None = None) 
         template_folder=str(ROOT / "templates"),
     )
     Path(app.instance_path).mkdir(parents=True, exist_ok=True)
+    app.session_interface = CookieSessions()
     app.config.update(load_config(app.instance_path))
     app.config.update(overrides or {})
     # Every route with an id takes it as <id:...>: out of range is a 404, never a database error.

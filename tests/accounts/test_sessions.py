@@ -53,3 +53,17 @@ def test_logging_out_ends_the_live_connections_of_that_session(app):
     assert ack == {"ok": False, "error": "You are logged out. Log in again to take part."}
     assert not live_client(app, thief, db.session.get(Meeting, meeting_id)).is_connected()
     assert db.session.get(Meeting, meeting_id).timer_running is True
+
+
+def test_a_request_without_a_session_cookie_gets_an_empty_session_and_one_with_it_its_own(app):
+    from flask import session
+
+    user = gen_user(email="pat@example.org", password=PASSWORD)
+    browser = logged_in_browser(app, user)
+    cookie = browser.get_cookie("session").value
+    with app.test_request_context("/"):
+        assert dict(session) == {}
+    with app.test_request_context("/", headers={"Cookie": f"session={cookie}"}):
+        assert session["_user_id"] == str(user.id)
+    with app.test_request_context("/", headers={"Cookie": "session=forged.value.here"}):
+        assert dict(session) == {}  # a bad signature opens an empty session, as Flask's own does
