@@ -186,8 +186,8 @@ def on_meeting_end(meeting, seat, data):
 @live_event("response:add", NewResponse, participant=True)
 def on_response_add(meeting, seat, data):
     response = services.add_response(meeting, seat.participant_id, data.text, data.field)
-    # Mine first: the phone then shows its own response as its own from the start.
-    socketio.emit("response:mine", {"id": response.id}, to=participant_room(seat.participant_id))
+    # The acknowledgement tells the phone that the answer is its own (no message of its own:
+    # in a burst, and through a district's message queue, every message counts).
     outbox.to_room(room(meeting.id), "response:upsert", response_payload(meeting, response, author=seat.name))
     return {"ok": True, "id": response.id}
 

@@ -97,8 +97,6 @@ socket.on("state", (next) => {
   else if (stepChanged && state) showNewStep(room);
 });
 socket.on("participants", (people) => { if (room.state) { room.state.participants = people; renderPeople(room); } });
-// The room hears a new response first; its author learns just after that it is theirs.
-socket.on("response:mine", ({ id }) => { room.mine.add(id); if (room.state) renderResponses(room); });
 // After a step change: which answers on the new step are this phone's (ids are never reused).
 socket.on("responses:mine", ({ ids }) => { room.mine = new Set(ids); if (room.state) renderResponses(room); });
 socket.on("response:upsert", (response) => {

@@ -23,7 +23,11 @@ function composer(room, field, label) {
     const text = input.value.trim();
     if (!text) { room.say("Write something first.", "error"); input.focus(); return; }
     const ack = await send("response:add", field ? { text, field } : { text });
-    if (ack) { input.value = ""; checkLimit(input); input.focus(); }
+    if (!ack) return;
+    // The server's acknowledgement is how this phone learns the answer is its own.
+    room.mine.add(ack.id);
+    renderMine(room);
+    input.value = ""; checkLimit(input); input.focus();
   });
   return form;
 }
