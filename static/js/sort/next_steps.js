@@ -16,7 +16,7 @@ export function nextSteps(board, group) {
   const steps = state.sort.next_steps.filter((s) => s.group_id === group.id);
   const editable = state.canEdit() && view !== "projector";
   const list = el("ul", { class: "next-steps list" }, ...steps.map((s, n) => el("li", {},
-    editable ? moveEditor(board, s, n + 1) : el("p", { class: "next-move", dir: "auto" }, s.move),
+    editable ? moveEditor(board, s, n + 1) : board.withKeyWords(el("p", { class: "next-move", dir: "auto" }), s.move),
     el("p", { class: "muted" }, `${s.audience_label} · `, el("span", { dir: "auto" }, s.owner_label), s.due_on ? ` · by ${s.due_on}` : ""),
     cyclePlan(s),
     editable && !s.prediction ? planForm(s, { send, event: "sort:next:cycle" }) : null,
