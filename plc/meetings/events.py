@@ -160,12 +160,13 @@ def _announce_later(app, meeting_id: int, delay: float) -> None:
             db.session.remove()
 
 
-def control_event(name: str, payload: type[Payload], change) -> None:
-    """A facilitator's control: store the change, then send everyone the new state."""
+def control_event(name: str, payload: type[Payload], change, parts: bool = False) -> None:
+    """A facilitator's control: store the change, then send everyone the new state (with the
+    features' parts too when `parts`: what they show depends on the change)."""
 
     def handler(meeting, seat, data):
         change(meeting, data)
-        broadcast_room(meeting)
+        broadcast_room(meeting, parts=parts)
 
     handler.__name__ = f"on_{name.replace(':', '_')}"
     live_event(name, payload, control=True)(handler)
@@ -184,7 +185,8 @@ def on_step_goto(meeting, seat, data):
 control_event("timer:start", Empty, lambda meeting, data: services.start_timer(meeting))
 control_event("timer:pause", Empty, lambda meeting, data: services.pause_timer(meeting))
 control_event("timer:add", AddTime, lambda meeting, data: services.add_time(meeting, data.seconds))
-control_event("names:hide", Flag, lambda meeting, data: services.set_names_hidden(meeting, data.value))
+# Hiding names changes what the features' parts say (who does a next step, who may own one).
+control_event("names:hide", Flag, lambda meeting, data: services.set_names_hidden(meeting, data.value), parts=True)
 control_event("input:lock", Flag, lambda meeting, data: services.set_input_locked(meeting, data.value))
 control_event("response:spotlight", Spotlight, lambda meeting, data: services.spotlight(meeting, data.response_id))
 
