@@ -15,11 +15,17 @@ from plc.meetings.models import Meeting, Participant
 from plc.realtime.rooms import control_room, participant_room, room
 
 _RUNNING_ON_TASK = select(Meeting.id).where(Meeting.task_id == bindparam("task_id"), Meeting.ended_at.is_(None))
+_RUNNING_OF_TEAM = select(Meeting).where(Meeting.team_id == bindparam("team_id"), Meeting.ended_at.is_(None))
 
 
 def task_audience(task_id: int) -> list[str]:
     """The rooms of every meeting running on the task."""
     return [room(meeting_id) for meeting_id in db.session.execute(_RUNNING_ON_TASK, {"task_id": task_id}).scalars()]
+
+
+def running_meetings_of_team(team_id: int) -> list[Meeting]:
+    """The team's meetings running now (news of its agreements goes to each)."""
+    return list(db.session.execute(_RUNNING_OF_TEAM, {"team_id": team_id}).scalars())
 
 
 def emit_to_rooms(event: str, payload, rooms: list[str], emitter: SocketIO = socketio) -> None:

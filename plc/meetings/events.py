@@ -10,13 +10,13 @@ from pydantic import Field
 
 from plc.extensions import db, socketio
 from plc.meetings import services
-from plc.meetings.audience import close_meeting_rooms
+from plc.meetings.audience import close_meeting_rooms, emit_to_rooms, running_meetings_of_team
 from plc.meetings.models import Meeting
 from plc.meetings.seats import seated_participant
 from plc.meetings.signals import showing_step
 from plc.meetings.state import (
-    control_state, own_response_ids, own_responses_by_participant, participants_payload, response_payload,
-    room_state,
+    control_state, key_words_payload, own_response_ids, own_responses_by_participant, participants_payload,
+    response_payload, room_state,
 )
 from plc.realtime.batching import outbox
 from plc.realtime.gate import ENDED, live_event
@@ -24,6 +24,7 @@ from plc.realtime.payloads import Empty, Id, Payload, Text, checked_auth
 from plc.realtime.rooms import control_room, participant_room, room
 from plc.realtime.seat import Seat, take_seat
 from plc.teams.access import can_facilitate, membership_of
+from plc.teams.signals import agreements_changed
 
 
 class ConnectAuth(Payload):
@@ -64,6 +65,18 @@ def broadcast_room(meeting: Meeting, parts: bool = False) -> None:
     outbox.flush(room(meeting.id))  # answers sent before the state that follows them
     socketio.emit("state", room_state(meeting, full=False, parts=parts), to=room(meeting.id))
     socketio.emit("control", control_state(meeting), to=control_room(meeting.id))
+
+
+@agreements_changed.connect
+def share_agreements(team, what: str, **_) -> None:
+    """The team's norms or key words saved on its page: every one of its running meetings shows them
+    at once (norms in the room's state, key words as `key_words`), not only after a reconnect."""
+    meetings = running_meetings_of_team(team.id)
+    if what == "key_words":
+        emit_to_rooms("key_words", key_words_payload(team.id), [room(m.id) for m in meetings])
+    elif what == "norms":
+        for meeting in meetings:
+            broadcast_room(meeting)
 
 
 NOT_IN_MEETING = "You are not in this meeting."
@@ -146,12 +159,13 @@ def _announce_later(app, meeting_id: int, delay: float) -> None:
             db.session.remove()
 
 
-def control_event(name: str, payload: type[Payload], change) -> None:
-    """A facilitator's control: store the change, then send everyone the new state."""
+def control_event(name: str, payload: type[Payload], change, parts: bool = False) -> None:
+    """A facilitator's control: store the change, then send everyone the new state (with the
+    features' parts too when `parts`: what they show depends on the change)."""
 
     def handler(meeting, seat, data):
         change(meeting, data)
-        broadcast_room(meeting)
+        broadcast_room(meeting, parts=parts)
 
     handler.__name__ = f"on_{name.replace(':', '_')}"
     live_event(name, payload, control=True)(handler)
@@ -170,7 +184,8 @@ def on_step_goto(meeting, seat, data):
 control_event("timer:start", Empty, lambda meeting, data: services.start_timer(meeting))
 control_event("timer:pause", Empty, lambda meeting, data: services.pause_timer(meeting))
 control_event("timer:add", AddTime, lambda meeting, data: services.add_time(meeting, data.seconds))
-control_event("names:hide", Flag, lambda meeting, data: services.set_names_hidden(meeting, data.value))
+# Hiding names changes what the features' parts say (who does a next step, who may own one).
+control_event("names:hide", Flag, lambda meeting, data: services.set_names_hidden(meeting, data.value), parts=True)
 control_event("input:lock", Flag, lambda meeting, data: services.set_input_locked(meeting, data.value))
 control_event("response:spotlight", Spotlight, lambda meeting, data: services.spotlight(meeting, data.response_id))
 

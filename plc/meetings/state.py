@@ -141,8 +141,13 @@ def room_state(meeting: Meeting, full: bool = True, parts: bool = True) -> dict:
             for s in meeting.agenda
         ]
         state["participants"] = participants_payload(meeting)
-        state["key_words"] = [{"word": entry.word, "meaning": entry.meaning} for entry in key_words(meeting.team_id)]
+        state["key_words"] = key_words_payload(meeting.team_id)
     return state
+
+
+def key_words_payload(team_id: int) -> list[dict]:
+    """The team's key words as every screen of its meetings gets them: on connect, and again when they change."""
+    return [{"word": entry.word, "meaning": entry.meaning} for entry in key_words(team_id)]
 
 
 def participants_payload(meeting: Meeting) -> list[dict]:

@@ -78,6 +78,7 @@ class LaterSort:
 
     title: str
     places: list[tuple[str, str]]  # (student code, group name), in the step's students' order
+    began: datetime  # when the sort's meeting started (the sort's opening, without one)
 
 
 @dataclass
@@ -144,11 +145,13 @@ def unit_review(unit: Unit) -> UnitReview:
         unit=unit, tasks=tasks, timeline=timeline, sorts=closed,
         open_sorts=[s for s in sorts if s.is_open], vocabulary=strategies,
         mix=strategy_mix(closed, strategies), students=students_over_time(closed),
-        open_steps=followup.team_next_steps(unit.team_id, unit_id=unit.id), cycles=cycles_of(sorts, closed, by_id),
+        open_steps=followup.team_next_steps(unit.team_id, unit_id=unit.id),
+        cycles=cycles_of(sorts, closed, by_id, {m.id: m.started_at for m in meetings}),
         closing_checks=closing_checks(meetings, {t.id: t.title for t in tasks}))
 
 
-def cycles_of(sorts: list[Sort], closed: list[SortView], tasks: dict[int, Task]) -> list[Cycle]:
+def cycles_of(sorts: list[Sort], closed: list[SortView], tasks: dict[int, Task],
+              meeting_starts: dict[int, datetime]) -> list[Cycle]:
     """The unit's next steps as cycles, first planned first: each step of the latest version of a
     task's sort that adapts no other, followed by its next cycles. One query."""
     latest = {s.task_id: s.id for s in sorts}  # sorts come first version first
@@ -161,11 +164,27 @@ def cycles_of(sorts: list[Sort], closed: list[SortView], tasks: dict[int, Task])
                              students=_students_of(step, views.get(step.sort_id)))
               for step, group, task_id in rows}
     for cycle in cycles.values():
-        cycle.later = _later_places(cycle, views.get(cycle.step.sort_id), closed)
+        cycle.later = _later_places(cycle, views.get(cycle.step.sort_id), closed, meeting_starts)
         adapted = cycles.get(cycle.step.adapts_id)
         if adapted is not None:
             adapted.next_cycle = cycle
-    return [c for c in cycles.values() if c.step.adapts_id not in cycles]
+    firsts = [c for c in cycles.values() if c.step.adapts_id not in cycles]
+    for first in firsts:
+        _later_once(first)
+    return firsts
+
+
+def _later_once(cycle: Cycle) -> None:
+    """Each later sort under one cycle of a chain: the last one planned before the sort's meeting
+    began. A meeting whose "Since last time" adapts a step sorts work done before that decision:
+    it tells of the step's move, not of its next cycle, which was planned during that meeting."""
+    while (after := cycle.next_cycle) is not None:
+        planned = after.step.created_at
+        moved = [later for later in cycle.later if later.began > planned]
+        cycle.later = [later for later in cycle.later if later.began <= planned]
+        # The next cycle's own places (its students may differ), or the ones moved to it.
+        after.later = [later for later in after.later if later.began > planned] or moved
+        cycle = after
 
 
 def _students_of(step: NextStep, view: SortView | None) -> list[str]:
@@ -176,7 +195,8 @@ def _students_of(step: NextStep, view: SortView | None) -> list[str]:
     return [view.samples[sid].label for sid in view.placed.get(step.group_id, [])]
 
 
-def _later_places(cycle: Cycle, view: SortView | None, closed: list[SortView]) -> list[LaterSort]:
+def _later_places(cycle: Cycle, view: SortView | None, closed: list[SortView],
+                  meeting_starts: dict[int, datetime]) -> list[LaterSort]:
     """The groups the cycle's students' work landed in, in each sort of a later task closed after
     the step was planned (matched by student code)."""
     if view is None or not cycle.students:
@@ -189,7 +209,8 @@ def _later_places(cycle: Cycle, view: SortView | None, closed: list[SortView]) -
         where.update({other.samples[sid].label: UNSORTED for sid in other.unsorted})
         places = [(label, where[label]) for label in cycle.students if label in where]
         if places:
-            later.append(LaterSort(other.title, places))
+            began = meeting_starts.get(other.sort.meeting_id) or other.sort.created_at
+            later.append(LaterSort(other.title, places, began))
     return later
 
 

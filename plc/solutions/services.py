@@ -4,7 +4,8 @@ The file goes the way student work goes (plc/media): identified by its content, 
 same limits, decoded upright, re-encoded without any metadata, scaled, given a thumbnail and
 written atomically, all of it off the event loop (plc/offload.py). It happens in the request:
 there is no text to read and no name to blur, so no job is needed and the phone hears the
-result in the answer to its upload.
+result in the answer to its upload. Files a crash left between writing them and committing the
+row (or between letting go of them and removing them) go with recovery's sweep (plc/storage.py).
 """
 from __future__ import annotations
 
@@ -27,6 +28,7 @@ from plc.offload import off_loop
 from plc.solutions.models import SolutionPhoto
 
 FOLDER = "solutions"
+storage.files_named_by((FOLDER,), SolutionPhoto.image_name, SolutionPhoto.thumb_name)
 
 
 class PhotoRejected(UserError):

@@ -379,6 +379,13 @@ def _clean_cycle(prediction: str, evidence: str) -> dict:
     return {"prediction": prediction, "evidence": evidence}
 
 
+def _owner_fields(meeting: Meeting, key: str) -> dict:
+    """Who does a next step, as stored: one of the meeting's owner choices (plc/sort/owners.py);
+    the one rule for planning a step and for changing who does it."""
+    owner = owners.owner_of(meeting, key)
+    return {"owner_name": owner.name or None, "owner_role": owner.role}
+
+
 def _clean_next_step(sort: Sort, meeting: Meeting, fields: dict, today: date | None,
                      step: NextStep | None = None) -> dict:
     """A next step's fields as stored: `fields` as a form sends them, `owner` a key of the meeting's
@@ -392,8 +399,7 @@ def _clean_next_step(sort: Sort, meeting: Meeting, fields: dict, today: date | N
     if fields.get("owner") is None and step is not None:
         owner_fields = {}
     else:
-        owner = owners.owner_of(meeting, fields.get("owner") or "")
-        owner_fields = {"owner_name": owner.name or None, "owner_role": owner.role}
+        owner_fields = _owner_fields(meeting, fields.get("owner") or "")
     _check_due_on(fields.get("due_on"), today, step.due_on if step else None)
     _check_length("The instructional move", move, "move", "Shorten it, or split it into two next steps.")
     label = (fields.get("student_label") or "").strip() or None
@@ -426,6 +432,16 @@ def edit_next_step(sort: Sort, meeting: Meeting, step_id: int, fields: dict, tod
         coedit.forget("next_step", step.id, "move")
     for key, value in fields.items():
         setattr(step, key, value)
+    db.session.commit()
+    return step
+
+
+def change_next_step_owner(sort: Sort, meeting: Meeting, step_id: int, owner_key: str) -> NextStep:
+    """Hand a next step to another person on the team (by role only, where names are hidden)."""
+    step = queries.next_step_of(sort, step_id)
+    fields = _owner_fields(meeting, owner_key)
+    _begin_change(sort)
+    step.owner_name, step.owner_role = fields["owner_name"], fields["owner_role"]
     db.session.commit()
     return step
 

@@ -106,6 +106,11 @@ class EditNextStep(NextStepFields):
     owner: Optional[Annotated[str, Field(max_length=40)]] = None  # None keeps who does it
 
 
+class NextStepOwner(Payload):
+    id: Id
+    owner: Annotated[str, Field(max_length=40)]  # a key of the board's `owners`
+
+
 class PlanCycle(Payload):
     """A carried-over step's prediction, evidence and date, filled in again."""
 
@@ -254,6 +259,8 @@ sort_change("sort:next:add", NextStepFields, lambda sort, data, seat, meeting: c
     sort, meeting, data.fields(), name_to_record(meeting, seat.name)))
 sort_change("sort:next:edit", EditNextStep, lambda sort, data, seat, meeting: commands.edit_next_step(
     sort, meeting, data.id, {k: v for k, v in data.fields().items() if k != "id"}))
+sort_change("sort:next:owner", NextStepOwner, lambda sort, data, seat, meeting: commands.change_next_step_owner(
+    sort, meeting, data.id, data.owner))
 sort_change("sort:next:cycle", PlanCycle, lambda sort, data, seat, meeting: commands.plan_cycle(
     queries.next_step_of(sort, data.id), data.prediction, data.evidence, due_date(data.due_on)))
 sort_change("sort:next:remove", NextStepId, lambda sort, data, seat, meeting: commands.remove_next_step(sort, data.id))

@@ -2,7 +2,8 @@
 
 Any member writes them (they are the team's, not the facilitator's); only a facilitator removes
 a key word, as only a facilitator deletes on the team's page. Meetings show the norms on the
-protocols' norms steps and each key word where it appears (plc/meetings/state.py).
+protocols' norms steps and each key word where it appears (plc/meetings/state.py); a change
+saved here reaches the team's running meetings at once (`agreements_changed`).
 """
 from __future__ import annotations
 
@@ -11,6 +12,7 @@ import re
 from plc.errors import UserError, too_long
 from plc.extensions import db
 from plc.teams.models import KeyWord, Team
+from plc.teams.signals import agreements_changed
 from plc.timeutil import utcnow
 
 NORMS_MAX = 12
@@ -55,6 +57,7 @@ def set_norms(team: Team, text: str, by_name: str) -> list[str]:
     team.norms = "\n".join(lines)
     team.norms_changed_by, team.norms_changed_at = by_name, utcnow()
     db.session.commit()
+    agreements_changed.send(team, what="norms")
     return lines
 
 
@@ -93,6 +96,7 @@ def add_key_word(team: Team, word: str, meaning: str, by_name: str) -> KeyWord:
     entry = KeyWord(team_id=team.id, word=word, key=key, meaning=meaning, changed_by=by_name)
     db.session.add(entry)
     db.session.commit()
+    agreements_changed.send(team, what="key_words")
     return entry
 
 
@@ -100,9 +104,12 @@ def change_key_word(entry: KeyWord, word: str, meaning: str, by_name: str) -> Ke
     entry.word, entry.key, entry.meaning = _checked(entry.team_id, word, meaning, keeping=entry)
     entry.changed_by = by_name
     db.session.commit()
+    agreements_changed.send(db.session.get(Team, entry.team_id), what="key_words")
     return entry
 
 
 def remove_key_word(entry: KeyWord) -> None:
+    team = db.session.get(Team, entry.team_id)
     db.session.delete(entry)
     db.session.commit()
+    agreements_changed.send(team, what="key_words")

@@ -70,6 +70,7 @@ def show(team_id: int):
                                  originals_retention_days=team.originals_retention_days) if facilitator else None,
         deletions=services.recent_deletions(team.id) if facilitator else [],
         vocabulary=services.vocabulary(team.id),
+        critical_for=services.critical_units_by_strategy(team.id),
         norms=agreements.norms_of(team),
         key_words=agreements.key_words(team.id),
         start_urls={task.id: _start_meeting_url(task, facilitator) for unit in team.units for task in unit.tasks},

@@ -165,6 +165,17 @@ def critical_strategies(unit_id: int) -> list[Strategy]:
     ).scalars())
 
 
+def critical_units_by_strategy(team_id: int) -> dict[int, list[str]]:
+    """For each strategy of the team's vocabulary marked critical somewhere: the titles of the
+    units it is critical for, in the units' order (the team page says so beside the vocabulary)."""
+    units: dict[int, list[str]] = {}
+    for strategy_id, title in db.session.execute(
+            db.select(CriticalStrategy.strategy_id, Unit.title).join(Unit, Unit.id == CriticalStrategy.unit_id)
+            .where(Unit.team_id == team_id).order_by(Unit.id)):
+        units.setdefault(strategy_id, []).append(title)
+    return units
+
+
 def set_critical_strategies(unit: Unit, strategy_ids: list[int]) -> None:
     """Mark exactly these entries of the team's vocabulary as critical for the unit. The caller
     offers only the team's entries; any other id is ignored (another team's is never marked)."""

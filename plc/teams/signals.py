@@ -4,6 +4,9 @@
 True while the task's question must stay hidden (meetings: a meeting on the task has not yet
 reached the step that reveals it).
 
+`agreements_changed` is sent after a team's norms or key words are saved, with the team as sender
+and `what` ("norms" or "key_words"): meetings show them at once in the team's running meetings.
+
 `task_page` is sent as a task's page is drawn, with the task as sender and the viewer's
 `membership`; a receiver returns a section of the page (HTML rendered from its own
 template) or None. Receivers connect when their module is imported, e.g. in review:
@@ -32,3 +35,7 @@ question_hold = _signals.signal("question-hold", doc="Is a task's question held 
 def question_held_back(task) -> bool:
     """Whether the task's page must leave out its question for now."""
     return bool(task.question) and any(held for _, held in question_hold.send(task))
+
+
+agreements_changed = _signals.signal(
+    "agreements-changed", doc="A team's norms or key words were saved: `what` is \"norms\" or \"key_words\".")

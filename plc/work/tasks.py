@@ -7,8 +7,10 @@ from datetime import timedelta
 from flask import current_app
 from huey import crontab
 
+from plc import storage
 from plc.jobs import huey, in_app, job, periodic_job
-from plc.work import leftovers, lifecycle, processing
+from plc.work import leftovers  # noqa: F401 - registers student work's folders for the sweep below
+from plc.work import lifecycle, processing
 
 log = logging.getLogger(__name__)
 # The task queue tries a job as often as the life cycle lets a sample be claimed.
@@ -37,8 +39,9 @@ def requeue_lost_jobs() -> int:
 
 @in_app
 def remove_leftover_files() -> int:
-    """Remove the files a crash left that no sample names (a lease after they were last written)."""
-    removed = leftovers.remove_leftover_files(older_than=timedelta(seconds=current_app.config["JOB_LEASE_SECONDS"]))
+    """Remove the files a crash left that no row names - student work's, teachers' photos of their
+    solutions (plc/solutions) - a lease after they were last written."""
+    removed = storage.remove_leftover_files(older_than=timedelta(seconds=current_app.config["JOB_LEASE_SECONDS"]))
     if removed:
         log.info("removed %d files a crash left behind", len(removed))
     return len(removed)

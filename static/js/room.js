@@ -54,10 +54,10 @@ const { view, canControl, say } = room;
 // --- connection -----------------------------------------------------------
 
 const socket = connect("/", { meeting_id: room.meetingId });
-const board = createBoard({ root, view, canControl, send, say });
+const agreements = createAgreements(room);
+const board = createBoard({ root, view, canControl, send, say, fill: agreements.fill });
 const controls = createControls(room);
 const projector = view === "projector" ? createProjector(room) : null;
-const agreements = createAgreements(room);
 room.solutions = createSolutions(room);
 const setTimer = createTimer(room);
 const answerNews = createAnswerNews();
@@ -95,6 +95,14 @@ socket.on("state", (next) => {
   if (view !== "phone") return;
   if (nowEnded) { socket.disconnect(); showEnded(room); } // nothing more to hear: the room is closed
   else if (stepChanged && state) showNewStep(room);
+});
+// The team changed its key words on its page: every text shown is filled again.
+socket.on("key_words", (words) => {
+  if (!room.state) return;
+  room.state.key_words = words;
+  agreements.render(false);
+  agreements.fill(bound("script"), room.script);
+  board.redraw();
 });
 socket.on("participants", (people) => { if (room.state) { room.state.participants = people; renderPeople(room); } });
 // After a step change: which answers on the new step are this phone's (ids are never reused).

@@ -124,3 +124,75 @@ def test_a_team_writes_its_agreements_and_the_meeting_shows_them(new_context, li
         phone.screenshot(path=str(artifacts_dir / "question-revealed-phone.png"), full_page=True)
     finally:
         clear_agreements(projector)
+
+
+def add_key_word(page: Page, word: str, meaning: str) -> None:
+    team_page(page)
+    page.get_by_role("link", name="Write our agreements").click()
+    page.get_by_label("Word").last.fill(word)
+    page.get_by_label("What it looks like in student work").last.fill(meaning)
+    page.get_by_role("button", name="Add the key word").click()
+    expect(page.get_by_role("form", name=f"Key word {word}")).to_be_visible()
+
+
+def remove_key_words(page: Page, *words: str) -> None:
+    team_page(page)
+    page.get_by_role("link", name="Write our agreements").click()
+    for word in words:
+        page.get_by_role("button", name=f"Remove the key word {word}").click()
+        expect(page.get_by_role("form", name=f"Key word {word}")).to_have_count(0)
+
+
+def test_key_words_on_the_work_sort_board_and_live_from_the_agreements_page(new_context, live_server, artifacts_dir):
+    from tests.browser.test_work_sort import column, join_board, start_sort
+
+    projector = new_context(**DESKTOP).new_page()
+    log_in(projector, live_server.email, live_server.password)
+    groups_word = ("equal groups", "Objects drawn in groups of the same size, each group counted as one.")
+    skip_word = ("skip count", "Counting on by the same number each time: 6, 12, 18.")
+    try:
+        add_key_word(projector, *groups_word)
+        projector.goto("/")
+        code = start_sort(projector)
+        phone = new_context(**PHONE).new_page()
+        join_board(phone, code, "Ana Teacher")
+
+        # A group's name on the board: the key word in it shows its meaning, on the projector and the phone.
+        for page in (projector, phone):
+            heading = column(page, "Draws equal groups").locator("h3")
+            expect(heading.get_by_role("button", name="equal groups")).to_be_visible()
+        phone.screenshot(path=str(artifacts_dir / "key-word-on-board-phone.png"), full_page=True)
+        term = column(phone, "Draws equal groups").get_by_role("button", name="equal groups")
+        term.tap()
+        meaning = phone.locator('[data-bind="key-word-meaning"]')
+        # Far from the step's prompt: held in view at the bottom of the screen, with its own Close.
+        expect(meaning).to_be_in_viewport()
+        expect(meaning).to_contain_text(f"{groups_word[0]}: {groups_word[1]}")
+        expect(term).to_have_attribute("aria-expanded", "true")
+        phone.screenshot(path=str(artifacts_dir / "key-word-on-board-meaning-phone.png"))
+        expect_no_axe_violations(phone, "the phone board with a key word's meaning open")
+        meaning.get_by_role("button", name=re.compile("^Close")).tap()
+        expect(meaning).to_be_hidden()
+
+        # A key word added on the agreements page mid-meeting reaches the open boards without a reload.
+        page = new_context(**DESKTOP).new_page()
+        log_in(page, live_server.email, live_server.password)
+        add_key_word(page, *skip_word)
+        for screen in (projector, phone):
+            expect(column(screen, "Skip counts by 6").locator("h3").get_by_role("button", name="Skip counts")).to_be_visible()
+        # ... and one removed there stops being a button on them.
+        remove_key_words(page, groups_word[0])
+        for screen in (projector, phone):
+            expect(column(screen, "Draws equal groups").locator("h3 button")).to_have_count(0)
+    finally:
+        clear_key_words(projector)
+
+
+def clear_key_words(page: Page) -> None:
+    """Leave the demo team without key words, as the other browser tests expect it."""
+    team_page(page)
+    page.get_by_role("link", name="Write our agreements").click()
+    remove = page.get_by_role("button", name=re.compile("^Remove the key word"))
+    while remove.count():
+        remove.first.click()
+        expect(page.locator(".flash").first).to_contain_text("is no longer one of our key words")

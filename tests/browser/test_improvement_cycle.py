@@ -167,6 +167,8 @@ def test_a_team_plans_a_next_step_adapts_it_next_meeting_and_the_coach_sees_the_
     expect(follow_on).to_contain_text("Cycle 2")
     expect(follow_on).to_contain_text("S02 will skip count by 8 with a number line.")
     expect(follow_on).to_contain_text("Not decided yet")
+    # Cookie boxes was sorted in the meeting that adapted the step: it tells of cycle 1, shown there only.
+    expect(follow_on.locator(".cycle-later")).to_have_count(0)
     cycles.scroll_into_view_if_needed()
     coach.screenshot(path=str(artifacts_dir / "review-cycles-phone.png"), full_page=True)
     assert coach.evaluate("document.documentElement.scrollWidth") <= 390  # nothing wider than the phone

@@ -55,7 +55,8 @@ def join_board(page: Page, code: str, name: str) -> None:
 
 
 def column(page: Page, name: str) -> Locator:
-    return page.locator("section.column", has=page.locator(f'h3:text-is("{name}")'))
+    """A column by its heading's name (a key word in a group's name is a button inside the heading)."""
+    return page.locator("section.column", has=page.get_by_role("heading", name=name, exact=True))
 
 
 def card_in(page: Page, group: str, code: str) -> Locator:
@@ -518,3 +519,38 @@ def test_two_people_rewording_the_same_next_step_at_once_keep_both_their_words(n
     expect(column(projector, group).locator(".next-move")).to_have_text(text)
     with sqlite3.connect(live_server.env["PLC_DATABASE_URL"].removeprefix("sqlite:///")) as db:
         assert db.execute("SELECT move FROM next_step ORDER BY id DESC").fetchone() == (text,)
+
+
+def test_a_phone_hands_a_next_step_to_another_person_and_every_board_shows_it(new_context, live_server, artifacts_dir):
+    projector, (ana, ben) = meeting_and_phones(new_context, live_server, ["Ana Teacher", "Ben Coach"])
+    for _ in range(3):
+        projector.get_by_role("button", name="Next ▶").click()
+    expect(step_title(ben)).to_have_text("Next steps")
+    group = GROUPS[1]
+    move = "Ten-frame warm-up before the task"
+    steps = [column(page, group).locator(".next-steps li:not(.empty)") for page in (projector, ana, ben)]
+    expect(steps[2].first.or_(column(ben, group).locator(".next-steps li.empty"))).to_be_visible()
+    before = steps[2].count()  # the task's sort is shared by the session's tests: others may have planned some
+    column(ana, group).get_by_text(f"Add a next step for “{group}”").tap()
+    column(ana, group).get_by_label("Instructional move", exact=True).fill(move)
+    column(ana, group).get_by_label("Who does it").select_option(label="Ana Teacher (Classroom teacher)")
+    column(ana, group).get_by_label("We predict").fill("More will make ten first.")
+    column(ana, group).get_by_label("Evidence that will show it").fill("Monday's warm-up")
+    column(ana, group).get_by_role("button", name="Add next step").tap()
+    expect(steps[0].nth(before)).to_contain_text(move)
+    planned = [page_steps.nth(before) for page_steps in steps]
+    for step in planned:
+        expect(step).to_contain_text("Ana Teacher (Classroom teacher)")
+
+    # Ben takes it over: "Change who does it", the same people to choose from, "Change".
+    mine = planned[2]
+    mine.get_by_text("Change who does it").tap()
+    number = before + 1
+    owner = mine.get_by_label(f"Who does next step {number}")
+    expect(owner).to_have_value(re.compile(r"^participant:\d+$"))
+    ben.screenshot(path=str(artifacts_dir / "next-step-owner-change-phone.png"), full_page=True)
+    owner.select_option(label="Ben Coach (Classroom teacher)")
+    mine.get_by_role("button", name="Change").tap()
+    for step in planned:
+        expect(step.locator("p.muted").first).to_have_text("Whole class · Ben Coach (Classroom teacher)")
+    expect(mine.get_by_label(f"Who does next step {number}")).to_be_hidden()  # the form closed once saved

@@ -1,6 +1,7 @@
 """The team's agreements in a meeting: its norms on the norms steps, its key words sent to every screen."""
 import pytest
 
+from plc.accounts.models import User
 from plc.extensions import db
 from plc.meetings.models import Meeting
 from plc.teams import agreements
@@ -93,3 +94,58 @@ def test_the_screens_have_a_place_for_the_norms_and_the_meaning_of_a_key_word(ap
                  phone.get(f"/live/{meeting.id}")):
         html = page.get_data(as_text=True)
         assert 'data-bind="norms"' in html and 'id="key-word-meaning"' in html and 'role="status"' in html
+
+
+def test_key_words_saved_on_the_agreements_page_reach_every_screen_of_the_running_meeting_at_once(app, meeting_on):
+    meeting, projector, phone = meeting_on(words=[("Fluency", "Chooses a strategy that fits the numbers.")])
+    # Another running meeting of the same team, and one of another team: only the team's screens hear it.
+    team_id, facilitator_id = meeting.team_id, meeting.facilitator_id
+    second = gen_meeting(db.session.get(Team, team_id), db.session.get(User, facilitator_id))
+    second_projector = live_client(app, projector_http(app, facilitator_id), second)
+    other = meeting_on()[2]
+    for client in (projector, phone, second_projector, other):
+        client.clear()  # what came on connect
+    page = projector_http(app, facilitator_id)
+
+    response = page.post(f"/teams/{team_id}/key-words",
+                         data={"new-word-word": "reasoning", "new-word-meaning": "Says why a step works."})
+    assert response.status_code == 302
+    both = [{"word": "Fluency", "meaning": "Chooses a strategy that fits the numbers."},
+            {"word": "reasoning", "meaning": "Says why a step works."}]
+    for client in (projector, phone, second_projector):
+        assert events_named(client, "key_words") == [both]
+    assert events_named(other, "key_words") == []
+
+    [fluency] = [k for k in agreements.key_words(team_id) if k.word == "Fluency"]
+    page.post(f"/teams/{team_id}/key-words/{fluency.id}",
+              data={f"key-word-{fluency.id}-word": "Fluency", f"key-word-{fluency.id}-meaning": "Flexible and accurate."})
+    page.post(f"/teams/{team_id}/key-words/{fluency.id}/remove")
+    for client in (projector, phone):
+        assert events_named(client, "key_words")[1:] == [
+            [{"word": "Fluency", "meaning": "Flexible and accurate."}, both[1]], [both[1]]]
+    # A refused word changes nothing and tells nobody.
+    page.post(f"/teams/{team_id}/key-words", data={"new-word-word": "REASONING", "new-word-meaning": "Again."})
+    assert len(events_named(phone, "key_words")) == 3
+
+
+def test_norms_saved_during_the_meeting_reach_its_norms_step_at_once(app, meeting_on):
+    meeting, projector, phone = meeting_on(norms="Old norm.")
+    step_states(meeting, projector, phone, norms_steps(meeting)[0])
+    projector_http(app, meeting.facilitator_id).post(f"/teams/{meeting.team_id}/norms", data={"norms": "New norm.\nAnother."})
+    for client in (projector, phone):
+        assert events_named(client, "state")[-1]["step"]["team_norms"] == ["New norm.", "Another."]
+
+
+def test_an_ended_meeting_hears_nothing_of_the_agreements(app, meeting_on):
+    meeting, projector, phone = meeting_on()
+    assert projector.emit("meeting:end", {}, callback=True) == {"ok": True}
+    phone.clear()
+    agreements.add_key_word(db.session.get(Team, meeting.team_id), "Fluency", "Fits the numbers.", "Fay")
+    assert events_named(phone, "key_words") == []
+
+
+def projector_http(app, facilitator_id):
+    """A browser of the meeting's facilitator, on the team's pages."""
+    http = app.test_client()
+    login(http, db.session.get(User, facilitator_id))
+    return http

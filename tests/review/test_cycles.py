@@ -142,16 +142,20 @@ def test_the_review_shows_each_cycle_and_where_its_students_landed_later(app):
     [step] = first.next_steps
     follow_on = followup.record(step, "S1 counted on; S2 did not", "adapted", "Ana")
     sorts.plan_cycle(follow_on, "S2 will count on", "Monday's exit ticket", None)
-    gen_closed_sort(team, user, task=later_task(team, meeting.task.unit_id), placements=(
+    # The next task's sort, at a meeting after the one that adapted the step: it tells of cycle 2.
+    later_meeting, _ = gen_closed_sort(team, user, task=later_task(team, meeting.task.unit_id), placements=(
         ("Makes a ten", ("S1", "S3")), ("Counts all", ("S2",))), next_steps=())
+    later_meeting.started_at = follow_on.created_at + timedelta(days=3)
+    db.session.commit()
 
     review = services.unit_review(db.session.get(Unit, meeting.task.unit_id))
     [cycle] = review.cycles
     assert (cycle.step.id, cycle.decision_label, cycle.owner_label) == (step.id, "Adapted", "Rosa (Interventionist)")
     assert cycle.students == ["S1", "S2"]
-    assert [(later.title, later.places) for later in cycle.later] == [
-        ("Cookie trays", [("S1", "Makes a ten"), ("S2", "Counts all")])]
     assert cycle.next_cycle.step.id == follow_on.id and cycle.next_cycle.next_cycle is None
+    assert cycle.later == []  # shown once: on the cycle it tells of
+    assert [(later.title, later.places) for later in cycle.next_cycle.later] == [
+        ("Cookie trays", [("S1", "Makes a ten"), ("S2", "Counts all")])]
 
     http = app.test_client()
     login(http, user)
@@ -163,6 +167,40 @@ def test_the_review_shows_each_cycle_and_where_its_students_landed_later(app):
     assert cycles.index(CYCLE["prediction"]) < cycles.index("S1 counted on") < cycles.index("Cycle 2")
     later = cycles[cycles.index("Later, in"):]
     assert later.index("S1") < later.index("Makes a ten") < later.index("S2") < later.index("Counts all")
+    assert cycles.count("Later, in") == 1 and cycles.index("Cycle 2") < cycles.index("Later, in")
+
+
+def test_a_later_sort_of_the_meeting_that_adapted_a_step_shows_once_on_the_step_it_tells_of(app):
+    """Meeting 2 adapts the step in "Since last time", then sorts the next task's work - done
+    before that decision, after the first move: its places show under cycle 1 only, not again
+    under cycle 2 (planned during that meeting); a sort at meeting 3 shows under cycle 2 only."""
+    user = gen_user(name="Cam Coach", email="cam@example.org")
+    team = gen_team(user)
+    meeting, first = gen_closed_sort(team, user)  # "Counts on": S1, S2
+    [step] = first.next_steps
+    unit_id = meeting.task.unit_id
+    second, _ = gen_closed_sort(team, user, task=later_task(team, unit_id), placements=(
+        ("Makes a ten", ("S1",)), ("Counts all", ("S2",))), next_steps=())
+    follow_on = followup.record(step, "S1 made a ten; S2 counted all", "adapted", "Ana")
+    second.started_at = follow_on.created_at - timedelta(minutes=5)  # the decision came in that meeting
+    third, _ = gen_closed_sort(team, user, task=later_task(team, unit_id, "Egg cartons"), placements=(
+        ("Makes a ten", ("S1", "S2")),), next_steps=())
+    third.started_at = follow_on.created_at + timedelta(days=7)
+    db.session.commit()
+
+    [cycle] = services.unit_review(db.session.get(Unit, unit_id)).cycles
+    assert [(later.title, later.places) for later in cycle.later] == [
+        ("Cookie trays", [("S1", "Makes a ten"), ("S2", "Counts all")])]
+    assert [(later.title, later.places) for later in cycle.next_cycle.later] == [
+        ("Egg cartons", [("S1", "Makes a ten"), ("S2", "Makes a ten")])]
+
+    http = app.test_client()
+    login(http, user)
+    html = http.get(f"/units/{unit_id}").get_data(as_text=True)
+    cycles = html[html.index('id="cycles"'):]
+    cycles = cycles[:cycles.index("</section>")]
+    assert cycles.count("Later, in") == 2 and cycles.count("Cookie trays") == 1 and cycles.count("Egg cartons") == 1
+    assert cycles.index("Cookie trays") < cycles.index("Cycle 2") < cycles.index("Egg cartons")
 
 
 # --- live: two meetings ---------------------------------------------------------------------

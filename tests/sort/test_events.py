@@ -708,6 +708,49 @@ def test_next_steps_from_a_phone_reach_the_projector_and_bad_dates_are_refused(a
     assert last(projector, "sort")["next_steps"] == []
 
 
+def test_a_next_steps_owner_changes_on_every_board_by_the_rule_that_planned_it(app, sort_room):
+    from plc.sort.models import NextStep
+
+    projector, ana, ben, meeting_id = sort_room["projector"], sort_room["ana"], sort_room["ben"], sort_room["meeting_id"]
+    assert projector.emit("step:goto", {"pos": NEXT_STEPS_STEP}, callback=True) == {"ok": True}
+    step = {"group_id": sort_room["groups"][0], "move": "Number talk on making ten", "audience": "small_group",
+            "owner": participant_key(meeting_id, "Ben"), **CYCLE}
+    assert ana.emit("sort:next:add", step, callback=True)["ok"] is True
+    [added] = last(projector, "sort")["next_steps"]
+    facilitator = next(o for o in last(ana, "sort")["owners"] if o["key"].startswith("member:"))
+
+    assert ana.emit("sort:next:owner", {"id": added["id"], "owner": facilitator["key"]}, callback=True)["ok"] is True
+    for client in (projector, ana, ben):
+        [changed] = last(client, "sort")["next_steps"]
+        assert (changed["owner_label"], changed["move"], changed["prediction"]) == (
+            "Pat Facilitator (Facilitator)", step["move"], CYCLE["prediction"])
+
+    # The owner must be one of the meeting's choices, as when the step was planned: nothing changes otherwise.
+    kim = gen_user(name="Kim")
+    other_room = gen_sort_meeting(gen_team(kim), kim)
+    other_id = other_room.id
+    join_as(app, other_room, "Ana")
+    for bad, message in [("classroom_teacher", "a person on the team"), ("participant:999999", "a person on the team"),
+                         (participant_key(other_id, "Ana"), "a person on the team"), ("role:interventionist", None)]:
+        assert_refused(ana, "sort:next:owner", {"id": added["id"], "owner": bad}, meeting_id, [projector, ben], message)
+    assert_refused(ana, "sort:next:owner", {"id": 999_999, "owner": facilitator["key"]}, meeting_id, [projector],
+                   "That next step is not part of this sort.")
+    assert_refused(ana, "sort:next:owner", {"id": added["id"], "owner": "x" * 41}, meeting_id, [projector], "Bad request")
+    assert db.session.get(NextStep, added["id"]).owner_name == "Pat Facilitator"
+
+    # Where names are hidden the choices are roles, and a step changes hands by role only.
+    assert projector.emit("names:hide", {"value": True}, callback=True)["ok"] is True
+    assert [o["key"] for o in last(ana, "state")["sort"]["owners"]][:1] == ["role:classroom_teacher"]  # at once
+    assert_refused(ana, "sort:next:owner", {"id": added["id"], "owner": participant_key(meeting_id, "Ben")},
+                   meeting_id, [projector], "a person on the team")
+    assert ana.emit("sort:next:owner", {"id": added["id"], "owner": "role:interventionist"}, callback=True)["ok"] is True
+    [changed] = last(ben, "sort")["next_steps"]
+    assert (changed["owner_name"], changed["owner_label"]) == (None, "Interventionist")
+    stored = db.session.get(NextStep, added["id"])
+    db.session.refresh(stored)
+    assert (stored.owner_name, stored.owner_role) == (None, "interventionist")
+
+
 def test_removing_a_group_over_sockets_takes_its_cards_and_next_steps_off_every_board(app, sort_room):
     ids, groups, meeting_id = sort_room["sample_ids"], sort_room["groups"], sort_room["meeting_id"]
     assert sort_room["ana"].emit("sort:move", move(ids[0], groups[0]), callback=True)["ok"] is True

@@ -26,3 +26,30 @@ def test_an_empty_vocabulary_says_how_it_grows(app, client):
     team = gen_team(user)
     login(client, user)
     assert "Add to vocabulary" in client.get(f"/teams/{team.id}").get_data(as_text=True)
+
+
+def test_the_vocabulary_says_in_words_which_strategies_are_critical_and_for_which_units(app, client):
+    import re
+
+    from plc.teams.models import Unit
+
+    user = gen_user()
+    team = gen_team(user)
+    fractions, area = Unit(team_id=team.id, title="Fractions <3>"), Unit(team_id=team.id, title="Area")
+    strategies = [Strategy(team_id=team.id, name=name, key=name.lower(), definition="d")
+                  for name in ("Area model", "Makes a ten", "Number line")]
+    db.session.add_all([fractions, area, *strategies])
+    db.session.commit()
+    area_model, makes_a_ten, number_line = strategies
+    login(client, user)
+    # Marked on the unit's "Critical strategies" page, as the team does it.
+    for unit, marked in ((fractions, [area_model, number_line]), (area, [area_model])):
+        assert client.post(f"/units/{unit.id}/critical",
+                           data={"strategies": [s.id for s in marked]}).status_code == 302
+
+    page = client.get(f"/teams/{team.id}").get_data(as_text=True)
+    terms = {re.sub(r"<[^>]+>|\s+", " ", dt).split(" Critical")[0].strip(): re.sub(r"<[^>]+>", "", dt)
+             for dt in re.findall(r"<dt>(.*?)</dt>", page, re.S)}
+    assert re.sub(r"\s+", " ", terms["Area model"]).endswith("Critical for Fractions &lt;3&gt;, Area")
+    assert re.sub(r"\s+", " ", terms["Number line"]).endswith("Critical for Fractions &lt;3&gt;")
+    assert "Critical" not in terms["Makes a ten"]

@@ -1,7 +1,8 @@
 // The team's agreements and the task in the room: the team's norms in place of a norms step's
 // prompt, each of the team's key words made a button wherever it appears (the prompt, the task,
-// the script) that shows what the word means, by click, tap or keyboard, in the page's one
-// meaning box; and the task's context, with its question only once the server sends it (before
+// the script, the Work Sort board's group names, notes and next steps) that shows what the word
+// means, by click, tap or keyboard, in the page's one meaning box - held in view at the bottom of
+// the screen, with a Close button, when the word is far from the box (on the board); and the task's context, with its question only once the server sends it (before
 // Problem Introduction's step "The question" it does not).
 
 import { el } from "../lib/dom.js";
@@ -33,6 +34,7 @@ export function createAgreements(room) {
   function closeMeaning() {
     if (!box) return;
     box.classList.add("hidden");
+    box.classList.remove("is-floating");
     box.replaceChildren();
     shownBy?.setAttribute("aria-expanded", "false");
     shownBy = null;
@@ -43,6 +45,13 @@ export function createAgreements(room) {
     closeMeaning();
     if (again || !box) return;
     box.append(el("dfn", {}, entry.word), `: ${entry.meaning}`);
+    // A word on the board, or elsewhere away from the box, would open a meaning out of sight:
+    // it floats at the bottom of the screen instead (the board redraws under it as others sort).
+    if (button.closest('[data-bind="board"]') || !box.parentElement.contains(button)) {
+      box.classList.add("is-floating");
+      box.append(" ", el("button", { type: "button", class: "link-button", onclick: () => { if (button.isConnected) button.focus(); closeMeaning(); } },
+        "Close", el("span", { class: "visually-hidden" }, ` the meaning of ${entry.word}`)));
+    }
     box.classList.remove("hidden");
     button.setAttribute("aria-expanded", "true");
     shownBy = button;

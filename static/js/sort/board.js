@@ -18,7 +18,8 @@ import { toolbar } from "./toolbar.js";
 
 const FOCUSABLE = "a[href], button, input, select, textarea, summary, [tabindex]";
 
-export function createBoard({ root, view, canControl, send, say }) {
+// `fill(node, text)` writes a text with the team's key words made buttons (room/agreements.js).
+export function createBoard({ root, view, canControl, send, say, fill }) {
   const state = new BoardState({ view, canControl });
   const box = root.querySelector('[data-bind="board"]');
   const announcer = el("p", { class: "visually-hidden", "aria-live": "polite", "data-bind": "board-announce" });
@@ -29,6 +30,8 @@ export function createBoard({ root, view, canControl, send, say }) {
 
   const board = {
     state, view, canControl, send, say, box,
+    // A text the board shows (not one being typed) with the team's key words that show their meaning.
+    withKeyWords: (node, text) => { fill(node, text); return node; },
     // What a person has open survives redraws caused by others' changes:
     ui: {
       pending: null, // the card this device moved, until the server answers: its arrival is announced
@@ -162,5 +165,10 @@ export function createBoard({ root, view, canControl, send, say }) {
     if (scope) focusables(scope)[keep.index]?.focus({ preventScroll: true });
   }
 
-  return { setSort, setSamples, applyMove, applyText: (edit) => applyText(board, edit) };
+  // Drawn again as it is (the team's key words changed).
+  function redraw() {
+    if (state.sort) draw();
+  }
+
+  return { setSort, setSamples, applyMove, redraw, applyText: (edit) => applyText(board, edit) };
 }

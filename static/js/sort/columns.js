@@ -28,7 +28,7 @@ function columnSection(board, column) {
   const count = column.sample_ids.length;
   return el("section", { class: `column${group ? ` kind-${group.kind}` : " is-tray"}`, "data-column": column.group_id ?? "unsorted" },
     el("header", { class: "column-head" },
-      el("h3", { id: headingId, dir: group ? "auto" : null }, group ? group.name : "Unsorted"),
+      group ? board.withKeyWords(el("h3", { id: headingId, dir: "auto" }), group.name) : el("h3", { id: headingId }, "Unsorted"),
       el("span", { class: "count", "aria-label": `${count} ${count === 1 ? "sample" : "samples"}` }, String(count)),
       group && KIND_LABEL[group.kind] ? el("span", { class: "kind" }, KIND_LABEL[group.kind]) : null,
       group?.tier_name_kept_by ? el("span", { class: "kind is-warning", title: `Kept by ${group.tier_name_kept_by}` }, "Tier-like name kept") : null,

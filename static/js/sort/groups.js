@@ -106,7 +106,7 @@ export function notes(board, group) {
     const given = NOTES.filter(([field]) => group[field]);
     // The notes as given, then (outside them) where the team anticipated students might get stuck.
     return [el("div", { class: "group-notes" }, ...(given.length
-      ? given.map(([field, label]) => el("p", {}, el("strong", {}, `${label} `), el("span", { dir: "auto" }, group[field])))
+      ? given.map(([field, label]) => el("p", {}, el("strong", {}, `${label} `), board.withKeyWords(el("span", { dir: "auto" }), group[field])))
       : [el("p", { class: "empty" }, "No notes yet.")])), stuckPoints(board)];
   }
   return el("div", { class: "group-notes" }, ...NOTES.map(([field, label]) => {

@@ -1,7 +1,8 @@
 // A group's next steps while planning: the instructional moves decided so far, each an
 // improvement cycle (what we predict, what evidence will show it), and the form that adds one
-// (for whom, who does it - a person on the team -, by when, a note on one student). A step
-// carried over by "adapt" asks for its prediction and evidence again.
+// (for whom, who does it - a person on the team -, by when, a note on one student). Who does a
+// step can change hands later, among the same choices. A step carried over by "adapt" asks for its
+// prediction and evidence again.
 
 import { el } from "../lib/dom.js";
 import { serverConstants } from "../lib/server_constants.js";
@@ -16,8 +17,9 @@ export function nextSteps(board, group) {
   const steps = state.sort.next_steps.filter((s) => s.group_id === group.id);
   const editable = state.canEdit() && view !== "projector";
   const list = el("ul", { class: "next-steps list" }, ...steps.map((s, n) => el("li", {},
-    editable ? moveEditor(board, s, n + 1) : el("p", { class: "next-move", dir: "auto" }, s.move),
+    editable ? moveEditor(board, s, n + 1) : board.withKeyWords(el("p", { class: "next-move", dir: "auto" }), s.move),
     el("p", { class: "muted" }, `${s.audience_label} · `, el("span", { dir: "auto" }, s.owner_label), s.due_on ? ` · by ${s.due_on}` : ""),
+    editable ? ownerChange(board, s, n + 1) : null,
     cyclePlan(s),
     editable && !s.prediction ? planForm(s, { send, event: "sort:next:cycle" }) : null,
     s.student_label ? el("p", { class: "muted" }, el("span", { dir: "auto" }, s.student_label), ": ", el("span", { dir: "auto" }, s.student_note || "")) : null,
@@ -34,6 +36,31 @@ function moveEditor(board, step, number) {
   area.value = step.move;
   bindText(board, area, { kind: "next_step", id: step.id, field: "move" });
   return el("div", { class: "field" }, el("label", { for: id, class: "visually-hidden" }, `Next step ${number}: instructional move`), area);
+}
+
+// Another person on the team takes the step (by role only where names are hidden): the board's
+// owner choices, as when it was planned; the server checks the choice by the same rule.
+function ownerChange(board, step, number) {
+  const { openForms } = board.ui;
+  const { owners } = board.state.sort;
+  const key = `owner-${step.id}`;
+  const current = owners.find((o) => o.name === (step.owner_name || "") && o.role === step.owner_role);
+  // Not a draft: a redraw shows who does it now (a focused field keeps what its person chose).
+  const select = el("select", { id: key, name: "owner", required: true, "data-field": key },
+    current ? null : el("option", { value: "" }, "Choose a person…"),
+    ...owners.map((o) => el("option", { value: o.key, selected: o === current, dir: "auto" }, o.label)));
+  const form = el("form", { class: "row owner-change" },
+    el("label", { for: key }, `Who does next step ${number}`), select,
+    el("button", { type: "submit", class: "small" }, "Change"));
+  form.addEventListener("submit", async (event) => {
+    event.preventDefault();
+    if (select.value === current?.key) { board.say("That is who does it already."); return; }
+    if (await board.send("sort:next:owner", { id: step.id, owner: select.value })) { openForms.delete(key); board.draw(); }
+  });
+  const details = el("details", { class: "owner-change-box", open: openForms.has(key) },
+    el("summary", {}, "Change who does it", el("span", { class: "visually-hidden" }, ` (next step ${number})`)), form);
+  details.addEventListener("toggle", () => { if (details.open) openForms.add(key); else openForms.delete(key); });
+  return details;
 }
 
 function nextStepDetails(board, group) {
