@@ -9,18 +9,23 @@ How a name is read, in this order:
 2. Math terms are set aside ("lowest common denominator", "right triangle", "basic facts"):
    a word inside one is math, whatever else it can mean.
 3. A tier phrase ("reteach", "IEP", "score 4", "partial understanding", "kids who need more
-   help") names a tier wherever it stands, even beside math ("Struggling with fractions").
+   help", "off task", "kids to watch", "understands ratios") names a tier wherever it stands, even
+   beside math ("Struggling with fractions").
 4. A tier word that is also ordinary math talk ("low", "top", "red", "developing", "2s",
-   "2 points") names a tier unless the phrase uses it for the math: after a verb of doing math
-   ("Used red and yellow counters", "Counts by 2s", "Plotted 2 points"), after an operation or
-   in a definition ("Range as highest minus lowest"), before a math noun ("top row", "bottom of
-   the ten frame", "2 points on the graph"), or as a verb itself ("Developing a unit rate",
-   "Beginning with the ones place"). A test's name is not the verb "test" ("Pre-test low").
+   "2 points", "solid", "quick") names a tier unless the phrase uses it for the math: after a verb
+   of doing math ("Used red and yellow counters", "Counts by 2s", "Plotted 2 points"), after an
+   operation or in a definition ("Range as highest minus lowest"), in a part of a math object
+   ("Median of the lower half"), before a math noun ("top row", "bottom of the ten frame",
+   "2 points on the graph", "Solid figures"), or as a verb itself ("Developing a unit rate",
+   "Beginning with the ones place"). A verb that judges knowing ("Gets fractions", "Knows
+   multiplication") is a tier unless what follows is worked out ("Gets a common denominator").
+   A test's name is not the verb "test" ("Pre-test low").
 5. A name of thinking names some math: a math word, a verb of doing math, a calculation, an
    estimate ("About 100"). A name with none ("Rock stars", "Exemplary", "WIN group", "100%")
    names the students or how they did, not their thinking. So does a name about students whose
    only math is the word for them or a program's name ("Teacher table", "Bridge group",
-   "Green dot kids"), while "Array group" and "Table of values" name math.
+   "Green dot kids"), while "Array group" and "Table of values" name math; and a name about a
+   test whose only math is numbers, which are its scores ("Exit ticket 3/3", "MAP 180-200").
 """
 from __future__ import annotations
 
@@ -28,16 +33,18 @@ import re
 from functools import lru_cache
 
 from plc.sort.naming_words import (
-    ACRONYMS, APPROXIMATELY, ASSESSMENT, ASSESSMENTS, CATCH_ALL, COORDINATING, MANIPULATIVES, MATH_HEADS,
-    MATH_TERMS, MATH_VERBS, MATH_WORDS, NO_MATH, NUMBER_PREPOSITIONS, OPERATIONS, PEOPLE, POINTS, SCHOOL_SENSE,
-    SKIPPED, TERM, TIER_FAMILIES, VERB_OBJECTS, TierFamily,
+    ACRONYMS, APPROXIMATELY, ARTICLES, ASSESSMENT, ASSESSMENTS, CATCH_ALL, COORDINATING, JUDGING_VERBS, MANIPULATIVES,
+    MATH_HEADS, MATH_TERMS, MATH_VERBS, MATH_WORDS, NO_MATH, NUMBER_PREPOSITIONS, NUMBER_WORD, OPERATIONS, PEOPLE,
+    POINTS, SCHOOL_SENSE, SKIPPED, TERM, TIER_FAMILIES, VERB_OBJECTS, TierFamily,
 )
 
 _CLAUSES = re.compile(r"[:;()=]|\s[-–—]\s|\s[-–—]$|^[-–—]\s")
 _TOKENS = re.compile(TERM + r"|[a-z0-9]+(?:['.:/][a-z0-9]+)*|[&/+,]")
 _CALCULATION = re.compile(r"\d\s*[-+x×*÷=]\s*\d|\d/\d|" + TERM + "|" + APPROXIMATELY)
-_NUMBERS_ONLY = re.compile(
-    r"(?:the\s+)?(?:\d+(?:\.\d+)?|zero|zeros)(?:\s*(?:-|/|to|or|and|&)\s*\d+(?:\.\d+)?)?")
+_NUMBER = r"(?:\d+(?:\.\d+)?%?|zero|zeros)(?:" + POINTS + ")?"
+_NUMBERS_ONLY = re.compile(  # "3", "1-2", "4/4", "70-80%", "2 pts or less"
+    rf"(?:the\s+)?{_NUMBER}(?:\s*(?:-|/|to|or|and|&)\s*{_NUMBER})?"
+    r"(?:\s*(?:and|or) (?:up|above|over|below|under|more|less|higher|lower|better))?")
 _POINTS = re.compile(r"\b(\d+(?:\.\d+)?|zero|one|two|three|four|five)\s*(?:points?|pts?)\b")
 _SCORES = next(f for f in TIER_FAMILIES if f.key == "levels")  # a name that is only numbers: "3", "1-2", "4/4"
 
@@ -62,6 +69,11 @@ def _is_math_word(token: str) -> bool:
     return token in MATH_VERBS or _among(MATH_WORDS, token)
 
 
+_JUDGING = re.compile("|".join(JUDGING_VERBS))
+# What a verb of doing math takes, but a verb that judges knowledge does not: "Gets a common denominator", "Got 24"
+_WORKED_OUT = re.compile(r"a|an|the|that|this|same|to|\d.*|" + NUMBER_WORD)
+
+
 def _tier_word(token: str) -> TierFamily | None:
     return next((f for f in TIER_FAMILIES if f.words is not None and f.words.fullmatch(token)), None)
 
@@ -81,13 +93,18 @@ def _names_a_student_list(tokens: list[str], k: int) -> bool:
 
 def _describes_math(family: TierFamily, tokens: list[str], i: int, name_words: set[str]) -> bool:
     """Whether the tier-like word tokens[i] of a clause is used for the math."""
+    after = tokens[i + 1:]
+    if _JUDGING.fullmatch(tokens[i]):  # "Gets fractions", "Knows multiplication"; but "Gets a common denominator"
+        return bool(after) and _WORKED_OUT.fullmatch(after[0]) is not None
     if any(token in MATH_VERBS for token in tokens[:i]):
         return True  # "Used red and yellow counters", "Counts by 2s", "Plotted 2 points"
     if i and tokens[i - 1] in OPERATIONS:
         return True  # "highest minus lowest"
     if "as" in tokens[:i] and any(_is_math_word(t) or t == TERM for t in tokens[:tokens.index("as")]):
         return True  # a definition: "Range as highest minus lowest", "Quartile as the middle of the bottom half"
-    after = tokens[i + 1:]
+    j = i - 1 - (i > 1 and tokens[i - 1] in ARTICLES)
+    if j > 0 and tokens[j] == "of" and (_is_math_word(tokens[j - 1]) or tokens[j - 1] == TERM):
+        return True  # a part of a math object: "Median of the lower half", "Sum of the top two"
     if after and (after[0] in VERB_OBJECTS or after[0].isdigit()) and re.search(r"(?:ing|s)$", tokens[i]):
         return True  # "Developing a unit rate", "Beginning with the ones place", "Exceeds 60"
     if family.key == "got-it" and after and after[0][:1].isdigit():
@@ -113,10 +130,12 @@ def _describes_math(family: TierFamily, tokens: list[str], i: int, name_words: s
 
 def _names_math(text: str, tokens: list[str]) -> bool:
     """Whether the name names some math. In a name about students ("Teacher table", "Bridge group",
-    "Watch list") the last word and words like "bridge" before it do not count: they name people."""
+    "Watch list") the last word and words like "bridge" before it do not count: they name people.
+    In a name about a test ("Exit ticket 3/3", "MAP 180-200") numbers are scores, not math."""
     if len(tokens) > 1 and tokens[-1] in PEOPLE:
         tokens = [token for token in tokens[:-1] if token not in SCHOOL_SENSE]
-    return bool(_CALCULATION.search(text)) or any(_is_math_word(token) for token in tokens)
+    calculation = _CALCULATION.search(text) and ASSESSMENT not in tokens
+    return bool(calculation) or any(_is_math_word(token) or token == TERM for token in tokens)
 
 
 @lru_cache(maxsize=4096)  # the board's payload asks again for every group on every change

@@ -33,6 +33,16 @@ NUMBER_WORD = r"(?:one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelv
 # "About 100", "Nearly 1/2": rounding and estimating, which is math even with no other math word
 APPROXIMATELY = r"(?:about|around|nearly|almost|roughly|approximately|close to) (?:\d|" + NUMBER_WORD + r"\b|half)"
 
+# Verbs that judge what a student knows: a tier when their object is a topic ("Gets fractions",
+# "Knows multiplication"), math when it is something worked out ("Gets a common denominator", "Got 24").
+JUDGING_VERBS = (r"gets?", r"got", r"getting", r"knows?", r"knew")
+# Adjectives that judge a student or the work: a tier unless they describe a math noun ("Good at
+# multiplication", "Solid on place value", "Quick with mental math"; but "Solid figures", "Easy numbers").
+JUDGING_ADJECTIVES = (
+    r"good", r"bad", r"poor", r"great", r"excellent", r"solid", r"decent", r"rusty", r"terrible",
+    r"(?:un)?confident", r"(?:un)?comfortable", r"quick(?:er|est)?", r"hard(?:er|est)?", r"difficult",
+    r"tough", r"better", r"best", r"worse", r"worst", r"ok(?:ay)?")
+
 # Checked in this order: the more specific families first ("High achievers" is about ability).
 TIER_FAMILIES = [
     TierFamily("got-it", "got it / almost there, right / wrong", _words(
@@ -54,8 +64,11 @@ TIER_FAMILIES = [
         # a judgement of the work, not a description of it: "Organized work", "Messy papers"
         r"(?:neat|messy|sloppy|organi[sz]ed|disorgani[sz]ed|clean|careful|thorough|good|great|nice|poor"
         r"|excellent|beautiful|rushed|quality) (?:work|papers?|answers?|responses?)",
-        r"smiley(?: faces?)?", r"frowny(?: faces?)?", r"(?:happy|sad|straight|neutral) faces?"),
-        _words(r"right", r"wrong", r"partial", r"almost", r"lost", r"confused")),
+        r"smiley(?: faces?)?", r"frowny(?: faces?)?", r"(?:happy|sad|straight|neutral) faces?",
+        r"(?:miss|missed|misses|missing) the (?:point|boat|mark|idea|concept|big idea)",
+        # understanding judged, whatever it is of: "Understands place value", "Grasps ratios"
+        r"(?:mis)?understand\w*", r"grasp(?:s|ed|ing)?", r"comprehen\w*", r"(?:has|have|had) it(?: down)?"),
+        _words(r"right", r"wrong", r"partial", r"almost", r"lost", r"confused", *JUDGING_VERBS)),
     TierFamily("ability", "struggling / advanced", _words(
         r"strugg?l\w*", r"advanced", r"gifted", r"talented", r"accelerat\w*", r"honou?rs", r"capable",
         r"(?:high|low|average|higher|lower)[- ]?(?:achiev\w*|ability|perform\w*|level)", r"achievers?", r"performers?",
@@ -66,28 +79,50 @@ TIER_FAMILIES = [
         r"at[- ]risk", r"(?:kids|students|ones) who can(?:'t|not)?", r"can't", r"cannot", r"unable",
         r"(?:above|below)[- ]average", r"(?:doesn't |does not |don't |do not )?knows? (?:\w+ )?facts",
         r"shaky", r"(?:low|high|weak|strong|no|poor|good|little|limited|lacks?|lacking) number sense",
-        r"(?:not )?fluen(?:t|cy)", r"math (?:person|brains?|whiz\w*)", r"naturals?", r"(?:rock|super) ?stars?"),
-        _words(r"ahead", r"behind", r"average")),
+        r"(?:not )?fluen(?:t|cy)", r"math (?:person|brains?|whiz\w*)", r"naturals?", r"(?:rock|super) ?stars?",
+        r"skills?", r"(?:hard|easy|difficult|tough|tricky|challenging) for (?:them|him|her|these|those|some|most|my)",
+        r"(?:find|finds|found|finding) (?:it|them|\w+) (?:hard|easy|difficult|tough|tricky)"),
+        _words(r"ahead", r"behind", r"average", *JUDGING_ADJECTIVES)),
     TierFamily("services", "reteach / intervention / enrichment, IEP / 504 / ELL", _words(
         r"re[- ]?teach\w*", r"re[- ]?taught", r"remedia\w*", r"interventions?", r"interventionists?", r"rti",
         r"mtss", r"ieps?", r"504s?", r"sped", r"special (?:ed\w*|needs)", r"resource(?: room)?", r"inclusion",
         r"pull[- ]?outs?", r"push[- ]?ins?", r"ells?", r"esl", r"esol", r"eal", r"eld", r"mlls?",
         r"(?:multilingual|english|language) learners?", r"newcomers?", r"title (?:1|i|one)", r"enrich\w*",
-        r"extensions?", r"challenges?", r"needs?", r"needing", r"(?:more|extra) (?:help|support|practice|time)",
+        r"extensions?", r"challenges?", r"needs?", r"needing", r"(?:more|extra|extended) (?:help|support|practice|time)",
         r"help", r"support", r"scaffold\w*", r"review group", r"small[- ]group", r"one[- ]on[- ]one", r"1:1",
         r"(?:not )?ready(?: yet)?", r"paras?", r"co[- ]?teach\w*", r"coach(?:'?s|es)?", r"(?:to|will) pull",
         r"pullout", r"tutor\w*", r"accommodat\w*", r"modified", r"gen ed", r"re[- ]?(?:assess|take|test)\w*",
         r"practice group", r"dyscalculia", r"test(?:s|ed|ing)? out(?=\s*$| of)",
         r"summer school")),
+    TierFamily("effort", "effort / behaviour / speed", _words(
+        r"off[- ]task", r"on[- ]task", r"hard[- ]?work\w*", r"worked hard", r"tri(?:ed|es) hard", r"trying hard",
+        r"(?:didn't|did not|don't|do not|doesn't|does not|won't|no|never) (?:try|tries|tried|attempt\w*|finish\w*"
+        r"|start\w*|effort|work(?:ing)?|show(?:ing)? (?:any |their |the )?work)",
+        r"(?:give|gives|gave|giving|given) up", r"(?:not |un)finished",
+        r"(?:take|takes|took|taking|taken) (?:their|his|her|my|your|its) (?:sweet |own )?time",
+        r"trouble ?makers?", r"class clowns?", r"offenders?", r"half[- ]hearted", r"behaviou?r\w*", r"attitude"),
+        _words(r"lazy", r"effort", r"distracted", r"chatty", r"talkative", r"(?:un)?motivated", r"(?:dis)?engaged",
+               r"careless", r"rush(?:ed|ing)?", r"absent\w*", r"blank", r"incomplete", r"sleepy", r"unfocused")),
+    TierFamily("watch", "students to watch", _words(
+        r"keep(?:ing)? (?:an |a close )?eye on", r"eyes on", r"watch[- ]?list", r"to (?:watch|keep an eye on)(?=\s*$)",
+        r"(?:kids|students|ones|friends|kiddos) to (?:watch|check on|pull|conference with|follow up with)",
+        r"worr(?:y|ied|ies) about", r"concern(?:ed|s)?(?: about)?", r"check(?:ing)? in on", r"radar", r"red flags?")),
     TierFamily("levels", "level 1-4, tier 1-3", _words(
         r"(?:levels?|tier|lvl|band|grade)\s*[-#]?\s*" + NUMBER, r"tiers?", r"[lt]\s*[1-4]s?",
         r"rubric", r"got (?:an? )?\d+", r"\d+ out of \d+", r"(?:full|partial|half|no|zero) (?:credit|marks|points)",
-        r"\d+(?:\.\d+)?(?:\s*and up|\+)(?=\s*$)", r"(?<!common )core"),
+        r"\d+(?:\.\d+)?(?:\s*and up|\+)(?=\s*$)", r"(?<!common )core",
+        r"check[- ]?(?:plus|minus|mark)s?", r"(?:math|algebra|geometry|grade) \d+ (?:plus|honou?rs|accelerated|advanced)",
+        # letter grades: "Straight A kids", "B and C papers", "D's and F's"
+        r"straight a'?s?", r"[a-df][+-]?'?s?(?= (?:(?:and|or|to) [a-df][+-]?'?s?\b|students|kids|papers|work|grades?))",
+        r"(?:and|or|to) [a-df][+-]?'?s?(?=\s*$)", r"letter grades?",
+        r"ones (?:and|or|&|/) (?:twos|threes|2s|3s)",  # scores; but "Ten and some ones", "Tens and ones"
+        r"(?<!keep )(?<!keeps )(?<!kept )(?<!keeping )(?<!lost )(?<!lose )tracks?"),  # "Standard track"
         _words(r"\d+(?:\.\d+)?'?s", r"(?:zero|two|three|four|five|six|seven|eight|nine|eleven|twelve)e?s",
                r"scor(?:e|es|ed|ing)", r"pile", r"(?:\d+(?:\.\d+)?|zero|one|two|three|four|five)" + POINTS)),
     TierFamily("standards", "below / approaching / meets / exceeds", _words(
         r"(?:below|above|beyond|at|on|off|approaching|near|meets?|meeting|exceeds?|exceeding)\s+"
-        r"(?:grade[- ]?level|grade|level|standards?|benchmark|basic|expectations?|expected|track|target)",
+        r"(?:grade[- ]?level|grade|level|standards?|benchmark|basic|expectations?|expected|track|target"
+        r"|the (?:grade[- ]?level|standards?|benchmark|expectations?))",
         r"grade[- ]?level",
         r"working (?:towards?|at)(?= (?:the )?(?:standards?|expectations?|expected|grade|mastery)|$)",
         r"does not meet", r"doesn't meet", r"not meeting", r"master(?:y|ed|s)?", r"not mastered", r"not yet",
@@ -95,7 +130,7 @@ TIER_FAMILIES = [
         r"accomplished", r"independent", r"with support", r"emergent", r"progressing", r"foundational",
         r"greater depth", r"expected(?: standard)?", r"fail\w*", r"pass(?:ed|ing)?",
         r"(?:not |partially |nearly |standards? |expectations? )*met", r"(?:below|above|under|over|meets?) the bar",
-        r"prerequisites?"),
+        r"prerequisites?", r"to meet(?=\s*$| (?:the )?(?:standards?|expectations?|grade|benchmark|target|goal))"),
         _words(r"below", r"above", r"approaching", r"approaches", r"meets", r"meeting", r"exceeds", r"exceeding",
                r"developing", r"beginning", r"emerging", r"secure", r"basic", r"fair", r"applying", r"extending")),
     TierFamily("high-low", "high / medium / low", _words(
@@ -115,7 +150,7 @@ NO_MATH = TierFamily("no-math", "it names no strategy or model")
 # Short labels that are only labels in capitals ("EL students", "SEN"); in lower case they can be math ("mL").
 ACRONYMS = {"EL": "ell", "ELs": "ells", "ML": "mll", "MLs": "mlls", "GT": "gifted", "TAG": "gifted",
             "SEN": "special needs", "SEND": "special needs", "WTS": "working towards", "EXS": "expected",
-            "GDS": "greater depth", "MAP": "assessment"}
+            "GDS": "greater depth", "MAP": "assessment", "STAR": "assessment"}
 
 CATCH_ALL = _words(r"unanticipated", r"not anticipated", r"others?", r"something else", r"not sure(?: yet)?",
                    r"unsure", r"unclear", r"can't tell(?: yet)?", r"mystery", r"misc\w*")
@@ -125,14 +160,15 @@ MATH_TERMS = _words(
     r"(?:lowest|least|greatest|highest|largest) common (?:denominators?|multiples?|factors?|numerators?)",
     r"common (?:denominators?|multiples?|factors?|numerators?)", r"lowest terms", r"simplest form",
     r"right (?:triangles?|angles?|prisms?)", r"(?:right to left|left to right)", r"area models?", r"place values?",
-    r"number lines?", r"unit (?:rates?|prices?|fractions?)", r"basic (?:math |multiplication |addition )?facts",
+    r"number (?:lines?|tracks?)", r"unit (?:rates?|prices?|fractions?)", r"basic (?:math |multiplication |addition )?facts",
     r"known facts", r"(?:top|bottom|middle) rows?", r"(?:ones|tens|hundreds|thousands) place",
     r"partial (?:products|sums|quotients|differences)", r"(?:almost|near) doubles", r"expanded (?:form|notation)",
     r"ten[- ]frames?", r"hundreds? (?:chart|grid)s?", r"pattern blocks?", r"zero pairs?", r"data points?",
     r"bar models?", r"tape diagrams?", r"(?:sea|ground) level", r"t[- ]?(?:charts?|tables?)",
-    r"ratio tables?",     r"groups? of (?:\d+|" + NUMBER_WORD + ")", r"top[- ]heavy", r"top[- ]down",
+    r"ratio tables?", r"groups? of (?:\d+|" + NUMBER_WORD + ")s?", r"top[- ]heavy", r"top[- ]down",
     r"bottom[- ]up", r"(?:from )?(?:high|low|top|bottom)\w* to (?:high|low|top|bottom)\w*",
-    r"(?:the|an) average", r"average of", r"fair shar\w*")
+    r"(?:the|an) average", r"average of", r"fair shar\w*", r"better buys?",
+    r"quick (?:looks?|images?|draws?|pictures?)")
 
 # K-8 math words: a name with one of these (or a math verb, term or calculation) names some math.
 MATH_WORDS = set("""
@@ -161,8 +197,16 @@ MATH_WORDS = set("""
     commutative associative property identity reciprocal mixed improper simplest common fractional strip piece
     shaded fair row column layer tower view combination ground backwards forward subitizing unknown missing
     solution system intersection substitution debt dividend divisor minuend subtrahend multiplicand mental chunk
-    anchor trial calculator helper visual x y n
-""".split())
+    anchor trial calculator helper visual x y n way ways step steps head conversion image fit
+    additive multiplicative recursive explicit arithmetic geometric series elimination eliminate
+    sine sines cosine cosines tangent tangents sin cos tan soh cah toa trig trigonometry radian law
+    derivative integral limit log logarithm exponential quadratic polynomial binomial monomial trinomial
+    figure vertex parabola asymptote domain matrix vector piecewise scatter regression correlation residual
+    interquartile iqr distribution variance permutation factorial congruence proof transversal
+    bisector midpoint chord arc sector secant inscribed compass cross section dozen backward
+""".split()) | set(  # what word problems are about: a strategy names what it tracks ("Level of water in the tank")
+    """water tank pool recipe pizza cookie cake pie candy apple marble pencil car train bus trip distance
+    speed fence garden floor paint rope string box bag jar shelf seat bike race""".split())
 
 # Nouns of math a tier word can describe ("top row", "lower quartile"); not "table", "half" or "group",
 # which also name where students sit or how they rank ("top table", "bottom half of the class").
@@ -183,7 +227,8 @@ _VERBS = """
     express rename expand translate rotate reflect flip invert balance undo keep cross change derive subitize
     hop order sort cancel interpret classify substitute touch lay pair colour color chunk anchor
 """
-_IRREGULAR = "drew drawn found began begun made broke broken built wrote written thought took taken chose chosen cut"
+_IRREGULAR = ("drew drawn found began begun made broke broken built wrote written thought took taken chose chosen "
+              "cut kept undid undo")
 
 
 def _verb_forms(stem: str) -> set[str]:
@@ -204,7 +249,8 @@ VERB_OBJECTS = set("a an the with at from by it them this that each both all on 
 NUMBER_PREPOSITIONS = set("by from of in into as for to".split())  # "Counts by 2s", "Facts from 5s"
 COORDINATING = set("and or & / , +".split())  # "red and yellow counters": one list, one meaning
 # "top of the ten frame", "red for negatives", "Fives then adds a group": the math comes after
-SKIPPED = set("a an the of for then first".split())
+ARTICLES = set("a an the".split())
+SKIPPED = ARTICLES | set("of for then first".split())
 
 # Words that say which operation joins two values: a tier-like word after one is a value
 # ("Range as highest minus lowest").
@@ -222,4 +268,8 @@ SCHOOL_SENSE = set("bridge benchmark dot dots".split())
 # (MAP, in capitals, is turned into this word by ACRONYMS).
 ASSESSMENT = "assessment"
 ASSESSMENTS = re.compile(
-    r"\b(?:pre|post|unit|state|end[- ]of[- ]unit|mid[- ]?unit|benchmark)[- ]?(?:tests?|assessments?)\b")
+    r"\b(?:pre|post|unit|state|end[- ]of[- ]unit|mid[- ]?unit|benchmark)[- ]?(?:tests?|assessments?)\b"
+    r"|\b(?:quiz(?:zes)?|exit (?:tickets?|slips?)|check[- ]?ins?|checkpoints?|exams?|i[- ]?ready|dibels|aimsweb"
+    r"|sbac|parcc|staar|nwea)\b"
+    # "the test" is a test; "the test for divisibility", "Tested each number" are checks in the math
+    r"|(?:(?<=\bthe )|(?<=\ba )|(?<=\bon )|(?<=\bthat )|(?<=\bthis )|(?<=\blast )|(?<=\btheir ))tests?\b(?! (?:for|of)\b)")

@@ -123,6 +123,51 @@ def test_the_words_around_a_word_decide_whether_it_is_math_or_a_tier(tier, think
     assert tier_family(thinking) is None, thinking
 
 
+# Families a teacher-minded author uses beyond the first ones: effort and behaviour, students to watch,
+# judgements wrapped around a math topic, letter grades and marks, names about a test.
+@pytest.mark.parametrize("name, family", [
+    ("Off task", "effort"), ("Gave up", "effort"), ("Took their time", "effort"), ("Rushed", "effort"),
+    ("Didn't finish", "effort"), ("Gave up on the word problem", "effort"),
+    ("Kids to watch", "watch"), ("Kids to keep an eye on", "watch"), ("Watch list kids", "watch"),
+    ("Good at multiplication", "ability"), ("Solid on place value", "ability"), ("Quick with mental math", "ability"),
+    ("Poor estimation skills", "ability"), ("Fractions are hard for them", "ability"),
+    ("Gets fractions", "got-it"), ("Knows multiplication", "got-it"), ("Understands place value", "got-it"),
+    ("Missing the point", "got-it"),
+    ("Straight A kids", "levels"), ("B and C papers", "levels"), ("Check plus", "levels"), ("Ones and twos", "levels"),
+    ("70-80%", "levels"), ("2 pts or less", "levels"), ("Standard track", "levels"),
+    ("2 on the standard", "standards"), ("Beginning to meet", "standards"),
+    ("Exit ticket 3/3", "no-math"), ("MAP 180-200", "no-math"), ("Bombed the test", "no-math"),
+])
+def test_judgements_of_effort_knowing_and_grades_are_tiers(name, family):
+    assert tier_family(name).key == family
+
+
+@pytest.mark.parametrize("tier, thinking", [
+    ("Gets fractions", "Gets a common denominator"),
+    ("Knows multiplication", "Knows 6 x 6 and adds 6"),
+    ("Solid", "Solid figures"),
+    ("Quick", "Quick images"),
+    ("Ones and twos", "Ten and some ones"),
+    ("Standard track", "Counts on with a number track"),
+    ("Bottom half", "Median of the lower half"),
+    ("Bombed the test", "Used the test for divisibility"),
+    ("Exit ticket 3/3", "3 groups of 4s"),
+    ("Confused by negatives", "Confused area and perimeter"),
+    ("Lost", "Lost the negative sign"),
+])
+def test_a_judgement_and_a_description_of_the_math_are_told_apart(tier, thinking):
+    assert tier_family(tier) is not None, tier
+    assert tier_family(thinking) is None, thinking
+
+
+@pytest.mark.parametrize("name", [
+    "Law of sines", "SOH CAH TOA", "Elimination", "Additive instead of multiplicative", "Undid each step",
+    "Level of water in the tank", "Conversion table", "Added the denominators",
+])
+def test_the_math_vocabulary_reaches_every_strand_and_the_problem_context(name):
+    assert tier_family(name) is None
+
+
 @pytest.mark.parametrize("name", ["Unanticipated", "Other", "Not sure yet", "Can't tell"])
 def test_the_names_of_a_catch_all_group_are_not_tiers(name):
     assert tier_family(name) is None
