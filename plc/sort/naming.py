@@ -33,9 +33,9 @@ import re
 from functools import lru_cache
 
 from plc.sort.naming_words import (
-    ACRONYMS, APPROXIMATELY, ARTICLES, ASSESSMENT, ASSESSMENTS, CATCH_ALL, COORDINATING, JUDGING_VERBS, MANIPULATIVES,
+    ACRONYMS, APPROXIMATELY, ASSESSMENT, ASSESSMENTS, CATCH_ALL, COORDINATING, JUDGING_VERBS, MANIPULATIVES,
     MATH_HEADS, MATH_TERMS, MATH_VERBS, MATH_WORDS, NO_MATH, NUMBER_PREPOSITIONS, NUMBER_WORD, OPERATIONS, PEOPLE,
-    POINTS, SCHOOL_SENSE, SKIPPED, TERM, TIER_FAMILIES, VERB_OBJECTS, TierFamily,
+    PLACES_OF_POINTS, POINTS, SCHOOL_SENSE, SKIPPED, TERM, TIER_FAMILIES, VERB_OBJECTS, TierFamily,
 )
 
 _CLAUSES = re.compile(r"[:;()=]|\s[-–—]\s|\s[-–—]$|^[-–—]\s")
@@ -102,15 +102,15 @@ def _describes_math(family: TierFamily, tokens: list[str], i: int, name_words: s
         return True  # "highest minus lowest"
     if "as" in tokens[:i] and any(_is_math_word(t) or t == TERM for t in tokens[:tokens.index("as")]):
         return True  # a definition: "Range as highest minus lowest", "Quartile as the middle of the bottom half"
-    j = i - 1 - (i > 1 and tokens[i - 1] in ARTICLES)
-    if j > 0 and tokens[j] == "of" and (_is_math_word(tokens[j - 1]) or tokens[j - 1] == TERM):
-        return True  # a part of a math object: "Median of the lower half", "Sum of the top two"
+    if any(tokens[j] == "of" and (_is_math_word(tokens[j - 1]) or tokens[j - 1] == TERM) for j in range(1, i)):
+        return True  # a part of a math object: "Median of the lower half", "Mean of the quiz scores"
     if after and (after[0] in VERB_OBJECTS or after[0].isdigit()) and re.search(r"(?:ing|s)$", tokens[i]):
         return True  # "Developing a unit rate", "Beginning with the ones place", "Exceeds 60"
     if family.key == "got-it" and after and after[0][:1].isdigit():
         return True  # "Almost 50": an estimate
-    if tokens[i].endswith(POINTS) and after and after[0] in {"on", "in", "of", "at", "where"}:
-        return True  # "2 points on the graph"
+    if tokens[i].endswith(POINTS) and (after and after[0] in {"on", "in", "of", "at", "where"}
+                                       or name_words & PLACES_OF_POINTS):
+        return True  # "2 points on the graph", "2 points determine a line"
     if family.key == "colours" and name_words & MANIPULATIVES:
         return True  # "Yellow for positive, red for negative tiles"
     if family.key == "levels":  # "Facts from 5s", "Hundreds, tens and 1s", "four 25s"

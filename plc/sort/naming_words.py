@@ -76,7 +76,11 @@ TIER_FAMILIES = [
         r"bright(?:er|est)?", r"sharp(?:er|est)?", r"speed(?:y|iest|sters?)", r"(?:early|fast|quick) finish\w*",
         r"finished first", r"(?:quick|slow) learners?",
         r"(?:take|takes|taking|took|taken) (?:longer|forever|a while|a long time|more time)",
-        r"at[- ]risk", r"(?:kids|students|ones) who can(?:'t|not)?", r"can't", r"cannot", r"unable",
+        r"at[- ]risk", # "Kids who don't", "The ones who get it": students described by what they can or did, not by their math
+        r"(?:kids|students|ones|friends|kiddos|those) who (?:can(?:'t|not)?|don't|do not|didn't|did not|won't|do|did"
+        r"|need\w*|get|got|are|were|have|had|struggle\w*|finished)",
+        r"(?:has|have|had|having) (?:trouble|difficulty|problems|issues|gaps)", r"trouble", r"difficult(?:y|ies)",
+        r"(?:gaps?|holes?) in", r"over (?:their|his|her|my|your) heads?", r"can't", r"cannot", r"unable",
         r"(?:above|below)[- ]average", r"(?:doesn't |does not |don't |do not )?knows? (?:\w+ )?facts",
         r"shaky", r"(?:low|high|weak|strong|no|poor|good|little|limited|lacks?|lacking) number sense",
         r"(?:not )?fluen(?:t|cy)", r"math (?:person|brains?|whiz\w*)", r"naturals?", r"(?:rock|super) ?stars?",
@@ -92,13 +96,15 @@ TIER_FAMILIES = [
         r"help", r"support", r"scaffold\w*", r"review group", r"small[- ]group", r"one[- ]on[- ]one", r"1:1",
         r"(?:not )?ready(?: yet)?", r"paras?", r"co[- ]?teach\w*", r"coach(?:'?s|es)?", r"(?:to|will) pull",
         r"pullout", r"tutor\w*", r"accommodat\w*", r"modified", r"gen ed", r"re[- ]?(?:assess|take|test)\w*",
-        r"practice group", r"dyscalculia", r"test(?:s|ed|ing)? out(?=\s*$| of)",
+        r"practice group", r"teacher(?:'s)? (?:table|group|time)(?! of)",
+        r"with (?:me|the teacher|teacher|the para|the coach|(?:mrs?|ms|miss|mx|dr)\.? \w+)",
+        r"(?:mrs?|ms|miss|mx|dr)\.? \w+(?:'s)? (?:table|group|kids)", r"dyscalculia", r"test(?:s|ed|ing)? out(?=\s*$| of)",
         r"summer school")),
     TierFamily("effort", "effort / behaviour / speed", _words(
         r"off[- ]task", r"on[- ]task", r"hard[- ]?work\w*", r"worked hard", r"tri(?:ed|es) hard", r"trying hard",
         r"(?:didn't|did not|don't|do not|doesn't|does not|won't|no|never) (?:try|tries|tried|attempt\w*|finish\w*"
         r"|start\w*|effort|work(?:ing)?|show(?:ing)? (?:any |their |the )?work)",
-        r"(?:give|gives|gave|giving|given) up", r"(?:not |un)finished",
+        r"(?:give|gives|gave|giving|given) up", r"(?:finish\w*|done|completed?) (?:in|within|under) \d+", r"(?:not |un)finished",
         r"(?:take|takes|took|taking|taken) (?:their|his|her|my|your|its) (?:sweet |own )?time",
         r"trouble ?makers?", r"class clowns?", r"offenders?", r"half[- ]hearted", r"behaviou?r\w*", r"attitude"),
         _words(r"lazy", r"effort", r"distracted", r"chatty", r"talkative", r"(?:un)?motivated", r"(?:dis)?engaged",
@@ -109,11 +115,11 @@ TIER_FAMILIES = [
         r"worr(?:y|ied|ies) about", r"concern(?:ed|s)?(?: about)?", r"check(?:ing)? in on", r"radar", r"red flags?")),
     TierFamily("levels", "level 1-4, tier 1-3", _words(
         r"(?:levels?|tier|lvl|band|grade)\s*[-#]?\s*" + NUMBER, r"tiers?", r"[lt]\s*[1-4]s?",
-        r"rubric", r"got (?:an? )?\d+", r"\d+ out of \d+", r"(?:full|partial|half|no|zero) (?:credit|marks|points)",
+        r"rubric", r"got (?:an? )?\d+(?:\.\d+)?(?=\s*$|\s*(?:/|out of|on|pts|right|wrong|correct|%))", r"\d+ out of \d+", r"(?:full|partial|half|no|zero) (?:credit|marks|points)",
         r"\d+(?:\.\d+)?(?:\s*and up|\+)(?=\s*$)", r"(?<!common )core",
         r"check[- ]?(?:plus|minus|mark)s?", r"(?:math|algebra|geometry|grade) \d+ (?:plus|honou?rs|accelerated|advanced)",
         # letter grades: "Straight A kids", "B and C papers", "D's and F's"
-        r"straight a'?s?", r"[a-df][+-]?'?s?(?= (?:(?:and|or|to) [a-df][+-]?'?s?\b|students|kids|papers|work|grades?))",
+        r"straight a'?s?", r"[a-df][+-]?'?s?(?= (?:(?:and|or|to) [a-df][+-]?'?s?\b|students|kids|papers|work|grades?|range(?! of)))",
         r"(?:and|or|to) [a-df][+-]?'?s?(?=\s*$)", r"letter grades?",
         r"ones (?:and|or|&|/) (?:twos|threes|2s|3s)",  # scores; but "Ten and some ones", "Tens and ones"
         r"(?<!keep )(?<!keeps )(?<!kept )(?<!keeping )(?<!lost )(?<!lose )tracks?"),  # "Standard track"
@@ -126,7 +132,7 @@ TIER_FAMILIES = [
         r"grade[- ]?level",
         r"working (?:towards?|at)(?= (?:the )?(?:standards?|expectations?|expected|grade|mastery)|$)",
         r"does not meet", r"doesn't meet", r"not meeting", r"master(?:y|ed|s)?", r"not mastered", r"not yet",
-        r"novice", r"apprentice", r"practitioner", r"expert", r"proficiency", r"exemplary", r"distinguished",
+        r"novices?", r"beginners?", r"apprentice", r"practitioner", r"expert", r"proficiency", r"exemplary", r"distinguished",
         r"accomplished", r"independent", r"with support", r"emergent", r"progressing", r"foundational",
         r"greater depth", r"expected(?: standard)?", r"fail\w*", r"pass(?:ed|ing)?",
         r"(?:not |partially |nearly |standards? |expectations? )*met", r"(?:below|above|under|over|meets?) the bar",
@@ -197,7 +203,7 @@ MATH_WORDS = set("""
     commutative associative property identity reciprocal mixed improper simplest common fractional strip piece
     shaded fair row column layer tower view combination ground backwards forward subitizing unknown missing
     solution system intersection substitution debt dividend divisor minuend subtrahend multiplicand mental chunk
-    anchor trial calculator helper visual x y n way ways step steps head conversion image fit
+    anchor trial calculator helper visual x y n way ways step steps head conversion image fit lattice foil notation sigma bound bounds
     additive multiplicative recursive explicit arithmetic geometric series elimination eliminate
     sine sines cosine cosines tangent tangents sin cos tan soh cah toa trig trigonometry radian law
     derivative integral limit log logarithm exponential quadratic polynomial binomial monomial trinomial
@@ -215,6 +221,8 @@ MATH_HEADS = MATH_WORDS - set("table half halves third fourth quarter greatest s
 # Things to count and build with: colours in a name that has one are the colours of the things
 # ("Yellow for positive, red for negative tiles").
 MANIPULATIVES = set("counters chips tiles cubes blocks rods beads trapezoids hexagons rhombuses triangles".split())
+# Where points are places, not scores: "2 points determine a line", "Points on a coordinate grid".
+PLACES_OF_POINTS = set("line lines graph plane coordinate coordinates grid axis slope plot segment curve".split())
 
 # Verbs of doing math: a tier word after one describes what the student did ("Used red counters").
 _VERBS = """
@@ -250,7 +258,7 @@ NUMBER_PREPOSITIONS = set("by from of in into as for to".split())  # "Counts by 
 COORDINATING = set("and or & / , +".split())  # "red and yellow counters": one list, one meaning
 # "top of the ten frame", "red for negatives", "Fives then adds a group": the math comes after
 ARTICLES = set("a an the".split())
-SKIPPED = ARTICLES | set("of for then first".split())
+SKIPPED = ARTICLES | set("of for then first is are as means represents".split())  # "Blue is x"
 
 # Words that say which operation joins two values: a tier-like word after one is a value
 # ("Range as highest minus lowest").

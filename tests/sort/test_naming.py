@@ -137,6 +137,9 @@ def test_the_words_around_a_word_decide_whether_it_is_math_or_a_tier(tier, think
     ("70-80%", "levels"), ("2 pts or less", "levels"), ("Standard track", "levels"),
     ("2 on the standard", "standards"), ("Beginning to meet", "standards"),
     ("Exit ticket 3/3", "no-math"), ("MAP 180-200", "no-math"), ("Bombed the test", "no-math"),
+    ("Table with Mrs. K", "services"), ("Teacher table today", "services"), ("The ones who don't", "ability"),
+    ("Has trouble with regrouping", "ability"), ("Beginner at graphing", "standards"), ("B range", "levels"),
+    ("Finished in 5 minutes", "effort"), ("Over their head", "ability"),
 ])
 def test_judgements_of_effort_knowing_and_grades_are_tiers(name, family):
     assert tier_family(name).key == family
@@ -154,6 +157,11 @@ def test_judgements_of_effort_knowing_and_grades_are_tiers(name, family):
     ("Exit ticket 3/3", "3 groups of 4s"),
     ("Confused by negatives", "Confused area and perimeter"),
     ("Lost", "Lost the negative sign"),
+    ("Got a 3", "Got 36 by counting by 4s"),
+    ("2 points", "2 points determine a line"),
+    ("Blue", "Blue is x, green is ones"),
+    ("Low", "Upper and lower bounds"),
+    ("B range", "A range of values"),
 ])
 def test_a_judgement_and_a_description_of_the_math_are_told_apart(tier, thinking):
     assert tier_family(tier) is not None, tier
