@@ -33,14 +33,14 @@ import re
 from functools import lru_cache
 
 from plc.sort.naming_words import (
-    ACRONYMS, APPROXIMATELY, ASSESSMENT, ASSESSMENTS, CATCH_ALL, COORDINATING, JUDGING_VERBS, MANIPULATIVES,
-    MATH_HEADS, MATH_TERMS, MATH_VERBS, MATH_WORDS, NO_MATH, NUMBER_PREPOSITIONS, NUMBER_WORD, OPERATIONS, PEOPLE,
+    ACRONYMS, APPROXIMATELY, ARTICLES, ASSESSMENT, ASSESSMENTS, CATCH_ALL, COORDINATING, JUDGING_VERBS, MANIPULATIVES,
+    MATH_HEADS, MATH_TERMS, MATH_VERBS, MATH_WORDS, MOVES_TO_A_NUMBER, NO_MATH, NUMBER_PREPOSITIONS, NUMBER_WORD, OPERATIONS, PEOPLE,
     PLACES_OF_POINTS, POINTS, SCHOOL_SENSE, SKIPPED, TERM, TIER_FAMILIES, VERB_OBJECTS, TierFamily,
 )
 
 _CLAUSES = re.compile(r"[:;()=]|\s[-–—]\s|\s[-–—]$|^[-–—]\s")
 _TOKENS = re.compile(TERM + r"|[a-z0-9]+(?:['.:/][a-z0-9]+)*|[&/+,]")
-_CALCULATION = re.compile(r"\d\s*[-+x×*÷=]\s*\d|\d/\d|" + TERM + "|" + APPROXIMATELY)
+_CALCULATION = re.compile(r"\d\s*[-+x×*÷=]\s*\d|\d/\d|" + "|".join([TERM, APPROXIMATELY, MOVES_TO_A_NUMBER]))
 _NUMBER = r"(?:\d+(?:\.\d+)?%?|zero|zeros)(?:" + POINTS + ")?"
 _NUMBERS_ONLY = re.compile(  # "3", "1-2", "4/4", "70-80%", "2 pts or less"
     rf"(?:the\s+)?{_NUMBER}(?:\s*(?:-|/|to|or|and|&)\s*{_NUMBER})?"
@@ -94,10 +94,12 @@ def _names_a_student_list(tokens: list[str], k: int) -> bool:
 def _describes_math(family: TierFamily, tokens: list[str], i: int, name_words: set[str]) -> bool:
     """Whether the tier-like word tokens[i] of a clause is used for the math."""
     after = tokens[i + 1:]
+    if any(token in MATH_VERBS for token in tokens[:i]):
+        return True  # "Used red and yellow counters", "Counts by 2s", "Plotted 2 points", "Used what they knew"
     if _JUDGING.fullmatch(tokens[i]):  # "Gets fractions", "Knows multiplication"; but "Gets a common denominator"
         return bool(after) and _WORKED_OUT.fullmatch(after[0]) is not None
-    if any(token in MATH_VERBS for token in tokens[:i]):
-        return True  # "Used red and yellow counters", "Counts by 2s", "Plotted 2 points"
+    if family.key == "got-it" and after and after[0] in ARTICLES:
+        return True  # a verb with its object: "Lost the 1 when regrouping", "Confused the radius and diameter"
     if i and tokens[i - 1] in OPERATIONS:
         return True  # "highest minus lowest"
     if "as" in tokens[:i] and any(_is_math_word(t) or t == TERM for t in tokens[:tokens.index("as")]):

@@ -31,7 +31,10 @@ _NOT_BEFORE_A_NUMBER = r"(?!\s+(?:to\s+)?(?:\d|zero|one\b|half|a whole|whole))"
 POINTS = "pts"
 NUMBER_WORD = r"(?:one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve)"
 # "About 100", "Nearly 1/2": rounding and estimating, which is math even with no other math word
-APPROXIMATELY = r"(?:about|around|nearly|almost|roughly|approximately|close to) (?:\d|" + NUMBER_WORD + r"\b|half)"
+APPROXIMATELY = (r"(?:about|around|nearly|almost|roughly|approximately|close to|just (?:under|over|below|above)"
+                 r"|a (?:bit|little) (?:under|over|more than|less than)) (?:\d|" + NUMBER_WORD + r"\b|half)")
+# Moving to a number is working with it: "Gets to 10 first", "Went back to 0"
+MOVES_TO_A_NUMBER = r"\b(?:gets?|got|getting|go|goes|went|going|up|back|down) to \d"
 
 # Verbs that judge what a student knows: a tier when their object is a topic ("Gets fractions",
 # "Knows multiplication"), math when it is something worked out ("Gets a common denominator", "Got 24").
@@ -49,15 +52,16 @@ TIER_FAMILIES = [
         r"(?:(?:didn't|did not|don't|do not|doesn't|does not|not|almost|kinda|kind of|sort of|totally|mostly)\s+)?"
         r"(?:get|gets|got|getting)\s+(?:it|(?:most|some|all|none|half) of it)", r"got none",
         r"(?:not\s+|non[- ]?|partially\s+|almost\s+)?proficient", r"nailed it", r"no (?:idea|clue)", r"clueless",
-        r"(?:in)?correct(?: answers?)?", r"(?:in)?accurate",
+        r"(?:in)?correct(?: answers?)?(?! to)", r"(?:in)?accurate(?! to)",  # but "Accurate to the nearest mm"
         r"(?:all|mostly|some|partly|partially|half|almost|completely) (?:right|wrong|correct)",
         r"(?:right|wrong) (?:answers?|track)", r"partially", r"partial (?:credit|understanding)",
         r"(?:some|no|full|little|limited|complete|solid|deep|beginning|developing|emerging|secure|basic) understanding",
         r"(?:doesn't|does not|don't|do not|didn't|did not) understand", r"understands? it", r"understood",
-        r"almost there", r"nearly(?: there| correct)?" + _NOT_BEFORE_A_NUMBER, r"so close",
+        r"almost there", r"(?:halfway|half way|part way|partway|most of the way) there", r"nearly(?: there| correct)?" + _NOT_BEFORE_A_NUMBER, r"so close",
         r"close(?: enough| but)?" + _NOT_BEFORE_A_NUMBER, r"not quite",
         r"getting there", r"not (?:yet |quite )?there(?: yet)?", r"perfect(?: scores?| papers?)?",
-        r"(?:lots of|few|no|careless|silly) (?:errors|mistakes)",
+        r"(?:\d+|one|two|three|four|five|a few|few|many|several|lots of|some|no|careless|silly|small|minor|major|big"
+        r"|little|computation(?:al)?|calculation) (?:errors?|mistakes?)",
         # how far off the answer was, not how: "Way off", "Miles off", "Off base", "Total miss"
         r"(?:way|miles|far|totally|completely|a (?:bit|little|lot)|slightly|just) off(?=\s*$)",
         r"off (?:base|target)", r"(?:total|complete|near|big) miss(?:es)?",
@@ -76,11 +80,13 @@ TIER_FAMILIES = [
         r"bright(?:er|est)?", r"sharp(?:er|est)?", r"speed(?:y|iest|sters?)", r"(?:early|fast|quick) finish\w*",
         r"finished first", r"(?:quick|slow) learners?",
         r"(?:take|takes|taking|took|taken) (?:longer|forever|a while|a long time|more time)",
-        r"at[- ]risk", # "Kids who don't", "The ones who get it": students described by what they can or did, not by their math
+        r"at[- ]risk", r"can't", r"cannot", r"unable",
+        # "Kids who don't", "The ones who get it": students described by what they can or did, not by their math
         r"(?:kids|students|ones|friends|kiddos|those) who (?:can(?:'t|not)?|don't|do not|didn't|did not|won't|do|did"
         r"|need\w*|get|got|are|were|have|had|struggle\w*|finished)",
         r"(?:has|have|had|having) (?:trouble|difficulty|problems|issues|gaps)", r"trouble", r"difficult(?:y|ies)",
-        r"(?:gaps?|holes?) in", r"over (?:their|his|her|my|your) heads?", r"can't", r"cannot", r"unable",
+        r"(?:gaps?|holes?) in", r"over (?:their|his|her|my|your) heads?", r"surface[- ]level", r"shallow",
+        r"(?:has|have|had|got) (?:\S+ ){1,3}down(?=\s*$)",  # "Has place value down"
         r"(?:above|below)[- ]average", r"(?:doesn't |does not |don't |do not )?knows? (?:\w+ )?facts",
         r"shaky", r"(?:low|high|weak|strong|no|poor|good|little|limited|lacks?|lacking) number sense",
         r"(?:not )?fluen(?:t|cy)", r"math (?:person|brains?|whiz\w*)", r"naturals?", r"(?:rock|super) ?stars?",
@@ -102,7 +108,9 @@ TIER_FAMILIES = [
         r"summer school")),
     TierFamily("effort", "effort / behaviour / speed", _words(
         r"off[- ]task", r"on[- ]task", r"hard[- ]?work\w*", r"worked hard", r"tri(?:ed|es) hard", r"trying hard",
-        r"(?:didn't|did not|don't|do not|doesn't|does not|won't|no|never) (?:try|tries|tried|attempt\w*|finish\w*"
+        r"(?:didn't|did not|don't|do not|doesn't|does not|won't|no|never)(?: even| really| bother to)?"
+        r" (?:read (?:the )?(?:question|directions|instructions|prompt)|follow\w* (?:the )?directions"
+        r"|try|tries|tried|attempt\w*|finish\w*"
         r"|start\w*|effort|work(?:ing)?|show(?:ing)? (?:any |their |the )?work)",
         r"(?:give|gives|gave|giving|given) up", r"(?:finish\w*|done|completed?) (?:in|within|under) \d+", r"(?:not |un)finished",
         r"(?:take|takes|took|taking|taken) (?:their|his|her|my|your|its) (?:sweet |own )?time",
@@ -115,7 +123,8 @@ TIER_FAMILIES = [
         r"worr(?:y|ied|ies) about", r"concern(?:ed|s)?(?: about)?", r"check(?:ing)? in on", r"radar", r"red flags?")),
     TierFamily("levels", "level 1-4, tier 1-3", _words(
         r"(?:levels?|tier|lvl|band|grade)\s*[-#]?\s*" + NUMBER, r"tiers?", r"[lt]\s*[1-4]s?",
-        r"rubric", r"got (?:an? )?\d+(?:\.\d+)?(?=\s*$|\s*(?:/|out of|on|pts|right|wrong|correct|%))", r"\d+ out of \d+", r"(?:full|partial|half|no|zero) (?:credit|marks|points)",
+        r"rubric", r"got (?:an? )?\d+(?:\.\d+)?(?=\s*$|\s*(?:/|out of|on|pts|right|wrong|correct|%))", r"\d+ out of \d+",
+        r"(?:full|partial|half|1/2|no|zero|some|extra) (?:credit|marks|points)",
         r"\d+(?:\.\d+)?(?:\s*and up|\+)(?=\s*$)", r"(?<!common )core",
         r"check[- ]?(?:plus|minus|mark)s?", r"(?:math|algebra|geometry|grade) \d+ (?:plus|honou?rs|accelerated|advanced)",
         # letter grades: "Straight A kids", "B and C papers", "D's and F's"
@@ -174,7 +183,8 @@ MATH_TERMS = _words(
     r"ratio tables?", r"groups? of (?:\d+|" + NUMBER_WORD + ")s?", r"top[- ]heavy", r"top[- ]down",
     r"bottom[- ]up", r"(?:from )?(?:high|low|top|bottom)\w* to (?:high|low|top|bottom)\w*",
     r"(?:the|an) average", r"average of", r"fair shar\w*", r"better buys?",
-    r"quick (?:looks?|images?|draws?|pictures?)")
+    r"quick (?:looks?|images?|draws?|pictures?)", r"expected (?:values?|outcomes?)", r"end behaviou?r",
+    r"z[- ]?scores?")
 
 # K-8 math words: a name with one of these (or a math verb, term or calculation) names some math.
 MATH_WORDS = set("""
@@ -203,7 +213,7 @@ MATH_WORDS = set("""
     commutative associative property identity reciprocal mixed improper simplest common fractional strip piece
     shaded fair row column layer tower view combination ground backwards forward subitizing unknown missing
     solution system intersection substitution debt dividend divisor minuend subtrahend multiplicand mental chunk
-    anchor trial calculator helper visual x y n way ways step steps head conversion image fit lattice foil notation sigma bound bounds
+    anchor trial calculator helper visual x y n way ways step steps head conversion image fit lattice foil notation sigma bound bounds halfway midway card curve
     additive multiplicative recursive explicit arithmetic geometric series elimination eliminate
     sine sines cosine cosines tangent tangents sin cos tan soh cah toa trig trigonometry radian law
     derivative integral limit log logarithm exponential quadratic polynomial binomial monomial trinomial
@@ -220,7 +230,8 @@ MATH_HEADS = MATH_WORDS - set("table half halves third fourth quarter greatest s
 
 # Things to count and build with: colours in a name that has one are the colours of the things
 # ("Yellow for positive, red for negative tiles").
-MANIPULATIVES = set("counters chips tiles cubes blocks rods beads trapezoids hexagons rhombuses triangles".split())
+MANIPULATIVES = set("counters chips tiles cubes blocks rods beads cards dice spinners trapezoids hexagons rhombuses "
+                    "triangles".split())
 # Where points are places, not scores: "2 points determine a line", "Points on a coordinate grid".
 PLACES_OF_POINTS = set("line lines graph plane coordinate coordinates grid axis slope plot segment curve".split())
 
@@ -236,7 +247,7 @@ _VERBS = """
     hop order sort cancel interpret classify substitute touch lay pair colour color chunk anchor
 """
 _IRREGULAR = ("drew drawn found began begun made broke broken built wrote written thought took taken chose chosen "
-              "cut kept undid undo")
+              "cut kept undid undo put")
 
 
 def _verb_forms(stem: str) -> set[str]:
@@ -254,7 +265,7 @@ MATH_VERBS = set(_IRREGULAR.split()).union(*(_verb_forms(stem) for stem in _VERB
 
 # Words after which a tier word ending in -ing or -s is a verb: "Developing a unit rate", "Meets at 12".
 VERB_OBJECTS = set("a an the with at from by it them this that each both all on in to one its".split())
-NUMBER_PREPOSITIONS = set("by from of in into as for to".split())  # "Counts by 2s", "Facts from 5s"
+NUMBER_PREPOSITIONS = set("by from of in into as for to with using".split())  # "Counts by 2s", "Jumps with 10s"
 COORDINATING = set("and or & / , +".split())  # "red and yellow counters": one list, one meaning
 # "top of the ten frame", "red for negatives", "Fives then adds a group": the math comes after
 ARTICLES = set("a an the".split())
@@ -277,7 +288,7 @@ SCHOOL_SENSE = set("bridge benchmark dot dots".split())
 ASSESSMENT = "assessment"
 ASSESSMENTS = re.compile(
     r"\b(?:pre|post|unit|state|end[- ]of[- ]unit|mid[- ]?unit|benchmark)[- ]?(?:tests?|assessments?)\b"
-    r"|\b(?:quiz(?:zes)?|exit (?:tickets?|slips?)|check[- ]?ins?|checkpoints?|exams?|i[- ]?ready|dibels|aimsweb"
+    r"|\b(?:quiz(?:zes)?|report cards?|exit (?:tickets?|slips?)|check[- ]?ins?|checkpoints?|exams?|i[- ]?ready|dibels|aimsweb"
     r"|sbac|parcc|staar|nwea)\b"
     # "the test" is a test; "the test for divisibility", "Tested each number" are checks in the math
     r"|(?:(?<=\bthe )|(?<=\ba )|(?<=\bon )|(?<=\bthat )|(?<=\bthis )|(?<=\blast )|(?<=\btheir ))tests?\b(?! (?:for|of)\b)")

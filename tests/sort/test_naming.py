@@ -140,6 +140,8 @@ def test_the_words_around_a_word_decide_whether_it_is_math_or_a_tier(tier, think
     ("Table with Mrs. K", "services"), ("Teacher table today", "services"), ("The ones who don't", "ability"),
     ("Has trouble with regrouping", "ability"), ("Beginner at graphing", "standards"), ("B range", "levels"),
     ("Finished in 5 minutes", "effort"), ("Over their head", "ability"),
+    ("Didn't even try", "effort"), ("Didn't read the question", "effort"), ("3 mistakes or more", "got-it"),
+    ("Has place value down", "ability"), ("1/2 credit", "levels"), ("Report card 1s", "levels"),
 ])
 def test_judgements_of_effort_knowing_and_grades_are_tiers(name, family):
     assert tier_family(name).key == family
@@ -162,6 +164,16 @@ def test_judgements_of_effort_knowing_and_grades_are_tiers(name, family):
     ("Blue", "Blue is x, green is ones"),
     ("Low", "Upper and lower bounds"),
     ("B range", "A range of values"),
+    ("Accurate", "Accurate to the nearest millimeter"),
+    ("Lost", "Lost the 1 when regrouping"),
+    ("Knew it", "Used what they knew about doubles"),
+    ("Under 60", "Just under 50"),
+    ("Top 10", "Gets to 10 first"),
+    ("Scores", "Z-scores"),
+    ("Expected", "Expected value"),
+    ("Behaviour", "End behavior"),
+    ("Red", "Red and black cards"),
+    ("2s", "Partial quotients with 10s"),
 ])
 def test_a_judgement_and_a_description_of_the_math_are_told_apart(tier, thinking):
     assert tier_family(tier) is not None, tier
