@@ -33,9 +33,9 @@ import re
 from functools import lru_cache
 
 from plc.sort.naming_words import (
-    ACRONYMS, APPROXIMATELY, ARTICLES, ASSESSMENT, ASSESSMENTS, CATCH_ALL, COORDINATING, JUDGING_VERBS, MANIPULATIVES,
+    ACRONYMS, APPROXIMATELY, ARTICLES, ASSESSMENT, ASSESSMENTS, CATCH_ALL, COORDINATING, DETERMINERS, JUDGING_VERBS, MANIPULATIVES,
     MATH_HEADS, MATH_TERMS, MATH_VERBS, MATH_WORDS, MOVES_TO_A_NUMBER, NO_MATH, NUMBER_PREPOSITIONS, NUMBER_WORD, OPERATIONS, PEOPLE,
-    PLACES_OF_POINTS, POINTS, SCHOOL_SENSE, SKIPPED, TERM, TIER_FAMILIES, VERB_OBJECTS, TierFamily,
+    PLACE_PREPOSITIONS, PLACES_OF_POINTS, POINTS, SCHOOL_SENSE, SKIPPED, SLIP_VERBS, TERM, TIER_FAMILIES, VERB_OBJECTS, TierFamily,
 )
 
 _CLAUSES = re.compile(r"[:;()=]|\s[-–—]\s|\s[-–—]$|^[-–—]\s")
@@ -91,6 +91,17 @@ def _names_a_student_list(tokens: list[str], k: int) -> bool:
     return tokens[k] in SCHOOL_SENSE and k + 1 < len(tokens) and tokens[k + 1] in PEOPLE
 
 
+def _takes_an_object(after: list[str]) -> bool:
+    """Whether the words after a word ending in -s or -ing are its object, which makes it a verb: a
+    determiner or a number ("Developing a unit rate", "Exceeds 60"), or a preposition with one ("Beginning
+    with the ones place", "Meets at 12"); a bare topic after a preposition is what a tier is in ("Meets on ratios")."""
+    first = after[0]
+    if first in DETERMINERS or first.isdigit():
+        return True
+    return first in VERB_OBJECTS and len(after) > 1 and (after[1] in DETERMINERS or after[1] == TERM
+                                                         or _WORKED_OUT.fullmatch(after[1]) is not None)
+
+
 def _describes_math(family: TierFamily, tokens: list[str], i: int, name_words: set[str]) -> bool:
     """Whether the tier-like word tokens[i] of a clause is used for the math."""
     after = tokens[i + 1:]
@@ -98,7 +109,7 @@ def _describes_math(family: TierFamily, tokens: list[str], i: int, name_words: s
         return True  # "Used red and yellow counters", "Counts by 2s", "Plotted 2 points", "Used what they knew"
     if _JUDGING.fullmatch(tokens[i]):  # "Gets fractions", "Knows multiplication"; but "Gets a common denominator"
         return bool(after) and _WORKED_OUT.fullmatch(after[0]) is not None
-    if family.key == "got-it" and after and after[0] in ARTICLES:
+    if tokens[i] in SLIP_VERBS and after and after[0] in ARTICLES:
         return True  # a verb with its object: "Lost the 1 when regrouping", "Confused the radius and diameter"
     if i and tokens[i - 1] in OPERATIONS:
         return True  # "highest minus lowest"
@@ -106,8 +117,11 @@ def _describes_math(family: TierFamily, tokens: list[str], i: int, name_words: s
         return True  # a definition: "Range as highest minus lowest", "Quartile as the middle of the bottom half"
     if any(tokens[j] == "of" and (_is_math_word(tokens[j - 1]) or tokens[j - 1] == TERM) for j in range(1, i)):
         return True  # a part of a math object: "Median of the lower half", "Mean of the quiz scores"
-    if after and (after[0] in VERB_OBJECTS or after[0].isdigit()) and re.search(r"(?:ing|s)$", tokens[i]):
-        return True  # "Developing a unit rate", "Beginning with the ones place", "Exceeds 60"
+    if after and tokens[i].isalpha() and re.search(r"(?:ing|s)$", tokens[i]) and _takes_an_object(after):
+        return True  # "Developing a unit rate", "Beginning with the ones place", "Exceeds 60"; but "Meets on ratios"
+    if family.key == "high-low" and i > 1 and tokens[i - 1 - (tokens[i - 1] in ARTICLES)] in PLACE_PREPOSITIONS \
+            and any(_is_math_word(t) or t == TERM for t in tokens[:i - 1]):
+        return True  # a place: "Highest number on top", "Smaller fraction at the bottom"
     if family.key == "got-it" and after and after[0][:1].isdigit():
         return True  # "Almost 50": an estimate
     if tokens[i].endswith(POINTS) and (after and after[0] in {"on", "in", "of", "at", "where"}

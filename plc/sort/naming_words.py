@@ -29,12 +29,12 @@ NUMBER = r"(?:\d+(?:\.\d+)?|one|two|three|four|five|i{1,3}|iv)"
 _NOT_BEFORE_A_NUMBER = r"(?!\s+(?:to\s+)?(?:\d|zero|one\b|half|a whole|whole))"
 # "2 points", "3 pts" are read as one token, "2pts": a score, unless the phrase puts the points on a graph
 POINTS = "pts"
-NUMBER_WORD = r"(?:one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve)"
+NUMBER_WORD = r"(?:zero|one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve)"
 # "About 100", "Nearly 1/2": rounding and estimating, which is math even with no other math word
 APPROXIMATELY = (r"(?:about|around|nearly|almost|roughly|approximately|close to|just (?:under|over|below|above)"
                  r"|a (?:bit|little) (?:under|over|more than|less than)) (?:\d|" + NUMBER_WORD + r"\b|half)")
 # Moving to a number is working with it: "Gets to 10 first", "Went back to 0"
-MOVES_TO_A_NUMBER = r"\b(?:gets?|got|getting|go|goes|went|going|up|back|down) to \d"
+MOVES_TO_A_NUMBER = r"\b(?:gets?|got|getting|go|goes|went|going|up|back|down) to \d|\bhow (?:many|much|far|long)\b"
 
 # Verbs that judge what a student knows: a tier when their object is a topic ("Gets fractions",
 # "Knows multiplication"), math when it is something worked out ("Gets a common denominator", "Got 24").
@@ -51,7 +51,7 @@ TIER_FAMILIES = [
     TierFamily("got-it", "got it / almost there, right / wrong", _words(
         r"(?:(?:didn't|did not|don't|do not|doesn't|does not|not|almost|kinda|kind of|sort of|totally|mostly)\s+)?"
         r"(?:get|gets|got|getting)\s+(?:it|(?:most|some|all|none|half) of it)", r"got none",
-        r"(?:not\s+|non[- ]?|partially\s+|almost\s+)?proficient", r"nailed it", r"no (?:idea|clue)", r"clueless",
+        r"(?:not\s+|non[- ]?|partially\s+|almost\s+)?proficient", r"(?:nailed|crushed|aced|bombed|flunked|blew)(?! (?:out|up|a|an)\b)", r"no (?:idea|clue)", r"clueless",
         r"(?:in)?correct(?: answers?)?(?! to)", r"(?:in)?accurate(?! to)",  # but "Accurate to the nearest mm"
         r"(?:all|mostly|some|partly|partially|half|almost|completely) (?:right|wrong|correct)",
         r"(?:right|wrong) (?:answers?|track)", r"partially", r"partial (?:credit|understanding)",
@@ -72,7 +72,8 @@ TIER_FAMILIES = [
         r"(?:miss|missed|misses|missing) the (?:point|boat|mark|idea|concept|big idea)",
         # understanding judged, whatever it is of: "Understands place value", "Grasps ratios"
         r"(?:mis)?understand\w*", r"grasp(?:s|ed|ing)?", r"comprehen\w*", r"(?:has|have|had) it(?: down)?"),
-        _words(r"right", r"wrong", r"partial", r"almost", r"lost", r"confused", *JUDGING_VERBS)),
+        _words(r"right", r"wrong", r"partial", r"almost", r"lost", r"confused", r"errors?", r"mistakes?", r"slips?",
+               *JUDGING_VERBS)),
     TierFamily("ability", "struggling / advanced", _words(
         r"strugg?l\w*", r"advanced", r"gifted", r"talented", r"accelerat\w*", r"honou?rs", r"capable",
         r"(?:high|low|average|higher|lower)[- ]?(?:achiev\w*|ability|perform\w*|level)", r"achievers?", r"performers?",
@@ -105,7 +106,8 @@ TIER_FAMILIES = [
         r"practice group", r"teacher(?:'s)? (?:table|group|time)(?! of)",
         r"with (?:me|the teacher|teacher|the para|the coach|(?:mrs?|ms|miss|mx|dr)\.? \w+)",
         r"(?:mrs?|ms|miss|mx|dr)\.? \w+(?:'s)? (?:table|group|kids)", r"dyscalculia", r"test(?:s|ed|ing)? out(?=\s*$| of)",
-        r"summer school")),
+        r"summer school", r"bonus", r"referr\w*", r"read[- ]alouds?",
+        r"(?:extend|push|challenge|pull|support|monitor|enrich|stretch) (?:these|those|them|my)\b")),
     TierFamily("effort", "effort / behaviour / speed", _words(
         r"off[- ]task", r"on[- ]task", r"hard[- ]?work\w*", r"worked hard", r"tri(?:ed|es) hard", r"trying hard",
         r"(?:didn't|did not|don't|do not|doesn't|does not|won't|no|never)(?: even| really| bother to)?"
@@ -114,9 +116,12 @@ TIER_FAMILIES = [
         r"|start\w*|effort|work(?:ing)?|show(?:ing)? (?:any |their |the )?work)",
         r"(?:give|gives|gave|giving|given) up", r"(?:finish\w*|done|completed?) (?:in|within|under) \d+", r"(?:not |un)finished",
         r"(?:take|takes|took|taking|taken) (?:their|his|her|my|your|its) (?:sweet |own )?time",
+        r"(?:took|takes|taking|take) (?:all|the whole|the entire) (?:period|class|day|block|hour|lesson)",
+        r"(?:tried|tries|trying|try) (?:their|his|her|my) (?:best|hardest)",
+        r"(?:missing|late|unfinished) (?:work|homework|assignments?)", r"(?<!the )(?<!a )blank(?! spaces?)",
         r"trouble ?makers?", r"class clowns?", r"offenders?", r"half[- ]hearted", r"behaviou?r\w*", r"attitude"),
         _words(r"lazy", r"effort", r"distracted", r"chatty", r"talkative", r"(?:un)?motivated", r"(?:dis)?engaged",
-               r"careless", r"rush(?:ed|ing)?", r"absent\w*", r"blank", r"incomplete", r"sleepy", r"unfocused")),
+               r"careless", r"rush(?:ed|ing)?", r"absent\w*", r"incomplete", r"sleepy", r"unfocused")),
     TierFamily("watch", "students to watch", _words(
         r"keep(?:ing)? (?:an |a close )?eye on", r"eyes on", r"watch[- ]?list", r"to (?:watch|keep an eye on)(?=\s*$)",
         r"(?:kids|students|ones|friends|kiddos) to (?:watch|check on|pull|conference with|follow up with)",
@@ -125,6 +130,7 @@ TIER_FAMILIES = [
         r"(?:levels?|tier|lvl|band|grade)\s*[-#]?\s*" + NUMBER, r"tiers?", r"[lt]\s*[1-4]s?",
         r"rubric", r"got (?:an? )?\d+(?:\.\d+)?(?=\s*$|\s*(?:/|out of|on|pts|right|wrong|correct|%))", r"\d+ out of \d+",
         r"(?:full|partial|half|1/2|no|zero|some|extra) (?:credit|marks|points)",
+        r"^(?:\d+(?:\.\d+)?|one|two|three|four|five)s? (?:on|in|for)(?= (?!(?:the|a|an|each|both|all|every)\b))",  # "3 on place value"
         r"\d+(?:\.\d+)?(?:\s*and up|\+)(?=\s*$)", r"(?<!common )core",
         r"check[- ]?(?:plus|minus|mark)s?", r"(?:math|algebra|geometry|grade) \d+ (?:plus|honou?rs|accelerated|advanced)",
         # letter grades: "Straight A kids", "B and C papers", "D's and F's"
@@ -184,7 +190,7 @@ MATH_TERMS = _words(
     r"bottom[- ]up", r"(?:from )?(?:high|low|top|bottom)\w* to (?:high|low|top|bottom)\w*",
     r"(?:the|an) average", r"average of", r"fair shar\w*", r"better buys?",
     r"quick (?:looks?|images?|draws?|pictures?)", r"expected (?:values?|outcomes?)", r"end behaviou?r",
-    r"z[- ]?scores?")
+    r"z[- ]?scores?", r"trial and error")
 
 # K-8 math words: a name with one of these (or a math verb, term or calculation) names some math.
 MATH_WORDS = set("""
@@ -213,7 +219,7 @@ MATH_WORDS = set("""
     commutative associative property identity reciprocal mixed improper simplest common fractional strip piece
     shaded fair row column layer tower view combination ground backwards forward subitizing unknown missing
     solution system intersection substitution debt dividend divisor minuend subtrahend multiplicand mental chunk
-    anchor trial calculator helper visual x y n way ways step steps head conversion image fit lattice foil notation sigma bound bounds halfway midway card curve
+    anchor trial calculator helper visual x y n way ways step steps head conversion image fit lattice foil notation sigma bound bounds halfway midway card curve problem simpler counterexample
     additive multiplicative recursive explicit arithmetic geometric series elimination eliminate
     sine sines cosine cosines tangent tangents sin cos tan soh cah toa trig trigonometry radian law
     derivative integral limit log logarithm exponential quadratic polynomial binomial monomial trinomial
@@ -244,10 +250,10 @@ _VERBS = """
     tile cover iterate repeat graph plot map develop approach treat turn rewrite apply choose pick skip read take
     adjust bridge circle place extend act share deal stack layer calculate compute figure record represent
     express rename expand translate rotate reflect flip invert balance undo keep cross change derive subitize
-    hop order sort cancel interpret classify substitute touch lay pair colour color chunk anchor
+    hop order sort cancel interpret classify substitute touch lay pair colour color chunk anchor try prove
 """
 _IRREGULAR = ("drew drawn found began begun made broke broken built wrote written thought took taken chose chosen "
-              "cut kept undid undo put")
+              "cut kept undid undo put dealt")
 
 
 def _verb_forms(stem: str) -> set[str]:
@@ -264,8 +270,13 @@ def _verb_forms(stem: str) -> set[str]:
 MATH_VERBS = set(_IRREGULAR.split()).union(*(_verb_forms(stem) for stem in _VERBS.split()))
 
 # Words after which a tier word ending in -ing or -s is a verb: "Developing a unit rate", "Meets at 12".
-VERB_OBJECTS = set("a an the with at from by it them this that each both all on in to one its".split())
-NUMBER_PREPOSITIONS = set("by from of in into as for to with using".split())  # "Counts by 2s", "Jumps with 10s"
+DETERMINERS = set("a an the it them this that each both all one its".split())
+VERB_OBJECTS = DETERMINERS | set("with at from by on in to".split())
+# A verb of a slip takes an object where the adjective does not: "Lost the 1 when regrouping" but "Lost".
+SLIP_VERBS = set("lost confused missed".split())
+# Words that put a tier-like word in a place: "Highest number on top".
+PLACE_PREPOSITIONS = set("on at".split())
+NUMBER_PREPOSITIONS = set("by from of in into as for to with using many".split())  # "Counts by 2s", "Jumps with 10s"
 COORDINATING = set("and or & / , +".split())  # "red and yellow counters": one list, one meaning
 # "top of the ten frame", "red for negatives", "Fives then adds a group": the math comes after
 ARTICLES = set("a an the".split())

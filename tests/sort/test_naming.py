@@ -136,12 +136,16 @@ def test_the_words_around_a_word_decide_whether_it_is_math_or_a_tier(tier, think
     ("Straight A kids", "levels"), ("B and C papers", "levels"), ("Check plus", "levels"), ("Ones and twos", "levels"),
     ("70-80%", "levels"), ("2 pts or less", "levels"), ("Standard track", "levels"),
     ("2 on the standard", "standards"), ("Beginning to meet", "standards"),
-    ("Exit ticket 3/3", "no-math"), ("MAP 180-200", "no-math"), ("Bombed the test", "no-math"),
+    ("Exit ticket 3/3", "no-math"), ("MAP 180-200", "no-math"), ("Bombed the test", "got-it"),
     ("Table with Mrs. K", "services"), ("Teacher table today", "services"), ("The ones who don't", "ability"),
     ("Has trouble with regrouping", "ability"), ("Beginner at graphing", "standards"), ("B range", "levels"),
     ("Finished in 5 minutes", "effort"), ("Over their head", "ability"),
     ("Didn't even try", "effort"), ("Didn't read the question", "effort"), ("3 mistakes or more", "got-it"),
     ("Has place value down", "ability"), ("1/2 credit", "levels"), ("Report card 1s", "levels"),
+    ("Meets on ratios", "standards"), ("Approaching on decimals", "standards"), ("1s on fractions", "levels"),
+    ("3 on place value", "levels"), ("Nailed the fractions", "got-it"), ("Arithmetic slips", "got-it"),
+    ("Turned in blank", "effort"), ("Missing work", "effort"), ("Took all period", "effort"),
+    ("Tried their best", "effort"), ("Extend these kids", "services"), ("Read-aloud kids", "services"),
 ])
 def test_judgements_of_effort_knowing_and_grades_are_tiers(name, family):
     assert tier_family(name).key == family
@@ -174,6 +178,13 @@ def test_judgements_of_effort_knowing_and_grades_are_tiers(name, family):
     ("Behaviour", "End behavior"),
     ("Red", "Red and black cards"),
     ("2s", "Partial quotients with 10s"),
+    ("Meets on ratios", "Meets at 12 on both number lines"),
+    ("Beginning", "Beginning at zero on the ruler"),
+    ("Highest", "Highest number on top"),
+    ("Lots of errors", "Trial and error"),
+    ("Nailed it", "Blew up the picture to scale"),
+    ("4s", "How many 4s in 28"),
+    ("Tried hard", "Tried 1, 2, 3 until it worked"),
 ])
 def test_a_judgement_and_a_description_of_the_math_are_told_apart(tier, thinking):
     assert tier_family(tier) is not None, tier
