@@ -4,7 +4,7 @@
 belongs to, or None for a name of thinking, so the app can ask the team to name the thinking
 instead. A facilitator may keep such a name only by confirming it explicitly.
 
-How a name is read, in this order:
+How a name is read, in this order (symbols first become words: "bottom #", "% as /100", "½ of ½"):
 1. The names of a catch-all group ("Unanticipated", "Other", "Not sure yet") are not tiers.
 2. Math terms are set aside ("lowest common denominator", "right triangle", "basic facts"):
    a word inside one is math, whatever else it can mean.
@@ -21,10 +21,10 @@ How a name is read, in this order:
    multiplication") is a tier unless what follows is worked out ("Gets a common denominator").
    A test's name is not the verb "test" ("Pre-test low").
 5. A name of thinking names some math: a math word, a verb of doing math, a calculation, an
-   estimate ("About 100"). A name with none ("Rock stars", "Exemplary", "WIN group", "100%")
+   estimate ("About 100"), a short form ("open NL", "std alg", "LCD"). A name with none ("Rock stars", "Exemplary", "WIN group", "100%")
    names the students or how they did, not their thinking. So does a name about students whose
    only math is the word for them or a program's name ("Teacher table", "Bridge group",
-   "Green dot kids"), while "Array group" and "Table of values" name math; and a name about a
+   "Green dot kids", "Table 4"), while "Array group" and "Table of values" name math; and a name about a
    test whose only math is numbers, which are its scores ("Exit ticket 3/3", "MAP 180-200").
 """
 from __future__ import annotations
@@ -33,14 +33,16 @@ import re
 from functools import lru_cache
 
 from plc.sort.naming_words import (
-    ACRONYMS, APPROXIMATELY, ARTICLES, ASSESSMENT, ASSESSMENTS, CATCH_ALL, COORDINATING, DETERMINERS, JUDGING_VERBS, MANIPULATIVES,
+    ACRONYMS, APPROXIMATELY, ARTICLES, ASSESSMENT, ASSESSMENTS, CATCH_ALL, COORDINATING, DEFICITS, DETERMINERS, JUDGING_VERBS, MANIPULATIVES,
     MATH_HEADS, MATH_TERMS, MATH_VERBS, MATH_WORDS, MOVES_TO_A_NUMBER, NO_MATH, NUMBER_PREPOSITIONS, NUMBER_WORD, OPERATIONS, PEOPLE,
-    PLACE_PREPOSITIONS, PLACES_OF_POINTS, POINTS, SCHOOL_SENSE, SKIPPED, SLIP_VERBS, TERM, TIER_FAMILIES, VERB_OBJECTS, TierFamily,
+    PLACE_PREPOSITIONS, PLACES_OF_POINTS, POINTS, SCHOOL_SENSE, SKIPPED, SLIP_VERBS, SYMBOL_WORDS, SYMBOLS, TERM, TIER_FAMILIES, VERB_OBJECTS, TierFamily,
 )
 
-_CLAUSES = re.compile(r"[:;()=]|\s[-–—]\s|\s[-–—]$|^[-–—]\s")
-_TOKENS = re.compile(TERM + r"|[a-z0-9]+(?:['.:/][a-z0-9]+)*|[&/+,]")
-_CALCULATION = re.compile(r"\d\s*[-+x×*÷=]\s*\d|\d/\d|" + "|".join([TERM, APPROXIMATELY, MOVES_TO_A_NUMBER]))
+_CLAUSES = re.compile(r"[:;()]|\s[-–—]\s|\s[-–—]$|^[-–—]\s")
+# Words; "1/2", "1:1" and "don't" are one word each, "arrays/area" two
+_TOKENS = re.compile(TERM + r"|[a-z0-9]+(?:['.:][a-z0-9]+|(?<=\d)/\d+)*|[&/+,=]")
+_CALCULATION = re.compile(r"\d\s*[-+x×*÷=]\s*\d|\d/\d|[\w)]\s*=\s*[\w(]|"
+                          + "|".join([TERM, APPROXIMATELY, MOVES_TO_A_NUMBER]))
 _NUMBER = r"(?:\d+(?:\.\d+)?%?|zero|zeros)(?:" + POINTS + ")?"
 _NUMBERS_ONLY = re.compile(  # "3", "1-2", "4/4", "70-80%", "2 pts or less"
     rf"(?:the\s+)?{_NUMBER}(?:\s*(?:-|/|to|or|and|&)\s*{_NUMBER})?"
@@ -52,6 +54,8 @@ _SCORES = next(f for f in TIER_FAMILIES if f.key == "levels")  # a name that is 
 def _normalise(name: str) -> str:
     text = re.sub(r"[‘’`´]", "'", name or "")
     text = re.sub(r"[“”!?\"]", " ", text)
+    text = SYMBOL_WORDS.sub(lambda m: " number " if m.group() == "#" else " percent ", text)
+    text = "".join(SYMBOLS.get(char, char) for char in text)
     text = " ".join(ACRONYMS.get(word, word) for word in text.split())
     text = ASSESSMENTS.sub(ASSESSMENT, text.casefold())
     text = _POINTS.sub(rf"\1{POINTS}", text)
@@ -70,6 +74,7 @@ def _is_math_word(token: str) -> bool:
 
 
 _JUDGING = re.compile("|".join(JUDGING_VERBS))
+_DEFICIT = re.compile("|".join(DEFICITS))
 # What a verb of doing math takes, but a verb that judges knowledge does not: "Gets a common denominator", "Got 24"
 _WORKED_OUT = re.compile(r"a|an|the|that|this|same|to|\d.*|" + NUMBER_WORD)
 
@@ -105,7 +110,9 @@ def _takes_an_object(after: list[str]) -> bool:
 def _describes_math(family: TierFamily, tokens: list[str], i: int, name_words: set[str]) -> bool:
     """Whether the tier-like word tokens[i] of a clause is used for the math."""
     after = tokens[i + 1:]
-    if any(token in MATH_VERBS for token in tokens[:i]):
+    # after a verb of doing math; but in "Regrouping issues" the -ing word is the topic the student lacks
+    topic = i and _DEFICIT.fullmatch(tokens[i]) and tokens[i - 1].endswith("ing")
+    if any(token in MATH_VERBS for token in tokens[:i - 1 if topic else i]):
         return True  # "Used red and yellow counters", "Counts by 2s", "Plotted 2 points", "Used what they knew"
     if _JUDGING.fullmatch(tokens[i]):  # "Gets fractions", "Knows multiplication"; but "Gets a common denominator"
         return bool(after) and _WORKED_OUT.fullmatch(after[0]) is not None
@@ -148,8 +155,11 @@ def _names_math(text: str, tokens: list[str]) -> bool:
     """Whether the name names some math. In a name about students ("Teacher table", "Bridge group",
     "Watch list") the last word and words like "bridge" before it do not count: they name people.
     In a name about a test ("Exit ticket 3/3", "MAP 180-200") numbers are scores, not math."""
-    if len(tokens) > 1 and tokens[-1] in PEOPLE:
-        tokens = [token for token in tokens[:-1] if token not in SCHOOL_SENSE]
+    last = len(tokens) - 1
+    if last > 0 and re.fullmatch(r"\d+|[a-z]", tokens[last]):
+        last -= 1  # a label after the word for them: "Table 4", "Group C"
+    if len(tokens) > 1 and tokens[last] in PEOPLE:
+        tokens = [token for token in tokens[:last] if token not in SCHOOL_SENSE]
     calculation = _CALCULATION.search(text) and ASSESSMENT not in tokens
     return bool(calculation) or any(_is_math_word(token) or token == TERM for token in tokens)
 
@@ -174,8 +184,8 @@ def tier_family(name: str) -> TierFamily | None:
             family = _tier_word(token)
             if family is not None and not _describes_math(family, tokens, i, name_words):
                 return family
-    # The math vocabulary is English: a name in another script is not judged by its absence.
-    if not text.isascii() or _names_math(text, all_tokens):
+    # The math vocabulary is English: a name in another script is not judged by its absence (emoji are no script).
+    if any(char.isalpha() and not char.isascii() for char in text) or _names_math(text, all_tokens):
         return None
     return NO_MATH
 

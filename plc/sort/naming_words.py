@@ -31,7 +31,7 @@ _NOT_BEFORE_A_NUMBER = r"(?!\s+(?:to\s+)?(?:\d|zero|one\b|half|a whole|whole))"
 POINTS = "pts"
 NUMBER_WORD = r"(?:zero|one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve)"
 # "About 100", "Nearly 1/2": rounding and estimating, which is math even with no other math word
-APPROXIMATELY = (r"(?:about|around|nearly|almost|roughly|approximately|close to|just (?:under|over|below|above)"
+APPROXIMATELY = (r"(?:about|around|nearly|almost|roughly|approximately|close to|near|nearest|closest|just (?:under|over|below|above)"
                  r"|a (?:bit|little) (?:under|over|more than|less than)) (?:\d|" + NUMBER_WORD + r"\b|half)")
 # Moving to a number is working with it: "Gets to 10 first", "Went back to 0"
 MOVES_TO_A_NUMBER = r"\b(?:gets?|got|getting|go|goes|went|going|up|back|down) to \d|\bhow (?:many|much|far|long)\b"
@@ -45,6 +45,9 @@ JUDGING_ADJECTIVES = (
     r"good", r"bad", r"poor", r"great", r"excellent", r"solid", r"decent", r"rusty", r"terrible",
     r"(?:un)?confident", r"(?:un)?comfortable", r"quick(?:er|est)?", r"hard(?:er|est)?", r"difficult",
     r"tough", r"better", r"best", r"worse", r"worst", r"ok(?:ay)?")
+
+# What a student lacks, after the topic: "Regrouping issues", "Place value gaps", "Decimal confusion"
+DEFICITS = (r"issues?", r"gaps?", r"confusion", r"weakness(?:es)?", r"deficits?", r"deficienc(?:y|ies)", r"struggles")
 
 # Checked in this order: the more specific families first ("High achievers" is about ability).
 TIER_FAMILIES = [
@@ -71,7 +74,9 @@ TIER_FAMILIES = [
         r"smiley(?: faces?)?", r"frowny(?: faces?)?", r"(?:happy|sad|straight|neutral) faces?",
         r"(?:miss|missed|misses|missing) the (?:point|boat|mark|idea|concept|big idea)",
         # understanding judged, whatever it is of: "Understands place value", "Grasps ratios"
-        r"(?:mis)?understand\w*", r"grasp(?:s|ed|ing)?", r"comprehen\w*", r"(?:has|have|had) it(?: down)?"),
+        r"(?:mis)?understand\w*", r"memori[sz]\w*", r"rote",
+        r"(?:hasn't|has not|haven't|have not|hadn't|not|doesn't|does not|don't|do not|didn't|did not|never) (?:yet )?"
+        r"(?:master\w*|learn\w*|know\w*|retain\w*|recall\w*)", r"grasp(?:s|ed|ing)?", r"comprehen\w*", r"(?:has|have|had) it(?: down)?"),
         _words(r"right", r"wrong", r"partial", r"almost", r"lost", r"confused", r"errors?", r"mistakes?", r"slips?",
                *JUDGING_VERBS)),
     TierFamily("ability", "struggling / advanced", _words(
@@ -79,7 +84,7 @@ TIER_FAMILIES = [
         r"(?:high|low|average|higher|lower)[- ]?(?:achiev\w*|ability|perform\w*|level)", r"achievers?", r"performers?",
         r"strong(?:er|est)?", r"weak(?:er|est)?", r"slow(?:er|est)?", r"fast(?:er|est)?", r"smart(?:er|est)?",
         r"bright(?:er|est)?", r"sharp(?:er|est)?", r"speed(?:y|iest|sters?)", r"(?:early|fast|quick) finish\w*",
-        r"finished first", r"(?:quick|slow) learners?",
+        r"finished first", r"(?:quick|slow) learners?", r"speed ?demons?",
         r"(?:take|takes|taking|took|taken) (?:longer|forever|a while|a long time|more time)",
         r"at[- ]risk", r"can't", r"cannot", r"unable",
         # "Kids who don't", "The ones who get it": students described by what they can or did, not by their math
@@ -93,7 +98,7 @@ TIER_FAMILIES = [
         r"(?:not )?fluen(?:t|cy)", r"math (?:person|brains?|whiz\w*)", r"naturals?", r"(?:rock|super) ?stars?",
         r"skills?", r"(?:hard|easy|difficult|tough|tricky|challenging) for (?:them|him|her|these|those|some|most|my)",
         r"(?:find|finds|found|finding) (?:it|them|\w+) (?:hard|easy|difficult|tough|tricky)"),
-        _words(r"ahead", r"behind", r"average", *JUDGING_ADJECTIVES)),
+        _words(r"ahead", r"behind", r"average", *DEFICITS, *JUDGING_ADJECTIVES)),
     TierFamily("services", "reteach / intervention / enrichment, IEP / 504 / ELL", _words(
         r"re[- ]?teach\w*", r"re[- ]?taught", r"remedia\w*", r"interventions?", r"interventionists?", r"rti",
         r"mtss", r"ieps?", r"504s?", r"sped", r"special (?:ed\w*|needs)", r"resource(?: room)?", r"inclusion",
@@ -108,7 +113,7 @@ TIER_FAMILIES = [
         r"(?:mrs?|ms|miss|mx|dr)\.? \w+(?:'s)? (?:table|group|kids)", r"dyscalculia", r"test(?:s|ed|ing)? out(?=\s*$| of)",
         r"summer school", r"bonus", r"referr\w*", r"read[- ]alouds?",
         r"(?:extend|push|challenge|pull|support|monitor|enrich|stretch) (?:these|those|them|my)\b")),
-    TierFamily("effort", "effort / behaviour / speed", _words(
+    TierFamily("effort", "effort / behaviour / speed / feelings", _words(
         r"off[- ]task", r"on[- ]task", r"hard[- ]?work\w*", r"worked hard", r"tri(?:ed|es) hard", r"trying hard",
         r"(?:didn't|did not|don't|do not|doesn't|does not|won't|no|never)(?: even| really| bother to)?"
         r" (?:read (?:the )?(?:question|directions|instructions|prompt)|follow\w* (?:the )?directions"
@@ -119,9 +124,11 @@ TIER_FAMILIES = [
         r"(?:took|takes|taking|take) (?:all|the whole|the entire) (?:period|class|day|block|hour|lesson)",
         r"(?:tried|tries|trying|try) (?:their|his|her|my) (?:best|hardest)",
         r"(?:missing|late|unfinished) (?:work|homework|assignments?)", r"(?<!the )(?<!a )blank(?! spaces?)",
-        r"trouble ?makers?", r"class clowns?", r"offenders?", r"half[- ]hearted", r"behaviou?r\w*", r"attitude"),
+        r"afraid", r"scared", r"anxious", r"anxiety", r"fears?", r"frustrat\w*", r"nervous", r"bored",
+        r"perfectionists?", r"trouble ?makers?", r"class clowns?", r"offenders?", r"half[- ]hearted", r"behaviou?r\w*", r"attitude"),
         _words(r"lazy", r"effort", r"distracted", r"chatty", r"talkative", r"(?:un)?motivated", r"(?:dis)?engaged",
-               r"careless", r"rush(?:ed|ing)?", r"absent\w*", r"incomplete", r"sleepy", r"unfocused")),
+               r"careless", r"rush(?:ed|ing)?", r"absent\w*", r"incomplete", r"sleepy", r"unfocused",
+               r"hates?", r"loves?", r"avoid\w*")),
     TierFamily("watch", "students to watch", _words(
         r"keep(?:ing)? (?:an |a close )?eye on", r"eyes on", r"watch[- ]?list", r"to (?:watch|keep an eye on)(?=\s*$)",
         r"(?:kids|students|ones|friends|kiddos) to (?:watch|check on|pull|conference with|follow up with)",
@@ -171,7 +178,13 @@ NO_MATH = TierFamily("no-math", "it names no strategy or model")
 # Short labels that are only labels in capitals ("EL students", "SEN"); in lower case they can be math ("mL").
 ACRONYMS = {"EL": "ell", "ELs": "ells", "ML": "mll", "MLs": "mlls", "GT": "gifted", "TAG": "gifted",
             "SEN": "special needs", "SEND": "special needs", "WTS": "working towards", "EXS": "expected",
-            "GDS": "greater depth", "MAP": "assessment", "STAR": "assessment"}
+            "GDS": "greater depth", "MAP": "assessment", "STAR": "assessment",
+            "MAD": "mean absolute deviation"}
+# Symbols for math words: "bottom #", "decimals as $", "% as /100", "½ of ½", "πr²", "180° in a triangle"
+# ("#2" is a label: only a "#" not before a number is the word).
+SYMBOLS = {"½": " 1/2 ", "¼": " 1/4 ", "¾": " 3/4 ", "⅓": " 1/3 ", "⅔": " 2/3 ", "π": " pi ", "²": " squared ",
+           "³": " cubed ", "°": " degrees ", "√": " root ", "$": " money "}
+SYMBOL_WORDS = re.compile(r"#(?!\s*\d)|(?<![\d\s])%|(?<=\s)%|^%")
 
 CATCH_ALL = _words(r"unanticipated", r"not anticipated", r"others?", r"something else", r"not sure(?: yet)?",
                    r"unsure", r"unclear", r"can't tell(?: yet)?", r"mystery", r"misc\w*")
@@ -190,7 +203,7 @@ MATH_TERMS = _words(
     r"bottom[- ]up", r"(?:from )?(?:high|low|top|bottom)\w* to (?:high|low|top|bottom)\w*",
     r"(?:the|an) average", r"average of", r"fair shar\w*", r"better buys?",
     r"quick (?:looks?|images?|draws?|pictures?)", r"expected (?:values?|outcomes?)", r"end behaviou?r",
-    r"z[- ]?scores?", r"trial and error")
+    r"z[- ]?scores?", r"trial and error", r"partial (?:prod|quot|diff|sum)s?\b\.?", r"in ?/? ?out (?:tables?|boxes|machines?)")
 
 # K-8 math words: a name with one of these (or a math verb, term or calculation) names some math.
 MATH_WORDS = set("""
@@ -227,8 +240,11 @@ MATH_WORDS = set("""
     interquartile iqr distribution variance permutation factorial congruence proof transversal
     bisector midpoint chord arc sector secant inscribed compass cross section dozen backward
 """.split()) | set(  # what word problems are about: a strategy names what it tracks ("Level of water in the tank")
-    """water tank pool recipe pizza cookie cake pie candy apple marble pencil car train bus trip distance
-    speed fence garden floor paint rope string box bag jar shelf seat bike race""".split())
+    """water tank pool recipe pizza cookie cake pie candy apple marble pencil trip distance
+    speed fence garden floor paint rope string box bag jar shelf seat temp temps""".split()) | set(
+    # short forms teachers write on a board: "open NL", "std alg", "partial quot.", "sys of eq", "LCD"
+    """nl dnl lcd lcm gcf gcd kcf pemdas gemdas bedmas bodmas sadmep rdw iqr lobf sq alg div mult prop prod quot
+    subst elim eq eqs ops denom diag tbl int pic quadrant""".split())
 
 # Nouns of math a tier word can describe ("top row", "lower quartile"); not "table", "half" or "group",
 # which also name where students sit or how they rank ("top table", "bottom half of the class").
@@ -250,7 +266,7 @@ _VERBS = """
     tile cover iterate repeat graph plot map develop approach treat turn rewrite apply choose pick skip read take
     adjust bridge circle place extend act share deal stack layer calculate compute figure record represent
     express rename expand translate rotate reflect flip invert balance undo keep cross change derive subitize
-    hop order sort cancel interpret classify substitute touch lay pair colour color chunk anchor try prove
+    hop order sort cancel interpret classify substitute touch lay pair colour color chunk anchor try prove leave
 """
 _IRREGULAR = ("drew drawn found began begun made broke broken built wrote written thought took taken chose chosen "
               "cut kept undid undo put dealt")
@@ -280,7 +296,7 @@ NUMBER_PREPOSITIONS = set("by from of in into as for to with using many".split()
 COORDINATING = set("and or & / , +".split())  # "red and yellow counters": one list, one meaning
 # "top of the ten frame", "red for negatives", "Fives then adds a group": the math comes after
 ARTICLES = set("a an the".split())
-SKIPPED = ARTICLES | set("of for then first is are as means represents".split())  # "Blue is x"
+SKIPPED = ARTICLES | set("of for then first is are as means represents =".split())  # "Blue is x", "red = negative"
 
 # Words that say which operation joins two values: a tier-like word after one is a value
 # ("Range as highest minus lowest").
@@ -288,7 +304,7 @@ OPERATIONS = set("plus minus times divided multiplied over".split())
 
 # The last word of a name about students rather than their work: "Teacher table", "Watch list",
 # "Bridge group". Such a name names math only through a word other than this one.
-PEOPLE = set("kids kid kiddos students student learners friends group groups crew team list table tables club "
+PEOPLE = set("kids kid kiddos students student learners friends group groups grp grps crew team list table tables tbl club "
              "class people folks".split())
 # Words that are math on their own but, before one of PEOPLE, name a program or a sticker:
 # "Bridge group", "Benchmark group", "Green dot kids".

@@ -146,6 +146,9 @@ def test_the_words_around_a_word_decide_whether_it_is_math_or_a_tier(tier, think
     ("3 on place value", "levels"), ("Nailed the fractions", "got-it"), ("Arithmetic slips", "got-it"),
     ("Turned in blank", "effort"), ("Missing work", "effort"), ("Took all period", "effort"),
     ("Tried their best", "effort"), ("Extend these kids", "services"), ("Read-aloud kids", "services"),
+    ("Regrouping issues", "ability"), ("Place value gaps", "ability"), ("Decimal confusion", "ability"),
+    ("Afraid of fractions", "effort"), ("Avoids word problems", "effort"), ("Hasn't memorized facts", "got-it"),
+    ("Table 4", "no-math"), ("👍", "no-math"), ("✓+", "no-math"), ("Speed demons", "ability"),
 ])
 def test_judgements_of_effort_knowing_and_grades_are_tiers(name, family):
     assert tier_family(name).key == family
@@ -185,10 +188,23 @@ def test_judgements_of_effort_knowing_and_grades_are_tiers(name, family):
     ("Nailed it", "Blew up the picture to scale"),
     ("4s", "How many 4s in 28"),
     ("Tried hard", "Tried 1, 2, 3 until it worked"),
+    ("Regrouping issues", "Leaves gaps when measuring"),
+    ("Red", "red = negative"),
+    ("Bottom", "top # x bottom #"),
+    ("Table 4", "x/y table"),
 ])
 def test_a_judgement_and_a_description_of_the_math_are_told_apart(tier, thinking):
     assert tier_family(tier) is not None, tier
     assert tier_family(thinking) is None, thinking
+
+
+# Teachers' short forms and symbols are math too.
+@pytest.mark.parametrize("name", [
+    "arrays/area", "mean/median/mode", "open NL", "std alg", "partial quot.", "sys of eq", "LCD", "PEMDAS",
+    "MAD", "2x = 10", "V = lwh", "% as /100", "½ of ½", "πr²", "180° in a triangle", "decimals as $",
+])
+def test_short_forms_and_symbols_name_math(name):
+    assert tier_family(name) is None
 
 
 @pytest.mark.parametrize("name", [
