@@ -19,7 +19,8 @@ How a name is read, in this order (symbols first become words: "bottom #", "% as
    "2 points on the graph", "Solid figures"), or as a verb itself ("Developing a unit rate",
    "Beginning with the ones place"). A verb that judges knowing ("Gets fractions", "Knows
    multiplication") is a tier unless what follows is worked out ("Gets a common denominator").
-   A test's name is not the verb "test" ("Pre-test low").
+   After "my" or "our" a tier word is about students ("My strong ones"). A test's name is not
+   the verb "test" ("Pre-test low").
 5. A name of thinking names some math: a math word, a verb of doing math, a calculation, an
    estimate ("About 100"), a short form ("open NL", "std alg", "LCD"). A name with none ("Rock stars", "Exemplary", "WIN group", "100%")
    names the students or how they did, not their thinking. So does a name about students whose
@@ -35,7 +36,7 @@ from functools import lru_cache
 from plc.sort.naming_words import (
     ACRONYMS, APPROXIMATELY, ARTICLES, ASSESSMENT, ASSESSMENTS, CATCH_ALL, COORDINATING, DEFICITS, DETERMINERS, JUDGING_VERBS, MANIPULATIVES,
     MATH_HEADS, MATH_TERMS, MATH_VERBS, MATH_WORDS, MOVES_TO_A_NUMBER, NO_MATH, NUMBER_PREPOSITIONS, NUMBER_WORD, OPERATIONS, PEOPLE,
-    PLACE_PREPOSITIONS, PLACES_OF_POINTS, POINTS, SCHOOL_SENSE, SKIPPED, SLIP_VERBS, SYMBOL_WORDS, SYMBOLS, TERM, TIER_FAMILIES, VERB_OBJECTS, TierFamily,
+    PLACE_PREPOSITIONS, PLACES_OF_POINTS, POINTS, POSSESSIVES, SCHOOL_SENSE, SKIPPED, SLIP_VERBS, SYMBOL_WORDS, SYMBOLS, TERM, TIER_FAMILIES, VERB_OBJECTS, TierFamily,
 )
 
 _CLAUSES = re.compile(r"[:;()]|\s[-–—]\s|\s[-–—]$|^[-–—]\s")
@@ -110,8 +111,10 @@ def _takes_an_object(after: list[str]) -> bool:
 def _describes_math(family: TierFamily, tokens: list[str], i: int, name_words: set[str]) -> bool:
     """Whether the tier-like word tokens[i] of a clause is used for the math."""
     after = tokens[i + 1:]
-    # after a verb of doing math; but in "Regrouping issues" the -ing word is the topic the student lacks
-    topic = i and _DEFICIT.fullmatch(tokens[i]) and tokens[i - 1].endswith("ing")
+    if i and tokens[i - 1] in POSSESSIVES:
+        return False  # whose: "My strong ones", "Our 3s"
+    # after a verb of doing math; but in "Regrouping issues", "Reasoning strong" the -ing word is the topic
+    topic = i and tokens[i - 1].endswith("ing") and (_DEFICIT.fullmatch(tokens[i]) or i == len(tokens) - 1)
     if any(token in MATH_VERBS for token in tokens[:i - 1 if topic else i]):
         return True  # "Used red and yellow counters", "Counts by 2s", "Plotted 2 points", "Used what they knew"
     if _JUDGING.fullmatch(tokens[i]):  # "Gets fractions", "Knows multiplication"; but "Gets a common denominator"
@@ -143,10 +146,12 @@ def _describes_math(family: TierFamily, tokens: list[str], i: int, name_words: s
     for j, token in enumerate(after):
         if token in COORDINATING or token in SKIPPED or _tier_word(token) is not None:
             continue
+        if token in MATH_VERBS and token.endswith("ed") and j + 1 < len(after):
+            continue  # a participle before the noun: "Red for subtracted parts"
         if token in MATH_VERBS and j + 1 < len(after) and (after[j + 1] in VERB_OBJECTS or after[j + 1].isdigit()):
             return True  # "Five reds make an orange"
-        if _names_a_student_list(after, j):
-            return False  # "Green dot kids"
+        if _names_a_student_list(after, j) or j + 1 < len(after) and after[j + 1] in PEOPLE:
+            return False  # "Green dot kids", "Strong problem solvers"
         return token == TERM or _among(MATH_HEADS, token)  # "top row", "red and yellow counters", "lower quartile"
     return False
 
@@ -160,6 +165,8 @@ def _names_math(text: str, tokens: list[str]) -> bool:
         last -= 1  # a label after the word for them: "Table 4", "Group C"
     if len(tokens) > 1 and tokens[last] in PEOPLE:
         tokens = [token for token in tokens[:last] if token not in SCHOOL_SENSE]
+    if ASSESSMENT in tokens:
+        tokens = [token for token in tokens if not re.fullmatch(r"\d.*|" + NUMBER_WORD, token)]
     calculation = _CALCULATION.search(text) and ASSESSMENT not in tokens
     return bool(calculation) or any(_is_math_word(token) or token == TERM for token in tokens)
 

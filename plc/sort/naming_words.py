@@ -43,7 +43,8 @@ JUDGING_VERBS = (r"gets?", r"got", r"getting", r"knows?", r"knew")
 # multiplication", "Solid on place value", "Quick with mental math"; but "Solid figures", "Easy numbers").
 JUDGING_ADJECTIVES = (
     r"good", r"bad", r"poor", r"great", r"excellent", r"solid", r"decent", r"rusty", r"terrible",
-    r"(?:un)?confident", r"(?:un)?comfortable", r"quick(?:er|est)?", r"hard(?:er|est)?", r"difficult",
+    r"(?:un)?confident", r"(?:un)?comfortable", r"hazy", r"fuzzy", r"foggy", r"spotty", r"patchy", r"iffy",
+    r"sketchy", r"firm", r"quick(?:er|est)?", r"hard(?:er|est)?", r"difficult",
     r"tough", r"better", r"best", r"worse", r"worst", r"ok(?:ay)?")
 
 # What a student lacks, after the topic: "Regrouping issues", "Place value gaps", "Decimal confusion"
@@ -73,16 +74,22 @@ TIER_FAMILIES = [
         r"|excellent|beautiful|rushed|quality) (?:work|papers?|answers?|responses?)",
         r"smiley(?: faces?)?", r"frowny(?: faces?)?", r"(?:happy|sad|straight|neutral) faces?",
         r"(?:miss|missed|misses|missing) the (?:point|boat|mark|idea|concept|big idea)",
+        r"missed (?:\d+|one|two|three|four|five|more|less|fewer|most|half|a few|several|some|none|many|all)\b",
+        r"(?:but )?not (?:why|the why)", r"without (?:meaning|understanding|sense)", r"procedur\w* only",
+        r"only procedur\w*",
         # understanding judged, whatever it is of: "Understands place value", "Grasps ratios"
         r"(?:mis)?understand\w*", r"memori[sz]\w*", r"rote",
-        r"(?:hasn't|has not|haven't|have not|hadn't|not|doesn't|does not|don't|do not|didn't|did not|never) (?:yet )?"
-        r"(?:master\w*|learn\w*|know\w*|retain\w*|recall\w*)", r"grasp(?:s|ed|ing)?", r"comprehen\w*", r"(?:has|have|had) it(?: down)?"),
+        r"(?:biggest|most|big|least|no|low|high|some|little|lots of) (?:gains?|growth)", r"most improved",
+        r"improvers?", r"regress(?:ed|ing)",
+        r"(?:hasn't|has not|haven't|have not|hadn't|not|doesn't|does not|don't|do not|didn't|did not|never)"
+        r" (?:yet )?(?:master\w*|learn\w*|know\w*|retain\w*|recall\w*)",
+        r"grasp(?:s|ed|ing)?", r"comprehen\w*", r"(?:has|have|had) it(?: down)?"),
         _words(r"right", r"wrong", r"partial", r"almost", r"lost", r"confused", r"errors?", r"mistakes?", r"slips?",
                *JUDGING_VERBS)),
     TierFamily("ability", "struggling / advanced", _words(
         r"strugg?l\w*", r"advanced", r"gifted", r"talented", r"accelerat\w*", r"honou?rs", r"capable",
         r"(?:high|low|average|higher|lower)[- ]?(?:achiev\w*|ability|perform\w*|level)", r"achievers?", r"performers?",
-        r"strong(?:er|est)?", r"weak(?:er|est)?", r"slow(?:er|est)?", r"fast(?:er|est)?", r"smart(?:er|est)?",
+        r"smart(?:er|est)?",
         r"bright(?:er|est)?", r"sharp(?:er|est)?", r"speed(?:y|iest|sters?)", r"(?:early|fast|quick) finish\w*",
         r"finished first", r"(?:quick|slow) learners?", r"speed ?demons?",
         r"(?:take|takes|taking|took|taken) (?:longer|forever|a while|a long time|more time)",
@@ -96,9 +103,16 @@ TIER_FAMILIES = [
         r"(?:above|below)[- ]average", r"(?:doesn't |does not |don't |do not )?knows? (?:\w+ )?facts",
         r"shaky", r"(?:low|high|weak|strong|no|poor|good|little|limited|lacks?|lacking) number sense",
         r"(?:not )?fluen(?:t|cy)", r"math (?:person|brains?|whiz\w*)", r"naturals?", r"(?:rock|super) ?stars?",
-        r"skills?", r"(?:hard|easy|difficult|tough|tricky|challenging) for (?:them|him|her|these|those|some|most|my)",
-        r"(?:find|finds|found|finding) (?:it|them|\w+) (?:hard|easy|difficult|tough|tricky)"),
-        _words(r"ahead", r"behind", r"average", *DEFICITS, *JUDGING_ADJECTIVES)),
+        r"skills?", r"(?:strong|weak|slow|fast|good|bad|poor|solid|shaky)(?:er|est)? (?:math )?facts",r"(?:hard|easy|difficult|tough|tricky|challenging) for (?:them|him|her|these|those|some|most|my)",
+        r"(?:find|finds|found|finding) (?:it|them|\w+) (?:hard|easy|difficult|tough|tricky)",
+        # praise for the students, not their work: "Fraction whiz", "Equation experts", "Role models"
+        r"whiz\w*", r"wizards?", r"heroes", r"champs?", r"champions?", r"dynamos?", r"ninjas?", r"gurus?",
+        r"all[- ]?stars?", r"mvps?", r"role models?", r"leaders?",
+        r"(?:keep|keeps|keeping|kept) up", r"(?:calculator|teacher|adult|help)[- ]dependent",
+        r"reli(?:es|ant|ed) on (?:the |a )?(?:teacher|calculator|help|adults?|others|partners?|peers?)",
+        r"(?:mov|jump|runn|gett|pull|gon|go|went|ran|got)\w* ahead(?=\s*$| of (?:the )?(?:class|others|group|peers))"),
+        _words(r"ahead", r"behind", r"average", r"strong(?:er|est)?", r"weak(?:er|est)?", r"slow(?:er|est)?",
+               r"fast(?:er|est)?", *DEFICITS, *JUDGING_ADJECTIVES)),
     TierFamily("services", "reteach / intervention / enrichment, IEP / 504 / ELL", _words(
         r"re[- ]?teach\w*", r"re[- ]?taught", r"remedia\w*", r"interventions?", r"interventionists?", r"rti",
         r"mtss", r"ieps?", r"504s?", r"sped", r"special (?:ed\w*|needs)", r"resource(?: room)?", r"inclusion",
@@ -111,7 +125,9 @@ TIER_FAMILIES = [
         r"practice group", r"teacher(?:'s)? (?:table|group|time)(?! of)",
         r"with (?:me|the teacher|teacher|the para|the coach|(?:mrs?|ms|miss|mx|dr)\.? \w+)",
         r"(?:mrs?|ms|miss|mx|dr)\.? \w+(?:'s)? (?:table|group|kids)", r"dyscalculia", r"test(?:s|ed|ing)? out(?=\s*$| of)",
-        r"summer school", r"bonus", r"referr\w*", r"read[- ]alouds?",
+        r"summer (?:school|bridge|program)", r"bonus", r"data team", r"second (?:chance|try|attempt|look|pass)",
+        r"try again", r"redo\w*", r"do[- ]?overs?", r"revise and resubmit",
+        r"translated (?:copy|copies|version|test|directions)", r"referr\w*", r"read[- ]alouds?",
         r"(?:extend|push|challenge|pull|support|monitor|enrich|stretch) (?:these|those|them|my)\b")),
     TierFamily("effort", "effort / behaviour / speed / feelings", _words(
         r"off[- ]task", r"on[- ]task", r"hard[- ]?work\w*", r"worked hard", r"tri(?:ed|es) hard", r"trying hard",
@@ -123,7 +139,8 @@ TIER_FAMILIES = [
         r"(?:take|takes|took|taking|taken) (?:their|his|her|my|your|its) (?:sweet |own )?time",
         r"(?:took|takes|taking|take) (?:all|the whole|the entire) (?:period|class|day|block|hour|lesson)",
         r"(?:tried|tries|trying|try) (?:their|his|her|my) (?:best|hardest)",
-        r"(?:missing|late|unfinished) (?:work|homework|assignments?)", r"(?<!the )(?<!a )blank(?! spaces?)",
+        r"(?:missing|late|unfinished) (?:work|homework|assignments?)",
+        r"(?:their|his|her) time (?:well|wisely|poorly|badly)", r"wast\w* (?:their |his |her )?time", r"(?<!the )(?<!a )blank(?! spaces?)",
         r"afraid", r"scared", r"anxious", r"anxiety", r"fears?", r"frustrat\w*", r"nervous", r"bored",
         r"perfectionists?", r"trouble ?makers?", r"class clowns?", r"offenders?", r"half[- ]hearted", r"behaviou?r\w*", r"attitude"),
         _words(r"lazy", r"effort", r"distracted", r"chatty", r"talkative", r"(?:un)?motivated", r"(?:dis)?engaged",
@@ -141,7 +158,7 @@ TIER_FAMILIES = [
         r"\d+(?:\.\d+)?(?:\s*and up|\+)(?=\s*$)", r"(?<!common )core",
         r"check[- ]?(?:plus|minus|mark)s?", r"(?:math|algebra|geometry|grade) \d+ (?:plus|honou?rs|accelerated|advanced)",
         # letter grades: "Straight A kids", "B and C papers", "D's and F's"
-        r"straight a'?s?", r"[a-df][+-]?'?s?(?= (?:(?:and|or|to) [a-df][+-]?'?s?\b|students|kids|papers|work|grades?|range(?! of)))",
+        r"straight a'?s?", r"[a-df][+-]?'?s?(?= (?:(?:and|or|to) [a-df][+-]?'?s?\b|students|kids|papers|work|grades?)|[- ]range(?! of))",
         r"(?:and|or|to) [a-df][+-]?'?s?(?=\s*$)", r"letter grades?",
         r"ones (?:and|or|&|/) (?:twos|threes|2s|3s)",  # scores; but "Ten and some ones", "Tens and ones"
         r"(?<!keep )(?<!keeps )(?<!kept )(?<!keeping )(?<!lost )(?<!lose )tracks?"),  # "Standard track"
@@ -154,11 +171,12 @@ TIER_FAMILIES = [
         r"grade[- ]?level",
         r"working (?:towards?|at)(?= (?:the )?(?:standards?|expectations?|expected|grade|mastery)|$)",
         r"does not meet", r"doesn't meet", r"not meeting", r"master(?:y|ed|s)?", r"not mastered", r"not yet",
-        r"novices?", r"beginners?", r"apprentice", r"practitioner", r"expert", r"proficiency", r"exemplary", r"distinguished",
+        r"novices?", r"beginners?", r"apprentice", r"practitioner", r"experts?", r"proficiency", r"exemplary", r"distinguished",
         r"accomplished", r"independent", r"with support", r"emergent", r"progressing", r"foundational",
         r"greater depth", r"expected(?: standard)?", r"fail\w*", r"pass(?:ed|ing)?",
         r"(?:not |partially |nearly |standards? |expectations? )*met", r"(?:below|above|under|over|meets?) the bar",
-        r"prerequisites?", r"to meet(?=\s*$| (?:the )?(?:standards?|expectations?|grade|benchmark|target|goal))"),
+        r"prerequisites?", r"^(?:below|above|under|over|on) the (?:line|bar|cut|fence|cut[- ]?off)$",
+        r"(?:made|missed|make|miss|makes|misses|making|missing) the cut", r"cut[- ]?(?:score|off)s?", r"to meet(?=\s*$| (?:the )?(?:standards?|expectations?|grade|benchmark|target|goal))"),
         _words(r"below", r"above", r"approaching", r"approaches", r"meets", r"meeting", r"exceeds", r"exceeding",
                r"developing", r"beginning", r"emerging", r"secure", r"basic", r"fair", r"applying", r"extending")),
     TierFamily("high-low", "high / medium / low", _words(
@@ -232,7 +250,7 @@ MATH_WORDS = set("""
     commutative associative property identity reciprocal mixed improper simplest common fractional strip piece
     shaded fair row column layer tower view combination ground backwards forward subitizing unknown missing
     solution system intersection substitution debt dividend divisor minuend subtrahend multiplicand mental chunk
-    anchor trial calculator helper visual x y n way ways step steps head conversion image fit lattice foil notation sigma bound bounds halfway midway card curve problem simpler counterexample
+    anchor trial calculator helper visual x y n way ways step steps head conversion image fit lattice foil notation sigma bound bounds halfway midway card curve problem simpler counterexample experiment dice die turn
     additive multiplicative recursive explicit arithmetic geometric series elimination eliminate
     sine sines cosine cosines tangent tangents sin cos tan soh cah toa trig trigonometry radian law
     derivative integral limit log logarithm exponential quadratic polynomial binomial monomial trinomial
@@ -266,7 +284,7 @@ _VERBS = """
     tile cover iterate repeat graph plot map develop approach treat turn rewrite apply choose pick skip read take
     adjust bridge circle place extend act share deal stack layer calculate compute figure record represent
     express rename expand translate rotate reflect flip invert balance undo keep cross change derive subitize
-    hop order sort cancel interpret classify substitute touch lay pair colour color chunk anchor try prove leave
+    hop order sort cancel interpret classify substitute touch lay pair colour color chunk anchor try prove leave predict
 """
 _IRREGULAR = ("drew drawn found began begun made broke broken built wrote written thought took taken chose chosen "
               "cut kept undid undo put dealt")
@@ -292,6 +310,8 @@ VERB_OBJECTS = DETERMINERS | set("with at from by on in to".split())
 SLIP_VERBS = set("lost confused missed".split())
 # Words that put a tier-like word in a place: "Highest number on top".
 PLACE_PREPOSITIONS = set("on at".split())
+# A tier word after one of these is about students: "My strong ones", "Our 3s".
+POSSESSIVES = set("my our your".split())
 NUMBER_PREPOSITIONS = set("by from of in into as for to with using many".split())  # "Counts by 2s", "Jumps with 10s"
 COORDINATING = set("and or & / , +".split())  # "red and yellow counters": one list, one meaning
 # "top of the ten frame", "red for negatives", "Fives then adds a group": the math comes after
@@ -305,6 +325,7 @@ OPERATIONS = set("plus minus times divided multiplied over".split())
 # The last word of a name about students rather than their work: "Teacher table", "Watch list",
 # "Bridge group". Such a name names math only through a word other than this one.
 PEOPLE = set("kids kid kiddos students student learners friends group groups grp grps crew team list table tables tbl club "
+             "solvers thinkers mathematicians workers "
              "class people folks".split())
 # Words that are math on their own but, before one of PEOPLE, name a program or a sticker:
 # "Bridge group", "Benchmark group", "Green dot kids".
@@ -316,6 +337,6 @@ ASSESSMENT = "assessment"
 ASSESSMENTS = re.compile(
     r"\b(?:pre|post|unit|state|end[- ]of[- ]unit|mid[- ]?unit|benchmark)[- ]?(?:tests?|assessments?)\b"
     r"|\b(?:quiz(?:zes)?|report cards?|exit (?:tickets?|slips?)|check[- ]?ins?|checkpoints?|exams?|i[- ]?ready|dibels|aimsweb"
-    r"|sbac|parcc|staar|nwea)\b"
+    r"|sbac|parcc|staar|nwea|rit)\b"
     # "the test" is a test; "the test for divisibility", "Tested each number" are checks in the math
     r"|(?:(?<=\bthe )|(?<=\ba )|(?<=\bon )|(?<=\bthat )|(?<=\bthis )|(?<=\blast )|(?<=\btheir ))tests?\b(?! (?:for|of)\b)")

@@ -149,6 +149,11 @@ def test_the_words_around_a_word_decide_whether_it_is_math_or_a_tier(tier, think
     ("Regrouping issues", "ability"), ("Place value gaps", "ability"), ("Decimal confusion", "ability"),
     ("Afraid of fractions", "effort"), ("Avoids word problems", "effort"), ("Hasn't memorized facts", "got-it"),
     ("Table 4", "no-math"), ("👍", "no-math"), ("✓+", "no-math"), ("Speed demons", "ability"),
+    ("Fraction whiz", "ability"), ("Equation experts", "standards"), ("Can't keep up", "ability"),
+    ("Moving ahead", "ability"), ("Hazy on decimals", "ability"), ("Below the line", "standards"),
+    ("Made the cut", "standards"), ("Second chance group", "services"), ("Missed 3 or more on the quiz", "got-it"),
+    ("Knows the steps but not why", "got-it"), ("Biggest gains", "got-it"), ("RIT 210-220", "no-math"),
+    ("My strong ones", "ability"), ("Reasoning strong", "ability"), ("Strong problem solvers", "ability"),
 ])
 def test_judgements_of_effort_knowing_and_grades_are_tiers(name, family):
     assert tier_family(name).key == family
@@ -192,6 +197,11 @@ def test_judgements_of_effort_knowing_and_grades_are_tiers(name, family):
     ("Red", "red = negative"),
     ("Bottom", "top # x bottom #"),
     ("Table 4", "x/y table"),
+    ("Strong", "Strong negative association"),
+    ("Faster", "Faster rate is steeper"),
+    ("Below the line", "Points below the line"),
+    ("Red", "Red for subtracted parts"),
+    ("Zero on the pre-assessment", "Counted on from zero"),
 ])
 def test_a_judgement_and_a_description_of_the_math_are_told_apart(tier, thinking):
     assert tier_family(tier) is not None, tier
