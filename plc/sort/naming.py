@@ -132,8 +132,8 @@ def _describes_math(family: TierFamily, tokens: list[str], i: int, name_words: s
     if family.key == "high-low" and i > 1 and tokens[i - 1 - (tokens[i - 1] in ARTICLES)] in PLACE_PREPOSITIONS \
             and any(_is_math_word(t) or t == TERM for t in tokens[:i - 1]):
         return True  # a place: "Highest number on top", "Smaller fraction at the bottom"
-    if family.key == "got-it" and after and after[0][:1].isdigit():
-        return True  # "Almost 50": an estimate
+    if family.key == "got-it" and after and re.fullmatch(r"\d.*|half|a|an|" + NUMBER_WORD, after[0]):
+        return True  # "Almost 50", "Almost half": an estimate
     if tokens[i].endswith(POINTS) and (after and after[0] in {"on", "in", "of", "at", "where"}
                                        or name_words & PLACES_OF_POINTS):
         return True  # "2 points on the graph", "2 points determine a line"

@@ -78,7 +78,7 @@ TIER_FAMILIES = [
         r"(?:but )?not (?:why|the why)", r"without (?:meaning|understanding|sense)", r"procedur\w* only",
         r"only procedur\w*",
         # understanding judged, whatever it is of: "Understands place value", "Grasps ratios"
-        r"(?:mis)?understand\w*", r"memori[sz]\w*", r"rote",
+        r"(?:mis)?understand\w*", r"(?:didn't|did not|doesn't|does not|don't|do not) get\b", r"memori[sz]\w*", r"rote",
         r"(?:biggest|most|big|least|no|low|high|some|little|lots of) (?:gains?|growth)", r"most improved",
         r"improvers?", r"regress(?:ed|ing)",
         r"(?:hasn't|has not|haven't|have not|hadn't|not|doesn't|does not|don't|do not|didn't|did not|never)"
@@ -92,7 +92,8 @@ TIER_FAMILIES = [
         r"smart(?:er|est)?",
         r"bright(?:er|est)?", r"sharp(?:er|est)?", r"speed(?:y|iest|sters?)", r"(?:early|fast|quick) finish\w*",
         r"finished first", r"(?:quick|slow) learners?", r"speed ?demons?",
-        r"(?:take|takes|taking|took|taken) (?:longer|forever|a while|a long time|more time)",
+        r"(?:take|takes|taking|took|taken) (?:longer|forever|a while|a long time|more time|too long|so long|all day)",
+        r"abilit(?:y|ies)",
         r"at[- ]risk", r"can't", r"cannot", r"unable",
         # "Kids who don't", "The ones who get it": students described by what they can or did, not by their math
         r"(?:kids|students|ones|friends|kiddos|those) who (?:can(?:'t|not)?|don't|do not|didn't|did not|won't|do|did"
@@ -135,17 +136,19 @@ TIER_FAMILIES = [
         r" (?:read (?:the )?(?:question|directions|instructions|prompt)|follow\w* (?:the )?directions"
         r"|try|tries|tried|attempt\w*|finish\w*"
         r"|start\w*|effort|work(?:ing)?|show(?:ing)? (?:any |their |the )?work)",
-        r"(?:give|gives|gave|giving|given) up", r"(?:finish\w*|done|completed?) (?:in|within|under) \d+", r"(?:not |un)finished",
+        r"(?:give|gives|gave|giving|given) up", r"(?:finish\w*|done|completed?) (?:in|within|under) \d+",
+        r"(?:not |un)finished",
         r"(?:take|takes|took|taking|taken) (?:their|his|her|my|your|its) (?:sweet |own )?time",
         r"(?:took|takes|taking|take) (?:all|the whole|the entire) (?:period|class|day|block|hour|lesson)",
         r"(?:tried|tries|trying|try) (?:their|his|her|my) (?:best|hardest)",
         r"(?:missing|late|unfinished) (?:work|homework|assignments?)",
-        r"(?:their|his|her) time (?:well|wisely|poorly|badly)", r"wast\w* (?:their |his |her )?time", r"(?<!the )(?<!a )blank(?! spaces?)",
+        r"(?:their|his|her) time (?:well|wisely|poorly|badly)", r"wast\w* (?:their |his |her )?time",
+        r"(?<!the )(?<!a )blank(?! spaces?)",
         r"afraid", r"scared", r"anxious", r"anxiety", r"fears?", r"frustrat\w*", r"nervous", r"bored",
-        r"perfectionists?", r"trouble ?makers?", r"class clowns?", r"offenders?", r"half[- ]hearted", r"behaviou?r\w*", r"attitude"),
-        _words(r"lazy", r"effort", r"distracted", r"chatty", r"talkative", r"(?:un)?motivated", r"(?:dis)?engaged",
-               r"careless", r"rush(?:ed|ing)?", r"absent\w*", r"incomplete", r"sleepy", r"unfocused",
-               r"hates?", r"loves?", r"avoid\w*")),
+        r"perfectionists?", r"trouble ?makers?", r"class clowns?", r"offenders?", r"half[- ]hearted", r"behaviou?r\w*",
+        r"attitude", r"lazy", r"effort", r"distracted", r"chatty", r"talkative", r"(?:un)?motivated", r"(?:dis)?engaged", r"sleepy",
+        r"unfocused"),
+        _words(r"careless", r"rush(?:ed|ing)?", r"absent\w*", r"incomplete", r"hates?", r"loves?", r"avoid\w*")),
     TierFamily("watch", "students to watch", _words(
         r"keep(?:ing)? (?:an |a close )?eye on", r"eyes on", r"watch[- ]?list", r"to (?:watch|keep an eye on)(?=\s*$)",
         r"(?:kids|students|ones|friends|kiddos) to (?:watch|check on|pull|conference with|follow up with)",

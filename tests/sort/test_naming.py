@@ -154,6 +154,8 @@ def test_the_words_around_a_word_decide_whether_it_is_math_or_a_tier(tier, think
     ("Made the cut", "standards"), ("Second chance group", "services"), ("Missed 3 or more on the quiz", "got-it"),
     ("Knows the steps but not why", "got-it"), ("Biggest gains", "got-it"), ("RIT 210-220", "no-math"),
     ("My strong ones", "ability"), ("Reasoning strong", "ability"), ("Strong problem solvers", "ability"),
+    ("Mixed ability group", "ability"), ("Didn't put in effort", "effort"), ("Took too long", "ability"),
+    ("Didn't get the ratios", "got-it"),
 ])
 def test_judgements_of_effort_knowing_and_grades_are_tiers(name, family):
     assert tier_family(name).key == family
@@ -202,6 +204,7 @@ def test_judgements_of_effort_knowing_and_grades_are_tiers(name, family):
     ("Below the line", "Points below the line"),
     ("Red", "Red for subtracted parts"),
     ("Zero on the pre-assessment", "Counted on from zero"),
+    ("Almost", "Almost half"),
 ])
 def test_a_judgement_and_a_description_of_the_math_are_told_apart(tier, thinking):
     assert tier_family(tier) is not None, tier
