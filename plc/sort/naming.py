@@ -67,15 +67,17 @@ def _normalise(name: str) -> str:
 def _among(words: set[str], token: str) -> bool:
     """Whether the token, or its singular, is one of the words."""
     singular = re.sub(r"(?:'s|s'|es|s)$", "", token) if len(token) > 3 else token
-    return token in words or singular in words or singular + "e" in words
+    return token in words or singular in words or token.endswith("es") and singular + "e" in words
 
 
 def _is_math_word(token: str) -> bool:
-    return token in MATH_VERBS or _among(MATH_WORDS, token)
+    doer = re.sub(r"ers?$", "", token)  # "The doublers", "Skip counters"
+    return token in MATH_VERBS or _among(MATH_WORDS, token) or doer != token and bool({doer, doer + "e"} & MATH_VERBS)
 
 
 _JUDGING = re.compile("|".join(JUDGING_VERBS))
 _DEFICIT = re.compile("|".join(DEFICITS))
+_NUMBER_PLURAL = re.compile(NUMBER_WORD + "e?s")
 # What a verb of doing math takes, but a verb that judges knowledge does not: "Gets a common denominator", "Got 24"
 _WORKED_OUT = re.compile(r"a|an|the|that|this|same|to|\d.*|" + NUMBER_WORD)
 
@@ -139,9 +141,11 @@ def _describes_math(family: TierFamily, tokens: list[str], i: int, name_words: s
         return True  # "2 points on the graph", "2 points determine a line"
     if family.key == "colours" and name_words & MANIPULATIVES:
         return True  # "Yellow for positive, red for negative tiles"
-    if family.key == "levels":  # "Facts from 5s", "Hundreds, tens and 1s", "four 25s"
-        before = _governing(tokens, i)
-        if before is not None and (before in NUMBER_PREPOSITIONS or before.isdigit() or _is_math_word(before)):
+    if family.key == "levels":  # "Facts from 5s", "Hundreds, tens and 1s", "four 25s", "Points scored"
+        before = _governing(tokens, i)  # but a score of a topic is a tier: "Low ratio scores"
+        counted = tokens[i][:1].isdigit() or _NUMBER_PLURAL.fullmatch(tokens[i]) or tokens[i].endswith("ed")
+        if before is not None and (before in NUMBER_PREPOSITIONS or before in OPERATIONS or before.isdigit()
+                                   or counted and _is_math_word(before)):
             return True
     for j, token in enumerate(after):
         if token in COORDINATING or token in SKIPPED or _tier_word(token) is not None:

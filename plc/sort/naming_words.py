@@ -43,12 +43,13 @@ JUDGING_VERBS = (r"gets?", r"got", r"getting", r"knows?", r"knew")
 # multiplication", "Solid on place value", "Quick with mental math"; but "Solid figures", "Easy numbers").
 JUDGING_ADJECTIVES = (
     r"good", r"bad", r"poor", r"great", r"excellent", r"solid", r"decent", r"rusty", r"terrible",
-    r"(?:un)?confident", r"(?:un)?comfortable", r"hazy", r"fuzzy", r"foggy", r"spotty", r"patchy", r"iffy",
+    r"(?:un)?confident", r"(?:un)?comfortable", r"insecure", r"unsure", r"hazy", r"fuzzy", r"foggy", r"spotty", r"patchy", r"iffy",
     r"sketchy", r"firm", r"quick(?:er|est)?", r"hard(?:er|est)?", r"difficult",
     r"tough", r"better", r"best", r"worse", r"worst", r"ok(?:ay)?")
 
-# What a student lacks, after the topic: "Regrouping issues", "Place value gaps", "Decimal confusion"
-DEFICITS = (r"issues?", r"gaps?", r"confusion", r"weakness(?:es)?", r"deficits?", r"deficienc(?:y|ies)", r"struggles")
+# What a student lacks or has, after the topic: "Regrouping issues", "Place value gaps", "Decimal confusion"
+DEFICITS = (r"issues?", r"gaps?", r"confusion", r"weakness(?:es)?", r"deficits?", r"deficienc(?:y|ies)", r"struggles",
+            r"strengths?")
 
 # Checked in this order: the more specific families first ("High achievers" is about ability).
 TIER_FAMILIES = [
@@ -56,7 +57,6 @@ TIER_FAMILIES = [
         r"(?:(?:didn't|did not|don't|do not|doesn't|does not|not|almost|kinda|kind of|sort of|totally|mostly)\s+)?"
         r"(?:get|gets|got|getting)\s+(?:it|(?:most|some|all|none|half) of it)", r"got none",
         r"(?:not\s+|non[- ]?|partially\s+|almost\s+)?proficient", r"(?:nailed|crushed|aced|bombed|flunked|blew)(?! (?:out|up|a|an)\b)", r"no (?:idea|clue)", r"clueless",
-        r"(?:in)?correct(?: answers?)?(?! to)", r"(?:in)?accurate(?! to)",  # but "Accurate to the nearest mm"
         r"(?:all|mostly|some|partly|partially|half|almost|completely) (?:right|wrong|correct)",
         r"(?:right|wrong) (?:answers?|track)", r"partially", r"partial (?:credit|understanding)",
         r"(?:some|no|full|little|limited|complete|solid|deep|beginning|developing|emerging|secure|basic) understanding",
@@ -72,6 +72,7 @@ TIER_FAMILIES = [
         # a judgement of the work, not a description of it: "Organized work", "Messy papers"
         r"(?:neat|messy|sloppy|organi[sz]ed|disorgani[sz]ed|clean|careful|thorough|good|great|nice|poor"
         r"|excellent|beautiful|rushed|quality) (?:work|papers?|answers?|responses?)",
+        r"(?:in)?correct(?: answers?)?(?! to)", r"(?:in)?accurate(?! to)",  # but "Accurate to the nearest mm"
         r"smiley(?: faces?)?", r"frowny(?: faces?)?", r"(?:happy|sad|straight|neutral) faces?",
         r"(?:miss|missed|misses|missing) the (?:point|boat|mark|idea|concept|big idea)",
         r"missed (?:\d+|one|two|three|four|five|more|less|fewer|most|half|a few|several|some|none|many|all)\b",
@@ -98,7 +99,7 @@ TIER_FAMILIES = [
         # "Kids who don't", "The ones who get it": students described by what they can or did, not by their math
         r"(?:kids|students|ones|friends|kiddos|those) who (?:can(?:'t|not)?|don't|do not|didn't|did not|won't|do|did"
         r"|need\w*|get|got|are|were|have|had|struggle\w*|finished)",
-        r"(?:has|have|had|having) (?:trouble|difficulty|problems|issues|gaps)", r"trouble", r"difficult(?:y|ies)",
+        r"(?:has|have|had|having) (?:trouble|difficulty|problems|issues|gaps)", r"troubles?", r"difficult(?:y|ies)",
         r"(?:gaps?|holes?) in", r"over (?:their|his|her|my|your) heads?", r"surface[- ]level", r"shallow",
         r"(?:has|have|had|got) (?:\S+ ){1,3}down(?=\s*$)",  # "Has place value down"
         r"(?:above|below)[- ]average", r"(?:doesn't |does not |don't |do not )?knows? (?:\w+ )?facts",
@@ -119,7 +120,9 @@ TIER_FAMILIES = [
         r"mtss", r"ieps?", r"504s?", r"sped", r"special (?:ed\w*|needs)", r"resource(?: room)?", r"inclusion",
         r"pull[- ]?outs?", r"push[- ]?ins?", r"ells?", r"esl", r"esol", r"eal", r"eld", r"mlls?",
         r"(?:multilingual|english|language) learners?", r"newcomers?", r"title (?:1|i|one)", r"enrich\w*",
-        r"extensions?", r"challenges?", r"needs?", r"needing", r"(?:more|extra|extended) (?:help|support|practice|time)",
+        r"extensions?", r"challenges?", r"needs?(?! \d)", r"needing", r"needed(?! \d| for\b)",
+        r"(?:more|extra|extended|additional) (?:\w+ ){0,2}(?:help|support|practice|time|review)", r"practice(?=\s*$)",
+        r"speech", r"double[- ]block", r"support class",
         r"help", r"support", r"scaffold\w*", r"review group", r"small[- ]group", r"one[- ]on[- ]one", r"1:1",
         r"(?:not )?ready(?: yet)?", r"paras?", r"co[- ]?teach\w*", r"coach(?:'?s|es)?", r"(?:to|will) pull",
         r"pullout", r"tutor\w*", r"accommodat\w*", r"modified", r"gen ed", r"re[- ]?(?:assess|take|test)\w*",
@@ -151,7 +154,8 @@ TIER_FAMILIES = [
         _words(r"careless", r"rush(?:ed|ing)?", r"absent\w*", r"incomplete", r"hates?", r"loves?", r"avoid\w*")),
     TierFamily("watch", "students to watch", _words(
         r"keep(?:ing)? (?:an |a close )?eye on", r"eyes on", r"watch[- ]?list", r"to (?:watch|keep an eye on)(?=\s*$)",
-        r"(?:kids|students|ones|friends|kiddos) to (?:watch|check on|pull|conference with|follow up with)",
+        r"(?:kids|students|friends|kiddos) to \w+", r"ones to (?:watch|check on|pull|push|challenge|reteach|extend"
+        r"|conference with|follow up with)",
         r"worr(?:y|ied|ies) about", r"concern(?:ed|s)?(?: about)?", r"check(?:ing)? in on", r"radar", r"red flags?")),
     TierFamily("levels", "level 1-4, tier 1-3", _words(
         r"(?:levels?|tier|lvl|band|grade)\s*[-#]?\s*" + NUMBER, r"tiers?", r"[lt]\s*[1-4]s?",
@@ -178,7 +182,9 @@ TIER_FAMILIES = [
         r"accomplished", r"independent", r"with support", r"emergent", r"progressing", r"foundational",
         r"greater depth", r"expected(?: standard)?", r"fail\w*", r"pass(?:ed|ing)?",
         r"(?:not |partially |nearly |standards? |expectations? )*met", r"(?:below|above|under|over|meets?) the bar",
-        r"prerequisites?", r"^(?:below|above|under|over|on) the (?:line|bar|cut|fence|cut[- ]?off)$",
+        r"prerequisites?", r"standards? (?:exceeded|met|not met|nearly met|partially met|almost met)", r"exceeded",
+        r"on (?:the|their|his|her) way(?=\s*$| to (?:mastery|proficien\w*|understanding|meeting|getting))",
+        r"progress(?:ing)?", r"^(?:below|above|under|over|on) the (?:line|bar|cut|fence|cut[- ]?off)$",
         r"(?:made|missed|make|miss|makes|misses|making|missing) the cut", r"cut[- ]?(?:score|off)s?", r"to meet(?=\s*$| (?:the )?(?:standards?|expectations?|grade|benchmark|target|goal))"),
         _words(r"below", r"above", r"approaching", r"approaches", r"meets", r"meeting", r"exceeds", r"exceeding",
                r"developing", r"beginning", r"emerging", r"secure", r"basic", r"fair", r"applying", r"extending")),
@@ -253,7 +259,7 @@ MATH_WORDS = set("""
     commutative associative property identity reciprocal mixed improper simplest common fractional strip piece
     shaded fair row column layer tower view combination ground backwards forward subitizing unknown missing
     solution system intersection substitution debt dividend divisor minuend subtrahend multiplicand mental chunk
-    anchor trial calculator helper visual x y n way ways step steps head conversion image fit lattice foil notation sigma bound bounds halfway midway card curve problem simpler counterexample experiment dice die turn
+    anchor trial calculator helper visual x y n way ways step steps head conversion image fit lattice foil notation sigma bound bounds halfway midway card curve problem simpler counterexample experiment dice die turn reasonable reasonableness max min maximum minimum
     additive multiplicative recursive explicit arithmetic geometric series elimination eliminate
     sine sines cosine cosines tangent tangents sin cos tan soh cah toa trig trigonometry radian law
     derivative integral limit log logarithm exponential quadratic polynomial binomial monomial trinomial
@@ -340,6 +346,6 @@ ASSESSMENT = "assessment"
 ASSESSMENTS = re.compile(
     r"\b(?:pre|post|unit|state|end[- ]of[- ]unit|mid[- ]?unit|benchmark)[- ]?(?:tests?|assessments?)\b"
     r"|\b(?:quiz(?:zes)?|report cards?|exit (?:tickets?|slips?)|check[- ]?ins?|checkpoints?|exams?|i[- ]?ready|dibels|aimsweb"
-    r"|sbac|parcc|staar|nwea|rit)\b"
+    r"|sbac|parcc|staar|nwea|rit)\b|\btests?(?= (?:scores?|grades?|results?|data)\b)"
     # "the test" is a test; "the test for divisibility", "Tested each number" are checks in the math
     r"|(?:(?<=\bthe )|(?<=\ba )|(?<=\bon )|(?<=\bthat )|(?<=\bthis )|(?<=\blast )|(?<=\btheir ))tests?\b(?! (?:for|of)\b)")

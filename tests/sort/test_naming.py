@@ -156,6 +156,10 @@ def test_the_words_around_a_word_decide_whether_it_is_math_or_a_tier(tier, think
     ("My strong ones", "ability"), ("Reasoning strong", "ability"), ("Strong problem solvers", "ability"),
     ("Mixed ability group", "ability"), ("Didn't put in effort", "effort"), ("Took too long", "ability"),
     ("Didn't get the ratios", "got-it"),
+    ("Standard exceeded", "standards"), ("On their way", "standards"), ("Made progress", "standards"),
+    ("Needed a model", "services"), ("More fractions practice", "services"), ("Leaves for speech", "services"),
+    ("Ones to push", "watch"), ("Integer troubles", "ability"), ("Fraction strength", "ability"),
+    ("Low fraction scores", "levels"), ("Insecure with decimals", "ability"), ("Test score below 65", "levels"),
 ])
 def test_judgements_of_effort_knowing_and_grades_are_tiers(name, family):
     assert tier_family(name).key == family
@@ -205,6 +209,10 @@ def test_judgements_of_effort_knowing_and_grades_are_tiers(name, family):
     ("Red", "Red for subtracted parts"),
     ("Zero on the pre-assessment", "Counted on from zero"),
     ("Almost", "Almost half"),
+    ("Low ratio scores", "Points scored each game"),
+    ("Needed a hint", "Needed 3 more to make 10"),
+    ("Cubs", "Cubes"),
+    ("Strugglers", "The doublers"),
 ])
 def test_a_judgement_and_a_description_of_the_math_are_told_apart(tier, thinking):
     assert tier_family(tier) is not None, tier
