@@ -14,19 +14,20 @@ How a name is read, in this order (symbols first become words: "bottom #", "% as
 4. A tier word that is also ordinary math talk ("low", "top", "red", "developing", "2s",
    "2 points", "solid", "quick") names a tier unless the phrase uses it for the math: after a verb
    of doing math ("Used red and yellow counters", "Counts by 2s", "Plotted 2 points"), after an
-   operation or in a definition ("Range as highest minus lowest"), in a part of a math object
-   ("Median of the lower half"), before a math noun ("top row", "bottom of the ten frame",
+   operation or in a definition ("Range as highest minus lowest"), in a part of a math object or a
+   place on one ("Median of the lower half", "Highest number on top"), before a math noun ("top row", "bottom of the ten frame",
    "2 points on the graph", "Solid figures"), or as a verb itself ("Developing a unit rate",
    "Beginning with the ones place"). A verb that judges knowing ("Gets fractions", "Knows
    multiplication") is a tier unless what follows is worked out ("Gets a common denominator").
    After "my" or "our" a tier word is about students ("My strong ones"). A test's name is not
    the verb "test" ("Pre-test low").
 5. A name of thinking names some math: a math word, a verb of doing math, a calculation, an
-   estimate ("About 100"), a short form ("open NL", "std alg", "LCD"). A name with none ("Rock stars", "Exemplary", "WIN group", "100%")
-   names the students or how they did, not their thinking. So does a name about students whose
-   only math is the word for them or a program's name ("Teacher table", "Bridge group",
-   "Green dot kids", "Table 4"), while "Array group" and "Table of values" name math; and a name about a
-   test whose only math is numbers, which are its scores ("Exit ticket 3/3", "MAP 180-200").
+   estimate ("About 100"), a short form ("open NL", "std alg", "LCD"). A name with none ("Rock
+   stars", "Exemplary", "WIN group", "100%") names the students or how they did, not their
+   thinking. So does a name about students whose only math is the word for them or a program's
+   name ("Teacher table", "Bridge group", "Green dot kids", "Table 4"), while "Array group" and
+   "Table of values" name math; and a name about a test whose only math is numbers, which are
+   its scores ("Exit ticket 3/3", "MAP 180-200").
 """
 from __future__ import annotations
 
@@ -34,9 +35,10 @@ import re
 from functools import lru_cache
 
 from plc.sort.naming_words import (
-    ACRONYMS, APPROXIMATELY, ARTICLES, ASSESSMENT, ASSESSMENTS, CATCH_ALL, COORDINATING, DEFICITS, DETERMINERS, JUDGING_VERBS, MANIPULATIVES,
-    MATH_HEADS, MATH_TERMS, MATH_VERBS, MATH_WORDS, MOVES_TO_A_NUMBER, NO_MATH, NUMBER_PREPOSITIONS, NUMBER_WORD, OPERATIONS, PEOPLE,
-    PLACE_PREPOSITIONS, PLACES_OF_POINTS, POINTS, POSSESSIVES, SCHOOL_SENSE, SKIPPED, SLIP_VERBS, SYMBOL_WORDS, SYMBOLS, TERM, TIER_FAMILIES, VERB_OBJECTS, TierFamily,
+    ACRONYMS, APPROXIMATELY, ARTICLES, ASSESSMENT, ASSESSMENTS, CATCH_ALL, COORDINATING, DEFICITS, DETERMINERS,
+    JUDGING_VERBS, MANIPULATIVES, MATH_HEADS, MATH_TERMS, MATH_VERBS, MATH_WORDS, MOVES_TO_A_NUMBER, NO_MATH,
+    NUMBER_PREPOSITIONS, NUMBER_WORD, OPERATIONS, PEOPLE, PLACE_PREPOSITIONS, PLACES_OF_POINTS, POINTS, POSSESSIVES,
+    SCHOOL_SENSE, SKIPPED, SLIP_VERBS, SYMBOL_WORDS, SYMBOLS, TERM, TIER_FAMILIES, VERB_OBJECTS, TierFamily,
 )
 
 _CLAUSES = re.compile(r"[:;()]|\s[-–—]\s|\s[-–—]$|^[-–—]\s")

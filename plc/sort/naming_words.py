@@ -1,6 +1,7 @@
 """The words the tier-name check (naming.py) reads a group name with: the families of tier names
-(their phrases and their words), the math terms, the K-8 math vocabulary and the verbs of doing
-math. Edit these lists to teach the check a word; `python -m bench.naming` measures the change.
+(their phrases and their words), the math terms, the K-12 math vocabulary (with the short forms and
+symbols teachers write) and the verbs of doing math. Edit these lists to teach the check a word;
+`python -m bench.naming` measures the change.
 """
 from __future__ import annotations
 
@@ -31,7 +32,8 @@ _NOT_BEFORE_A_NUMBER = r"(?!\s+(?:to\s+)?(?:\d|zero|one\b|half|a whole|whole))"
 POINTS = "pts"
 NUMBER_WORD = r"(?:zero|one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve)"
 # "About 100", "Nearly 1/2": rounding and estimating, which is math even with no other math word
-APPROXIMATELY = (r"(?:about|around|nearly|almost|roughly|approximately|close to|near|nearest|closest|just (?:under|over|below|above)"
+APPROXIMATELY = (r"(?:about|around|nearly|almost|roughly|approximately|close to|near|nearest|closest"
+                 r"|just (?:under|over|below|above)"
                  r"|a (?:bit|little) (?:under|over|more than|less than)) (?:\d|" + NUMBER_WORD + r"\b|half)")
 # Moving to a number is working with it: "Gets to 10 first", "Went back to 0"
 MOVES_TO_A_NUMBER = r"\b(?:gets?|got|getting|go|goes|went|going|up|back|down) to \d|\bhow (?:many|much|far|long)\b"
@@ -43,7 +45,8 @@ JUDGING_VERBS = (r"gets?", r"got", r"getting", r"knows?", r"knew")
 # multiplication", "Solid on place value", "Quick with mental math"; but "Solid figures", "Easy numbers").
 JUDGING_ADJECTIVES = (
     r"good", r"bad", r"poor", r"great", r"excellent", r"solid", r"decent", r"rusty", r"terrible",
-    r"(?:un)?confident", r"(?:un)?comfortable", r"insecure", r"unsure", r"hazy", r"fuzzy", r"foggy", r"spotty", r"patchy", r"iffy",
+    r"(?:un)?confident", r"(?:un)?comfortable", r"insecure", r"unsure", r"hazy", r"fuzzy", r"foggy", r"spotty",
+    r"patchy", r"iffy",
     r"sketchy", r"firm", r"quick(?:er|est)?", r"hard(?:er|est)?", r"difficult",
     r"tough", r"better", r"best", r"worse", r"worst", r"ok(?:ay)?")
 
@@ -56,12 +59,14 @@ TIER_FAMILIES = [
     TierFamily("got-it", "got it / almost there, right / wrong", _words(
         r"(?:(?:didn't|did not|don't|do not|doesn't|does not|not|almost|kinda|kind of|sort of|totally|mostly)\s+)?"
         r"(?:get|gets|got|getting)\s+(?:it|(?:most|some|all|none|half) of it)", r"got none",
-        r"(?:not\s+|non[- ]?|partially\s+|almost\s+)?proficient", r"(?:nailed|crushed|aced|bombed|flunked|blew)(?! (?:out|up|a|an)\b)", r"no (?:idea|clue)", r"clueless",
+        r"(?:not\s+|non[- ]?|partially\s+|almost\s+)?proficient",
+        r"(?:nailed|crushed|aced|bombed|flunked|blew)(?! (?:out|up|a|an)\b)", r"no (?:idea|clue)", r"clueless",
         r"(?:all|mostly|some|partly|partially|half|almost|completely) (?:right|wrong|correct)",
         r"(?:right|wrong) (?:answers?|track)", r"partially", r"partial (?:credit|understanding)",
         r"(?:some|no|full|little|limited|complete|solid|deep|beginning|developing|emerging|secure|basic) understanding",
         r"(?:doesn't|does not|don't|do not|didn't|did not) understand", r"understands? it", r"understood",
-        r"almost there", r"(?:halfway|half way|part way|partway|most of the way) there", r"nearly(?: there| correct)?" + _NOT_BEFORE_A_NUMBER, r"so close",
+        r"almost there", r"(?:halfway|half way|part way|partway|most of the way) there",
+        r"nearly(?: there| correct)?" + _NOT_BEFORE_A_NUMBER, r"so close",
         r"close(?: enough| but)?" + _NOT_BEFORE_A_NUMBER, r"not quite",
         r"getting there", r"not (?:yet |quite )?there(?: yet)?", r"perfect(?: scores?| papers?)?",
         r"(?:\d+|one|two|three|four|five|a few|few|many|several|lots of|some|no|careless|silly|small|minor|major|big"
@@ -105,7 +110,8 @@ TIER_FAMILIES = [
         r"(?:above|below)[- ]average", r"(?:doesn't |does not |don't |do not )?knows? (?:\w+ )?facts",
         r"shaky", r"(?:low|high|weak|strong|no|poor|good|little|limited|lacks?|lacking) number sense",
         r"(?:not )?fluen(?:t|cy)", r"math (?:person|brains?|whiz\w*)", r"naturals?", r"(?:rock|super) ?stars?",
-        r"skills?", r"(?:strong|weak|slow|fast|good|bad|poor|solid|shaky)(?:er|est)? (?:math )?facts",r"(?:hard|easy|difficult|tough|tricky|challenging) for (?:them|him|her|these|those|some|most|my)",
+        r"skills?", r"(?:strong|weak|slow|fast|good|bad|poor|solid|shaky)(?:er|est)? (?:math )?facts",
+        r"(?:hard|easy|difficult|tough|tricky|challenging) for (?:them|him|her|these|those|some|most|my)",
         r"(?:find|finds|found|finding) (?:it|them|\w+) (?:hard|easy|difficult|tough|tricky)",
         # praise for the students, not their work: "Fraction whiz", "Equation experts", "Role models"
         r"whiz\w*", r"wizards?", r"heroes", r"champs?", r"champions?", r"dynamos?", r"ninjas?", r"gurus?",
@@ -128,7 +134,8 @@ TIER_FAMILIES = [
         r"pullout", r"tutor\w*", r"accommodat\w*", r"modified", r"gen ed", r"re[- ]?(?:assess|take|test)\w*",
         r"practice group", r"teacher(?:'s)? (?:table|group|time)(?! of)",
         r"with (?:me|the teacher|teacher|the para|the coach|(?:mrs?|ms|miss|mx|dr)\.? \w+)",
-        r"(?:mrs?|ms|miss|mx|dr)\.? \w+(?:'s)? (?:table|group|kids)", r"dyscalculia", r"test(?:s|ed|ing)? out(?=\s*$| of)",
+        r"(?:mrs?|ms|miss|mx|dr)\.? \w+(?:'s)? (?:table|group|kids)", r"dyscalculia",
+        r"test(?:s|ed|ing)? out(?=\s*$| of)",
         r"summer (?:school|bridge|program)", r"bonus", r"data team", r"second (?:chance|try|attempt|look|pass)",
         r"try again", r"redo\w*", r"do[- ]?overs?", r"revise and resubmit",
         r"translated (?:copy|copies|version|test|directions)", r"referr\w*", r"read[- ]alouds?",
@@ -149,7 +156,8 @@ TIER_FAMILIES = [
         r"(?<!the )(?<!a )blank(?! spaces?)",
         r"afraid", r"scared", r"anxious", r"anxiety", r"fears?", r"frustrat\w*", r"nervous", r"bored",
         r"perfectionists?", r"trouble ?makers?", r"class clowns?", r"offenders?", r"half[- ]hearted", r"behaviou?r\w*",
-        r"attitude", r"lazy", r"effort", r"distracted", r"chatty", r"talkative", r"(?:un)?motivated", r"(?:dis)?engaged", r"sleepy",
+        r"attitude", r"lazy", r"effort", r"distracted", r"chatty", r"talkative", r"(?:un)?motivated",
+        r"(?:dis)?engaged", r"sleepy",
         r"unfocused"),
         _words(r"careless", r"rush(?:ed|ing)?", r"absent\w*", r"incomplete", r"hates?", r"loves?", r"avoid\w*")),
     TierFamily("watch", "students to watch", _words(
@@ -159,13 +167,17 @@ TIER_FAMILIES = [
         r"worr(?:y|ied|ies) about", r"concern(?:ed|s)?(?: about)?", r"check(?:ing)? in on", r"radar", r"red flags?")),
     TierFamily("levels", "level 1-4, tier 1-3", _words(
         r"(?:levels?|tier|lvl|band|grade)\s*[-#]?\s*" + NUMBER, r"tiers?", r"[lt]\s*[1-4]s?",
-        r"rubric", r"got (?:an? )?\d+(?:\.\d+)?(?=\s*$|\s*(?:/|out of|on|pts|right|wrong|correct|%))", r"\d+ out of \d+",
+        r"rubric", r"got (?:an? )?\d+(?:\.\d+)?(?=\s*$|\s*(?:/|out of|on|pts|right|wrong|correct|%))",
+        r"\d+ out of \d+",
         r"(?:full|partial|half|1/2|no|zero|some|extra) (?:credit|marks|points)",
-        r"^(?:\d+(?:\.\d+)?|one|two|three|four|five)s? (?:on|in|for)(?= (?!(?:the|a|an|each|both|all|every)\b))",  # "3 on place value"
+        # a score on a topic: "3 on place value" (but "5 on the number line")
+        r"^(?:\d+(?:\.\d+)?|one|two|three|four|five)s? (?:on|in|for)(?= (?!(?:the|a|an|each|both|all|every)\b))",
         r"\d+(?:\.\d+)?(?:\s*and up|\+)(?=\s*$)", r"(?<!common )core",
-        r"check[- ]?(?:plus|minus|mark)s?", r"(?:math|algebra|geometry|grade) \d+ (?:plus|honou?rs|accelerated|advanced)",
+        r"check[- ]?(?:plus|minus|mark)s?",
+        r"(?:math|algebra|geometry|grade) \d+ (?:plus|honou?rs|accelerated|advanced)",
         # letter grades: "Straight A kids", "B and C papers", "D's and F's"
-        r"straight a'?s?", r"[a-df][+-]?'?s?(?= (?:(?:and|or|to) [a-df][+-]?'?s?\b|students|kids|papers|work|grades?)|[- ]range(?! of))",
+        r"straight a'?s?",
+        r"[a-df][+-]?'?s?(?= (?:(?:and|or|to) [a-df][+-]?'?s?\b|students|kids|papers|work|grades?)|[- ]range(?! of))",
         r"(?:and|or|to) [a-df][+-]?'?s?(?=\s*$)", r"letter grades?",
         r"ones (?:and|or|&|/) (?:twos|threes|2s|3s)",  # scores; but "Ten and some ones", "Tens and ones"
         r"(?<!keep )(?<!keeps )(?<!kept )(?<!keeping )(?<!lost )(?<!lose )tracks?"),  # "Standard track"
@@ -178,14 +190,16 @@ TIER_FAMILIES = [
         r"grade[- ]?level",
         r"working (?:towards?|at)(?= (?:the )?(?:standards?|expectations?|expected|grade|mastery)|$)",
         r"does not meet", r"doesn't meet", r"not meeting", r"master(?:y|ed|s)?", r"not mastered", r"not yet",
-        r"novices?", r"beginners?", r"apprentice", r"practitioner", r"experts?", r"proficiency", r"exemplary", r"distinguished",
+        r"novices?", r"beginners?", r"apprentice", r"practitioner", r"experts?", r"proficiency", r"exemplary",
+        r"distinguished",
         r"accomplished", r"independent", r"with support", r"emergent", r"progressing", r"foundational",
         r"greater depth", r"expected(?: standard)?", r"fail\w*", r"pass(?:ed|ing)?",
         r"(?:not |partially |nearly |standards? |expectations? )*met", r"(?:below|above|under|over|meets?) the bar",
         r"prerequisites?", r"standards? (?:exceeded|met|not met|nearly met|partially met|almost met)", r"exceeded",
         r"on (?:the|their|his|her) way(?=\s*$| to (?:mastery|proficien\w*|understanding|meeting|getting))",
         r"progress(?:ing)?", r"^(?:below|above|under|over|on) the (?:line|bar|cut|fence|cut[- ]?off)$",
-        r"(?:made|missed|make|miss|makes|misses|making|missing) the cut", r"cut[- ]?(?:score|off)s?", r"to meet(?=\s*$| (?:the )?(?:standards?|expectations?|grade|benchmark|target|goal))"),
+        r"(?:made|missed|make|miss|makes|misses|making|missing) the cut", r"cut[- ]?(?:score|off)s?",
+        r"to meet(?=\s*$| (?:the )?(?:standards?|expectations?|grade|benchmark|target|goal))"),
         _words(r"below", r"above", r"approaching", r"approaches", r"meets", r"meeting", r"exceeds", r"exceeding",
                r"developing", r"beginning", r"emerging", r"secure", r"basic", r"fair", r"applying", r"extending")),
     TierFamily("high-low", "high / medium / low", _words(
@@ -221,7 +235,8 @@ MATH_TERMS = _words(
     r"(?:lowest|least|greatest|highest|largest) common (?:denominators?|multiples?|factors?|numerators?)",
     r"common (?:denominators?|multiples?|factors?|numerators?)", r"lowest terms", r"simplest form",
     r"right (?:triangles?|angles?|prisms?)", r"(?:right to left|left to right)", r"area models?", r"place values?",
-    r"number (?:lines?|tracks?)", r"unit (?:rates?|prices?|fractions?)", r"basic (?:math |multiplication |addition )?facts",
+    r"number (?:lines?|tracks?)", r"unit (?:rates?|prices?|fractions?)",
+    r"basic (?:math |multiplication |addition )?facts",
     r"known facts", r"(?:top|bottom|middle) rows?", r"(?:ones|tens|hundreds|thousands) place",
     r"partial (?:products|sums|quotients|differences)", r"(?:almost|near) doubles", r"expanded (?:form|notation)",
     r"ten[- ]frames?", r"hundreds? (?:chart|grid)s?", r"pattern blocks?", r"zero pairs?", r"data points?",
@@ -230,7 +245,8 @@ MATH_TERMS = _words(
     r"bottom[- ]up", r"(?:from )?(?:high|low|top|bottom)\w* to (?:high|low|top|bottom)\w*",
     r"(?:the|an) average", r"average of", r"fair shar\w*", r"better buys?",
     r"quick (?:looks?|images?|draws?|pictures?)", r"expected (?:values?|outcomes?)", r"end behaviou?r",
-    r"z[- ]?scores?", r"trial and error", r"partial (?:prod|quot|diff|sum)s?\b\.?", r"in ?/? ?out (?:tables?|boxes|machines?)")
+    r"z[- ]?scores?", r"trial and error", r"partial (?:prod|quot|diff|sum)s?\b\.?",
+    r"in ?/? ?out (?:tables?|boxes|machines?)")
 
 # K-8 math words: a name with one of these (or a math verb, term or calculation) names some math.
 MATH_WORDS = set("""
@@ -259,7 +275,9 @@ MATH_WORDS = set("""
     commutative associative property identity reciprocal mixed improper simplest common fractional strip piece
     shaded fair row column layer tower view combination ground backwards forward subitizing unknown missing
     solution system intersection substitution debt dividend divisor minuend subtrahend multiplicand mental chunk
-    anchor trial calculator helper visual x y n way ways step steps head conversion image fit lattice foil notation sigma bound bounds halfway midway card curve problem simpler counterexample experiment dice die turn reasonable reasonableness max min maximum minimum
+    anchor trial calculator helper visual x y n way ways step steps head conversion image fit lattice foil notation
+    sigma bound bounds halfway midway card curve problem simpler counterexample experiment dice die turn reasonable
+    reasonableness max min maximum minimum
     additive multiplicative recursive explicit arithmetic geometric series elimination eliminate
     sine sines cosine cosines tangent tangents sin cos tan soh cah toa trig trigonometry radian law
     derivative integral limit log logarithm exponential quadratic polynomial binomial monomial trinomial
@@ -333,7 +351,8 @@ OPERATIONS = set("plus minus times divided multiplied over".split())
 
 # The last word of a name about students rather than their work: "Teacher table", "Watch list",
 # "Bridge group". Such a name names math only through a word other than this one.
-PEOPLE = set("kids kid kiddos students student learners friends group groups grp grps crew team list table tables tbl club "
+PEOPLE = set("kids kid kiddos students student learners friends group groups grp grps crew team list table tables tbl "
+             "club "
              "solvers thinkers mathematicians workers "
              "class people folks".split())
 # Words that are math on their own but, before one of PEOPLE, name a program or a sticker:
@@ -345,7 +364,9 @@ SCHOOL_SENSE = set("bridge benchmark dot dots".split())
 ASSESSMENT = "assessment"
 ASSESSMENTS = re.compile(
     r"\b(?:pre|post|unit|state|end[- ]of[- ]unit|mid[- ]?unit|benchmark)[- ]?(?:tests?|assessments?)\b"
-    r"|\b(?:quiz(?:zes)?|report cards?|exit (?:tickets?|slips?)|check[- ]?ins?|checkpoints?|exams?|i[- ]?ready|dibels|aimsweb"
+    r"|\b(?:quiz(?:zes)?|report cards?|exit (?:tickets?|slips?)|check[- ]?ins?|checkpoints?|exams?|i[- ]?ready"
+    r"|dibels|aimsweb"
     r"|sbac|parcc|staar|nwea|rit)\b|\btests?(?= (?:scores?|grades?|results?|data)\b)"
     # "the test" is a test; "the test for divisibility", "Tested each number" are checks in the math
-    r"|(?:(?<=\bthe )|(?<=\ba )|(?<=\bon )|(?<=\bthat )|(?<=\bthis )|(?<=\blast )|(?<=\btheir ))tests?\b(?! (?:for|of)\b)")
+    r"|(?:(?<=\bthe )|(?<=\ba )|(?<=\bon )|(?<=\bthat )|(?<=\bthis )|(?<=\blast )|(?<=\btheir ))"
+    r"tests?\b(?! (?:for|of)\b)")
