@@ -15,12 +15,13 @@ How a name is read, in this order (symbols first become words: "bottom #", "% as
    "2 points", "solid", "quick") names a tier unless the phrase uses it for the math: after a verb
    of doing math ("Used red and yellow counters", "Counts by 2s", "Plotted 2 points"), after an
    operation or in a definition ("Range as highest minus lowest"), in a part of a math object or a
-   place on one ("Median of the lower half", "Highest number on top"), before a math noun ("top row", "bottom of the ten frame",
-   "2 points on the graph", "Solid figures"), or as a verb itself ("Developing a unit rate",
-   "Beginning with the ones place"). A verb that judges knowing ("Gets fractions", "Knows
-   multiplication") is a tier unless what follows is worked out ("Gets a common denominator").
-   After "my" or "our" a tier word is about students ("My strong ones"). A test's name is not
-   the verb "test" ("Pre-test low").
+   place on one ("Median of the lower half", "Highest number on top"), before a math noun ("top
+   row", "bottom of the ten frame", "2 points on the graph", "Solid figures"; but not before a
+   topic: "Solid multiplication"), or as a verb itself ("Developing a unit rate", "Beginning with
+   the ones place"). A verb that judges knowing ("Gets fractions", "Knows multiplication") is a
+   tier unless what follows is worked out ("Gets a common denominator"). After "my" or "our" a
+   tier word is about students ("My strong ones"). A test's name is not the verb "test"
+   ("Pre-test low").
 5. A name of thinking names some math: a math word, a verb of doing math, a calculation, an
    estimate ("About 100"), a short form ("open NL", "std alg", "LCD"). A name with none ("Rock
    stars", "Exemplary", "WIN group", "100%") names the students or how they did, not their
@@ -36,9 +37,9 @@ from functools import lru_cache
 
 from plc.sort.naming_words import (
     ACRONYMS, APPROXIMATELY, ARTICLES, ASSESSMENT, ASSESSMENTS, CATCH_ALL, COORDINATING, DEFICITS, DETERMINERS,
-    JUDGING_VERBS, MANIPULATIVES, MATH_HEADS, MATH_TERMS, MATH_VERBS, MATH_WORDS, MOVES_TO_A_NUMBER, NO_MATH,
-    NUMBER_PREPOSITIONS, NUMBER_WORD, OPERATIONS, PEOPLE, PLACE_PREPOSITIONS, PLACES_OF_POINTS, POINTS, POSSESSIVES,
-    SCHOOL_SENSE, SKIPPED, SLIP_VERBS, SYMBOL_WORDS, SYMBOLS, TERM, TIER_FAMILIES, VERB_OBJECTS, TierFamily,
+    JUDGING_VERBS, MADE_THINGS, MANIPULATIVES, MATH_HEADS, MATH_TERMS, MATH_VERBS, MATH_WORDS, MOVES_TO_A_NUMBER, NO_MATH,
+    NUMBER_PREPOSITIONS, NUMBER_WORD, OPERATIONS, PEOPLE, PARTS, PLACE_PREPOSITIONS, PLACES_OF_POINTS, POINTS, POSSESSIVES,
+    SCHOOL_SENSE, SKIPPED, SLIP_VERBS, SYMBOL_WORDS, SYMBOLS, TERM, TIER_FAMILIES, TOPICS, VERB_OBJECTS, TierFamily,
 )
 
 _CLAUSES = re.compile(r"[:;()]|\s[-–—]\s|\s[-–—]$|^[-–—]\s")
@@ -47,9 +48,9 @@ _TOKENS = re.compile(TERM + r"|[a-z0-9]+(?:['.:][a-z0-9]+|(?<=\d)/\d+)*|[&/+,=]"
 _CALCULATION = re.compile(r"\d\s*[-+x×*÷=]\s*\d|\d/\d|[\w)]\s*=\s*[\w(]|"
                           + "|".join([TERM, APPROXIMATELY, MOVES_TO_A_NUMBER]))
 _NUMBER = r"(?:\d+(?:\.\d+)?%?|zero|zeros)(?:" + POINTS + ")?"
-_NUMBERS_ONLY = re.compile(  # "3", "1-2", "4/4", "70-80%", "2 pts or less"
-    rf"(?:the\s+)?{_NUMBER}(?:\s*(?:-|/|to|or|and|&)\s*{_NUMBER})?"
-    r"(?:\s*(?:and|or) (?:up|above|over|below|under|more|less|higher|lower|better))?")
+_NUMBERS_ONLY = re.compile(  # "3", "1-2", "4/4", "70-80%", "2 pts or less", "Points: 0-1", "3+ points"
+    rf"(?:the\s+)?(?:(?:points?|pts|scores?|marks?)\s*:?\s*)?{_NUMBER}(?:\s*(?:-|/|to|or|and|&)\s*{_NUMBER})?\+?"
+    r"(?:\s*(?:points?|pts|marks?))?(?:\s*(?:and|or) (?:up|above|over|below|under|more|less|higher|lower|better))?")
 _POINTS = re.compile(r"\b(\d+(?:\.\d+)?|zero|one|two|three|four|five)\s*(?:points?|pts?)\b")
 _SCORES = next(f for f in TIER_FAMILIES if f.key == "levels")  # a name that is only numbers: "3", "1-2", "4/4"
 
@@ -158,7 +159,10 @@ def _describes_math(family: TierFamily, tokens: list[str], i: int, name_words: s
             return True  # "Five reds make an orange"
         if _names_a_student_list(after, j) or j + 1 < len(after) and after[j + 1] in PEOPLE:
             return False  # "Green dot kids", "Strong problem solvers"
-        return token == TERM or _among(MATH_HEADS, token)  # "top row", "red and yellow counters", "lower quartile"
+        if token in PARTS and j + 1 < len(after) and after[j + 1] == "of":
+            continue  # "Top half of the rectangle"
+        # "top row", "red and yellow counters", "lower quartile"; but a topic judged: "Solid multiplication"
+        return token == TERM or _among(MATH_HEADS, token) and not (_among(TOPICS, token) and "of" not in after[:j])
     return False
 
 
@@ -169,8 +173,10 @@ def _names_math(text: str, tokens: list[str]) -> bool:
     last = len(tokens) - 1
     if last > 0 and re.fullmatch(r"\d+|[a-z]", tokens[last]):
         last -= 1  # a label after the word for them: "Table 4", "Group C"
-    if len(tokens) > 1 and tokens[last] in PEOPLE:
-        tokens = [token for token in tokens[:last] if token not in SCHOOL_SENSE]
+    if len(tokens) > 1 and tokens[last] in PEOPLE:  # (an -ed word before them describes them: "Extended group")
+        described = tokens[last] not in MADE_THINGS
+        tokens = [token for token in tokens[:last] if token not in SCHOOL_SENSE and not (
+            described and token.endswith("ed") and token in MATH_VERBS and not _among(MATH_WORDS, token))]
     if ASSESSMENT in tokens:
         tokens = [token for token in tokens if not re.fullmatch(r"\d.*|" + NUMBER_WORD, token)]
     calculation = _CALCULATION.search(text) and ASSESSMENT not in tokens

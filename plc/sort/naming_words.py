@@ -77,7 +77,8 @@ TIER_FAMILIES = [
         # a judgement of the work, not a description of it: "Organized work", "Messy papers"
         r"(?:neat|messy|sloppy|organi[sz]ed|disorgani[sz]ed|clean|careful|thorough|good|great|nice|poor"
         r"|excellent|beautiful|rushed|quality) (?:work|papers?|answers?|responses?)",
-        r"(?:in)?correct(?: answers?)?(?! to)", r"(?:in)?accurate(?! to)",  # but "Accurate to the nearest mm"
+        # but "Accurate to the nearest mm", "Correct to 2 decimal places"
+        r"(?:in)?correct(?: answers?)?(?!(?: \w+)? to)", r"(?:in)?accurate(?!(?: \w+)? to)",
         r"smiley(?: faces?)?", r"frowny(?: faces?)?", r"(?:happy|sad|straight|neutral) faces?",
         r"(?:miss|missed|misses|missing) the (?:point|boat|mark|idea|concept|big idea)",
         r"missed (?:\d+|one|two|three|four|five|more|less|fewer|most|half|a few|several|some|none|many|all)\b",
@@ -108,7 +109,11 @@ TIER_FAMILIES = [
         r"(?:gaps?|holes?) in", r"over (?:their|his|her|my|your) heads?", r"surface[- ]level", r"shallow",
         r"(?:has|have|had|got) (?:\S+ ){1,3}down(?=\s*$)",  # "Has place value down"
         r"(?:above|below)[- ]average", r"(?:doesn't |does not |don't |do not )?knows? (?:\w+ )?facts",
-        r"shaky", r"(?:low|high|weak|strong|no|poor|good|little|limited|lacks?|lacking) number sense",
+        r"shaky", r"(?:low|high|weak|strong|no|poor|good|little|limited|lacks?|lacking) (?:\S+ )?sense",
+        # a skill judged, whatever its topic: "Good ratio reasoning", "Strong proportional thinking"
+        r"(?:strong|weak|low|high|poor|good|limited|little|no|solid|shaky|great|excellent|bad)(?:er|est)? (?:\S+ ){0,2}"
+        r"(?:reasoning|skills?|knowledge|fluency|thinking)",
+        r"^(?:can|could|is able to|are able to|able to)\b", r"pros(?! and)",
         r"(?:not )?fluen(?:t|cy)", r"math (?:person|brains?|whiz\w*)", r"naturals?", r"(?:rock|super) ?stars?",
         r"skills?", r"(?:strong|weak|slow|fast|good|bad|poor|solid|shaky)(?:er|est)? (?:math )?facts",
         r"(?:hard|easy|difficult|tough|tricky|challenging) for (?:them|him|her|these|those|some|most|my)",
@@ -145,9 +150,11 @@ TIER_FAMILIES = [
         r"(?:didn't|did not|don't|do not|doesn't|does not|won't|no|never)(?: even| really| bother to)?"
         r" (?:read (?:the )?(?:question|directions|instructions|prompt)|follow\w* (?:the )?directions"
         r"|try|tries|tried|attempt\w*|finish\w*"
-        r"|start\w*|effort|work(?:ing)?|show(?:ing)? (?:any |their |the )?work)",
+        r"|start\w*|effort|work(?:ing)?|show(?:ing)? (?:any |their |the )?work|(?:label|show|check|explain)(?=\s*$))",
         r"(?:give|gives|gave|giving|given) up", r"(?:finish\w*|done|completed?) (?:in|within|under) \d+",
-        r"(?:not |un)finished",
+        r"(?:not |un)finished", r"late start\w*",
+        r"(?:complet\w*|finish\w*|did|done) (?:half|some|most|none|part|a (?:bit|little))"
+        r"(?: of (?:it|the (?:work|task|problems?|assignment)))?$",
         r"(?:take|takes|took|taking|taken) (?:their|his|her|my|your|its) (?:sweet |own )?time",
         r"(?:took|takes|taking|take) (?:all|the whole|the entire) (?:period|class|day|block|hour|lesson)",
         r"(?:tried|tries|trying|try) (?:their|his|her|my) (?:best|hardest)",
@@ -162,7 +169,8 @@ TIER_FAMILIES = [
         _words(r"careless", r"rush(?:ed|ing)?", r"absent\w*", r"incomplete", r"hates?", r"loves?", r"avoid\w*")),
     TierFamily("watch", "students to watch", _words(
         r"keep(?:ing)? (?:an |a close )?eye on", r"eyes on", r"watch[- ]?list", r"to (?:watch|keep an eye on)(?=\s*$)",
-        r"(?:kids|students|friends|kiddos) to \w+", r"ones to (?:watch|check on|pull|push|challenge|reteach|extend"
+        r"(?:kids|students|friends|kiddos) to \w+", r"(?:kids|students|ones|friends|kiddos|those) (?:i|we)\b",
+        r"ones to (?:watch|check on|pull|push|challenge|reteach|extend"
         r"|conference with|follow up with)",
         r"worr(?:y|ied|ies) about", r"concern(?:ed|s)?(?: about)?", r"check(?:ing)? in on", r"radar", r"red flags?")),
     TierFamily("levels", "level 1-4, tier 1-3", _words(
@@ -286,7 +294,7 @@ MATH_WORDS = set("""
     bisector midpoint chord arc sector secant inscribed compass cross section dozen backward
 """.split()) | set(  # what word problems are about: a strategy names what it tracks ("Level of water in the tank")
     """water tank pool recipe pizza cookie cake pie candy apple marble pencil trip distance
-    speed fence garden floor paint rope string box bag jar shelf seat temp temps""".split()) | set(
+    speed fence garden floor paint rope string box bag jar shelf seat temp temps game games""".split()) | set(
     # short forms teachers write on a board: "open NL", "std alg", "partial quot.", "sys of eq", "LCD"
     """nl dnl lcd lcm gcf gcd kcf pemdas gemdas bedmas bodmas sadmep rdw iqr lobf sq alg div mult prop prod quot
     subst elim eq eqs ops denom diag tbl int pic quadrant""".split())
@@ -294,6 +302,12 @@ MATH_WORDS = set("""
 # Nouns of math a tier word can describe ("top row", "lower quartile"); not "table", "half" or "group",
 # which also name where students sit or how they rank ("top table", "bottom half of the class").
 MATH_HEADS = MATH_WORDS - set("table half halves third fourth quarter greatest smallest largest biggest".split())
+# Parts that are math when they are parts of a math object: "Top half of the rectangle", but "Bottom half".
+PARTS = set("half halves third thirds fourth fourths quarter quarters part parts side piece".split())
+# What a tier word judges when it comes before a topic, not a thing: "Solid multiplication", "Low fractions"
+# (but "Solid figures", "Lower quartile").
+TOPICS = set("""addition subtraction multiplication division fraction decimal percent ratio proportion integer geometry
+    algebra measurement statistics probability""".split())
 
 # Things to count and build with: colours in a name that has one are the colours of the things
 # ("Yellow for positive, red for negative tiles").
@@ -355,9 +369,12 @@ PEOPLE = set("kids kid kiddos students student learners friends group groups grp
              "club "
              "solvers thinkers mathematicians workers "
              "class people folks".split())
+# Words of PEOPLE that are also things a student makes ("Organized list", "Extended table"): an -ed word before
+# them is not only a description of students.
+MADE_THINGS = set("list table tables tbl".split())
 # Words that are math on their own but, before one of PEOPLE, name a program or a sticker:
 # "Bridge group", "Benchmark group", "Green dot kids".
-SCHOOL_SENSE = set("bridge benchmark dot dots".split())
+SCHOOL_SENSE = set("bridge benchmark dot dots standard".split())
 
 # A test's name is not the verb "test" (checking an answer) or "map": "Pre-test low", "MAP below 200"
 # (MAP, in capitals, is turned into this word by ACRONYMS).

@@ -159,7 +159,11 @@ def test_the_words_around_a_word_decide_whether_it_is_math_or_a_tier(tier, think
     ("Standard exceeded", "standards"), ("On their way", "standards"), ("Made progress", "standards"),
     ("Needed a model", "services"), ("More fractions practice", "services"), ("Leaves for speech", "services"),
     ("Ones to push", "watch"), ("Integer troubles", "ability"), ("Fraction strength", "ability"),
-    ("Low fraction scores", "levels"), ("Insecure with decimals", "ability"), ("Test score below 65", "levels"),
+    ("Low fraction scores", "high-low"), ("Insecure with decimals", "ability"), ("Test score below 65", "levels"),
+    ("Good ratio reasoning", "ability"), ("Weak fraction sense", "ability"), ("Can multiply", "ability"),
+    ("Division pros", "ability"), ("The ones I'm not sure about", "watch"), ("Late starters", "effort"),
+    ("Completed half", "effort"), ("Points: 0-1", "levels"), ("3+ points", "levels"),
+    ("Extended group", "no-math"), ("Solid multiplication", "ability"),
 ])
 def test_judgements_of_effort_knowing_and_grades_are_tiers(name, family):
     assert tier_family(name).key == family
@@ -213,6 +217,10 @@ def test_judgements_of_effort_knowing_and_grades_are_tiers(name, family):
     ("Needed a hint", "Needed 3 more to make 10"),
     ("Cubs", "Cubes"),
     ("Strugglers", "The doublers"),
+    ("Solid multiplication", "Solid figures"),
+    ("Top half", "Top half of the rectangle shaded"),
+    ("Top fractions", "Top of the fraction as the part"),
+    ("Extended group", "Organized list"),
 ])
 def test_a_judgement_and_a_description_of_the_math_are_told_apart(tier, thinking):
     assert tier_family(tier) is not None, tier
