@@ -72,7 +72,7 @@ TIER_FAMILIES = [
         r"(?:\d+|one|two|three|four|five|a few|few|many|several|lots of|some|no|careless|silly|small|minor|major|big"
         r"|little|computation(?:al)?|calculation) (?:errors?|mistakes?)",
         # how far off the answer was, not how: "Way off", "Miles off", "Off base", "Total miss"
-        r"(?:way|miles|far|totally|completely|a (?:bit|little|lot)|slightly|just) off(?=\s*$)",
+        r"(?:way|miles|far|totally|completely|a (?:bit|little|lot)|slightly|just) off(?=\s*$| (?:kids|students|group))",
         r"off (?:base|target)", r"(?:total|complete|near|big) miss(?:es)?",
         # a judgement of the work, not a description of it: "Organized work", "Messy papers"
         r"(?:neat|messy|sloppy|organi[sz]ed|disorgani[sz]ed|clean|careful|thorough|good|great|nice|poor"
@@ -141,7 +141,7 @@ TIER_FAMILIES = [
         r"with (?:me|the teacher|teacher|the para|the coach|(?:mrs?|ms|miss|mx|dr)\.? \w+)",
         r"(?:mrs?|ms|miss|mx|dr)\.? \w+(?:'s)? (?:table|group|kids)", r"dyscalculia",
         r"test(?:s|ed|ing)? out(?=\s*$| of)",
-        r"summer (?:school|bridge|program)", r"bonus", r"data team", r"second (?:chance|try|attempt|look|pass)",
+        r"summer (?:school|bridge|program)", r"^(?:extend|enrich|push|stretch)$", r"bonus", r"data team", r"second (?:chance|try|attempt|look|pass)",
         r"try again", r"redo\w*", r"do[- ]?overs?", r"revise and resubmit",
         r"translated (?:copy|copies|version|test|directions)", r"referr\w*", r"read[- ]alouds?",
         r"(?:extend|push|challenge|pull|support|monitor|enrich|stretch) (?:these|those|them|my)\b")),
@@ -386,4 +386,4 @@ ASSESSMENTS = re.compile(
     r"|sbac|parcc|staar|nwea|rit)\b|\btests?(?= (?:scores?|grades?|results?|data)\b)"
     # "the test" is a test; "the test for divisibility", "Tested each number" are checks in the math
     r"|(?:(?<=\bthe )|(?<=\ba )|(?<=\bon )|(?<=\bthat )|(?<=\bthis )|(?<=\blast )|(?<=\btheir ))"
-    r"tests?\b(?! (?:for|of)\b)")
+    r"tests?\b(?! (?:for|of)\b)|(?<=\bon the )tasks?\b")

@@ -164,6 +164,7 @@ def test_the_words_around_a_word_decide_whether_it_is_math_or_a_tier(tier, think
     ("Division pros", "ability"), ("The ones I'm not sure about", "watch"), ("Late starters", "effort"),
     ("Completed half", "effort"), ("Points: 0-1", "levels"), ("3+ points", "levels"),
     ("Extended group", "no-math"), ("Solid multiplication", "ability"),
+    ("2 points or fewer", "levels"), ("2/4 on the task", "no-math"), ("Extend", "services"), ("Way off kids", "got-it"),
 ])
 def test_judgements_of_effort_knowing_and_grades_are_tiers(name, family):
     assert tier_family(name).key == family
@@ -221,6 +222,8 @@ def test_judgements_of_effort_knowing_and_grades_are_tiers(name, family):
     ("Top half", "Top half of the rectangle shaded"),
     ("Top fractions", "Top of the fraction as the part"),
     ("Extended group", "Organized list"),
+    ("Extend", "Extend the pattern"),
+    ("2/4 on the task", "3/4 on the number line"),
 ])
 def test_a_judgement_and_a_description_of_the_math_are_told_apart(tier, thinking):
     assert tier_family(tier) is not None, tier
