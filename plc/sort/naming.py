@@ -10,7 +10,8 @@ How a name is read, in this order (symbols first become words: "bottom #", "% as
    a word inside one is math, whatever else it can mean.
 3. A tier phrase ("reteach", "IEP", "score 4", "partial understanding", "kids who need more
    help", "off task", "kids to watch", "understands ratios") names a tier wherever it stands, even
-   beside math ("Struggling with fractions").
+   beside math ("Struggling with fractions"); so does a score or a verdict standing as a clause
+   of its own ("3", "1 - area", "Fractions: no", "Decimals ✔").
 4. A tier word that is also ordinary math talk ("low", "top", "red", "developing", "2s",
    "2 points", "solid", "quick") names a tier unless the phrase uses it for the math: after a verb
    of doing math ("Used red and yellow counters", "Counts by 2s", "Plotted 2 points"), after an
@@ -36,13 +37,13 @@ import re
 from functools import lru_cache
 
 from plc.sort.naming_words import (
-    ACRONYMS, APPROXIMATELY, ARTICLES, ASSESSMENT, ASSESSMENTS, CATCH_ALL, COORDINATING, DEFICITS, DETERMINERS,
+    ACRONYMS, APPROXIMATELY, ARTICLES, ASSESSMENT, ASSESSMENTS, CATCH_ALL, COORDINATING, DATA_WORDS, DEFICITS, DETERMINERS,
     JUDGING_VERBS, MADE_THINGS, MANIPULATIVES, MATH_HEADS, MATH_TERMS, MATH_VERBS, MATH_WORDS, MOVES_TO_A_NUMBER, NO_MATH,
     NUMBER_PREPOSITIONS, NUMBER_WORD, OPERATIONS, PEOPLE, PARTS, PLACE_PREPOSITIONS, PLACES_OF_POINTS, POINTS, POSSESSIVES,
     SCHOOL_SENSE, SKIPPED, SLIP_VERBS, SYMBOL_WORDS, SYMBOLS, TERM, TIER_FAMILIES, TOPICS, VERB_OBJECTS, TierFamily,
 )
 
-_CLAUSES = re.compile(r"[:;()]|\s[-–—]\s|\s[-–—]$|^[-–—]\s")
+_CLAUSES = re.compile(r"(?<!\d):(?!\d)|[;()]|\s[-–—]\s|\s[-–—]$|^[-–—]\s")  # (a ratio "3:5" is one clause)
 # Words; "1/2", "1:1" and "don't" are one word each, "arrays/area" two
 _TOKENS = re.compile(TERM + r"|[a-z0-9]+(?:['.:][a-z0-9]+|(?<=\d)/\d+)*|[&/+,=]")
 _CALCULATION = re.compile(r"\d\s*[-+x×*÷=]\s*\d|\d/\d|[\w)]\s*=\s*[\w(]|"
@@ -82,6 +83,7 @@ def _is_math_word(token: str) -> bool:
 _JUDGING = re.compile("|".join(JUDGING_VERBS))
 _DEFICIT = re.compile("|".join(DEFICITS))
 _NUMBER_PLURAL = re.compile(NUMBER_WORD + "e?s")
+_SCORE = re.compile(r"scor\w*|points?|pts|\d+" + POINTS)
 # What a verb of doing math takes, but a verb that judges knowledge does not: "Gets a common denominator", "Got 24"
 _WORKED_OUT = re.compile(r"a|an|the|that|this|same|to|\d.*|" + NUMBER_WORD)
 
@@ -143,6 +145,8 @@ def _describes_math(family: TierFamily, tokens: list[str], i: int, name_words: s
     if tokens[i].endswith(POINTS) and (after and after[0] in {"on", "in", "of", "at", "where"}
                                        or name_words & PLACES_OF_POINTS):
         return True  # "2 points on the graph", "2 points determine a line"
+    if name_words & DATA_WORDS and any(_SCORE.fullmatch(token) for token in tokens[i:i + 2]):
+        return True  # scores as data: "Highest score in the data set", "Mean score of the class"
     if family.key == "colours" and name_words & MANIPULATIVES:
         return True  # "Yellow for positive, red for negative tiles"
     if family.key == "levels":  # "Facts from 5s", "Hundreds, tens and 1s", "four 25s", "Points scored"
@@ -190,14 +194,18 @@ def tier_family(name: str) -> TierFamily | None:
     text = _normalise(name)
     if not text or CATCH_ALL.fullmatch(text):
         return None
-    if _NUMBERS_ONLY.fullmatch(text):
+    clauses = [clause.strip() for clause in _CLAUSES.split(text)]
+    # a label can stand alone or as a clause beside a topic: "3", "1 - area", "Fractions: no", "Extend: decimals"
+    # (a score beside a topic is its only number: "Thought of 99 as 100 - 1" is a calculation)
+    numbered = [clause for clause in clauses if re.search(r"\d", clause)]
+    if _NUMBERS_ONLY.fullmatch(text) or len(numbered) == 1 and _NUMBERS_ONLY.fullmatch(numbered[0]):
         return _SCORES
     for family in TIER_FAMILIES:
-        if family.phrases is not None and family.phrases.search(text):
+        if family.phrases is not None and any(family.phrases.search(clause) for clause in [text, *clauses]):
             return family
     name_words = set(_TOKENS.findall((name or "").casefold().replace("-", " ")))
     all_tokens = []
-    for clause in _CLAUSES.split(text):
+    for clause in clauses:
         tokens = _TOKENS.findall(clause.replace("-", " "))
         all_tokens += tokens
         for i, token in enumerate(tokens):

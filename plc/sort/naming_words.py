@@ -79,6 +79,7 @@ TIER_FAMILIES = [
         r"|excellent|beautiful|rushed|quality) (?:work|papers?|answers?|responses?)",
         # but "Accurate to the nearest mm", "Correct to 2 decimal places"
         r"(?:in)?correct(?: answers?)?(?!(?: \w+)? to)", r"(?:in)?accurate(?!(?: \w+)? to)",
+        r"^(?:yes|no|nope|yep|yeah)$",  # a verdict on its own or after a topic: "Fractions: no", "Decimals ✔"
         r"smiley(?: faces?)?", r"frowny(?: faces?)?", r"(?:happy|sad|straight|neutral) faces?",
         r"(?:miss|missed|misses|missing) the (?:point|boat|mark|idea|concept|big idea)",
         r"missed (?:\d+|one|two|three|four|five|more|less|fewer|most|half|a few|several|some|none|many|all)\b",
@@ -120,7 +121,11 @@ TIER_FAMILIES = [
         r"(?:find|finds|found|finding) (?:it|them|\w+) (?:hard|easy|difficult|tough|tricky)",
         # praise for the students, not their work: "Fraction whiz", "Equation experts", "Role models"
         r"whiz\w*", r"wizards?", r"heroes", r"champs?", r"champions?", r"dynamos?", r"ninjas?", r"gurus?",
-        r"all[- ]?stars?", r"mvps?", r"role models?", r"leaders?",
+        r"all[- ]?stars?", r"mvps?", r"role models?", r"leaders?", r"problem[- ]solvers", r"self[- ]starters?",
+        r"out of the box", r"(?:peer|math|class) (?:helpers?|tutors?|coaches|leaders|experts)", r"helpers$",
+        # the work praised, not described: "Nice strategy", "Good thinking", "Great try"
+        r"(?:nice|good|great|excellent|awesome|amazing|super|solid|strong|clever|smart|creative|interesting)"
+        r" (?:strateg(?:y|ies)|methods?|thinking|tr(?:y|ies)|attempts?|jobs?|work|ideas?|reasoning)$",
         r"(?:keep|keeps|keeping|kept) up", r"(?:calculator|teacher|adult|help)[- ]dependent",
         r"reli(?:es|ant|ed) on (?:the |a )?(?:teacher|calculator|help|adults?|others|partners?|peers?)",
         r"(?:mov|jump|runn|gett|pull|gon|go|went|ran|got)\w* ahead(?=\s*$| of (?:the )?(?:class|others|group|peers))"),
@@ -163,10 +168,11 @@ TIER_FAMILIES = [
         r"(?<!the )(?<!a )blank(?! spaces?)",
         r"afraid", r"scared", r"anxious", r"anxiety", r"fears?", r"frustrat\w*", r"nervous", r"bored",
         r"perfectionists?", r"trouble ?makers?", r"class clowns?", r"offenders?", r"half[- ]hearted", r"behaviou?r\w*",
-        r"attitude", r"lazy", r"effort", r"distracted", r"chatty", r"talkative", r"(?:un)?motivated",
+        r"attitude", r"(?:just |wild |random |blind )guess\w*", r"made up (?:an? |the )?(?:answers?|numbers?)",
+        r"lazy", r"effort", r"distracted", r"chatty", r"talkative", r"(?:un)?motivated",
         r"(?:dis)?engaged", r"sleepy",
         r"unfocused"),
-        _words(r"careless", r"rush(?:ed|ing)?", r"absent\w*", r"incomplete", r"hates?", r"loves?", r"avoid\w*")),
+        _words(r"cop(?:ied|ies|ying|iers?)", r"careless", r"rush(?:ed|ing)?", r"absent\w*", r"incomplete", r"hates?", r"loves?", r"avoid\w*")),
     TierFamily("watch", "students to watch", _words(
         r"keep(?:ing)? (?:an |a close )?eye on", r"eyes on", r"watch[- ]?list", r"to (?:watch|keep an eye on)(?=\s*$)",
         r"(?:kids|students|friends|kiddos) to \w+", r"(?:kids|students|ones|friends|kiddos|those) (?:i|we)\b",
@@ -174,12 +180,14 @@ TIER_FAMILIES = [
         r"|conference with|follow up with)",
         r"worr(?:y|ied|ies) about", r"concern(?:ed|s)?(?: about)?", r"check(?:ing)? in on", r"radar", r"red flags?")),
     TierFamily("levels", "level 1-4, tier 1-3", _words(
-        r"(?:levels?|tier|lvl|band|grade)\s*[-#]?\s*" + NUMBER, r"tiers?", r"[lt]\s*[1-4]s?",
+        # but a stage of a pattern: "Level 3 of the growing pattern" (not "Level 2 of the rubric")
+        r"(?:levels?|tier|lvl|band|grade)\s*[-#]?\s*" + NUMBER + r"(?! of (?:the|a|an) (?!rubric|scale|standard))",
+        r"tiers?", r"[lt]\s*[1-4]s?",
         r"rubric", r"got (?:an? )?\d+(?:\.\d+)?(?=\s*$|\s*(?:/|out of|on|pts|right|wrong|correct|%))",
         r"\d+ out of \d+",
         r"(?:full|partial|half|1/2|no|zero|some|extra) (?:credit|marks|points)",
         # a score on a topic: "3 on place value" (but "5 on the number line")
-        r"^(?:\d+(?:\.\d+)?|one|two|three|four|five)s? (?:on|in|for)(?= (?!(?:the|a|an|each|both|all|every)\b))",
+        r"^(?:\d+(?:\.\d+)?|one|two|three|four|five)s? (?:on|in)(?= (?!(?:the|a|an|each|both|all|every)\b))",
         r"\d+(?:\.\d+)?(?:\s*and up|\+)(?=\s*$)", r"(?<!common )core",
         r"check[- ]?(?:plus|minus|mark)s?",
         r"(?:math|algebra|geometry|grade) \d+ (?:plus|honou?rs|accelerated|advanced)",
@@ -231,7 +239,7 @@ ACRONYMS = {"EL": "ell", "ELs": "ells", "ML": "mll", "MLs": "mlls", "GT": "gifte
             "MAD": "mean absolute deviation"}
 # Symbols for math words: "bottom #", "decimals as $", "% as /100", "½ of ½", "πr²", "180° in a triangle"
 # ("#2" is a label: only a "#" not before a number is the word).
-SYMBOLS = {"½": " 1/2 ", "¼": " 1/4 ", "¾": " 3/4 ", "⅓": " 1/3 ", "⅔": " 2/3 ", "π": " pi ", "²": " squared ",
+SYMBOLS = {"✔": " : yes ", "✓": " : yes ", "✗": " : no ", "✘": " : no ", "❌": " : no ", "½": " 1/2 ", "¼": " 1/4 ", "¾": " 3/4 ", "⅓": " 1/3 ", "⅔": " 2/3 ", "π": " pi ", "²": " squared ",
            "³": " cubed ", "°": " degrees ", "√": " root ", "$": " money "}
 SYMBOL_WORDS = re.compile(r"#(?!\s*\d)|(?<![\d\s])%|(?<=\s)%|^%")
 
@@ -314,6 +322,8 @@ TOPICS = set("""addition subtraction multiplication division fraction decimal pe
 MANIPULATIVES = set("counters chips tiles cubes blocks rods beads cards dice spinners trapezoids hexagons rhombuses "
                     "triangles".split())
 # Where points are places, not scores: "2 points determine a line", "Points on a coordinate grid".
+# Where scores are data: "Highest score in the data set", "Mean score of the class", "Range of the scores".
+DATA_WORDS = set("data mean median mode range average set plot graph table".split())
 PLACES_OF_POINTS = set("line lines graph plane coordinate coordinates grid axis slope plot segment curve".split())
 
 # Verbs of doing math: a tier word after one describes what the student did ("Used red counters").
@@ -366,6 +376,7 @@ OPERATIONS = set("plus minus times divided multiplied over".split())
 # The last word of a name about students rather than their work: "Teacher table", "Watch list",
 # "Bridge group". Such a name names math only through a word other than this one.
 PEOPLE = set("kids kid kiddos students student learners friends group groups grp grps crew team list table tables tbl "
+             "partner partners buddy buddies "
              "club "
              "solvers thinkers mathematicians workers "
              "class people folks".split())

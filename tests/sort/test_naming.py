@@ -165,6 +165,8 @@ def test_the_words_around_a_word_decide_whether_it_is_math_or_a_tier(tier, think
     ("Completed half", "effort"), ("Points: 0-1", "levels"), ("3+ points", "levels"),
     ("Extended group", "no-math"), ("Solid multiplication", "ability"),
     ("2 points or fewer", "levels"), ("2/4 on the task", "no-math"), ("Extend", "services"), ("Way off kids", "got-it"),
+    ("1 - area", "levels"), ("Fractions: no", "got-it"), ("Decimals ✔", "got-it"), ("Extend: decimals", "services"),
+    ("Nice strategy", "ability"), ("Problem solvers", "ability"), ("Partner A", "no-math"), ("Just guessed", "effort"),
 ])
 def test_judgements_of_effort_knowing_and_grades_are_tiers(name, family):
     assert tier_family(name).key == family
@@ -224,6 +226,11 @@ def test_judgements_of_effort_knowing_and_grades_are_tiers(name, family):
     ("Extended group", "Organized list"),
     ("Extend", "Extend the pattern"),
     ("2/4 on the task", "3/4 on the number line"),
+    ("1 - area", "Thought of 99 as 100 - 1"),
+    ("Ratio: 3", "Ratio table (3:5)"),
+    ("Level 2 of the rubric", "Level 3 of the growing pattern"),
+    ("Highest score", "Highest score in the data set"),
+    ("Copied from a partner", "Copied the shape onto grid paper"),
 ])
 def test_a_judgement_and_a_description_of_the_math_are_told_apart(tier, thinking):
     assert tier_family(tier) is not None, tier
