@@ -52,7 +52,8 @@ _NUMBER = r"(?:\d+(?:\.\d+)?%?|zero|zeros)(?:" + POINTS + ")?"
 _NUMBERS_ONLY = re.compile(  # "3", "1-2", "4/4", "70-80%", "2 pts or less", "Points: 0-1", "3+ points"
     rf"(?:the\s+)?(?:(?:points?|pts|scores?|marks?)\s*:?\s*)?{_NUMBER}(?:\s*(?:-|/|to|or|and|&)\s*{_NUMBER})?\+?"
     r"(?:\s*(?:points?|pts|marks?))?"
-    r"(?:\s*(?:and|or) (?:up|above|over|below|under|more|less|fewer|higher|lower|better|worse|greater))?")
+    r"(?:\s*(?:and|or) (?:up|above|over|below|under|more|less|fewer|higher|lower|better|worse|greater))?"
+    r"(?:\s+(?:kids|students|kiddos|group|crew|table))?")
 _POINTS = re.compile(r"\b(\d+(?:\.\d+)?|zero|one|two|three|four|five)\s*(?:points?|pts?)\b")
 _SCORES = next(f for f in TIER_FAMILIES if f.key == "levels")  # a name that is only numbers: "3", "1-2", "4/4"
 

@@ -27,7 +27,8 @@ class TierFamily:
 
 NUMBER = r"(?:\d+(?:\.\d+)?|one|two|three|four|five|i{1,3}|iv)"
 # "nearly 1", "close to 100": an estimate, not how near the student came to the answer
-_NOT_BEFORE_A_NUMBER = r"(?!\s+(?:to\s+)?(?:\d|zero|one\b|half|a whole|whole))"
+_NOT_BEFORE_A_NUMBER = (r"(?!\s+(?:to\s+)?(?:\d|zero|one\b|half|whole"
+                        r"|an? (?:half|third|quarter|fourth|fifth|tenth|whole|hundred|thousand|dozen|dollar)))")
 # "2 points", "3 pts" are read as one token, "2pts": a score, unless the phrase puts the points on a graph
 POINTS = "pts"
 NUMBER_WORD = r"(?:zero|one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve)"
@@ -293,7 +294,7 @@ MATH_WORDS = set("""
     solution system intersection substitution debt dividend divisor minuend subtrahend multiplicand mental chunk
     anchor trial calculator helper visual x y n way ways step steps head conversion image fit lattice foil notation
     sigma bound bounds halfway midway card curve problem simpler counterexample experiment dice die turn reasonable
-    reasonableness max min maximum minimum
+    reasonableness max min maximum minimum relationship association trend
     additive multiplicative recursive explicit arithmetic geometric series elimination eliminate
     sine sines cosine cosines tangent tangents sin cos tan soh cah toa trig trigonometry radian law
     derivative integral limit log logarithm exponential quadratic polynomial binomial monomial trinomial

@@ -167,6 +167,7 @@ def test_the_words_around_a_word_decide_whether_it_is_math_or_a_tier(tier, think
     ("2 points or fewer", "levels"), ("2/4 on the task", "no-math"), ("Extend", "services"), ("Way off kids", "got-it"),
     ("1 - area", "levels"), ("Fractions: no", "got-it"), ("Decimals ✔", "got-it"), ("Extend: decimals", "services"),
     ("Nice strategy", "ability"), ("Problem solvers", "ability"), ("Partner A", "no-math"), ("Just guessed", "effort"),
+    ("4/4 kids", "levels"),
 ])
 def test_judgements_of_effort_knowing_and_grades_are_tiers(name, family):
     assert tier_family(name).key == family
@@ -231,6 +232,8 @@ def test_judgements_of_effort_knowing_and_grades_are_tiers(name, family):
     ("Level 2 of the rubric", "Level 3 of the growing pattern"),
     ("Highest score", "Highest score in the data set"),
     ("Copied from a partner", "Copied the shape onto grid paper"),
+    ("Nearly there", "Nearly a half"),
+    ("Weak", "Weak relationship between the variables"),
 ])
 def test_a_judgement_and_a_description_of_the_math_are_told_apart(tier, thinking):
     assert tier_family(tier) is not None, tier
