@@ -138,11 +138,14 @@ def _describes_math(family: TierFamily, tokens: list[str], i: int, name_words: s
         return True  # a part of a math object: "Median of the lower half", "Mean of the quiz scores"
     if after and tokens[i].isalpha() and re.search(r"(?:ing|s)$", tokens[i]) and _takes_an_object(after):
         return True  # "Developing a unit rate", "Beginning with the ones place", "Exceeds 60"; but "Meets on ratios"
+    if tokens[i].endswith("ed") and after and after[0] in DETERMINERS - {"a", "an", "one"}:
+        return True  # "Scored each round with tallies"; but "Scored a 4"
     if family.key == "high-low" and i > 1 and tokens[i - 1 - (tokens[i - 1] in ARTICLES)] in PLACE_PREPOSITIONS \
             and any(_is_math_word(t) or t == TERM for t in tokens[:i - 1]):
         return True  # a place: "Highest number on top", "Smaller fraction at the bottom"
-    if family.key == "got-it" and after and re.fullmatch(r"\d.*|half|a|an|" + NUMBER_WORD, after[0]):
-        return True  # "Almost 50", "Almost half": an estimate
+    if family.key == "got-it" and after and (re.fullmatch(r"\d.*|half|a|an|" + NUMBER_WORD, after[0])
+                                             or _is_math_word(after[0])):
+        return True  # "Almost 50", "Almost half", "Nearly equal groups": an estimate
     if tokens[i].endswith(POINTS) and (after and after[0] in {"on", "in", "of", "at", "where"}
                                        or name_words & PLACES_OF_POINTS):
         return True  # "2 points on the graph", "2 points determine a line"
@@ -159,8 +162,8 @@ def _describes_math(family: TierFamily, tokens: list[str], i: int, name_words: s
     for j, token in enumerate(after):
         if token in COORDINATING or token in SKIPPED or _tier_word(token) is not None:
             continue
-        if token in MATH_VERBS and token.endswith("ed") and j + 1 < len(after):
-            continue  # a participle before the noun: "Red for subtracted parts"
+        if token in MATH_VERBS and token.endswith(("ed", "ing")) and j + 1 < len(after):
+            continue  # a participle before the noun: "Red for subtracted parts", "Basic counting principle"
         if token in MATH_VERBS and j + 1 < len(after) and (after[j + 1] in VERB_OBJECTS or after[j + 1].isdigit()):
             return True  # "Five reds make an orange"
         if _names_a_student_list(after, j) or j + 1 < len(after) and after[j + 1] in PEOPLE:
@@ -180,9 +183,9 @@ def _names_math(text: str, tokens: list[str]) -> bool:
     if last > 0 and re.fullmatch(r"\d+|[a-z]", tokens[last]):
         last -= 1  # a label after the word for them: "Table 4", "Group C"
     if len(tokens) > 1 and tokens[last] in PEOPLE:  # (an -ed word before them describes them: "Extended group")
-        described = tokens[last] not in MADE_THINGS
-        tokens = [token for token in tokens[:last] if token not in SCHOOL_SENSE and not (
-            described and token.endswith("ed") and token in MATH_VERBS and not _among(MATH_WORDS, token))]
+        described = tokens[last] not in MADE_THINGS and last > 0 and tokens[last - 1].endswith("ed") \
+            and not _among(MATH_WORDS, tokens[last - 1])
+        tokens = [token for token in tokens[:last - described] if token not in SCHOOL_SENSE]
     if ASSESSMENT in tokens:
         tokens = [token for token in tokens if not re.fullmatch(r"\d.*|" + NUMBER_WORD, token)]
     calculation = _CALCULATION.search(text) and ASSESSMENT not in tokens

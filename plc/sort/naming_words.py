@@ -28,12 +28,13 @@ class TierFamily:
 NUMBER = r"(?:\d+(?:\.\d+)?|one|two|three|four|five|i{1,3}|iv)"
 # "nearly 1", "close to 100": an estimate, not how near the student came to the answer
 _NOT_BEFORE_A_NUMBER = (r"(?!\s+(?:to\s+)?(?:\d|zero|one\b|half|whole"
-                        r"|an? (?:half|third|quarter|fourth|fifth|tenth|whole|hundred|thousand|dozen|dollar)))")
+                        r"|an? (?:half|third|quarter|fourth|fifth|tenth|whole|hundred|thousand|dozen|dollar)"
+                        r"|the same|equal\w*))")
 # "2 points", "3 pts" are read as one token, "2pts": a score, unless the phrase puts the points on a graph
 POINTS = "pts"
 NUMBER_WORD = r"(?:zero|one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve)"
 # "About 100", "Nearly 1/2": rounding and estimating, which is math even with no other math word
-APPROXIMATELY = (r"(?:about|around|nearly|almost|roughly|approximately|close to|near|nearest|closest"
+APPROXIMATELY = (r"(?:about|around|nearly|almost|roughly|approximately|close to|closer to|near|nearer to|nearest|closest"
                  r"|just (?:under|over|below|above)"
                  r"|a (?:bit|little) (?:under|over|more than|less than)) (?:\d|" + NUMBER_WORD + r"\b|half)")
 # Moving to a number is working with it: "Gets to 10 first", "Went back to 0"
@@ -69,7 +70,7 @@ TIER_FAMILIES = [
         r"almost there", r"(?:halfway|half way|part way|partway|most of the way) there",
         r"nearly(?: there| correct)?" + _NOT_BEFORE_A_NUMBER, r"so close",
         r"close(?: enough| but)?" + _NOT_BEFORE_A_NUMBER, r"not quite",
-        r"getting there", r"not (?:yet |quite )?there(?: yet)?", r"perfect(?: scores?| papers?)?",
+        r"getting there", r"on the (?:low|high|lower|higher) (?:side|end)", r"not (?:yet |quite )?there(?: yet)?", r"perfect(?: scores?| papers?)?",
         r"(?:\d+|one|two|three|four|five|a few|few|many|several|lots of|some|no|careless|silly|small|minor|major|big"
         r"|little|computation(?:al)?|calculation) (?:errors?|mistakes?)",
         # how far off the answer was, not how: "Way off", "Miles off", "Off base", "Total miss"
@@ -80,7 +81,7 @@ TIER_FAMILIES = [
         r"|excellent|beautiful|rushed|quality) (?:work|papers?|answers?|responses?)",
         # but "Accurate to the nearest mm", "Correct to 2 decimal places"
         r"(?:in)?correct(?: answers?)?(?!(?: \w+)? to)", r"(?:in)?accurate(?!(?: \w+)? to)",
-        r"^(?:yes|no|nope|yep|yeah)$",  # a verdict on its own or after a topic: "Fractions: no", "Decimals ✔"
+        r"^(?:yes|no|nope|yep|yeah)$", r"fist to five", r"^(?:\d|one|two|three|four|five) fingers?$",  # a verdict on its own or after a topic: "Fractions: no", "Decimals ✔"
         r"smiley(?: faces?)?", r"frowny(?: faces?)?", r"(?:happy|sad|straight|neutral) faces?",
         r"(?:miss|missed|misses|missing) the (?:point|boat|mark|idea|concept|big idea)",
         r"missed (?:\d+|one|two|three|four|five|more|less|fewer|most|half|a few|several|some|none|many|all)\b",
@@ -147,7 +148,7 @@ TIER_FAMILIES = [
         r"with (?:me|the teacher|teacher|the para|the coach|(?:mrs?|ms|miss|mx|dr)\.? \w+)",
         r"(?:mrs?|ms|miss|mx|dr)\.? \w+(?:'s)? (?:table|group|kids)", r"dyscalculia",
         r"test(?:s|ed|ing)? out(?=\s*$| of)",
-        r"summer (?:school|bridge|program)", r"^(?:extend|enrich|push|stretch)$", r"bonus", r"data team", r"second (?:chance|try|attempt|look|pass)",
+        r"summer (?:school|bridge|program)", r"win (?:time|block)", r"^(?:extend|enrich|push|stretch)$", r"bonus", r"data team", r"second (?:chance|try|attempt|look|pass)",
         r"try again", r"redo\w*", r"do[- ]?overs?", r"revise and resubmit",
         r"translated (?:copy|copies|version|test|directions)", r"referr\w*", r"read[- ]alouds?",
         r"(?:extend|push|challenge|pull|support|monitor|enrich|stretch) (?:these|those|them|my)\b")),
@@ -167,6 +168,8 @@ TIER_FAMILIES = [
         r"(?:missing|late|unfinished) (?:work|homework|assignments?)",
         r"(?:their|his|her) time (?:well|wisely|poorly|badly)", r"wast\w* (?:their |his |her )?time",
         r"(?<!the )(?<!a )blank(?! spaces?)",
+        r"half[- ]done", r"barely (?:started|finished|tried|did)", r"(?:wrote|did|nothing) (?:nothing|written)",
+        r"(?:only|just) (?:wrote |gave |put )?(?:the |an )?answers?", r"answers? only",
         r"afraid", r"scared", r"anxious", r"anxiety", r"fears?", r"frustrat\w*", r"nervous", r"bored",
         r"perfectionists?", r"trouble ?makers?", r"class clowns?", r"offenders?", r"half[- ]hearted", r"behaviou?r\w*",
         r"attitude", r"(?:just |wild |random |blind )guess\w*", r"made up (?:an? |the )?(?:answers?|numbers?)",
@@ -187,6 +190,7 @@ TIER_FAMILIES = [
         r"rubric", r"got (?:an? )?\d+(?:\.\d+)?(?=\s*$|\s*(?:/|out of|on|pts|right|wrong|correct|%))",
         r"\d+ out of \d+",
         r"(?:full|partial|half|1/2|no|zero|some|extra) (?:credit|marks|points)",
+        r"(?:max|maximum|most|fewest|least|all|bonus) points?(?! (?:on|of|in)\b)",
         # a score on a topic: "3 on place value" (but "5 on the number line")
         r"^(?:\d+(?:\.\d+)?|one|two|three|four|five)s? (?:on|in)(?= (?!(?:the|a|an|each|both|all|every)\b))",
         r"\d+(?:\.\d+)?(?:\s*and up|\+)(?=\s*$)", r"(?<!common )core",
@@ -260,7 +264,8 @@ MATH_TERMS = _words(
     r"bar models?", r"tape diagrams?", r"(?:sea|ground) level", r"t[- ]?(?:charts?|tables?)",
     r"ratio tables?", r"groups? of (?:\d+|" + NUMBER_WORD + ")s?", r"top[- ]heavy", r"top[- ]down",
     r"bottom[- ]up", r"(?:from )?(?:high|low|top|bottom)\w* to (?:high|low|top|bottom)\w*",
-    r"(?:the|an) average", r"average of", r"fair shar\w*", r"better buys?",
+    r"(?:the|an) average", r"average of", r"fair shar\w*", r"better buys?", r"perfect (?:squares?|cubes?|numbers?)",
+    r"counting principle",
     r"quick (?:looks?|images?|draws?|pictures?)", r"expected (?:values?|outcomes?)", r"end behaviou?r",
     r"z[- ]?scores?", r"trial and error", r"partial (?:prod|quot|diff|sum)s?\b\.?",
     r"in ?/? ?out (?:tables?|boxes|machines?)")
@@ -294,7 +299,7 @@ MATH_WORDS = set("""
     solution system intersection substitution debt dividend divisor minuend subtrahend multiplicand mental chunk
     anchor trial calculator helper visual x y n way ways step steps head conversion image fit lattice foil notation
     sigma bound bounds halfway midway card curve problem simpler counterexample experiment dice die turn reasonable
-    reasonableness max min maximum minimum relationship association trend
+    reasonableness max min maximum minimum relationship association trend principle
     additive multiplicative recursive explicit arithmetic geometric series elimination eliminate
     sine sines cosine cosines tangent tangents sin cos tan soh cah toa trig trigonometry radian law
     derivative integral limit log logarithm exponential quadratic polynomial binomial monomial trinomial
@@ -339,7 +344,7 @@ _VERBS = """
     hop order sort cancel interpret classify substitute touch lay pair colour color chunk anchor try prove leave predict
 """
 _IRREGULAR = ("drew drawn found began begun made broke broken built wrote written thought took taken chose chosen "
-              "cut kept undid undo put dealt")
+              "cut kept undid undo put dealt grouped grouping")
 
 
 def _verb_forms(stem: str) -> set[str]:

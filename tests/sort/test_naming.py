@@ -167,7 +167,8 @@ def test_the_words_around_a_word_decide_whether_it_is_math_or_a_tier(tier, think
     ("2 points or fewer", "levels"), ("2/4 on the task", "no-math"), ("Extend", "services"), ("Way off kids", "got-it"),
     ("1 - area", "levels"), ("Fractions: no", "got-it"), ("Decimals ✔", "got-it"), ("Extend: decimals", "services"),
     ("Nice strategy", "ability"), ("Problem solvers", "ability"), ("Partner A", "no-math"), ("Just guessed", "effort"),
-    ("4/4 kids", "levels"),
+    ("4/4 kids", "levels"), ("On the low side", "got-it"), ("Most points", "levels"), ("WIN block", "services"),
+    ("Fist to five 0-2", "got-it"), ("Half done", "effort"), ("Only wrote the answer", "effort"),
 ])
 def test_judgements_of_effort_knowing_and_grades_are_tiers(name, family):
     assert tier_family(name).key == family
@@ -234,6 +235,12 @@ def test_judgements_of_effort_knowing_and_grades_are_tiers(name, family):
     ("Copied from a partner", "Copied the shape onto grid paper"),
     ("Nearly there", "Nearly a half"),
     ("Weak", "Weak relationship between the variables"),
+    ("Scored a 4", "Scored each round with tallies"),
+    ("Close", "Close to the same"),
+    ("Nearly", "Nearly equal groups"),
+    ("Perfect", "Used the perfect square pattern"),
+    ("Basic", "Basic counting principle"),
+    ("Lazy group", "Used red and blue to show the groups"),
 ])
 def test_a_judgement_and_a_description_of_the_math_are_told_apart(tier, thinking):
     assert tier_family(tier) is not None, tier
