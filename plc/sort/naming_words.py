@@ -34,8 +34,8 @@ _NOT_BEFORE_A_NUMBER = (r"(?!\s+(?:to\s+)?(?:\d|zero|one\b|half|whole"
 POINTS = "pts"
 NUMBER_WORD = r"(?:zero|one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve)"
 # "About 100", "Nearly 1/2": rounding and estimating, which is math even with no other math word
-APPROXIMATELY = (r"(?:about|around|nearly|almost|roughly|approximately|close to|closer to|near|nearer to|nearest|closest"
-                 r"|just (?:under|over|below|above)"
+APPROXIMATELY = (r"(?:about|around|nearly|almost|roughly|approximately|close to|closer to|near|nearer to|nearest"
+                 r"|closest|just (?:under|over|below|above)"
                  r"|a (?:bit|little) (?:under|over|more than|less than)) (?:\d|" + NUMBER_WORD + r"\b|half)")
 # Moving to a number is working with it: "Gets to 10 first", "Went back to 0"
 MOVES_TO_A_NUMBER = r"\b(?:gets?|got|getting|go|goes|went|going|up|back|down) to \d|\bhow (?:many|much|far|long)\b"
@@ -48,9 +48,8 @@ JUDGING_VERBS = (r"gets?", r"got", r"getting", r"knows?", r"knew")
 JUDGING_ADJECTIVES = (
     r"good", r"bad", r"poor", r"great", r"excellent", r"solid", r"decent", r"rusty", r"terrible",
     r"(?:un)?confident", r"(?:un)?comfortable", r"insecure", r"unsure", r"hazy", r"fuzzy", r"foggy", r"spotty",
-    r"patchy", r"iffy",
-    r"sketchy", r"firm", r"quick(?:er|est)?", r"hard(?:er|est)?", r"difficult",
-    r"tough", r"better", r"best", r"worse", r"worst", r"ok(?:ay)?")
+    r"patchy", r"iffy", r"sketchy", r"firm", r"quick(?:er|est)?", r"hard(?:er|est)?", r"difficult", r"tough",
+    r"better", r"best", r"worse", r"worst", r"ok(?:ay)?")
 
 # What a student lacks or has, after the topic: "Regrouping issues", "Place value gaps", "Decimal confusion"
 DEFICITS = (r"issues?", r"gaps?", r"confusion", r"weakness(?:es)?", r"deficits?", r"deficienc(?:y|ies)", r"struggles",
@@ -70,7 +69,8 @@ TIER_FAMILIES = [
         r"almost there", r"(?:halfway|half way|part way|partway|most of the way) there",
         r"nearly(?: there| correct)?" + _NOT_BEFORE_A_NUMBER, r"so close",
         r"close(?: enough| but)?" + _NOT_BEFORE_A_NUMBER, r"not quite",
-        r"getting there", r"on the (?:low|high|lower|higher) (?:side|end)", r"not (?:yet |quite )?there(?: yet)?", r"perfect(?: scores?| papers?)?",
+        r"getting there", r"on the (?:low|high|lower|higher) (?:side|end)", r"not (?:yet |quite )?there(?: yet)?",
+        r"perfect(?: scores?| papers?)?",
         r"(?:\d+|one|two|three|four|five|a few|few|many|several|lots of|some|no|careless|silly|small|minor|major|big"
         r"|little|computation(?:al)?|calculation) (?:errors?|mistakes?)",
         # how far off the answer was, not how: "Way off", "Miles off", "Off base", "Total miss"
@@ -81,7 +81,8 @@ TIER_FAMILIES = [
         r"|excellent|beautiful|rushed|quality) (?:work|papers?|answers?|responses?)",
         # but "Accurate to the nearest mm", "Correct to 2 decimal places"
         r"(?:in)?correct(?: answers?)?(?!(?: \w+)? to)", r"(?:in)?accurate(?!(?: \w+)? to)",
-        r"^(?:yes|no|nope|yep|yeah)$", r"fist to five", r"^(?:\d|one|two|three|four|five) fingers?$",  # a verdict on its own or after a topic: "Fractions: no", "Decimals ✔"
+        # a verdict on its own or after a topic: "Fractions: no", "Decimals ✔"
+        r"^(?:yes|no|nope|yep|yeah)$", r"fist to five", r"^(?:\d|one|two|three|four|five) fingers?$",
         r"smiley(?: faces?)?", r"frowny(?: faces?)?", r"(?:happy|sad|straight|neutral) faces?",
         r"(?:miss|missed|misses|missing) the (?:point|boat|mark|idea|concept|big idea)",
         r"missed (?:\d+|one|two|three|four|five|more|less|fewer|most|half|a few|several|some|none|many|all)\b",
@@ -148,7 +149,8 @@ TIER_FAMILIES = [
         r"with (?:me|the teacher|teacher|the para|the coach|(?:mrs?|ms|miss|mx|dr)\.? \w+)",
         r"(?:mrs?|ms|miss|mx|dr)\.? \w+(?:'s)? (?:table|group|kids)", r"dyscalculia",
         r"test(?:s|ed|ing)? out(?=\s*$| of)",
-        r"summer (?:school|bridge|program)", r"win (?:time|block)", r"^(?:extend|enrich|push|stretch)$", r"bonus", r"data team", r"second (?:chance|try|attempt|look|pass)",
+        r"summer (?:school|bridge|program)", r"win (?:time|block)", r"^(?:extend|enrich|push|stretch)$", r"bonus",
+        r"data team", r"second (?:chance|try|attempt|look|pass)",
         r"try again", r"redo\w*", r"do[- ]?overs?", r"revise and resubmit",
         r"translated (?:copy|copies|version|test|directions)", r"referr\w*", r"read[- ]alouds?",
         r"(?:extend|push|challenge|pull|support|monitor|enrich|stretch) (?:these|those|them|my)\b")),
@@ -176,7 +178,8 @@ TIER_FAMILIES = [
         r"lazy", r"effort", r"distracted", r"chatty", r"talkative", r"(?:un)?motivated",
         r"(?:dis)?engaged", r"sleepy",
         r"unfocused"),
-        _words(r"cop(?:ied|ies|ying|iers?)", r"careless", r"rush(?:ed|ing)?", r"absent\w*", r"incomplete", r"hates?", r"loves?", r"avoid\w*")),
+        _words(r"cop(?:ied|ies|ying|iers?)", r"careless", r"rush(?:ed|ing)?", r"absent\w*", r"incomplete", r"hates?",
+               r"loves?", r"avoid\w*")),
     TierFamily("watch", "students to watch", _words(
         r"keep(?:ing)? (?:an |a close )?eye on", r"eyes on", r"watch[- ]?list", r"to (?:watch|keep an eye on)(?=\s*$)",
         r"(?:kids|students|friends|kiddos) to \w+", r"(?:kids|students|ones|friends|kiddos|those) (?:i|we)\b",
@@ -244,8 +247,9 @@ ACRONYMS = {"EL": "ell", "ELs": "ells", "ML": "mll", "MLs": "mlls", "GT": "gifte
             "MAD": "mean absolute deviation"}
 # Symbols for math words: "bottom #", "decimals as $", "% as /100", "½ of ½", "πr²", "180° in a triangle"
 # ("#2" is a label: only a "#" not before a number is the word).
-SYMBOLS = {"✔": " : yes ", "✓": " : yes ", "✗": " : no ", "✘": " : no ", "❌": " : no ", "½": " 1/2 ", "¼": " 1/4 ", "¾": " 3/4 ", "⅓": " 1/3 ", "⅔": " 2/3 ", "π": " pi ", "²": " squared ",
-           "³": " cubed ", "°": " degrees ", "√": " root ", "$": " money "}
+SYMBOLS = {"✔": " : yes ", "✓": " : yes ", "✗": " : no ", "✘": " : no ", "❌": " : no ", "½": " 1/2 ", "¼": " 1/4 ",
+           "¾": " 3/4 ", "⅓": " 1/3 ", "⅔": " 2/3 ", "π": " pi ", "²": " squared ", "³": " cubed ", "°": " degrees ",
+           "√": " root ", "$": " money "}
 SYMBOL_WORDS = re.compile(r"#(?!\s*\d)|(?<![\d\s])%|(?<=\s)%|^%")
 
 CATCH_ALL = _words(r"unanticipated", r"not anticipated", r"others?", r"something else", r"not sure(?: yet)?",
