@@ -131,8 +131,8 @@ def _describes_math(family: TierFamily, tokens: list[str], i: int, name_words: s
         return bool(after) and _WORKED_OUT.fullmatch(after[0]) is not None
     if tokens[i] in SLIP_VERBS and after and after[0] in ARTICLES:
         return True  # a verb with its object: "Lost the 1 when regrouping", "Confused the radius and diameter"
-    if i and tokens[i - 1] in OPERATIONS:
-        return True  # "highest minus lowest"
+    if i and tokens[i - 1 - (i > 1 and tokens[i - 1] in ARTICLES)] in OPERATIONS:
+        return True  # "highest minus lowest", "The high temperature minus the low"
     if "as" in tokens[:i] and any(_is_math_word(t) or t == TERM for t in tokens[:tokens.index("as")]):
         return True  # a definition: "Range as highest minus lowest", "Quartile as the middle of the bottom half"
     if any(tokens[j] == "of" and (_is_math_word(tokens[j - 1]) or tokens[j - 1] == TERM) for j in range(1, i)):
@@ -150,8 +150,8 @@ def _describes_math(family: TierFamily, tokens: list[str], i: int, name_words: s
     if tokens[i].endswith(POINTS) and (after and after[0] in {"on", "in", "of", "at", "where"}
                                        or name_words & PLACES_OF_POINTS):
         return True  # "2 points on the graph", "2 points determine a line"
-    if name_words & DATA_WORDS and any(_SCORE.fullmatch(token) for token in tokens[i:i + 2]):
-        return True  # scores as data: "Highest score in the data set", "Mean score of the class"
+    if (name_words & DATA_WORDS or set(tokens) & OPERATIONS) and any(_SCORE.fullmatch(t) for t in tokens[i:i + 2]):
+        return True  # scores as data or values: "Highest score in the data set", "Lost 5 points so minus 5"
     if family.key == "colours" and name_words & MANIPULATIVES:
         return True  # "Yellow for positive, red for negative tiles"
     if family.key == "levels":  # "Facts from 5s", "Hundreds, tens and 1s", "four 25s", "Points scored"
@@ -165,8 +165,9 @@ def _describes_math(family: TierFamily, tokens: list[str], i: int, name_words: s
             continue
         if token in MATH_VERBS and token.endswith(("ed", "ing")) and j + 1 < len(after):
             continue  # a participle before the noun: "Red for subtracted parts", "Basic counting principle"
-        if token in MATH_VERBS and j + 1 < len(after) and (after[j + 1] in VERB_OBJECTS or after[j + 1].isdigit()):
-            return True  # "Five reds make an orange"
+        if token in MATH_VERBS and j + 1 < len(after) and (after[j + 1] in VERB_OBJECTS | {"of"}
+                                                           or after[j + 1].isdigit()):
+            return True  # "Five reds make an orange", "Quick count of the dots"
         if _names_a_student_list(after, j) or j + 1 < len(after) and after[j + 1] in PEOPLE:
             return False  # "Green dot kids", "Strong problem solvers"
         if token in PARTS and j + 1 < len(after) and after[j + 1] == "of":

@@ -139,7 +139,8 @@ TIER_FAMILIES = [
         r"mtss", r"ieps?", r"504s?", r"sped", r"special (?:ed\w*|needs)", r"resource(?: room)?", r"inclusion",
         r"pull[- ]?outs?", r"push[- ]?ins?", r"ells?", r"esl", r"esol", r"eal", r"eld", r"mlls?",
         r"(?:multilingual|english|language) learners?", r"newcomers?", r"title (?:1|i|one)", r"enrich\w*",
-        r"extensions?", r"challenges?", r"needs?(?! \d)", r"needing", r"needed(?! \d| for\b)",
+        r"extensions?", r"challenges?", r"needs?(?! \d| (?:a |an |the )?§)", r"needing",
+        r"needed(?! \d| for\b| (?:a |an |the )?§)",
         r"(?:more|extra|extended|additional) (?:\w+ ){0,2}(?:help|support|practice|time|review)", r"practice(?=\s*$)",
         r"speech", r"double[- ]block", r"support class",
         r"help", r"support", r"scaffold\w*", r"review group", r"small[- ]group", r"one[- ]on[- ]one", r"1:1",
@@ -267,7 +268,8 @@ MATH_TERMS = _words(
     r"ten[- ]frames?", r"hundreds? (?:chart|grid)s?", r"pattern blocks?", r"zero pairs?", r"data points?",
     r"bar models?", r"tape diagrams?", r"(?:sea|ground) level", r"t[- ]?(?:charts?|tables?)",
     r"ratio tables?", r"groups? of (?:\d+|" + NUMBER_WORD + ")s?", r"top[- ]heavy", r"top[- ]down",
-    r"bottom[- ]up", r"(?:from )?(?:high|low|top|bottom)\w* to (?:high|low|top|bottom)\w*",
+    r"bottom[- ]up", r"(?:from )?(?:high|low|top|bottom|least|most|great|small|big|larg)\w* to "
+    r"(?:high|low|top|bottom|least|most|great|small|big|larg)\w*",
     r"(?:the|an) average", r"average of", r"fair shar\w*", r"better buys?", r"perfect (?:squares?|cubes?|numbers?)",
     r"counting principle",
     r"quick (?:looks?|images?|draws?|pictures?)", r"expected (?:values?|outcomes?)", r"end behaviou?r",
@@ -312,7 +314,7 @@ MATH_WORDS = set("""
     bisector midpoint chord arc sector secant inscribed compass cross section dozen backward
 """.split()) | set(  # what word problems are about: a strategy names what it tracks ("Level of water in the tank")
     """water tank pool recipe pizza cookie cake pie candy apple marble pencil trip distance
-    speed fence garden floor paint rope string box bag jar shelf seat temp temps game games""".split()) | set(
+    speed fence garden floor paint rope string box bag jar shelf seat temp temps game games runner""".split()) | set(
     # short forms teachers write on a board: "open NL", "std alg", "partial quot.", "sys of eq", "LCD"
     """nl dnl lcd lcm gcf gcd kcf pemdas gemdas bedmas bodmas sadmep rdw iqr lobf sq alg div mult prop prod quot
     subst elim eq eqs ops denom diag tbl int pic quadrant""".split())
@@ -346,6 +348,7 @@ _VERBS = """
     adjust bridge circle place extend act share deal stack layer calculate compute figure record represent
     express rename expand translate rotate reflect flip invert balance undo keep cross change derive subitize
     hop order sort cancel interpret classify substitute touch lay pair colour color chunk anchor try prove leave predict
+    plug
 """
 _IRREGULAR = ("drew drawn found began begun made broke broken built wrote written thought took taken chose chosen "
               "cut kept undid undo put dealt grouped grouping")

@@ -241,6 +241,11 @@ def test_judgements_of_effort_knowing_and_grades_are_tiers(name, family):
     ("Perfect", "Used the perfect square pattern"),
     ("Basic", "Basic counting principle"),
     ("Lazy group", "Used red and blue to show the groups"),
+    ("Needs a reteach", "Needs a common denominator first"),
+    ("Quick", "Quick count of the dots"),
+    ("Low", "The high temperature minus the low"),
+    ("5 points", "Lost 5 points so minus 5"),
+    ("Lowest", "Least to most"),
 ])
 def test_a_judgement_and_a_description_of_the_math_are_told_apart(tier, thinking):
     assert tier_family(tier) is not None, tier
