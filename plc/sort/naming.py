@@ -4,23 +4,32 @@
 belongs to, or None for a name of thinking, so the app can ask the team to name the thinking
 instead. A facilitator may keep such a name only by confirming it explicitly.
 
-How a name is read, in this order:
+How a name is read, in this order (symbols first become words: "bottom #", "% as /100", "½ of ½"):
 1. The names of a catch-all group ("Unanticipated", "Other", "Not sure yet") are not tiers.
 2. Math terms are set aside ("lowest common denominator", "right triangle", "basic facts"):
    a word inside one is math, whatever else it can mean.
 3. A tier phrase ("reteach", "IEP", "score 4", "partial understanding", "kids who need more
-   help") names a tier wherever it stands, even beside math ("Struggling with fractions").
+   help", "off task", "kids to watch", "understands ratios") names a tier wherever it stands, even
+   beside math ("Struggling with fractions"); so does a score or a verdict standing as a clause
+   of its own ("3", "1 - area", "Fractions: no", "Decimals ✔").
 4. A tier word that is also ordinary math talk ("low", "top", "red", "developing", "2s",
-   "2 points") names a tier unless the phrase uses it for the math: after a verb of doing math
-   ("Used red and yellow counters", "Counts by 2s", "Plotted 2 points"), after an operation or
-   in a definition ("Range as highest minus lowest"), before a math noun ("top row", "bottom of
-   the ten frame", "2 points on the graph"), or as a verb itself ("Developing a unit rate",
-   "Beginning with the ones place"). A test's name is not the verb "test" ("Pre-test low").
+   "2 points", "solid", "quick") names a tier unless the phrase uses it for the math: after a verb
+   of doing math ("Used red and yellow counters", "Counts by 2s", "Plotted 2 points"), after an
+   operation or in a definition ("Range as highest minus lowest"), in a part of a math object or a
+   place on one ("Median of the lower half", "Highest number on top"), before a math noun ("top
+   row", "bottom of the ten frame", "2 points on the graph", "Solid figures"; but not before a
+   topic: "Solid multiplication"), or as a verb itself ("Developing a unit rate", "Beginning with
+   the ones place"). A verb that judges knowing ("Gets fractions", "Knows multiplication") is a
+   tier unless what follows is worked out ("Gets a common denominator"). After "my" or "our" a
+   tier word is about students ("My strong ones"). A test's name is not the verb "test"
+   ("Pre-test low").
 5. A name of thinking names some math: a math word, a verb of doing math, a calculation, an
-   estimate ("About 100"). A name with none ("Rock stars", "Exemplary", "WIN group", "100%")
-   names the students or how they did, not their thinking. So does a name about students whose
-   only math is the word for them or a program's name ("Teacher table", "Bridge group",
-   "Green dot kids"), while "Array group" and "Table of values" name math.
+   estimate ("About 100"), a short form ("open NL", "std alg", "LCD"). A name with none ("Rock
+   stars", "Exemplary", "WIN group", "100%") names the students or how they did, not their
+   thinking. So does a name about students whose only math is the word for them or a program's
+   name ("Teacher table", "Bridge group", "Green dot kids", "Table 4"), while "Array group" and
+   "Table of values" name math; and a name about a test whose only math is numbers, which are
+   its scores ("Exit ticket 3/3", "MAP 180-200").
 """
 from __future__ import annotations
 
@@ -28,16 +37,24 @@ import re
 from functools import lru_cache
 
 from plc.sort.naming_words import (
-    ACRONYMS, APPROXIMATELY, ASSESSMENT, ASSESSMENTS, CATCH_ALL, COORDINATING, MANIPULATIVES, MATH_HEADS,
-    MATH_TERMS, MATH_VERBS, MATH_WORDS, NO_MATH, NUMBER_PREPOSITIONS, OPERATIONS, PEOPLE, POINTS, SCHOOL_SENSE,
-    SKIPPED, TERM, TIER_FAMILIES, VERB_OBJECTS, TierFamily,
+    ACRONYMS, APPROXIMATELY, ARTICLES, ASSESSMENT, ASSESSMENTS, CATCH_ALL, COORDINATING, DATA_WORDS, DEFICITS,
+    DETERMINERS, JUDGING_VERBS, MADE_THINGS, MANIPULATIVES, MATH_HEADS, MATH_TERMS, MATH_VERBS, MATH_WORDS,
+    MOVES_TO_A_NUMBER, NO_MATH, NUMBER_PREPOSITIONS, NUMBER_WORD, OPERATIONS, PEOPLE, PARTS, PLACE_PREPOSITIONS,
+    PLACES_OF_POINTS, POINTS, POSSESSIVES, SCHOOL_SENSE, SKIPPED, SLIP_VERBS, SYMBOL_WORDS, SYMBOLS, TERM,
+    TIER_FAMILIES, TOPICS, VERB_OBJECTS, TierFamily,
 )
 
-_CLAUSES = re.compile(r"[:;()=]|\s[-–—]\s|\s[-–—]$|^[-–—]\s")
-_TOKENS = re.compile(TERM + r"|[a-z0-9]+(?:['.:/][a-z0-9]+)*|[&/+,]")
-_CALCULATION = re.compile(r"\d\s*[-+x×*÷=]\s*\d|\d/\d|" + TERM + "|" + APPROXIMATELY)
-_NUMBERS_ONLY = re.compile(
-    r"(?:the\s+)?(?:\d+(?:\.\d+)?|zero|zeros)(?:\s*(?:-|/|to|or|and|&)\s*\d+(?:\.\d+)?)?")
+_CLAUSES = re.compile(r"(?<!\d):(?!\d)|[;()]|\s[-–—]\s|\s[-–—]$|^[-–—]\s")  # (a ratio "3:5" is one clause)
+# Words; "1/2", "1:1" and "don't" are one word each, "arrays/area" two
+_TOKENS = re.compile(TERM + r"|[a-z0-9]+(?:['.:][a-z0-9]+|(?<=\d)/\d+)*|[&/+,=]")
+_CALCULATION = re.compile(r"\d\s*[-+x×*÷=]\s*\d|\d/\d|[\w)]\s*=\s*[\w(]|"
+                          + "|".join([TERM, APPROXIMATELY, MOVES_TO_A_NUMBER]))
+_NUMBER = r"(?:\d+(?:\.\d+)?%?|zero|zeros)(?:" + POINTS + ")?"
+_NUMBERS_ONLY = re.compile(  # "3", "1-2", "4/4", "70-80%", "2 pts or less", "Points: 0-1", "3+ points"
+    rf"(?:the\s+)?(?:(?:points?|pts|scores?|marks?)\s*:?\s*)?{_NUMBER}(?:\s*(?:-|/|to|or|and|&)\s*{_NUMBER})?\+?"
+    r"(?:\s*(?:points?|pts|marks?))?"
+    r"(?:\s*(?:and|or) (?:up|above|over|below|under|more|less|fewer|higher|lower|better|worse|greater))?"
+    r"(?:\s+(?:kids|students|kiddos|group|crew|table))?")
 _POINTS = re.compile(r"\b(\d+(?:\.\d+)?|zero|one|two|three|four|five)\s*(?:points?|pts?)\b")
 _SCORES = next(f for f in TIER_FAMILIES if f.key == "levels")  # a name that is only numbers: "3", "1-2", "4/4"
 
@@ -45,6 +62,8 @@ _SCORES = next(f for f in TIER_FAMILIES if f.key == "levels")  # a name that is 
 def _normalise(name: str) -> str:
     text = re.sub(r"[‘’`´]", "'", name or "")
     text = re.sub(r"[“”!?\"]", " ", text)
+    text = SYMBOL_WORDS.sub(lambda m: " number " if m.group() == "#" else " percent ", text)
+    text = "".join(SYMBOLS.get(char, char) for char in text)
     text = " ".join(ACRONYMS.get(word, word) for word in text.split())
     text = ASSESSMENTS.sub(ASSESSMENT, text.casefold())
     text = _POINTS.sub(rf"\1{POINTS}", text)
@@ -55,11 +74,20 @@ def _normalise(name: str) -> str:
 def _among(words: set[str], token: str) -> bool:
     """Whether the token, or its singular, is one of the words."""
     singular = re.sub(r"(?:'s|s'|es|s)$", "", token) if len(token) > 3 else token
-    return token in words or singular in words or singular + "e" in words
+    return token in words or singular in words or token.endswith("es") and singular + "e" in words
 
 
 def _is_math_word(token: str) -> bool:
-    return token in MATH_VERBS or _among(MATH_WORDS, token)
+    doer = re.sub(r"ers?$", "", token)  # "The doublers", "Skip counters"
+    return token in MATH_VERBS or _among(MATH_WORDS, token) or doer != token and bool({doer, doer + "e"} & MATH_VERBS)
+
+
+_JUDGING = re.compile("|".join(JUDGING_VERBS))
+_DEFICIT = re.compile("|".join(DEFICITS))
+_NUMBER_PLURAL = re.compile(NUMBER_WORD + "e?s")
+_SCORE = re.compile(r"scor\w*|points?|pts|\d+" + POINTS)
+# What a verb of doing math takes, but a verb that judges knowledge does not: "Gets a common denominator", "Got 24"
+_WORKED_OUT = re.compile(r"a|an|the|that|this|same|to|\d.*|" + NUMBER_WORD)
 
 
 def _tier_word(token: str) -> TierFamily | None:
@@ -79,44 +107,91 @@ def _names_a_student_list(tokens: list[str], k: int) -> bool:
     return tokens[k] in SCHOOL_SENSE and k + 1 < len(tokens) and tokens[k + 1] in PEOPLE
 
 
+def _takes_an_object(after: list[str]) -> bool:
+    """Whether the words after a word ending in -s or -ing are its object, which makes it a verb: a
+    determiner or a number ("Developing a unit rate", "Exceeds 60"), or a preposition with one ("Beginning
+    with the ones place", "Meets at 12"); a bare topic after a preposition is what a tier is in ("Meets on ratios")."""
+    first = after[0]
+    if first in DETERMINERS or first.isdigit():
+        return True
+    return first in VERB_OBJECTS and len(after) > 1 and (after[1] in DETERMINERS or after[1] == TERM
+                                                         or _WORKED_OUT.fullmatch(after[1]) is not None)
+
+
 def _describes_math(family: TierFamily, tokens: list[str], i: int, name_words: set[str]) -> bool:
     """Whether the tier-like word tokens[i] of a clause is used for the math."""
-    if any(token in MATH_VERBS for token in tokens[:i]):
-        return True  # "Used red and yellow counters", "Counts by 2s", "Plotted 2 points"
-    if i and tokens[i - 1] in OPERATIONS:
-        return True  # "highest minus lowest"
+    after = tokens[i + 1:]
+    if i and tokens[i - 1] in POSSESSIVES:
+        return False  # whose: "My strong ones", "Our 3s"
+    # after a verb of doing math; but in "Regrouping issues", "Reasoning strong" the -ing word is the topic
+    topic = i and tokens[i - 1].endswith("ing") and (_DEFICIT.fullmatch(tokens[i]) or i == len(tokens) - 1)
+    if any(token in MATH_VERBS for token in tokens[:i - 1 if topic else i]):
+        return True  # "Used red and yellow counters", "Counts by 2s", "Plotted 2 points", "Used what they knew"
+    if _JUDGING.fullmatch(tokens[i]):  # "Gets fractions", "Knows multiplication"; but "Gets a common denominator"
+        return bool(after) and _WORKED_OUT.fullmatch(after[0]) is not None
+    if tokens[i] in SLIP_VERBS and after and after[0] in ARTICLES:
+        return True  # a verb with its object: "Lost the 1 when regrouping", "Confused the radius and diameter"
+    if i and tokens[i - 1 - (i > 1 and tokens[i - 1] in ARTICLES)] in OPERATIONS:
+        return True  # "highest minus lowest", "The high temperature minus the low"
     if "as" in tokens[:i] and any(_is_math_word(t) or t == TERM for t in tokens[:tokens.index("as")]):
         return True  # a definition: "Range as highest minus lowest", "Quartile as the middle of the bottom half"
-    after = tokens[i + 1:]
-    if after and (after[0] in VERB_OBJECTS or after[0].isdigit()) and re.search(r"(?:ing|s)$", tokens[i]):
-        return True  # "Developing a unit rate", "Beginning with the ones place", "Exceeds 60"
-    if family.key == "got-it" and after and after[0][:1].isdigit():
-        return True  # "Almost 50": an estimate
-    if tokens[i].endswith(POINTS) and after and after[0] in {"on", "in", "of", "at", "where"}:
-        return True  # "2 points on the graph"
+    if any(tokens[j] == "of" and (_is_math_word(tokens[j - 1]) or tokens[j - 1] == TERM) for j in range(1, i)):
+        return True  # a part of a math object: "Median of the lower half", "Mean of the quiz scores"
+    if after and tokens[i].isalpha() and re.search(r"(?:ing|s)$", tokens[i]) and _takes_an_object(after):
+        return True  # "Developing a unit rate", "Beginning with the ones place", "Exceeds 60"; but "Meets on ratios"
+    if tokens[i].endswith("ed") and after and after[0] in DETERMINERS - {"a", "an", "one"}:
+        return True  # "Scored each round with tallies"; but "Scored a 4"
+    if family.key == "high-low" and i > 1 and tokens[i - 1 - (tokens[i - 1] in ARTICLES)] in PLACE_PREPOSITIONS \
+            and any(_is_math_word(t) or t == TERM for t in tokens[:i - 1]):
+        return True  # a place: "Highest number on top", "Smaller fraction at the bottom"
+    if family.key == "got-it" and after and (re.fullmatch(r"\d.*|half|a|an|" + NUMBER_WORD, after[0])
+                                             or _is_math_word(after[0])):
+        return True  # "Almost 50", "Almost half", "Nearly equal groups": an estimate
+    if tokens[i].endswith(POINTS) and (after and after[0] in {"on", "in", "of", "at", "where"}
+                                       or name_words & PLACES_OF_POINTS):
+        return True  # "2 points on the graph", "2 points determine a line"
+    if (name_words & DATA_WORDS or set(tokens) & OPERATIONS) and any(_SCORE.fullmatch(t) for t in tokens[i:i + 2]):
+        return True  # scores as data or values: "Highest score in the data set", "Lost 5 points so minus 5"
     if family.key == "colours" and name_words & MANIPULATIVES:
         return True  # "Yellow for positive, red for negative tiles"
-    if family.key == "levels":  # "Facts from 5s", "Hundreds, tens and 1s", "four 25s"
-        before = _governing(tokens, i)
-        if before is not None and (before in NUMBER_PREPOSITIONS or before.isdigit() or _is_math_word(before)):
+    if family.key == "levels":  # "Facts from 5s", "Hundreds, tens and 1s", "four 25s", "Points scored"
+        before = _governing(tokens, i)  # but a score of a topic is a tier: "Low ratio scores"
+        counted = tokens[i][:1].isdigit() or _NUMBER_PLURAL.fullmatch(tokens[i]) or tokens[i].endswith("ed")
+        if before is not None and (before in NUMBER_PREPOSITIONS or before in OPERATIONS or before.isdigit()
+                                   or counted and _is_math_word(before)):
             return True
     for j, token in enumerate(after):
         if token in COORDINATING or token in SKIPPED or _tier_word(token) is not None:
             continue
-        if token in MATH_VERBS and j + 1 < len(after) and (after[j + 1] in VERB_OBJECTS or after[j + 1].isdigit()):
-            return True  # "Five reds make an orange"
-        if _names_a_student_list(after, j):
-            return False  # "Green dot kids"
-        return token == TERM or _among(MATH_HEADS, token)  # "top row", "red and yellow counters", "lower quartile"
+        if token in MATH_VERBS and token.endswith(("ed", "ing")) and j + 1 < len(after):
+            continue  # a participle before the noun: "Red for subtracted parts", "Basic counting principle"
+        if token in MATH_VERBS and j + 1 < len(after) and (after[j + 1] in VERB_OBJECTS | {"of"}
+                                                           or after[j + 1].isdigit()):
+            return True  # "Five reds make an orange", "Quick count of the dots"
+        if _names_a_student_list(after, j) or j + 1 < len(after) and after[j + 1] in PEOPLE:
+            return False  # "Green dot kids", "Strong problem solvers"
+        if token in PARTS and j + 1 < len(after) and after[j + 1] == "of":
+            continue  # "Top half of the rectangle"
+        # "top row", "red and yellow counters", "lower quartile"; but a topic judged: "Solid multiplication"
+        return token == TERM or _among(MATH_HEADS, token) and not (_among(TOPICS, token) and "of" not in after[:j])
     return False
 
 
 def _names_math(text: str, tokens: list[str]) -> bool:
     """Whether the name names some math. In a name about students ("Teacher table", "Bridge group",
-    "Watch list") the last word and words like "bridge" before it do not count: they name people."""
-    if len(tokens) > 1 and tokens[-1] in PEOPLE:
-        tokens = [token for token in tokens[:-1] if token not in SCHOOL_SENSE]
-    return bool(_CALCULATION.search(text)) or any(_is_math_word(token) for token in tokens)
+    "Watch list") the last word and words like "bridge" before it do not count: they name people.
+    In a name about a test ("Exit ticket 3/3", "MAP 180-200") numbers are scores, not math."""
+    last = len(tokens) - 1
+    if last > 0 and re.fullmatch(r"\d+|[a-z]", tokens[last]):
+        last -= 1  # a label after the word for them: "Table 4", "Group C"
+    if len(tokens) > 1 and tokens[last] in PEOPLE:  # (an -ed word before them describes them: "Extended group")
+        described = tokens[last] not in MADE_THINGS and last > 0 and tokens[last - 1].endswith("ed") \
+            and not _among(MATH_WORDS, tokens[last - 1])
+        tokens = [token for token in tokens[:last - described] if token not in SCHOOL_SENSE]
+    if ASSESSMENT in tokens:
+        tokens = [token for token in tokens if not re.fullmatch(r"\d.*|" + NUMBER_WORD, token)]
+    calculation = _CALCULATION.search(text) and ASSESSMENT not in tokens
+    return bool(calculation) or any(_is_math_word(token) or token == TERM for token in tokens)
 
 
 @lru_cache(maxsize=4096)  # the board's payload asks again for every group on every change
@@ -125,22 +200,26 @@ def tier_family(name: str) -> TierFamily | None:
     text = _normalise(name)
     if not text or CATCH_ALL.fullmatch(text):
         return None
-    if _NUMBERS_ONLY.fullmatch(text):
+    clauses = [clause.strip() for clause in _CLAUSES.split(text)]
+    # a label can stand alone or as a clause beside a topic: "3", "1 - area", "Fractions: no", "Extend: decimals"
+    # (a score beside a topic is its only number: "Thought of 99 as 100 - 1" is a calculation)
+    numbered = [clause for clause in clauses if re.search(r"\d", clause)]
+    if _NUMBERS_ONLY.fullmatch(text) or len(numbered) == 1 and _NUMBERS_ONLY.fullmatch(numbered[0]):
         return _SCORES
     for family in TIER_FAMILIES:
-        if family.phrases is not None and family.phrases.search(text):
+        if family.phrases is not None and any(family.phrases.search(clause) for clause in [text, *clauses]):
             return family
     name_words = set(_TOKENS.findall((name or "").casefold().replace("-", " ")))
     all_tokens = []
-    for clause in _CLAUSES.split(text):
+    for clause in clauses:
         tokens = _TOKENS.findall(clause.replace("-", " "))
         all_tokens += tokens
         for i, token in enumerate(tokens):
             family = _tier_word(token)
             if family is not None and not _describes_math(family, tokens, i, name_words):
                 return family
-    # The math vocabulary is English: a name in another script is not judged by its absence.
-    if not text.isascii() or _names_math(text, all_tokens):
+    # The math vocabulary is English: a name in another script is not judged by its absence (emoji are no script).
+    if any(char.isalpha() and not char.isascii() for char in text) or _names_math(text, all_tokens):
         return None
     return NO_MATH
 

@@ -123,6 +123,152 @@ def test_the_words_around_a_word_decide_whether_it_is_math_or_a_tier(tier, think
     assert tier_family(thinking) is None, thinking
 
 
+# Families a teacher-minded author uses beyond the first ones: effort and behaviour, students to watch,
+# judgements wrapped around a math topic, letter grades and marks, names about a test.
+@pytest.mark.parametrize("name, family", [
+    ("Off task", "effort"), ("Gave up", "effort"), ("Took their time", "effort"), ("Rushed", "effort"),
+    ("Didn't finish", "effort"), ("Gave up on the word problem", "effort"),
+    ("Kids to watch", "watch"), ("Kids to keep an eye on", "watch"), ("Watch list kids", "watch"),
+    ("Good at multiplication", "ability"), ("Solid on place value", "ability"), ("Quick with mental math", "ability"),
+    ("Poor estimation skills", "ability"), ("Fractions are hard for them", "ability"),
+    ("Gets fractions", "got-it"), ("Knows multiplication", "got-it"), ("Understands place value", "got-it"),
+    ("Missing the point", "got-it"),
+    ("Straight A kids", "levels"), ("B and C papers", "levels"), ("Check plus", "levels"), ("Ones and twos", "levels"),
+    ("70-80%", "levels"), ("2 pts or less", "levels"), ("Standard track", "levels"),
+    ("2 on the standard", "standards"), ("Beginning to meet", "standards"),
+    ("Exit ticket 3/3", "no-math"), ("MAP 180-200", "no-math"), ("Bombed the test", "got-it"),
+    ("Table with Mrs. K", "services"), ("Teacher table today", "services"), ("The ones who don't", "ability"),
+    ("Has trouble with regrouping", "ability"), ("Beginner at graphing", "standards"), ("B range", "levels"),
+    ("Finished in 5 minutes", "effort"), ("Over their head", "ability"),
+    ("Didn't even try", "effort"), ("Didn't read the question", "effort"), ("3 mistakes or more", "got-it"),
+    ("Has place value down", "ability"), ("1/2 credit", "levels"), ("Report card 1s", "levels"),
+    ("Meets on ratios", "standards"), ("Approaching on decimals", "standards"), ("1s on fractions", "levels"),
+    ("3 on place value", "levels"), ("Nailed the fractions", "got-it"), ("Arithmetic slips", "got-it"),
+    ("Turned in blank", "effort"), ("Missing work", "effort"), ("Took all period", "effort"),
+    ("Tried their best", "effort"), ("Extend these kids", "services"), ("Read-aloud kids", "services"),
+    ("Regrouping issues", "ability"), ("Place value gaps", "ability"), ("Decimal confusion", "ability"),
+    ("Afraid of fractions", "effort"), ("Avoids word problems", "effort"), ("Hasn't memorized facts", "got-it"),
+    ("Table 4", "no-math"), ("👍", "no-math"), ("✓+", "no-math"), ("Speed demons", "ability"),
+    ("Fraction whiz", "ability"), ("Equation experts", "standards"), ("Can't keep up", "ability"),
+    ("Moving ahead", "ability"), ("Hazy on decimals", "ability"), ("Below the line", "standards"),
+    ("Made the cut", "standards"), ("Second chance group", "services"), ("Missed 3 or more on the quiz", "got-it"),
+    ("Knows the steps but not why", "got-it"), ("Biggest gains", "got-it"), ("RIT 210-220", "no-math"),
+    ("My strong ones", "ability"), ("Reasoning strong", "ability"), ("Strong problem solvers", "ability"),
+    ("Mixed ability group", "ability"), ("Didn't put in effort", "effort"), ("Took too long", "ability"),
+    ("Didn't get the ratios", "got-it"),
+    ("Standard exceeded", "standards"), ("On their way", "standards"), ("Made progress", "standards"),
+    ("Needed a model", "services"), ("More fractions practice", "services"), ("Leaves for speech", "services"),
+    ("Ones to push", "watch"), ("Integer troubles", "ability"), ("Fraction strength", "ability"),
+    ("Low fraction scores", "high-low"), ("Insecure with decimals", "ability"), ("Test score below 65", "levels"),
+    ("Good ratio reasoning", "ability"), ("Weak fraction sense", "ability"), ("Can multiply", "ability"),
+    ("Division pros", "ability"), ("The ones I'm not sure about", "watch"), ("Late starters", "effort"),
+    ("Completed half", "effort"), ("Points: 0-1", "levels"), ("3+ points", "levels"),
+    ("Extended group", "no-math"), ("Solid multiplication", "ability"),
+    ("2 points or fewer", "levels"), ("2/4 on the task", "no-math"), ("Extend", "services"), ("Way off kids", "got-it"),
+    ("1 - area", "levels"), ("Fractions: no", "got-it"), ("Decimals ✔", "got-it"), ("Extend: decimals", "services"),
+    ("Nice strategy", "ability"), ("Problem solvers", "ability"), ("Partner A", "no-math"), ("Just guessed", "effort"),
+    ("4/4 kids", "levels"), ("On the low side", "got-it"), ("Most points", "levels"), ("WIN block", "services"),
+    ("Fist to five 0-2", "got-it"), ("Half done", "effort"), ("Only wrote the answer", "effort"),
+])
+def test_judgements_of_effort_knowing_and_grades_are_tiers(name, family):
+    assert tier_family(name).key == family
+
+
+@pytest.mark.parametrize("tier, thinking", [
+    ("Gets fractions", "Gets a common denominator"),
+    ("Knows multiplication", "Knows 6 x 6 and adds 6"),
+    ("Solid", "Solid figures"),
+    ("Quick", "Quick images"),
+    ("Ones and twos", "Ten and some ones"),
+    ("Standard track", "Counts on with a number track"),
+    ("Bottom half", "Median of the lower half"),
+    ("Bombed the test", "Used the test for divisibility"),
+    ("Exit ticket 3/3", "3 groups of 4s"),
+    ("Confused by negatives", "Confused area and perimeter"),
+    ("Lost", "Lost the negative sign"),
+    ("Got a 3", "Got 36 by counting by 4s"),
+    ("2 points", "2 points determine a line"),
+    ("Blue", "Blue is x, green is ones"),
+    ("Low", "Upper and lower bounds"),
+    ("B range", "A range of values"),
+    ("Accurate", "Accurate to the nearest millimeter"),
+    ("Lost", "Lost the 1 when regrouping"),
+    ("Knew it", "Used what they knew about doubles"),
+    ("Under 60", "Just under 50"),
+    ("Top 10", "Gets to 10 first"),
+    ("Scores", "Z-scores"),
+    ("Expected", "Expected value"),
+    ("Behaviour", "End behavior"),
+    ("Red", "Red and black cards"),
+    ("2s", "Partial quotients with 10s"),
+    ("Meets on ratios", "Meets at 12 on both number lines"),
+    ("Beginning", "Beginning at zero on the ruler"),
+    ("Highest", "Highest number on top"),
+    ("Lots of errors", "Trial and error"),
+    ("Nailed it", "Blew up the picture to scale"),
+    ("4s", "How many 4s in 28"),
+    ("Tried hard", "Tried 1, 2, 3 until it worked"),
+    ("Regrouping issues", "Leaves gaps when measuring"),
+    ("Red", "red = negative"),
+    ("Bottom", "top # x bottom #"),
+    ("Table 4", "x/y table"),
+    ("Strong", "Strong negative association"),
+    ("Faster", "Faster rate is steeper"),
+    ("Below the line", "Points below the line"),
+    ("Red", "Red for subtracted parts"),
+    ("Zero on the pre-assessment", "Counted on from zero"),
+    ("Almost", "Almost half"),
+    ("Low ratio scores", "Points scored each game"),
+    ("Needed a hint", "Needed 3 more to make 10"),
+    ("Cubs", "Cubes"),
+    ("Strugglers", "The doublers"),
+    ("Solid multiplication", "Solid figures"),
+    ("Top half", "Top half of the rectangle shaded"),
+    ("Top fractions", "Top of the fraction as the part"),
+    ("Extended group", "Organized list"),
+    ("Extend", "Extend the pattern"),
+    ("2/4 on the task", "3/4 on the number line"),
+    ("1 - area", "Thought of 99 as 100 - 1"),
+    ("Ratio: 3", "Ratio table (3:5)"),
+    ("Level 2 of the rubric", "Level 3 of the growing pattern"),
+    ("Highest score", "Highest score in the data set"),
+    ("Copied from a partner", "Copied the shape onto grid paper"),
+    ("Nearly there", "Nearly a half"),
+    ("Weak", "Weak relationship between the variables"),
+    ("Scored a 4", "Scored each round with tallies"),
+    ("Close", "Close to the same"),
+    ("Nearly", "Nearly equal groups"),
+    ("Perfect", "Used the perfect square pattern"),
+    ("Basic", "Basic counting principle"),
+    ("Lazy group", "Used red and blue to show the groups"),
+    ("Needs a reteach", "Needs a common denominator first"),
+    ("Quick", "Quick count of the dots"),
+    ("Low", "The high temperature minus the low"),
+    ("5 points", "Lost 5 points so minus 5"),
+    ("Lowest", "Least to most"),
+])
+def test_a_judgement_and_a_description_of_the_math_are_told_apart(tier, thinking):
+    assert tier_family(tier) is not None, tier
+    assert tier_family(thinking) is None, thinking
+
+
+# Teachers' short forms and symbols are math too.
+@pytest.mark.parametrize("name", [
+    "arrays/area", "mean/median/mode", "open NL", "std alg", "partial quot.", "sys of eq", "LCD", "PEMDAS",
+    "MAD", "2x = 10", "V = lwh", "% as /100", "½ of ½", "πr²", "180° in a triangle", "decimals as $",
+])
+def test_short_forms_and_symbols_name_math(name):
+    assert tier_family(name) is None
+
+
+@pytest.mark.parametrize("name", [
+    "Law of sines", "SOH CAH TOA", "Elimination", "Additive instead of multiplicative", "Undid each step",
+    "Level of water in the tank", "Conversion table", "Added the denominators",
+])
+def test_the_math_vocabulary_reaches_every_strand_and_the_problem_context(name):
+    assert tier_family(name) is None
+
+
 @pytest.mark.parametrize("name", ["Unanticipated", "Other", "Not sure yet", "Can't tell"])
 def test_the_names_of_a_catch_all_group_are_not_tiers(name):
     assert tier_family(name) is None
