@@ -37,7 +37,7 @@ import re
 from functools import lru_cache
 
 from plc.sort.naming_words import (
-    ACRONYMS, APPROXIMATELY, ARTICLES, ASSESSMENT, ASSESSMENTS, CATCH_ALL, COORDINATING, DATA_WORDS, DEFICITS,
+    ACRONYMS, APPROXIMATELY, ARTICLES, ASSESSMENT, ASSESSMENTS, CATCH_ALL, COORDINATING, COUNTING, ASPECT_VERBS, DATA_WORDS, DEFICITS,
     DETERMINERS, JUDGING_VERBS, MADE_THINGS, MANIPULATIVES, MATH_HEADS, MATH_TERMS, MATH_VERBS, MATH_WORDS,
     MOVES_TO_A_NUMBER, NO_MATH, NUMBER_PREPOSITIONS, NUMBER_WORD, OPERATIONS, PEOPLE, PARTS, PLACE_PREPOSITIONS,
     PLACES_OF_POINTS, POINTS, POSSESSIVES, SCHOOL_SENSE, SKIPPED, SLIP_VERBS, SYMBOL_WORDS, SYMBOLS, TERM,
@@ -56,12 +56,14 @@ _NUMBERS_ONLY = re.compile(  # "3", "1-2", "4/4", "70-80%", "2 pts or less", "Po
     r"(?:\s*(?:and|or) (?:up|above|over|below|under|more|less|fewer|higher|lower|better|worse|greater))?"
     r"(?:\s+(?:kids|students|kiddos|group|crew|table))?")
 _POINTS = re.compile(r"\b(\d+(?:\.\d+)?|zero|one|two|three|four|five)\s*(?:points?|pts?)\b")
+_RUBRIC_SCORE = re.compile(r"[0-5]'?s|(?:zero|one|two|three|four|five)e?s")
 _SCORES = next(f for f in TIER_FAMILIES if f.key == "levels")  # a name that is only numbers: "3", "1-2", "4/4"
 
 
 def _normalise(name: str) -> str:
     text = re.sub(r"[‘’`´]", "'", name or "")
     text = re.sub(r"[“”!?\"]", " ", text)
+    text = re.sub(r"\b[wW]/[oO]\b", " without ", re.sub(r"\b[wW]/(?![oO]\b)", " with ", text))  # "back table w/ me"
     text = SYMBOL_WORDS.sub(lambda m: " number " if m.group() == "#" else " percent ", text)
     text = "".join(SYMBOLS.get(char, char) for char in text)
     text = " ".join(ACRONYMS.get(word, word) for word in text.split())
@@ -123,6 +125,9 @@ def _describes_math(family: TierFamily, tokens: list[str], i: int, name_words: s
     after = tokens[i + 1:]
     if i and tokens[i - 1] in POSSESSIVES:
         return False  # whose: "My strong ones", "Our 3s"
+    if after[:1] == ["ones"] and (len(after) == 1 or after[1] in {"who", "that"}) \
+            and not any(_is_math_word(t) or t == TERM for t in tokens[:i]):
+        return False  # the students, not the place: "The confused ones", "The low ones who"; but "Tens and ones"
     # after a verb of doing math; but in "Regrouping issues", "Reasoning strong" the -ing word is the topic
     topic = i and tokens[i - 1].endswith("ing") and (_DEFICIT.fullmatch(tokens[i]) or i == len(tokens) - 1)
     if any(token in MATH_VERBS for token in tokens[:i - 1 if topic else i]):
@@ -133,6 +138,9 @@ def _describes_math(family: TierFamily, tokens: list[str], i: int, name_words: s
         return True  # a verb with its object: "Lost the 1 when regrouping", "Confused the radius and diameter"
     if i and tokens[i - 1 - (i > 1 and tokens[i - 1] in ARTICLES)] in OPERATIONS:
         return True  # "highest minus lowest", "The high temperature minus the low"
+    if "as" in after and after.index("as") + 1 < len(after) \
+            and _is_math_word(next(t for t in after[after.index("as") + 1:] + [""] if t not in ARTICLES)):
+        return True  # what it stands for: "Yards gained and lost as integers", "Highs and lows as negatives"
     if "as" in tokens[:i] and any(_is_math_word(t) or t == TERM for t in tokens[:tokens.index("as")]):
         return True  # a definition: "Range as highest minus lowest", "Quartile as the middle of the bottom half"
     if any(tokens[j] == "of" and (_is_math_word(tokens[j - 1]) or tokens[j - 1] == TERM) for j in range(1, i)):
@@ -157,6 +165,8 @@ def _describes_math(family: TierFamily, tokens: list[str], i: int, name_words: s
     if family.key == "levels":  # "Facts from 5s", "Hundreds, tens and 1s", "four 25s", "Points scored"
         before = _governing(tokens, i)  # but a score of a topic is a tier: "Low ratio scores"
         counted = tokens[i][:1].isdigit() or _NUMBER_PLURAL.fullmatch(tokens[i]) or tokens[i].endswith("ed")
+        if topic and before not in COUNTING and _RUBRIC_SCORE.fullmatch(tokens[i]):
+            return False  # a score on a topic: "Graphing 4s"; but "Counting 2s", "Adding 10s"
         if before is not None and (before in NUMBER_PREPOSITIONS or before in OPERATIONS or before.isdigit()
                                    or counted and _is_math_word(before)):
             return True
@@ -175,6 +185,19 @@ def _describes_math(family: TierFamily, tokens: list[str], i: int, name_words: s
         # "top row", "red and yellow counters", "lower quartile"; but a topic judged: "Solid multiplication"
         return token == TERM or _among(MATH_HEADS, token) and not (_among(TOPICS, token) and "of" not in after[:j])
     return False
+
+
+def _phrase_used_for_math(clause: str, match: re.Match) -> bool:
+    """Whether a tier phrase of a word or two is used for the math, in a clause that is doing math: after a verb
+    of doing math, as the verb of its purpose ("Drew a picture to support the equation", "Rounded to get close")
+    or before a math noun ("Multiplied probabilities for mutually independent events")."""
+    before = _TOKENS.findall(clause[:match.start()].replace("-", " "))
+    after = _TOKENS.findall(clause[match.end():].replace("-", " "))
+    if len(match.group().split()) > 2 or not any(token in MATH_VERBS for token in before):
+        return False
+    if "to" in before[-2:] and before[0] in MATH_VERBS and before[0] not in ASPECT_VERBS:
+        return True
+    return bool(after) and (after[0] == TERM or _among(MATH_HEADS, after[0]) and not _among(TOPICS, after[0]))
 
 
 def _names_math(text: str, tokens: list[str]) -> bool:
@@ -207,7 +230,8 @@ def tier_family(name: str) -> TierFamily | None:
     if _NUMBERS_ONLY.fullmatch(text) or len(numbered) == 1 and _NUMBERS_ONLY.fullmatch(numbered[0]):
         return _SCORES
     for family in TIER_FAMILIES:
-        if family.phrases is not None and any(family.phrases.search(clause) for clause in [text, *clauses]):
+        if family.phrases is not None and any(not _phrase_used_for_math(clause, match) for clause in [text, *clauses]
+                                              for match in family.phrases.finditer(clause)):
             return family
     name_words = set(_TOKENS.findall((name or "").casefold().replace("-", " ")))
     all_tokens = []

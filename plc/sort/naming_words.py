@@ -85,6 +85,8 @@ TIER_FAMILIES = [
         r"^(?:yes|no|nope|yep|yeah)$", r"fist to five", r"^(?:\d|one|two|three|four|five) fingers?$",
         r"smiley(?: faces?)?", r"frowny(?: faces?)?", r"(?:happy|sad|straight|neutral) faces?",
         r"(?:miss|missed|misses|missing) the (?:point|boat|mark|idea|concept|big idea)",
+        r"(?:miss|missed|misses|bombed|blanked on) (?:the |a |an |that |this |every |each )?"
+        r"(?:(?!in\b|of\b|to\b|for\b)\S+ ){0,3}(?:questions?|items?|problems?|parts?)(?=\s*$| on\b| in\b)",
         r"missed (?:\d+|one|two|three|four|five|more|less|fewer|most|half|a few|several|some|none|many|all)\b",
         r"(?:but )?not (?:why|the why)", r"without (?:meaning|understanding|sense)", r"procedur\w* only",
         r"only procedur\w*",
@@ -152,6 +154,10 @@ TIER_FAMILIES = [
         r"test(?:s|ed|ing)? out(?=\s*$| of)",
         r"summer (?:school|bridge|program)", r"win (?:time|block)", r"^(?:extend|enrich|push|stretch)$", r"bonus",
         r"data team", r"second (?:chance|try|attempt|look|pass)",
+        # a wrapper that rescues students, whatever the topic: "Word problem rescue group", "Fraction boot camp"
+        r"rescue\w*", r"boost(?:er|ers|ing)?", r"catch[- ]?up", r"boot ?camps?", r"clinics?", r"triage", r"sos",
+        r"life ?lines?", r"refreshers?", r"brush[- ]?up", r"tune[- ]?ups?", r"band[- ]?aids?", r"first aid",
+        r"hospital", r"recovery", r"(?:fix|repair)[- ]?(?:it|up) (?:group|table|crew|kids|club|station)s?",
         r"try again", r"redo\w*", r"do[- ]?overs?", r"revise and resubmit",
         r"translated (?:copy|copies|version|test|directions)", r"referr\w*", r"read[- ]alouds?",
         r"(?:extend|push|challenge|pull|support|monitor|enrich|stretch) (?:these|those|them|my)\b")),
@@ -169,6 +175,8 @@ TIER_FAMILIES = [
         r"(?:took|takes|taking|take) (?:all|the whole|the entire) (?:period|class|day|block|hour|lesson)",
         r"(?:tried|tries|trying|try) (?:their|his|her|my) (?:best|hardest)",
         r"(?:missing|late|unfinished) (?:work|homework|assignments?)",
+        r"(?:skip|skipped|skips|skipping) (?:the |a |an |that |this |every |each )?"
+        r"(?:(?!in\b|of\b|to\b|for\b)\S+ ){0,3}(?:questions?|items?|problems?|parts?)(?=\s*$| on\b| in\b)",
         r"(?:their|his|her) time (?:well|wisely|poorly|badly)", r"wast\w* (?:their |his |her )?time",
         r"(?<!the )(?<!a )blank(?! spaces?)",
         r"half[- ]done", r"barely (?:started|finished|tried|did)", r"(?:wrote|did|nothing) (?:nothing|written)",
@@ -274,7 +282,14 @@ MATH_TERMS = _words(
     r"counting principle",
     r"quick (?:looks?|images?|draws?|pictures?)", r"expected (?:values?|outcomes?)", r"end behaviou?r",
     r"z[- ]?scores?", r"trial and error", r"partial (?:prod|quot|diff|sum)s?\b\.?",
-    r"in ?/? ?out (?:tables?|boxes|machines?)")
+    r"in ?/? ?out (?:tables?|boxes|machines?)",
+    # advanced methods and the words inside them that a tier uses too: "Multiplied probabilities for independent events"
+    r"(?:in)?dependent (?:and (?:in)?dependent )?(?:events?|variables?|samples?|trials?|quantit(?:y|ies)|axis)",
+    r"complet\w* the square", r"dimensional analysis", r"unit (?:conversions?|analysis|cancell?ation)",
+    r"cross[- ]?multipl\w*", r"(?:long|short|synthetic) division", r"scientific notation",
+    r"significant (?:figures|digits)", r"level (?:curves?|sets?|of (?:the )?(?:water|liquid))",
+    r"(?:support|supporting) (?:lines?|points?|vectors?)", r"(?:high|low|top|bottom|lead)(?:ing)? (?:coefficients?|terms?|degree)",
+    r"gains? and loss(?:es)?", r"(?:gained|gains?) and (?:lost|loses?)")
 
 # K-8 math words: a name with one of these (or a math verb, term or calculation) names some math.
 MATH_WORDS = set("""
@@ -312,6 +327,10 @@ MATH_WORDS = set("""
     figure vertex parabola asymptote domain matrix vector piecewise scatter regression correlation residual
     interquartile iqr distribution variance permutation factorial congruence proof transversal
     bisector midpoint chord arc sector secant inscribed compass cross section dozen backward
+    dimensional analysis radical rational irrational scientific synthetic vertical horizontal diagonal event events
+    isosceles equilateral scalene tessellation transformation midline amplitude markup discount tax tip commission
+    elimination factorization factoring binomials intercepts asymptotes vertices proportions inequalities
+    systems matrices estimate approximation rounding truncation annexing magnitude
 """.split()) | set(  # what word problems are about: a strategy names what it tracks ("Level of water in the tank")
     """water tank pool recipe pizza cookie cake pie candy apple marble pencil trip distance
     speed fence garden floor paint rope string box bag jar shelf seat temp temps game games runner""".split()) | set(
@@ -348,7 +367,7 @@ _VERBS = """
     adjust bridge circle place extend act share deal stack layer calculate compute figure record represent
     express rename expand translate rotate reflect flip invert balance undo keep cross change derive subitize
     hop order sort cancel interpret classify substitute touch lay pair colour color chunk anchor try prove leave predict
-    plug
+    plug annex append isolate evaluate verify justify align tabulate factorise factorize eliminate
 """
 _IRREGULAR = ("drew drawn found began begun made broke broken built wrote written thought took taken chose chosen "
               "cut kept undid undo put dealt grouped grouping")
@@ -367,6 +386,11 @@ def _verb_forms(stem: str) -> set[str]:
 
 MATH_VERBS = set(_IRREGULAR.split()).union(*(_verb_forms(stem) for stem in _VERBS.split()))
 
+# Verbs of doing math that also say only where a student is ("Starting to get it", "Moving to tier 3"): a tier
+# phrase in their purpose is still a tier.
+ASPECT_VERBS = set("start starts started starting begin begins began beginning move moves moved moving try tries "
+                   "tried trying keep keeps kept keeping take takes took taking leave leaves left leaving change "
+                   "changes changed changing turn turns turned turning".split())
 # Words after which a tier word ending in -ing or -s is a verb: "Developing a unit rate", "Meets at 12".
 DETERMINERS = set("a an the it them this that each both all one its".split())
 VERB_OBJECTS = DETERMINERS | set("with at from by on in to".split())
@@ -376,6 +400,9 @@ SLIP_VERBS = set("lost confused missed".split())
 PLACE_PREPOSITIONS = set("on at".split())
 # A tier word after one of these is about students: "My strong ones", "Our 3s".
 POSSESSIVES = set("my our your".split())
+# Verbs that take the numbers they count: "Counting 2s", "Adding 10s" (but a score on a topic: "Graphing 4s").
+COUNTING = set("counting skipping adding subtracting jumping doubling halving grouping making bundling trading "
+               "multiplying dividing sharing".split())
 NUMBER_PREPOSITIONS = set("by from of in into as for to with using many".split())  # "Counts by 2s", "Jumps with 10s"
 COORDINATING = set("and or & / , +".split())  # "red and yellow counters": one list, one meaning
 # "top of the ten frame", "red for negatives", "Fives then adds a group": the math comes after
