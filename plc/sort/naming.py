@@ -37,11 +37,11 @@ import re
 from functools import lru_cache
 
 from plc.sort.naming_words import (
-    ACRONYMS, APPROXIMATELY, ARTICLES, ASSESSMENT, ASSESSMENTS, CATCH_ALL, COORDINATING, COUNTING, ASPECT_VERBS, DATA_WORDS, DEFICITS,
-    DETERMINERS, JUDGING_VERBS, MADE_THINGS, MANIPULATIVES, MATH_HEADS, MATH_TERMS, MATH_VERBS, MATH_WORDS,
-    MOVES_TO_A_NUMBER, NO_MATH, NUMBER_PREPOSITIONS, NUMBER_WORD, OPERATIONS, PEOPLE, PARTS, PLACE_PREPOSITIONS,
-    PLACES_OF_POINTS, POINTS, POSSESSIVES, SCHOOL_SENSE, SKIPPED, SLIP_VERBS, SYMBOL_WORDS, SYMBOLS, TERM,
-    TIER_FAMILIES, TOPICS, VERB_OBJECTS, TierFamily,
+    ACRONYMS, APPROXIMATELY, ARTICLES, ASPECT_VERBS, ASSESSMENT, ASSESSMENTS, CATCH_ALL, COORDINATING, COUNTING,
+    DATA_WORDS, DEFICITS, DETERMINERS, JUDGING_VERBS, MADE_THINGS, MANIPULATIVES, MATH_HEADS, MATH_TERMS,
+    MATH_VERBS, MATH_WORDS, MOVES_TO_A_NUMBER, NO_MATH, NUMBER_PREPOSITIONS, NUMBER_WORD, OPERATIONS, PARTS, PEOPLE,
+    PLACES_OF_POINTS, PLACE_PREPOSITIONS, POINTS, POSSESSIVES, SCHOOL_SENSE, SCORED_TOPICS, SKIPPED, SLIP_VERBS,
+    SYMBOLS, SYMBOL_WORDS, TERM, TIER_FAMILIES, TOPICS, TierFamily, VERB_OBJECTS,
 )
 
 _CLAUSES = re.compile(r"(?<!\d):(?!\d)|[;()]|\s[-–—]\s|\s[-–—]$|^[-–—]\s")  # (a ratio "3:5" is one clause)
@@ -56,6 +56,7 @@ _NUMBERS_ONLY = re.compile(  # "3", "1-2", "4/4", "70-80%", "2 pts or less", "Po
     r"(?:\s*(?:and|or) (?:up|above|over|below|under|more|less|fewer|higher|lower|better|worse|greater))?"
     r"(?:\s+(?:kids|students|kiddos|group|crew|table))?")
 _POINTS = re.compile(r"\b(\d+(?:\.\d+)?|zero|one|two|three|four|five)\s*(?:points?|pts?)\b")
+_TOPIC_SCORE = re.compile(r"((?:\S+ ){1,2})[0-5](?:\s*(?:-|/|to)\s*[0-5])?(?:'?s|\+)?")
 _RUBRIC_SCORE = re.compile(r"[0-5]'?s|(?:zero|one|two|three|four|five)e?s")
 _SCORES = next(f for f in TIER_FAMILIES if f.key == "levels")  # a name that is only numbers: "3", "1-2", "4/4"
 
@@ -89,7 +90,7 @@ _DEFICIT = re.compile("|".join(DEFICITS))
 _NUMBER_PLURAL = re.compile(NUMBER_WORD + "e?s")
 _SCORE = re.compile(r"scor\w*|points?|pts|\d+" + POINTS)
 # What a verb of doing math takes, but a verb that judges knowledge does not: "Gets a common denominator", "Got 24"
-_WORKED_OUT = re.compile(r"a|an|the|that|this|same|to|\d.*|" + NUMBER_WORD)
+_WORKED_OUT = re.compile(r"a|an|the|that|this|same|to|close|closer|\d.*|" + NUMBER_WORD)  # "Got close with 6 x 9"
 
 
 def _tier_word(token: str) -> TierFamily | None:
@@ -158,6 +159,9 @@ def _describes_math(family: TierFamily, tokens: list[str], i: int, name_words: s
     if tokens[i].endswith(POINTS) and (after and after[0] in {"on", "in", "of", "at", "where"}
                                        or name_words & PLACES_OF_POINTS):
         return True  # "2 points on the graph", "2 points determine a line"
+    if _SCORE.fullmatch(tokens[i]) and len(after) > 1 and after[0] in {"of", "on", "for", "in"} \
+            and after[1] in {"each", "every", "both"}:
+        return True  # a score in the problem: "Score of each team", "Score on each die"
     if (name_words & DATA_WORDS or set(tokens) & OPERATIONS) and any(_SCORE.fullmatch(t) for t in tokens[i:i + 2]):
         return True  # scores as data or values: "Highest score in the data set", "Lost 5 points so minus 5"
     if family.key == "colours" and name_words & MANIPULATIVES:
@@ -168,7 +172,7 @@ def _describes_math(family: TierFamily, tokens: list[str], i: int, name_words: s
         if topic and before not in COUNTING and _RUBRIC_SCORE.fullmatch(tokens[i]):
             return False  # a score on a topic: "Graphing 4s"; but "Counting 2s", "Adding 10s"
         if before is not None and (before in NUMBER_PREPOSITIONS or before in OPERATIONS or before.isdigit()
-                                   or counted and _is_math_word(before)):
+                                   or counted and (_is_math_word(before) or before == TERM)):
             return True
     for j, token in enumerate(after):
         if token in COORDINATING or token in SKIPPED or _tier_word(token) is not None:
@@ -193,7 +197,13 @@ def _phrase_used_for_math(clause: str, match: re.Match) -> bool:
     or before a math noun ("Multiplied probabilities for mutually independent events")."""
     before = _TOKENS.findall(clause[:match.start()].replace("-", " "))
     after = _TOKENS.findall(clause[match.end():].replace("-", " "))
-    if len(match.group().split()) > 2 or not any(token in MATH_VERBS for token in before):
+    if len(match.group().split()) > 2:
+        return False
+    if match.group().startswith("need") and after[:1] == ["to"] and len(after) > 2 \
+            and after[1] in MATH_VERBS and after[1] not in ASPECT_VERBS | {"use"} \
+            and (after[2] in DETERMINERS or after[2] == TERM or after[2][0].isdigit() or _is_math_word(after[2])):
+        return True  # what the work needs next in the math: "Needs to regroup a ten"; but "Needs to use a model"
+    if not any(token in MATH_VERBS for token in before):
         return False
     if "to" in before[-2:] and before[0] in MATH_VERBS and before[0] not in ASPECT_VERBS:
         return True
@@ -228,6 +238,9 @@ def tier_family(name: str) -> TierFamily | None:
     # (a score beside a topic is its only number: "Thought of 99 as 100 - 1" is a calculation)
     numbered = [clause for clause in clauses if re.search(r"\d", clause)]
     if _NUMBERS_ONLY.fullmatch(text) or len(numbered) == 1 and _NUMBERS_ONLY.fullmatch(numbered[0]):
+        return _SCORES
+    topic_score = _TOPIC_SCORE.fullmatch(text)  # a score on a topic: "Area 4s", "Fractions 1-2", "Decimals 3+"
+    if topic_score and all(word == TERM or _among(SCORED_TOPICS, word) for word in topic_score.group(1).split()):
         return _SCORES
     for family in TIER_FAMILIES:
         if family.phrases is not None and any(not _phrase_used_for_math(clause, match) for clause in [text, *clauses]

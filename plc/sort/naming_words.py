@@ -27,7 +27,7 @@ class TierFamily:
 
 NUMBER = r"(?:\d+(?:\.\d+)?|one|two|three|four|five|i{1,3}|iv)"
 # "nearly 1", "close to 100": an estimate, not how near the student came to the answer
-_NOT_BEFORE_A_NUMBER = (r"(?!\s+(?:to\s+)?(?:\d|zero|one\b|half|whole"
+_NOT_BEFORE_A_NUMBER = (r"(?!\s+(?:to\s+|(?:with|using|by|from)\s+(?=\d))?(?:\d|zero|one\b|half|whole"
                         r"|an? (?:half|third|quarter|fourth|fifth|tenth|whole|hundred|thousand|dozen|dollar)"
                         r"|the same|equal\w*))")
 # "2 points", "3 pts" are read as one token, "2pts": a score, unless the phrase puts the points on a graph
@@ -96,7 +96,7 @@ TIER_FAMILIES = [
         r"improvers?", r"regress(?:ed|ing)",
         r"(?:hasn't|has not|haven't|have not|hadn't|not|doesn't|does not|don't|do not|didn't|did not|never)"
         r" (?:yet )?(?:master\w*|learn\w*|know\w*|retain\w*|recall\w*)",
-        r"grasp(?:s|ed|ing)?", r"comprehen\w*", r"(?:has|have|had) it(?: down)?"),
+        r"grasp(?:s|ed|ing)?", r"stuck", r"comprehen\w*", r"(?:has|have|had) it(?: down)?"),
         _words(r"right", r"wrong", r"partial", r"almost", r"lost", r"confused", r"errors?", r"mistakes?", r"slips?",
                *JUDGING_VERBS)),
     TierFamily("ability", "struggling / advanced", _words(
@@ -126,8 +126,10 @@ TIER_FAMILIES = [
         r"(?:find|finds|found|finding) (?:it|them|\w+) (?:hard|easy|difficult|tough|tricky)",
         # praise for the students, not their work: "Fraction whiz", "Equation experts", "Role models"
         r"whiz\w*", r"wizards?", r"heroes", r"champs?", r"champions?", r"dynamos?", r"ninjas?", r"gurus?",
-        r"all[- ]?stars?", r"mvps?", r"role models?", r"leaders?", r"problem[- ]solvers", r"self[- ]starters?",
-        r"out of the box", r"(?:peer|math|class) (?:helpers?|tutors?|coaches|leaders|experts)", r"helpers$",
+        r"all[- ]?stars?", r"honou?r roll",
+        r"mvps?", r"role models?", r"leaders?", r"problem[- ]solvers", r"self[- ]starters?",
+        r"out of the box", r"(?:peer|math|class) (?:helpers?|tutors?|coaches|leaders|experts)",
+        r"helpers(?=$| (?:for|with|in|on)\b)",
         # the work praised, not described: "Nice strategy", "Good thinking", "Great try"
         r"(?:nice|good|great|excellent|awesome|amazing|super|solid|strong|clever|smart|creative|interesting)"
         r" (?:strateg(?:y|ies)|methods?|thinking|tr(?:y|ies)|attempts?|jobs?|work|ideas?|reasoning)$",
@@ -147,6 +149,7 @@ TIER_FAMILIES = [
         r"speech", r"double[- ]block", r"support class",
         r"help", r"support", r"scaffold\w*", r"review group", r"small[- ]group", r"one[- ]on[- ]one", r"1:1",
         r"(?:not )?ready(?: yet)?", r"paras?", r"co[- ]?teach\w*", r"coach(?:'?s|es)?", r"(?:to|will) pull",
+        r"^pull(?:s|ed|ing)?(?: out)?(?=$| (?:for|with|these|those|them|kids|group)\b)",
         r"pullout", r"tutor\w*", r"accommodat\w*", r"modified", r"gen ed", r"re[- ]?(?:assess|take|test)\w*",
         r"practice group", r"teacher(?:'s)? (?:table|group|time)(?! of)",
         r"with (?:me|the teacher|teacher|the para|the coach|(?:mrs?|ms|miss|mx|dr)\.? \w+)",
@@ -204,7 +207,7 @@ TIER_FAMILIES = [
         r"(?:full|partial|half|1/2|no|zero|some|extra) (?:credit|marks|points)",
         r"(?:max|maximum|most|fewest|least|all|bonus) points?(?! (?:on|of|in)\b)",
         # a score on a topic: "3 on place value" (but "5 on the number line")
-        r"^(?:\d+(?:\.\d+)?|one|two|three|four|five)s? (?:on|in)(?= (?!(?:the|a|an|each|both|all|every)\b))",
+        r"^(?:\d+(?:\.\d+)?(?:/\d+)?|one|two|three|four|five)s? (?:on|in)(?= (?!(?:the|a|an|each|both|all|every)\b))",
         r"\d+(?:\.\d+)?(?:\s*and up|\+)(?=\s*$)", r"(?<!common )core",
         r"check[- ]?(?:plus|minus|mark)s?",
         r"(?:math|algebra|geometry|grade) \d+ (?:plus|honou?rs|accelerated|advanced)",
@@ -288,7 +291,8 @@ MATH_TERMS = _words(
     r"complet\w* the square", r"dimensional analysis", r"unit (?:conversions?|analysis|cancell?ation)",
     r"cross[- ]?multipl\w*", r"(?:long|short|synthetic) division", r"scientific notation",
     r"significant (?:figures|digits)", r"level (?:curves?|sets?|of (?:the )?(?:water|liquid))",
-    r"(?:support|supporting) (?:lines?|points?|vectors?)", r"(?:high|low|top|bottom|lead)(?:ing)? (?:coefficients?|terms?|degree)",
+    r"(?:support|supporting) (?:lines?|points?|vectors?)",
+    r"(?:high|low|top|bottom|lead)(?:ing)? (?:coefficients?|terms?|degree)",
     r"gains? and loss(?:es)?", r"(?:gained|gains?) and (?:lost|loses?)")
 
 # K-8 math words: a name with one of these (or a math verb, term or calculation) names some math.
@@ -330,7 +334,8 @@ MATH_WORDS = set("""
     dimensional analysis radical rational irrational scientific synthetic vertical horizontal diagonal event events
     isosceles equilateral scalene tessellation transformation midline amplitude markup discount tax tip commission
     elimination factorization factoring binomials intercepts asymptotes vertices proportions inequalities
-    systems matrices estimate approximation rounding truncation annexing magnitude
+    systems matrices estimate approximation rounding truncation annexing magnitude sign signs symbol placeholder
+    roll rolls spin spinner score scores
 """.split()) | set(  # what word problems are about: a strategy names what it tracks ("Level of water in the tank")
     """water tank pool recipe pizza cookie cake pie candy apple marble pencil trip distance
     speed fence garden floor paint rope string box bag jar shelf seat temp temps game games runner""".split()) | set(
@@ -340,13 +345,17 @@ MATH_WORDS = set("""
 
 # Nouns of math a tier word can describe ("top row", "lower quartile"); not "table", "half" or "group",
 # which also name where students sit or how they rank ("top table", "bottom half of the class").
-MATH_HEADS = MATH_WORDS - set("table half halves third fourth quarter greatest smallest largest biggest".split())
+MATH_HEADS = MATH_WORDS - set("table half halves third fourth quarter greatest smallest largest biggest score scores"
+                              .split())
 # Parts that are math when they are parts of a math object: "Top half of the rectangle", but "Bottom half".
 PARTS = set("half halves third thirds fourth fourths quarter quarters part parts side piece".split())
 # What a tier word judges when it comes before a topic, not a thing: "Solid multiplication", "Low fractions"
 # (but "Solid figures", "Lower quartile").
 TOPICS = set("""addition subtraction multiplication division fraction decimal percent ratio proportion integer geometry
     algebra measurement statistics probability""".split())
+# What a score is given on: "Area 4s", "Fractions 1-2", "Graphing 3s".
+SCORED_TOPICS = TOPICS | set("""area perimeter volume slope equation expression exponent inequality function graph
+    graphing factoring solving word problem place value facts""".split())
 
 # Things to count and build with: colours in a name that has one are the colours of the things
 # ("Yellow for positive, red for negative tiles").
@@ -367,7 +376,7 @@ _VERBS = """
     adjust bridge circle place extend act share deal stack layer calculate compute figure record represent
     express rename expand translate rotate reflect flip invert balance undo keep cross change derive subitize
     hop order sort cancel interpret classify substitute touch lay pair colour color chunk anchor try prove leave predict
-    plug annex append isolate evaluate verify justify align tabulate factorise factorize eliminate
+    plug approximate annex append isolate evaluate verify justify align tabulate factorise factorize eliminate
 """
 _IRREGULAR = ("drew drawn found began begun made broke broken built wrote written thought took taken chose chosen "
               "cut kept undid undo put dealt grouped grouping")
