@@ -40,8 +40,9 @@ from plc.sort.naming_words import (
     ACRONYMS, APPROXIMATELY, ARTICLES, ASPECT_VERBS, ASSESSMENT, ASSESSMENTS, CATCH_ALL, COORDINATING, COUNTING,
     DATA_WORDS, DEFICITS, DETERMINERS, JUDGING_VERBS, MADE_THINGS, MANIPULATIVES, MATH_HEADS, MATH_TERMS,
     MATH_VERBS, MATH_WORDS, MOVES_TO_A_NUMBER, NO_MATH, NUMBER_PREPOSITIONS, NUMBER_WORD, OPERATIONS, PARTS, PEOPLE,
-    PLACES_OF_POINTS, PLACE_PREPOSITIONS, POINTS, POSSESSIVES, SCHOOL_SENSE, SCORED_TOPICS, SKIPPED, SLIP_VERBS,
-    SYMBOLS, SYMBOL_WORDS, TERM, TIER_FAMILIES, TOPICS, TierFamily, VERB_OBJECTS,
+    PLACES_OF_POINTS, PLACE_PREPOSITIONS, POINTS, POSSESSIVES, SCHOOL_SENSE, SCORED_TOPICS, SEATS, SKIPPED,
+    SLIP_NOUNS, SLIP_OBJECTS, SLIP_VERBS, SYMBOLS, SYMBOL_WORDS, TERM, TIER_FAMILIES, TOPICS, TierFamily,
+    VERB_OBJECTS,
 )
 
 _CLAUSES = re.compile(r"(?<!\d):(?!\d)|[;()]|\s[-–—]\s|\s[-–—]$|^[-–—]\s")  # (a ratio "3:5" is one clause)
@@ -56,7 +57,8 @@ _NUMBERS_ONLY = re.compile(  # "3", "1-2", "4/4", "70-80%", "2 pts or less", "Po
     r"(?:\s*(?:and|or) (?:up|above|over|below|under|more|less|fewer|higher|lower|better|worse|greater))?"
     r"(?:\s+(?:kids|students|kiddos|group|crew|table))?")
 _POINTS = re.compile(r"\b(\d+(?:\.\d+)?|zero|one|two|three|four|five)\s*(?:points?|pts?)\b")
-_TOPIC_SCORE = re.compile(r"((?:\S+ ){1,2})[0-5](?:\s*(?:-|/|to)\s*[0-5])?(?:'?s|\+)?")
+_SCORE_LABEL = r"[0-5](?:\s*(?:-|/|to)\s*[0-5])?(?:'?s|\+)?"
+_TOPIC_SCORE = re.compile(rf"((?:\S+ ){{1,2}}){_SCORE_LABEL}(?:(?:,| and| or| &) {_SCORE_LABEL})*")
 _RUBRIC_SCORE = re.compile(r"[0-5]'?s|(?:zero|one|two|three|four|five)e?s")
 _SCORES = next(f for f in TIER_FAMILIES if f.key == "levels")  # a name that is only numbers: "3", "1-2", "4/4"
 
@@ -126,17 +128,25 @@ def _describes_math(family: TierFamily, tokens: list[str], i: int, name_words: s
     after = tokens[i + 1:]
     if i and tokens[i - 1] in POSSESSIVES:
         return False  # whose: "My strong ones", "Our 3s"
-    if after[:1] == ["ones"] and (len(after) == 1 or after[1] in {"who", "that"}) \
+    if after[:1] == ["ones"] and (len(after) == 1 or after[1] in {"who", "that"}
+                                  or after[1] in {"on", "in", "with", "at"} and _among(SCORED_TOPICS, after[-1])) \
             and not any(_is_math_word(t) or t == TERM for t in tokens[:i]):
-        return False  # the students, not the place: "The confused ones", "The low ones who"; but "Tens and ones"
+        return False  # the students: "The confused ones", "The low ones on fractions"; but "Tens and ones"
     # after a verb of doing math; but in "Regrouping issues", "Reasoning strong" the -ing word is the topic
     topic = i and tokens[i - 1].endswith("ing") and (_DEFICIT.fullmatch(tokens[i]) or i == len(tokens) - 1)
     if any(token in MATH_VERBS for token in tokens[:i - 1 if topic else i]):
         return True  # "Used red and yellow counters", "Counts by 2s", "Plotted 2 points", "Used what they knew"
     if _JUDGING.fullmatch(tokens[i]):  # "Gets fractions", "Knows multiplication"; but "Gets a common denominator"
         return bool(after) and _WORKED_OUT.fullmatch(after[0]) is not None
-    if tokens[i] in SLIP_VERBS and after and after[0] in ARTICLES:
+    if tokens[i] in SLIP_VERBS and after and (after[0] in ARTICLES
+                                              or after[0] in SLIP_OBJECTS and after[1:2] == ["of"]):
         return True  # a verb with its object: "Lost the 1 when regrouping", "Confused the radius and diameter"
+    if tokens[i] in SLIP_NOUNS and len(after) > 2 and after[0] in {"in", "with", "when", "while"} \
+            and after[1] in MATH_VERBS and after[1].endswith("ing"):
+        return True  # which step the slip is in: "Error in regrouping the tens"; but "Errors in fractions"
+    if tokens[i] == "right" and len(after) > 1 and after[0] in {"for", "by", "to", "of", "from"} \
+            and (after[1][0].isdigit() or after[1] in DETERMINERS):
+        return True  # a direction: "down for 10, right for 1", "Right of the decimal point"
     if i and tokens[i - 1 - (i > 1 and tokens[i - 1] in ARTICLES)] in OPERATIONS:
         return True  # "highest minus lowest", "The high temperature minus the low"
     if "as" in after and after.index("as") + 1 < len(after) \
@@ -156,7 +166,9 @@ def _describes_math(family: TierFamily, tokens: list[str], i: int, name_words: s
     if family.key == "got-it" and after and (re.fullmatch(r"\d.*|half|a|an|" + NUMBER_WORD, after[0])
                                              or _is_math_word(after[0])):
         return True  # "Almost 50", "Almost half", "Nearly equal groups": an estimate
-    if tokens[i].endswith(POINTS) and (after and after[0] in {"on", "in", "of", "at", "where"}
+    # "Zero points on slope" is a score on a topic, "2 points on the graph" are places
+    scored_topic = len(after) == 2 and after[0] in {"on", "in"} and _among(SCORED_TOPICS, after[1])
+    if tokens[i].endswith(POINTS) and not scored_topic and (after and after[0] in {"on", "in", "of", "at", "where"}
                                        or name_words & PLACES_OF_POINTS):
         return True  # "2 points on the graph", "2 points determine a line"
     if _SCORE.fullmatch(tokens[i]) and len(after) > 1 and after[0] in {"of", "on", "for", "in"} \
@@ -217,6 +229,10 @@ def _names_math(text: str, tokens: list[str]) -> bool:
     last = len(tokens) - 1
     if last > 0 and re.fullmatch(r"\d+|[a-z]", tokens[last]):
         last -= 1  # a label after the word for them: "Table 4", "Group C"
+    # a seat and its label name people too: "Table 3 kids", "Row 1 kids", "Group B: fractions"
+    tokens = [t for k, t in enumerate(tokens) if not (t in PEOPLE | SEATS and k + 1 < len(tokens)
+                                                       and re.fullmatch(r"\d+|[a-z]", tokens[k + 1]))]
+    last = len(tokens) - 1
     if len(tokens) > 1 and tokens[last] in PEOPLE:  # (an -ed word before them describes them: "Extended group")
         described = tokens[last] not in MADE_THINGS and last > 0 and tokens[last - 1].endswith("ed") \
             and not _among(MATH_WORDS, tokens[last - 1])

@@ -86,7 +86,8 @@ TIER_FAMILIES = [
         r"smiley(?: faces?)?", r"frowny(?: faces?)?", r"(?:happy|sad|straight|neutral) faces?",
         r"(?:miss|missed|misses|missing) the (?:point|boat|mark|idea|concept|big idea)",
         r"(?:miss|missed|misses|bombed|blanked on) (?:the |a |an |that |this |every |each )?"
-        r"(?:(?!in\b|of\b|to\b|for\b)\S+ ){0,3}(?:questions?|items?|problems?|parts?)(?=\s*$| on\b| in\b)",
+        r"(?:(?!in\b|of\b|to\b|for\b)\S+ ){0,3}(?:questions?|items?|problems?|parts?)(?: [a-z0-9])?"
+        r"(?=\s*$| on\b| in\b)",
         r"missed (?:\d+|one|two|three|four|five|more|less|fewer|most|half|a few|several|some|none|many|all)\b",
         r"(?:but )?not (?:why|the why)", r"without (?:meaning|understanding|sense)", r"procedur\w* only",
         r"only procedur\w*",
@@ -96,7 +97,8 @@ TIER_FAMILIES = [
         r"improvers?", r"regress(?:ed|ing)",
         r"(?:hasn't|has not|haven't|have not|hadn't|not|doesn't|does not|don't|do not|didn't|did not|never)"
         r" (?:yet )?(?:master\w*|learn\w*|know\w*|retain\w*|recall\w*)",
-        r"grasp(?:s|ed|ing)?", r"stuck", r"comprehen\w*", r"(?:has|have|had) it(?: down)?"),
+        r"grasp(?:s|ed|ing)?", r"stuck", r"mixed[- ]up(?=$| (?:kids|students|ones|group|bunch|crew))",
+        r"comprehen\w*", r"(?:has|have|had) it(?: down)?"),
         _words(r"right", r"wrong", r"partial", r"almost", r"lost", r"confused", r"errors?", r"mistakes?", r"slips?",
                *JUDGING_VERBS)),
     TierFamily("ability", "struggling / advanced", _words(
@@ -152,13 +154,17 @@ TIER_FAMILIES = [
         r"^pull(?:s|ed|ing)?(?: out)?(?=$| (?:for|with|these|those|them|kids|group)\b)",
         r"pullout", r"tutor\w*", r"accommodat\w*", r"modified", r"gen ed", r"re[- ]?(?:assess|take|test)\w*",
         r"practice group", r"teacher(?:'s)? (?:table|group|time)(?! of)",
+        r"(?:front|back) (?:rows?|tables?)(?=$| (?:kids|students|group|with)\b)",
         r"with (?:me|the teacher|teacher|the para|the coach|(?:mrs?|ms|miss|mx|dr)\.? \w+)",
         r"(?:mrs?|ms|miss|mx|dr)\.? \w+(?:'s)? (?:table|group|kids)", r"dyscalculia",
         r"test(?:s|ed|ing)? out(?=\s*$| of)",
-        r"summer (?:school|bridge|program)", r"win (?:time|block)", r"^(?:extend|enrich|push|stretch)$", r"bonus",
+        r"summer (?:school|bridge|program)", r"win (?:time|block)", r"bonus",
+        r"^(?:extend|enrich|push|stretch|challenge)(?=$| (?:on|in|with)\b)",
         r"data team", r"second (?:chance|try|attempt|look|pass)",
         # a wrapper that rescues students, whatever the topic: "Word problem rescue group", "Fraction boot camp"
-        r"rescue\w*", r"boost(?:er|ers|ing)?", r"catch[- ]?up", r"boot ?camps?", r"clinics?", r"triage", r"sos",
+        r"rescue\w*", r"emergenc\w*", r"(?:math )?lab(?= for| group| kids| time|$)",
+        r"lunch (?:bunch|group|club|crew)",
+        r"boost(?:er|ers|ing)?", r"catch[- ]?up", r"boot ?camps?", r"clinics?", r"triage", r"sos",
         r"life ?lines?", r"refreshers?", r"brush[- ]?up", r"tune[- ]?ups?", r"band[- ]?aids?", r"first aid",
         r"hospital", r"recovery", r"(?:fix|repair)[- ]?(?:it|up) (?:group|table|crew|kids|club|station)s?",
         r"try again", r"redo\w*", r"do[- ]?overs?", r"revise and resubmit",
@@ -179,7 +185,8 @@ TIER_FAMILIES = [
         r"(?:tried|tries|trying|try) (?:their|his|her|my) (?:best|hardest)",
         r"(?:missing|late|unfinished) (?:work|homework|assignments?)",
         r"(?:skip|skipped|skips|skipping) (?:the |a |an |that |this |every |each )?"
-        r"(?:(?!in\b|of\b|to\b|for\b)\S+ ){0,3}(?:questions?|items?|problems?|parts?)(?=\s*$| on\b| in\b)",
+        r"(?:(?!in\b|of\b|to\b|for\b)\S+ ){0,3}(?:questions?|items?|problems?|parts?)(?: [a-z0-9])?"
+        r"(?=\s*$| on\b| in\b)",
         r"(?:their|his|her) time (?:well|wisely|poorly|badly)", r"wast\w* (?:their |his |her )?time",
         r"(?<!the )(?<!a )blank(?! spaces?)",
         r"half[- ]done", r"barely (?:started|finished|tried|did)", r"(?:wrote|did|nothing) (?:nothing|written)",
@@ -405,6 +412,9 @@ DETERMINERS = set("a an the it them this that each both all one its".split())
 VERB_OBJECTS = DETERMINERS | set("with at from by on in to".split())
 # A verb of a slip takes an object where the adjective does not: "Lost the 1 when regrouping" but "Lost".
 SLIP_VERBS = set("lost confused missed".split())
+SLIP_NOUNS = set("error errors mistake mistakes slip slips".split())  # "Error in regrouping the tens"
+# A slip verb's object can be a phrase: "Lost track of the negative".
+SLIP_OBJECTS = set("track sight".split())
 # Words that put a tier-like word in a place: "Highest number on top".
 PLACE_PREPOSITIONS = set("on at".split())
 # A tier word after one of these is about students: "My strong ones", "Our 3s".
@@ -431,6 +441,8 @@ PEOPLE = set("kids kid kiddos students student learners friends group groups grp
              "class people folks".split())
 # Words of PEOPLE that are also things a student makes ("Organized list", "Extended table"): an -ed word before
 # them is not only a description of students.
+# Where students sit, named by a label: "Row 1 kids", "Block A".
+SEATS = set("row block".split())
 MADE_THINGS = set("list table tables tbl".split())
 # Words that are math on their own but, before one of PEOPLE, name a program or a sticker:
 # "Bridge group", "Benchmark group", "Green dot kids".
