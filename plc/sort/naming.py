@@ -9,26 +9,33 @@ How a name is read, in this order (symbols first become words: "bottom #", "% as
 2. Math terms are set aside ("lowest common denominator", "right triangle", "basic facts"):
    a word inside one is math, whatever else it can mean.
 3. A tier phrase ("reteach", "IEP", "score 4", "partial understanding", "kids who need more
-   help", "off task", "kids to watch", "understands ratios") names a tier wherever it stands, even
-   beside math ("Struggling with fractions"); so does a score or a verdict standing as a clause
-   of its own ("3", "1 - area", "Fractions: no", "Decimals ✔").
+   help", "off task", "kids to watch", "understands ratios", "rescue group", "missed the slope
+   question") names a tier wherever it stands, even beside math ("Struggling with fractions");
+   so does a score or a verdict standing as a clause of its own ("3", "1 - area", "Fractions: no",
+   "Decimals ✔") or after a topic ("Area 4s", "Fractions 1-2"). Only a phrase of a word or two
+   that a clause doing math uses for the math is not a tier: the purpose of a verb of doing math
+   ("Drew a picture to support the equation", "Rounded to get close"), a word before a math noun
+   after one ("Multiplied probabilities for independent events"), what the work needs next
+   ("Needs to regroup a ten").
 4. A tier word that is also ordinary math talk ("low", "top", "red", "developing", "2s",
    "2 points", "solid", "quick") names a tier unless the phrase uses it for the math: after a verb
    of doing math ("Used red and yellow counters", "Counts by 2s", "Plotted 2 points"), after an
    operation or in a definition ("Range as highest minus lowest"), in a part of a math object or a
    place on one ("Median of the lower half", "Highest number on top"), before a math noun ("top
    row", "bottom of the ten frame", "2 points on the graph", "Solid figures"; but not before a
-   topic: "Solid multiplication"), or as a verb itself ("Developing a unit rate", "Beginning with
-   the ones place"). A verb that judges knowing ("Gets fractions", "Knows multiplication") is a
-   tier unless what follows is worked out ("Gets a common denominator"). After "my" or "our" a
-   tier word is about students ("My strong ones"). A test's name is not the verb "test"
+   topic: "Solid multiplication"), as a verb itself ("Developing a unit rate", "Beginning with
+   the ones place"), or before what it stands for ("Yards gained and lost as integers"); a slip
+   in a step is math ("Error in regrouping the tens"). A verb that judges knowing ("Gets
+   fractions", "Knows multiplication") is a tier unless what follows is worked out ("Gets a
+   common denominator"). After "my" or "our", or before a bare "ones", a tier word is about
+   students ("My strong ones", "The confused ones"). A test's name is not the verb "test"
    ("Pre-test low").
 5. A name of thinking names some math: a math word, a verb of doing math, a calculation, an
    estimate ("About 100"), a short form ("open NL", "std alg", "LCD"). A name with none ("Rock
    stars", "Exemplary", "WIN group", "100%") names the students or how they did, not their
    thinking. So does a name about students whose only math is the word for them or a program's
-   name ("Teacher table", "Bridge group", "Green dot kids", "Table 4"), while "Array group" and
-   "Table of values" name math; and a name about a test whose only math is numbers, which are
+   name ("Teacher table", "Bridge group", "Green dot kids", "Table 4", "Row 1 kids"), while
+   "Array group" and "Table of values" name math; and a name about a test whose only math is numbers, which are
    its scores ("Exit ticket 3/3", "MAP 180-200").
 """
 from __future__ import annotations

@@ -250,6 +250,50 @@ def test_a_judgement_and_a_description_of_the_math_are_told_apart(tier, thinking
     assert tier_family(thinking) is None, thinking
 
 
+# A tier word inside a clause that is doing math is part of the math; a tier wrapped around a topic is a tier.
+@pytest.mark.parametrize("tier, thinking", [
+    ("Needs support", "Drew a picture to support the equation"),
+    ("Close", "Rounded to get close, then adjusted"),
+    ("Got close", "Got close with 6 x 9 then adjusted"),
+    ("Independent", "Multiplied probabilities for independent events"),
+    ("Starting to get it", "Used a number line to help find the difference"),
+    ("Lost", "Yards gained and lost as integers"),
+    ("Lost", "Lost track of the negative in the second step"),
+    ("Zeros", "Annexed zeros to line up decimals"),
+    ("Zeros", "Zeros as placeholders"),
+    ("Needs help", "Needs to regroup a ten"),
+    ("Errors in fractions", "Error in regrouping the tens"),
+    ("Right", "Hundred chart moves: down for 10, right for 1"),
+    ("Wrong", "Wrong sign on the negative"),
+    ("The confused ones", "Tens and ones"),
+    ("The low ones on fractions", "Broke 36 into 3 tens and 6 ones"),
+    ("Graphing 4s", "Counting 2s"),
+    ("Area 4s", "Groups of 3s and 4s"),
+    ("Fractions 2s and 3s", "Adding 10s on the hundreds chart"),
+    ("Missed the slope question", "Missed a factor pair"),
+    ("Skipped part 2", "Skip counted by 6s"),
+    ("Zero points on slope", "2 points on the graph"),
+    ("Table 3 kids", "Table of values"),
+    ("Score on fractions", "Score of each team"),
+    ("Mixed-up kids", "Mixed up area and perimeter"),
+    ("Unable to solve equations", "Needs to convert the units first"),
+])
+def test_a_tier_word_in_a_clause_doing_math_is_math_and_a_tier_around_a_topic_is_a_tier(tier, thinking):
+    assert tier_family(tier) is not None, tier
+    assert tier_family(thinking) is None, thinking
+
+
+@pytest.mark.parametrize("name, family", [
+    ("back table w/ me", "services"), ("Word problem rescue group", "services"), ("Fraction boot camp", "services"),
+    ("Slope emergency group", "services"), ("Lunch bunch for fractions", "services"), ("Push on ratios", "services"),
+    ("Pull for fractions", "services"), ("The stuck ones", "got-it"), ("Missed part B", "got-it"),
+    ("Skipped the ratio questions", "effort"), ("0/4 on equations", "levels"), ("Helpers for fractions", "ability"),
+    ("Honor roll", "ability"), ("Back row", "services"), ("Row 1 kids", "no-math"),
+])
+def test_a_wrapper_around_a_topic_is_a_tier(name, family):
+    assert tier_family(name).key == family
+
+
 # Teachers' short forms and symbols are math too.
 @pytest.mark.parametrize("name", [
     "arrays/area", "mean/median/mode", "open NL", "std alg", "partial quot.", "sys of eq", "LCD", "PEMDAS",
@@ -262,6 +306,8 @@ def test_short_forms_and_symbols_name_math(name):
 @pytest.mark.parametrize("name", [
     "Law of sines", "SOH CAH TOA", "Elimination", "Additive instead of multiplicative", "Undid each step",
     "Level of water in the tank", "Conversion table", "Added the denominators",
+    "Dimensional analysis", "Completing the square", "Synthetic division", "Unit conversion", "Cross multiplied",
+    "Scientific notation", "Isolated the variable", "Factoring by grouping",
 ])
 def test_the_math_vocabulary_reaches_every_strand_and_the_problem_context(name):
     assert tier_family(name) is None
