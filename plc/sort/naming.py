@@ -30,6 +30,9 @@ How a name is read, in this order (symbols first become words: "bottom #", "% as
    common denominator"). After "my" or "our", or before a bare "ones", a tier word is about
    students ("My strong ones", "The confused ones"). A test's name is not the verb "test"
    ("Pre-test low").
+   Whatever tier word or phrase a name uses, a long description of math work is not a tier: five
+   words or more, three signs of math, and no word for students, no test, no judgement of them on a
+   topic ("faster car has the steeper line"; but "Weak with fractions on a number line").
 5. A name of thinking names some math: a math word, a verb of doing math, a calculation, an
    estimate ("About 100"), a short form ("open NL", "std alg", "LCD"). A name with none ("Rock
    stars", "Exemplary", "WIN group", "100%") names the students or how they did, not their
@@ -57,6 +60,8 @@ _CLAUSES = re.compile(r"(?<!\d):(?!\d)|[;()]|\s[-–—]\s|\s[-–—]$|^[-–�
 _TOKENS = re.compile(TERM + r"|[a-z0-9]+(?:['.:][a-z0-9]+|(?<=\d)/\d+)*|[&/+,=]")
 _CALCULATION = re.compile(r"\d\s*[-+x×*÷=]\s*\d|\d/\d|[\w)]\s*=\s*[\w(]|"
                           + "|".join([TERM, APPROXIMATELY, MOVES_TO_A_NUMBER]))
+# a judgement of students on a topic: "Weak with fractions", "struggles w/ place value"
+_JUDGED_ON_A_TOPIC = re.compile(r"\bstruggl\w*|\b(?:weak|strong|good|bad|poor|shaky|great|solid)\s+(?:with|w/|at|on|in)\b")
 _NUMBER = r"(?:\d+(?:\.\d+)?%?|zero|zeros)(?:" + POINTS + ")?"
 _NUMBERS_ONLY = re.compile(  # "3", "1-2", "4/4", "70-80%", "2 pts or less", "Points: 0-1", "3+ points"
     rf"(?:the\s+)?(?:(?:points?|pts|scores?|marks?)\s*:?\s*)?{_NUMBER}(?:\s*(?:-|/|to|or|and|&)\s*{_NUMBER})?\+?"
@@ -250,6 +255,18 @@ def _names_math(text: str, tokens: list[str]) -> bool:
     return bool(calculation) or any(_is_math_word(token) or token == TERM for token in tokens)
 
 
+def _mostly_math(text: str) -> bool:
+    """Whether a name is a long description of math work, whatever tier word it also uses ("faster car has the
+    steeper line", "checked if the answer was correct by substituting"): five words or more, three signs of math
+    (math words and verbs, a calculation), and no word for students, no test, no judgement of them on a topic
+    ("Weak with fractions on a number line", "Struggles w/ place value to the thousands")."""
+    tokens = _TOKENS.findall(text.replace("-", " "))
+    if len(tokens) < 5 or set(tokens) & (PEOPLE | POSSESSIVES) or ASSESSMENT in tokens or _JUDGED_ON_A_TOPIC.search(text):
+        return False
+    signs = sum(token == TERM or token in MATH_VERBS or _is_math_word(token) for token in tokens)
+    return signs + bool(_CALCULATION.search(text)) >= 3
+
+
 @lru_cache(maxsize=4096)  # the board's payload asks again for every group on every change
 def tier_family(name: str) -> TierFamily | None:
     """The family of tier names this group name belongs to, or None for a name of thinking."""
@@ -268,7 +285,7 @@ def tier_family(name: str) -> TierFamily | None:
     for family in TIER_FAMILIES:
         if family.phrases is not None and any(not _phrase_used_for_math(clause, match) for clause in [text, *clauses]
                                               for match in family.phrases.finditer(clause)):
-            return family
+            return None if _mostly_math(text) else family
     name_words = set(_TOKENS.findall((name or "").casefold().replace("-", " ")))
     all_tokens = []
     for clause in clauses:
@@ -277,7 +294,7 @@ def tier_family(name: str) -> TierFamily | None:
         for i, token in enumerate(tokens):
             family = _tier_word(token)
             if family is not None and not _describes_math(family, tokens, i, name_words):
-                return family
+                return None if _mostly_math(text) else family
     # The math vocabulary is English: a name in another script is not judged by its absence (emoji are no script).
     if any(char.isalpha() and not char.isascii() for char in text) or _names_math(text, all_tokens):
         return None
