@@ -32,7 +32,9 @@ How a name is read, in this order (symbols first become words: "bottom #", "% as
    ("Pre-test low").
    Whatever tier word or phrase a name uses, a long description of math work is not a tier: five
    words or more, three signs of math, and no word for students, no test, no judgement of them on a
-   topic ("faster car has the steeper line"; but "Weak with fractions on a number line").
+   topic ("rescue dog problem with a tape diagram"; but "Weak with fractions on a number line",
+   "needs help with fractions on a number line"). Nor are the speeds in a name about motion or its
+   graph ("Slower walker's flatter graph") or gaps between things ("Left gaps between the units").
 5. A name of thinking names some math: a math word, a verb of doing math, a calculation, an
    estimate ("About 100"), a short form ("open NL", "std alg", "LCD"). A name with none ("Rock
    stars", "Exemplary", "WIN group", "100%") names the students or how they did, not their
@@ -49,16 +51,16 @@ from functools import lru_cache
 from plc.sort.naming_words import (
     ACRONYMS, APPROXIMATELY, ARTICLES, ASPECT_VERBS, ASSESSMENT, ASSESSMENTS, CATCH_ALL, COORDINATING, COUNTING,
     DATA_WORDS, DEFICITS, DETERMINERS, JUDGING_VERBS, MADE_THINGS, MANIPULATIVES, MATH_HEADS, MATH_TERMS,
-    MATH_VERBS, MATH_WORDS, MOVES_TO_A_NUMBER, NO_MATH, NUMBER_PREPOSITIONS, NUMBER_WORD, OPERATIONS, PARTS, PEOPLE,
+    MATH_VERBS, MATH_WORDS, MOTION_WORDS, MOVES_TO_A_NUMBER, NO_MATH, NUMBER_PREPOSITIONS, NUMBER_WORD, ON_A_TOPIC, OPERATIONS, PARTS, PEOPLE,
     PLACES_OF_POINTS, PLACE_PREPOSITIONS, POINTS, POSSESSIVES, SCHOOL_SENSE, SCORED_TOPICS, SEATS, SKIPPED,
-    SLIP_NOUNS, SLIP_OBJECTS, SLIP_VERBS, SYMBOLS, SYMBOL_WORDS, TERM, TIER_FAMILIES, TOPICS, TierFamily,
+    SLIP_NOUNS, SLIP_OBJECTS, SLIP_VERBS, SPEED_WORDS, SYMBOLS, SYMBOL_WORDS, TERM, TIER_FAMILIES, TOPICS, TierFamily,
     VERB_OBJECTS,
 )
 
 _CLAUSES = re.compile(r"(?<!\d):(?!\d)|[;()]|\s[-–—]\s|\s[-–—]$|^[-–—]\s")  # (a ratio "3:5" is one clause)
 # Words; "1/2", "1:1" and "don't" are one word each, "arrays/area" two
 _TOKENS = re.compile(TERM + r"|[a-z0-9]+(?:['.:][a-z0-9]+|(?<=\d)/\d+)*|[&/+,=]")
-_CALCULATION = re.compile(r"\d\s*[-+x×*÷=]\s*\d|\d/\d|[\w)]\s*=\s*[\w(]|"
+_CALCULATION = re.compile(r"\d\s*[-+x×*÷=]\s*\d|\d/\d|[\w)]\s*=\s*[\w(]|(?:^|\s)[+-]\d|"
                           + "|".join([TERM, APPROXIMATELY, MOVES_TO_A_NUMBER]))
 # a judgement of students on a topic: "Weak with fractions", "struggles w/ place value"
 _JUDGED_ON_A_TOPIC = re.compile(r"\bstruggl\w*|\b(?:weak|strong|good|bad|poor|shaky|great|solid)\s+(?:with|w/|at|on|in)\b")
@@ -255,6 +257,25 @@ def _names_math(text: str, tokens: list[str]) -> bool:
     return bool(calculation) or any(_is_math_word(token) or token == TERM for token in tokens)
 
 
+def _about_the_objects(token: str, tokens: list[str], i: int, name_words: set[str], text: str) -> bool:
+    """Whether a tier word describes the things in a problem rather than students: a speed in a name about
+    motion or its graph ("Slower walker's flatter graph"), gaps between things ("Left gaps between the units"),
+    or any such word in a long description of math work, unless it judges students on a topic ("Highs on
+    integers")."""
+    if token in SPEED_WORDS and name_words & MOTION_WORDS:
+        return True
+    if tokens[i + 1:i + 2] == ["between"]:
+        return True
+    return tokens[i + 1:i + 2] not in ([w] for w in ON_A_TOPIC) and _mostly_math(text)
+
+
+def _phrase_in_math_work(text: str, clause: str, match: re.Match) -> bool:
+    """A tier phrase inside a long description of math work ("rescue dog problem with a tape diagram"), unless
+    it judges students on a topic ("needs help with fractions on a number line")."""
+    after = _TOKENS.findall(clause[match.end():])
+    return (not after or after[0] not in ON_A_TOPIC) and _mostly_math(text)
+
+
 def _mostly_math(text: str) -> bool:
     """Whether a name is a long description of math work, whatever tier word it also uses ("faster car has the
     steeper line", "checked if the answer was correct by substituting"): five words or more, three signs of math
@@ -283,9 +304,10 @@ def tier_family(name: str) -> TierFamily | None:
     if topic_score and all(word == TERM or _among(SCORED_TOPICS, word) for word in topic_score.group(1).split()):
         return _SCORES
     for family in TIER_FAMILIES:
-        if family.phrases is not None and any(not _phrase_used_for_math(clause, match) for clause in [text, *clauses]
-                                              for match in family.phrases.finditer(clause)):
-            return None if _mostly_math(text) else family
+        if family.phrases is not None and any(not _phrase_used_for_math(clause, match)
+                                              and not _phrase_in_math_work(text, clause, match)
+                                              for clause in [text, *clauses] for match in family.phrases.finditer(clause)):
+            return family
     name_words = set(_TOKENS.findall((name or "").casefold().replace("-", " ")))
     all_tokens = []
     for clause in clauses:
@@ -293,8 +315,9 @@ def tier_family(name: str) -> TierFamily | None:
         all_tokens += tokens
         for i, token in enumerate(tokens):
             family = _tier_word(token)
-            if family is not None and not _describes_math(family, tokens, i, name_words):
-                return None if _mostly_math(text) else family
+            if family is not None and not _describes_math(family, tokens, i, name_words) \
+                    and not _about_the_objects(token, tokens, i, name_words, text):
+                return family
     # The math vocabulary is English: a name in another script is not judged by its absence (emoji are no script).
     if any(char.isalpha() and not char.isascii() for char in text) or _names_math(text, all_tokens):
         return None

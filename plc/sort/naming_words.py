@@ -169,7 +169,10 @@ TIER_FAMILIES = [
         r"hospital", r"recovery", r"(?:fix|repair)[- ]?(?:it|up) (?:group|table|crew|kids|club|station)s?",
         r"try again", r"redo\w*", r"do[- ]?overs?", r"revise and resubmit",
         r"translated (?:copy|copies|version|test|directions)", r"referr\w*", r"read[- ]alouds?",
-        r"(?:extend|push|challenge|pull|support|monitor|enrich|stretch) (?:these|those|them|my)\b")),
+        r"(?:extend|push|challenge|pull|support|monitor|enrich|stretch) (?:these|those|them|my)\b",
+        # students retaking a course, a double period, a testing accommodation, new arrivals
+        r"repeaters?", r"repeating (?:the )?(?:class|course|grade|year|alg\w*|geometry|math)\b", r"double[- ]?dose",
+        r"small[- ]setting", r"move[- ]ins?")),
     TierFamily("effort", "effort / behaviour / speed / feelings", _words(
         r"off[- ]task", r"on[- ]task", r"hard[- ]?work\w*", r"worked hard", r"tri(?:ed|es) hard", r"trying hard",
         r"(?:didn't|did not|don't|do not|doesn't|does not|won't|no|never)(?: even| really| bother to)?"
@@ -195,6 +198,10 @@ TIER_FAMILIES = [
         r"perfectionists?", r"trouble ?makers?", r"class clowns?", r"offenders?", r"half[- ]hearted", r"behaviou?r\w*",
         r"attitude", r"(?:just |wild |random |blind )guess\w*", r"made up (?:an? |the )?(?:answers?|numbers?)",
         r"lazy", r"effort", r"distracted", r"chatty", r"talkative", r"(?:un)?motivated",
+        # speed and order of finishing, not thinking: "first ones done", "last ones finished"
+        r"(?:first|last|early|late) (?:ones?|kids|students|people) (?:done|finished|to finish)",
+        r"guess(?:ed|es|ing) on (?:everything|all of it|all|most|it)",
+        r"talk(?:ed|ing) (?:the whole|all) (?:time|period|class)",
         r"(?:dis)?engaged", r"sleepy",
         r"unfocused"),
         _words(r"cop(?:ied|ies|ying|iers?)", r"careless", r"rush(?:ed|ing)?", r"absent\w*", r"incomplete", r"hates?",
@@ -236,7 +243,7 @@ TIER_FAMILIES = [
         r"novices?", r"beginners?", r"apprentice", r"practitioner", r"experts?", r"proficiency", r"exemplary",
         r"distinguished",
         r"accomplished", r"independent", r"with support", r"emergent", r"progressing", r"foundational",
-        r"greater depth", r"expected(?: standard)?", r"fail\w*", r"pass(?:ed|ing)?",
+        r"greater depth", r"expected(?: standard)?", r"fail\w*", r"pass(?:ed|ing)?(?! through)",
         r"(?:not |partially |nearly |standards? |expectations? )*met", r"(?:below|above|under|over|meets?) the bar",
         r"prerequisites?", r"standards? (?:exceeded|met|not met|nearly met|partially met|almost met)", r"exceeded",
         r"on (?:the|their|his|her) way(?=\s*$| to (?:mastery|proficien\w*|understanding|meeting|getting))",
@@ -367,7 +374,12 @@ SCORED_TOPICS = TOPICS | set("""area perimeter volume slope equation expression 
 # Things to count and build with: colours in a name that has one are the colours of the things
 # ("Yellow for positive, red for negative tiles").
 MANIPULATIVES = set("counters chips tiles cubes blocks rods beads cards dice spinners trapezoids hexagons rhombuses "
-                    "triangles".split())
+                    "triangles clips paperclips".split())
+# A name about motion, rates or their graphs: its speeds are the objects' ("Slower walker's flatter graph").
+MOTION_WORDS = set("slope slopes line lines graph graphs steep steeper steepest flat flatter rate rates speed speeds "
+                   "distance mph kph miles meters time hours minutes seconds".split())
+SPEED_WORDS = set("fast faster fastest slow slower slowest quick quicker quickest".split())
+ON_A_TOPIC = set("on in at with".split())  # after a tier word, a topic the students are judged on: "Highs on integers"
 # Where points are places, not scores: "2 points determine a line", "Points on a coordinate grid".
 # Where scores are data: "Highest score in the data set", "Mean score of the class", "Range of the scores".
 DATA_WORDS = set("data mean median mode range average set plot graph table".split())
@@ -442,7 +454,7 @@ PEOPLE = set("kids kid kiddos students student learners friends group groups grp
 # Words of PEOPLE that are also things a student makes ("Organized list", "Extended table"): an -ed word before
 # them is not only a description of students.
 # Where students sit, named by a label: "Row 1 kids", "Block A".
-SEATS = set("row block".split())
+SEATS = set("row block kidney".split())
 MADE_THINGS = set("list table tables tbl".split())
 # Words that are math on their own but, before one of PEOPLE, name a program or a sticker:
 # "Bridge group", "Benchmark group", "Green dot kids".

@@ -358,3 +358,19 @@ def test_a_long_description_of_math_work_is_thinking_whatever_tier_word_it_uses(
 ])
 def test_a_long_name_about_students_or_judging_them_stays_a_tier(name):
     assert tier_family(name) is not None
+
+
+@pytest.mark.parametrize("name", [
+    "Slower walker's flatter graph", "Faster car passes the slower one on the graph", "Steeper part means faster",
+    "Left gaps between the units when measuring", "Saw +3 each time in the table", "Line passing through (0, 0)",
+])
+def test_speeds_of_things_gaps_between_them_and_signed_steps_are_math(name):
+    assert tier_family(name) is None
+
+
+@pytest.mark.parametrize("name", [
+    "my repeaters", "Alg 1 repeaters", "double-dose math kids", "small setting testers", "first ones done",
+    "guessed on everything", "fast finishers", "slow workers on the area task",
+])
+def test_retakes_accommodations_and_speed_of_students_are_tiers(name):
+    assert tier_family(name) is not None
