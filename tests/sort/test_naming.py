@@ -333,8 +333,6 @@ def test_on_held_out_names_it_catches_95_percent_of_tier_names():
     assert measure("heldout").caught >= TARGET_CAUGHT
 
 
-@pytest.mark.xfail(strict=True, reason="held-out names of thinking flagged: 2.2% (9 of 408), over the 2% target "
-                                       "(see the README's Work Sort section)")
 def test_on_held_out_names_it_flags_at_most_2_percent_of_names_of_thinking():
     assert measure("heldout").flagged_share <= TARGET_FLAGGED
 
