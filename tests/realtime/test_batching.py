@@ -82,3 +82,25 @@ def test_answers_seconds_apart_each_go_at_once(app, answering):
     ben.emit("response:add", {"text": "Second"}, callback=True)
     assert [(p["text"], how) for _, p, how in news(projector)] == [("First", "alone"), ("Second", "alone")]
 
+
+
+def test_a_room_answering_all_at_once_gets_longer_windows_until_it_calms(answering):
+    projector, phones = answering
+    burst = [phone for phone in phones for _ in range(2)]  # 6 answers: one at once, a batch of 5
+    for n, phone in enumerate(burst):
+        phone.emit("response:add", {"text": f"Burst {n}"}, callback=True)
+    wait_for(lambda: len(news(projector)) == len(burst))
+    assert [how for _, _, how in news(projector)] == ["alone"] + ["batch"] * (len(burst) - 1)
+    projector.clear()
+
+    # Past one window after that batch but inside two: a bursting room holds the answer back.
+    time.sleep(WINDOW * 1.25)
+    phones[0].emit("response:add", {"text": "Held back"}, callback=True)
+    assert news(projector) == []
+    wait_for(lambda: len(news(projector)) == 1)
+    projector.clear()
+
+    # That small batch calmed the room: after one window, an answer goes at once again.
+    time.sleep(WINDOW * 1.25)
+    phones[1].emit("response:add", {"text": "At once"}, callback=True)
+    assert [(name, p["text"]) for name, p, _ in news(projector)] == [("response:upsert", "At once")]
