@@ -73,13 +73,6 @@ def reject(event: str, message: str) -> dict:
     return {"ok": False, "error": message}
 
 
-def _handle(fn: Callable, seat: Seat, data: Payload, control: bool, fresh: bool) -> dict:
-    meeting = _find_meeting(seat, control, fresh)
-    if meeting is None:
-        raise UserError(ENDED)
-    return fn(meeting, seat, data) or {"ok": True}
-
-
 def live_event(name: str, payload: type[Payload] = Empty, *, control: bool = False,
                participant: bool = False) -> Callable:
     """Register a checked handler: fn(meeting, seat, data) -> ack dict or None. With
@@ -105,15 +98,24 @@ def live_event(name: str, payload: type[Payload] = Empty, *, control: bool = Fal
                     return reject(name, "Only the facilitator can do that.")
                 if participant and seat.participant_id is None:  # a seat's participant is the meeting's own
                     return reject(name, ONLY_PARTICIPANTS)
+                meeting = _find_meeting(seat, control, False)
+                if meeting is None:
+                    return reject(name, ENDED)
                 try:
-                    ack = _handle(fn, seat, checked, control, fresh=False)
+                    ack = fn(meeting, seat, checked) or {"ok": True}
                 except UserError:
-                    if control:  # it read the meeting's row: the refusal stands
-                        raise
-                    # The refusal may rest on this process's copy of the meeting, which another
-                    # process changed a moment ago: it stands only if the database agrees.
+                    # A refusal may rest on this process's copy of the meeting, which another
+                    # process changed a moment ago: it stands if the row is still the copy (a
+                    # control read the row itself); else the event runs once more on the row.
                     db.session.rollback()
-                    ack = _handle(fn, seat, checked, control, fresh=True)
+                    if control:
+                        raise
+                    current = _find_meeting(seat, control, True)
+                    if current is None:
+                        raise UserError(ENDED) from None
+                    if current == meeting:
+                        raise
+                    ack = fn(current, seat, checked) or {"ok": True}
             except UserError as exc:
                 db.session.rollback()
                 return reject(name, str(exc))
