@@ -8,7 +8,7 @@ from datetime import timedelta
 from pathlib import Path
 
 from flask import current_app
-from sqlalchemy import select
+from sqlalchemy import or_, select
 
 from plc.extensions import db
 
@@ -59,9 +59,15 @@ def _old_files(folder: str, cutoff: float) -> list[str]:
 
 
 def _named(columns: list, names: list[str]) -> set[str]:
-    """Which of these names a row holds, in any of the columns (one query each: they may be of several tables)."""
-    return {name for column in columns
-            for name in db.session.execute(select(column).where(column.in_(names))).scalars() if name}
+    """Which of these names a row holds, in any of the columns (one query per table)."""
+    by_table: dict = {}
+    for column in columns:
+        by_table.setdefault(column.class_, []).append(column)
+    found = set()
+    for same_table in by_table.values():
+        rows = db.session.execute(select(*same_table).where(or_(*(column.in_(names) for column in same_table))))
+        found |= {name for row in rows for name in row if name}
+    return found
 
 
 def remove_leftover_files(older_than: timedelta) -> list[str]:
