@@ -62,8 +62,6 @@ _CLAUSES = re.compile(r"(?<!\d):(?!\d)|[;()]|\s[-–—]\s|\s[-–—]$|^[-–�
 _TOKENS = re.compile(TERM + r"|[a-z0-9]+(?:['.:][a-z0-9]+|(?<=\d)/\d+)*|[&/+,=]")
 _CALCULATION = re.compile(r"\d\s*[-+x×*÷=]\s*\d|\d/\d|[\w)]\s*=\s*[\w(]|(?:^|\s)[+-]\d|"
                           + "|".join([TERM, APPROXIMATELY, MOVES_TO_A_NUMBER]))
-# a judgement of students on a topic: "Weak with fractions", "struggles w/ place value"
-_JUDGED_ON_A_TOPIC = re.compile(r"\bstruggl\w*|\b(?:weak|strong|good|bad|poor|shaky|great|solid)\s+(?:with|w/|at|on|in)\b")
 _NUMBER = r"(?:\d+(?:\.\d+)?%?|zero|zeros)(?:" + POINTS + ")?"
 _NUMBERS_ONLY = re.compile(  # "3", "1-2", "4/4", "70-80%", "2 pts or less", "Points: 0-1", "3+ points"
     rf"(?:the\s+)?(?:(?:points?|pts|scores?|marks?)\s*:?\s*)?{_NUMBER}(?:\s*(?:-|/|to|or|and|&)\s*{_NUMBER})?\+?"
@@ -266,23 +264,27 @@ def _about_the_objects(token: str, tokens: list[str], i: int, name_words: set[st
         return True
     if tokens[i + 1:i + 2] == ["between"]:
         return True
-    return tokens[i + 1:i + 2] not in ([w] for w in ON_A_TOPIC) and _mostly_math(text)
+    return _not_on_a_topic(tokens[i + 1:]) and _mostly_math(text)
 
 
 def _phrase_in_math_work(text: str, clause: str, match: re.Match) -> bool:
     """A tier phrase inside a long description of math work ("rescue dog problem with a tape diagram"), unless
     it judges students on a topic ("needs help with fractions on a number line")."""
-    after = _TOKENS.findall(clause[match.end():])
-    return (not after or after[0] not in ON_A_TOPIC) and _mostly_math(text)
+    return _not_on_a_topic(_TOKENS.findall(clause[match.end():])) and _mostly_math(text)
+
+
+def _not_on_a_topic(after: list[str]) -> bool:
+    """Whether what follows a tier word or phrase is not a topic students are judged on ("Highs on integers")."""
+    return not after or after[0] not in ON_A_TOPIC
 
 
 def _mostly_math(text: str) -> bool:
-    """Whether a name is a long description of math work, whatever tier word it also uses ("faster car has the
-    steeper line", "checked if the answer was correct by substituting"): five words or more, three signs of math
-    (math words and verbs, a calculation), and no word for students, no test, no judgement of them on a topic
-    ("Weak with fractions on a number line", "Struggles w/ place value to the thousands")."""
+    """Whether a name is a long description of math work, whatever tier word it also uses ("slower pump fills the
+    pool in more hours", "rescue dog problem with a tape diagram"): five words or more, three signs of math (math
+    words and verbs, a calculation), no word for students and no test. Its callers also ask that the tier word not
+    judge students on a topic (`_not_on_a_topic`: "Weak with fractions on a number line")."""
     tokens = _TOKENS.findall(text.replace("-", " "))
-    if len(tokens) < 5 or set(tokens) & (PEOPLE | POSSESSIVES) or ASSESSMENT in tokens or _JUDGED_ON_A_TOPIC.search(text):
+    if len(tokens) < 5 or set(tokens) & (PEOPLE | POSSESSIVES) or ASSESSMENT in tokens:
         return False
     signs = sum(token == TERM or token in MATH_VERBS or _is_math_word(token) for token in tokens)
     return signs + bool(_CALCULATION.search(text)) >= 3
