@@ -242,6 +242,7 @@ def merge_runs(runs: list[dict]) -> dict:
         "unmatched": sum(r["unmatched"] for r in runs),
         "unexpected_disconnects": sum(r["unexpected_disconnects"] for r in runs),
         "other_cpu_cores": max(r["other_cpu_cores"] for r in runs),
+        "server_cpu_cores": max(r["server_cpu_cores"] for r in runs),
     }
 
 
@@ -263,6 +264,7 @@ def summarize(result: dict) -> dict:
         "unmatched": result["unmatched"],
         "unexpected_disconnects": result["unexpected_disconnects"],
         "other_cpu_cores": result["other_cpu_cores"],
+        "server_cpu_cores": result["server_cpu_cores"],
     }
 
 
@@ -326,6 +328,8 @@ def print_report(report: dict) -> None:
     print("\nPer event, p50 / p95 ms: emit -> first receipt (server work, queueing); first -> last receipt (fan-out)")
     for r in results:
         print(f"  {r['scenario']} {r['server']:<9} {receipt_summary(r)}")
+    print("\nCPU the server's processes used, the most of any round (cores): " + ", ".join(
+        f"{r['scenario']} {r['server']} {r['server_cpu_cores']:.2f}" for r in results))
     others = {f"{r['scenario']} {r['server']}": r["other_cpu_cores"] for r in results}
     print("\nCPU used by other processes during each run (cores, of "
           f"{os.cpu_count()}): " + ", ".join(f"{name} {cores:.2f}" for name, cores in others.items()))
