@@ -90,15 +90,18 @@ _plain_send = engineio.socket.Socket.send
 
 def _websocket_handler(self, ws):
     """Engine.IO's websocket loop, with the connection kept where `send` can write to it, and
-    every write to it one at a time."""
+    every write to it whole and one at a time."""
     lock = Semaphore()
-    plain = ws.send
 
-    def send_alone(message):
+    def send_whole(message):
+        """What the writer sends with. simple-websocket writes a frame with one `send`, which a
+        full socket may take only part of (the rest was lost, and the phone read garbage)."""
         with lock:
-            return plain(message)
+            if not ws.ws.connected:
+                raise OSError("the websocket is closed")
+            ws.ws.sock.sendall(_frame(ws.ws, message))
 
-    ws.send = send_alone
+    ws.send = send_whole
     self.websocket, self.websocket_lock = ws, lock
     try:
         return _plain_websocket_handler(self, ws)
@@ -131,7 +134,7 @@ def _write_now(self, connection: simple_websocket.ws.Base, message: str | bytes)
     its socket does not take at once is sent by a greenlet that holds the connection's writes."""
     if not connection.connected:
         return  # closed: its reader ends the Engine.IO socket
-    frame = connection.ws.send(Message(data=message) if isinstance(message, bytes) else TextMessage(data=message))
+    frame = _frame(connection, message)
     try:
         sent = connection.sock.send(frame, 0, 0.0)  # gevent's timeout 0: never wait
     except BlockingIOError:
@@ -141,6 +144,11 @@ def _write_now(self, connection: simple_websocket.ws.Base, message: str | bytes)
     if sent < len(frame):
         self.websocket_lock.acquire()  # free: `_send` checked, and nothing ran since
         self.server.start_background_task(_finish_write, self.websocket_lock, connection.sock, frame[sent:])
+
+
+def _frame(connection: simple_websocket.ws.Base, message: str | bytes) -> bytes:
+    """The websocket frame of a message (binary for bytes, as simple-websocket sends it)."""
+    return connection.ws.send(Message(data=message) if isinstance(message, bytes) else TextMessage(data=message))
 
 
 def _finish_write(lock: Semaphore, sock: socket.socket, rest: bytes) -> None:
