@@ -1,6 +1,6 @@
 """Serve the app for real: `python wsgi.py` (gevent, and the task-queue worker beside it),
 or `gunicorn -k gevent -w 1 wsgi:app` with `huey_consumer plc.worker.huey` run separately
-(the compression setting of plc/server.py applies there too; TCP_NODELAY is gunicorn's to set).
+(plc/server.py's transport settings apply there too, except TCP_NODELAY, which is gunicorn's to set).
 
 Under gevent the standard library is monkey-patched before anything else is imported: here when
 run as a script, by gunicorn's gevent worker before it loads this module. Socket.IO then runs

@@ -33,6 +33,7 @@ from gevent.lock import Semaphore
 from wsproto.events import Message, TextMessage
 from wsproto.extensions import PerMessageDeflate
 from wsproto.frame_protocol import Opcode, RsvBits
+from wsproto.utilities import LocalProtocolError
 
 COMPRESS_FROM_BYTES = 1024
 
@@ -134,13 +135,13 @@ def _write_now(self, connection: simple_websocket.ws.Base, message: str | bytes)
     its socket does not take at once is sent by a greenlet that holds the connection's writes."""
     if not connection.connected:
         return  # closed: its reader ends the Engine.IO socket
-    frame = _frame(connection, message)
     try:
+        frame = _frame(connection, message)
         sent = connection.sock.send(frame, 0, 0.0)  # gevent's timeout 0: never wait
     except BlockingIOError:
         sent = 0
-    except OSError:
-        return  # the phone is gone: its reader ends the socket
+    except (OSError, LocalProtocolError):  # the phone is gone or going: its reader ends the socket
+        return  # (and the broadcast goes on to the other phones)
     if sent < len(frame):
         self.websocket_lock.acquire()  # free: `_send` checked, and nothing ran since
         self.server.start_background_task(_finish_write, self.websocket_lock, connection.sock, frame[sent:])
