@@ -15,7 +15,10 @@ Three transport settings, all measured by the benchmarks under bench/:
   burst's batches and a step's state go to 80 phones each: 80 compressions became one.
 - A message is written at once to a phone with nothing else on its way (`write_directly_when_idle`),
   not handed to the connection's writer greenlet: with 600 phones answering 20 times a second per
-  room, the server's CPU went from 0.82-0.88 to 0.61-0.63 of a core (`python -m bench --scenarios d`).
+  room, the app's CPU went from 0.82-0.88 to 0.61-0.65 of a core and the bare server's from
+  0.54-0.65 to 0.37-0.47 (`python -m bench --scenarios d`), and one process behind HAProxy holds
+  160 answers a second instead of 40 (`python -m bench.district`). Every write is also whole:
+  simple-websocket wrote a frame with one `send`, and a full socket lost the rest.
 
 A websocket is logged as one line with status 101 when it closes (`WebSocketHandler`); malformed
 Socket.IO and Engine.IO packets are one line each (plc/realtime/protocol.py).
