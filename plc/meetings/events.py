@@ -15,7 +15,7 @@ from plc.meetings.models import Meeting
 from plc.meetings.seats import seated_participant
 from plc.meetings.signals import showing_step
 from plc.meetings.state import (
-    control_state, key_words_payload, own_response_ids, own_responses_by_participant, participants_payload,
+    control_state, key_words_payload, own_response_ids, participants_payload,
     response_payload, room_state,
 )
 from plc.realtime.batching import outbox
@@ -175,10 +175,7 @@ def control_event(name: str, payload: type[Payload], change, parts: bool = False
 def on_step_goto(meeting, seat, data):
     services.goto_step(meeting, data.pos)
     showing_step.send(meeting)
-    broadcast_room(meeting, parts=True)
-    # Each phone learns which answers on the new step are its own, from the server only.
-    for participant_id, ids in own_responses_by_participant(meeting).items():
-        socketio.emit("responses:mine", {"ids": ids}, to=participant_room(participant_id))
+    broadcast_room(meeting, parts=True)  # phones know their own answers on every step (hello, acks)
 
 
 control_event("timer:start", Empty, lambda meeting, data: services.start_timer(meeting))

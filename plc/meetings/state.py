@@ -159,22 +159,11 @@ def control_state(meeting: Meeting) -> dict:
     return {"script": meeting.current_step["script"], "step_pos": meeting.step_pos}
 
 
-def own_responses_by_participant(meeting: Meeting) -> dict[int, list[int]]:
-    """Who wrote which responses on the current step: each phone is told its own."""
-    mine: dict[int, list[int]] = {}
-    for response_id, participant_id in db.session.execute(
-            select(Response.id, Response.participant_id)
-            .where(Response.meeting_id == meeting.id, Response.step_pos == meeting.step_pos)
-            .order_by(Response.id)):
-        mine.setdefault(participant_id, []).append(response_id)
-    return mine
-
-
 def own_response_ids(meeting: Meeting, participant_id: int) -> list[int]:
+    """A participant's answers on every step of the meeting. The phone keeps them (and adds the
+    ones it sends), so a step change needs no message to each phone (ids are never reused)."""
     return list(
         db.session.execute(
-            db.select(Response.id).filter_by(
-                meeting_id=meeting.id, step_pos=meeting.step_pos, participant_id=participant_id
-            )
+            db.select(Response.id).filter_by(meeting_id=meeting.id, participant_id=participant_id).order_by(Response.id)
         ).scalars()
     )

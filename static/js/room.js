@@ -106,7 +106,6 @@ socket.on("key_words", (words) => {
 });
 socket.on("participants", (people) => { if (room.state) { room.state.participants = people; renderPeople(room); } });
 // After a step change: which answers on the new step are this phone's (ids are never reused).
-socket.on("responses:mine", ({ ids }) => { room.mine = new Set(ids); if (room.state) renderResponses(room); });
 socket.on("response:upsert", (response) => {
   const { state } = room;
   if (!state || !answerNews.heard(response)) return;

@@ -97,6 +97,15 @@ def test_live_room_projector_and_two_phones(new_context, live_server, artifacts_
     expect(people_count).to_have_text("2 joined")
     expect(people.locator("li")).to_have_count(2)
 
+    # Away from the step and back: the phone still lists its answer as its own, Ben's phone none.
+    projector.get_by_role("button", name="Next ▶").click()
+    expect(step_title(ana)).not_to_have_text(STEP)
+    projector.get_by_role("button", name="◀ Previous").click()
+    expect(step_title(ana)).to_have_text(STEP)
+    expect(ana.locator(".mine-item p")).to_have_text(edited)
+    expect(ben.locator('[data-bind="response-count"]')).to_have_text(re.compile(r"^1 response"))
+    expect(ben.locator(".mine-item")).to_have_count(0)
+
 
 def test_wrong_code_shows_an_error_on_the_join_form(new_context):
     phone = new_context(**PHONE).new_page()
