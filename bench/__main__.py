@@ -24,7 +24,8 @@ per round (the first only warms up), a second and a half apart.
 --set PLC_NAME=VALUE (repeatable) gives the app server a setting (not the bare server), so
 that a setting can be compared with its default (e.g. --set PLC_LIVE_BATCH_MS=0).
 
-Prints a table and writes .bench/latency.json. Exits non-zero only when the
+Prints a table (with the servers' CPU, and each round's p95 ratio beside the pooled one: on a
+2-core machine they move a lot between rounds) and writes .bench/latency.json. Exits non-zero only when the
 harness itself fails; a missed target is printed as MISSED.
 """
 from __future__ import annotations
@@ -202,7 +203,8 @@ def run(args, procs: Processes, tmp: Path) -> dict:
         for server in ("app", "baseline"):
             merged = merge_runs(runs[server])
             results.append({"scenario": scenario.key, "title": scenario.title, "server": server,
-                            "pace": None if scenario.burst else vars(paced), **summarize(merged)})
+                            "pace": None if scenario.burst else vars(paced), **summarize(merged),
+                            "round_p95_ratios": round_ratios(runs)})
 
     report = build_report(args, results)
     report["warnings"] = warnings
@@ -219,6 +221,14 @@ def describe_pace(scenario: Scenario, args) -> str:
     per_round = max(1, paced.events // args.rounds)
     return (f"{paced.rate:g} events/s per meeting, {per_round * args.rounds} measured per meeting "
             f"(+{paced.warmup} warm-up per round), {paced.step_fraction:.1%} step changes, the rest answers")
+
+
+def round_ratios(runs: dict[str, list[dict]]) -> list[float]:
+    """Each round's p95 ratio, app over baseline: how far the pooled figure moves between rounds."""
+    def p95(run: dict) -> float:
+        return percentile(sorted(run["delays"]["step"] + run["delays"]["response"]), 95)
+
+    return [p95(app) / p95(base) if p95(base) else math.inf for app, base in zip(runs["app"], runs["baseline"])]
 
 
 def delivered(result: dict) -> int:
@@ -337,6 +347,9 @@ def print_report(report: dict) -> None:
     print("\np95 ratio app/baseline: " + ", ".join(
         f"{s.title}: {report['p95_ratio_app_over_baseline'][s.key]:.2f}x" for s in SCENARIOS
         if s.key in report["p95_ratio_app_over_baseline"]))
+    print("p95 ratio of each round: " + ", ".join(
+        f"{s.title}: " + " / ".join(f"{x:.2f}x" for x in r["round_p95_ratios"]) for s in SCENARIOS
+        for r in results if r["scenario"] == s.key and r["server"] == "app"))
     for r in results:
         if r["unmatched"] or r["unexpected_disconnects"]:
             print(f"\nWARNING: {r['scenario']} {r['server']}: {r['unexpected_disconnects']} clients disconnected "
