@@ -17,12 +17,11 @@ from plc import create_app  # noqa: E402
 from plc.config import server_settings  # noqa: E402
 from plc.realtime.liveness import watch_processes  # noqa: E402
 from plc.realtime.relay import relay_of  # noqa: E402
-from plc.server import use_large_messages_deflate, write_directly_when_idle  # noqa: E402
+from plc.server import use_tuned_transport  # noqa: E402
 
 app = create_app()
 if app.config["SOCKETIO_ASYNC_MODE"] == "gevent":
-    use_large_messages_deflate()
-    write_directly_when_idle()
+    use_tuned_transport()
     relay_of(app).start(app)
     watch_processes(app)  # several processes: news of one that dies (plc/realtime/liveness.py)
 # Everything loaded so far lives as long as the server: keep it out of the garbage

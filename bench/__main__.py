@@ -200,11 +200,12 @@ def run(args, procs: Processes, tmp: Path) -> dict:
                  "rooms": [{"key": f"room{i}", "phones": scenario.phones} for i in range(scenario.rooms)]},
                 timeout, args.quiet_wait, delivered,
             ))
+        ratios = round_ratios(runs)
         for server in ("app", "baseline"):
             merged = merge_runs(runs[server])
             results.append({"scenario": scenario.key, "title": scenario.title, "server": server,
                             "pace": None if scenario.burst else vars(paced), **summarize(merged),
-                            "round_p95_ratios": round_ratios(runs)})
+                            "round_p95_ratios": ratios})
 
     report = build_report(args, results)
     report["warnings"] = warnings
@@ -228,7 +229,8 @@ def round_ratios(runs: dict[str, list[dict]]) -> list[float]:
     def p95(run: dict) -> float:
         return percentile(sorted(run["delays"]["step"] + run["delays"]["response"]), 95)
 
-    return [p95(app) / p95(base) if p95(base) else math.inf for app, base in zip(runs["app"], runs["baseline"])]
+    pairs = [(p95(app), p95(base)) for app, base in zip(runs["app"], runs["baseline"])]
+    return [app / base if base else math.inf for app, base in pairs]
 
 
 def delivered(result: dict) -> int:

@@ -173,6 +173,12 @@ def write_directly_when_idle() -> None:
     engineio.socket.Socket.send = _send
 
 
+def use_tuned_transport() -> None:
+    """Every setting of this module that lives inside the libraries (wsgi.py and `serve` both)."""
+    use_large_messages_deflate()
+    write_directly_when_idle()
+
+
 class WebSocketHandler(pywsgi.WSGIHandler):
     """gevent's handler, told that a websocket owns its connection once the handshake is done.
 
@@ -205,6 +211,5 @@ def listener(host: str, port: int) -> socket.socket:
 
 def serve(app, host: str, port: int) -> None:
     """Serve a WSGI app (with Flask-SocketIO in gevent mode) until the process is stopped."""
-    use_large_messages_deflate()
-    write_directly_when_idle()
+    use_tuned_transport()
     pywsgi.WSGIServer(listener(host, port), app, log="default", handler_class=WebSocketHandler).serve_forever()
