@@ -58,6 +58,10 @@ def create_app(overrides: dict | None = None, instance_path: str | None = None) 
         async_mode=app.config["SOCKETIO_ASYNC_MODE"],
         message_queue=app.config["SOCKETIO_MESSAGE_QUEUE"],
         manage_session=True,
+        # A connection's events run one after another, in the order it sent them, on the greenlet
+        # that reads it: a phone's answer and its edit never swap places, even where the database
+        # lets other greenlets run (PostgreSQL), and no greenlet is started per event.
+        async_handlers=False,
         serializer=CheckedPacket,
         client_manager=client_manager(app.config["SOCKETIO_MESSAGE_QUEUE"]),
     )

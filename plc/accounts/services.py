@@ -6,6 +6,7 @@ from functools import cache
 
 from flask import session
 from flask_login import user_logged_in
+from sqlalchemy import bindparam, select
 from werkzeug.security import check_password_hash, generate_password_hash
 
 from plc.accounts.models import User
@@ -67,8 +68,24 @@ def load_user(user_id: str) -> User | None:
     except ValueError:
         return None
     user = db.session.get(User, user_id) if 1 <= user_id <= MAX_ID else None
-    # A session from before session versions holds none: it counts as the first.
-    return user if user is not None and user.session_version == session.get(SESSION_VERSION, 0) else None
+    return user if user is not None and _is_current(user.session_version) else None
+
+
+def _is_current(session_version: int) -> bool:
+    """Whether this session was made since the user last logged out. A session from before
+    session versions holds none: it counts as the first."""
+    return session_version == session.get(SESSION_VERSION, 0)
+
+
+_SESSION_VERSION_OF = select(User.session_version).where(User.id == bindparam("user_id"))
+
+
+def still_logged_in(user_id: int) -> bool:
+    """Whether this session still logs the user in, as `load_user` decides, from one column: a
+    live connection's session is fixed when it connects, so only a logout can change the answer,
+    and every event of a member asks."""
+    version = db.session.connection().execute(_SESSION_VERSION_OF, {"user_id": user_id}).scalar()
+    return version is not None and _is_current(version)
 
 
 def end_sessions(user: User) -> None:

@@ -48,12 +48,15 @@ def running_meeting_of(seat: Seat, to_change: bool, fresh: bool) -> Meeting | Li
     """The seat's meeting unless it has ended (for a phone: unless its code no longer works): this
     process's copy (plc/meetings/live.py; `fresh`: loaded anew), or, for an event that changes
     the meeting, its row."""
-    copies = live_meetings()
-    if fresh:
-        copies.forget(seat.meeting_id)
-    meeting = copies.get(seat.meeting_id)
+    if to_change:
+        meeting = db.session.get(Meeting, seat.meeting_id)
+    else:
+        copies = live_meetings()
+        if fresh:
+            copies.forget(seat.meeting_id)
+        meeting = copies.get(seat.meeting_id)
     if meeting is None or meeting.ended_at is not None:
         return None
     if seat.participant_id is not None and not code_is_live(meeting):
         return None
-    return db.session.get(Meeting, meeting.id) if to_change else meeting
+    return meeting

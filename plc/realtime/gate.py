@@ -13,10 +13,10 @@ from functools import wraps
 from typing import Any, Callable
 
 from flask import request
-from flask_login import current_user
 from flask_socketio import emit
 from pydantic import ValidationError
 
+from plc.accounts.services import still_logged_in
 from plc.errors import UserError
 from plc.extensions import db, socketio
 from plc.realtime.payloads import Empty, Payload, problem_with
@@ -63,11 +63,6 @@ ENDED = "This meeting has ended."
 ONLY_PARTICIPANTS = "Only participants who joined with the code can do that."
 
 
-def _logged_in_user_id() -> int | None:
-    """Whom the connection's session logs in now: a session ended by logging out logs in nobody."""
-    return current_user.id if current_user.is_authenticated else None
-
-
 def reject(event: str, message: str) -> dict:
     emit("error", {"event": event, "message": message}, to=request.sid)
     return {"ok": False, "error": message}
@@ -88,7 +83,7 @@ def live_event(name: str, payload: type[Payload] = Empty, *, control: bool = Fal
                 seat = current_seat()
                 if seat is None:
                     return reject(name, "Join the meeting first.")
-                if seat.user_id is not None and _logged_in_user_id() != seat.user_id:
+                if seat.user_id is not None and not still_logged_in(seat.user_id):
                     return reject(name, "You are logged out. Log in again to take part.")
                 try:
                     checked = payload.model_validate({} if data is None else data)

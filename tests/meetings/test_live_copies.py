@@ -156,3 +156,14 @@ def test_a_copy_loaded_while_news_arrives_is_not_kept(app, answering):
         event.remove(db.engine, "before_cursor_execute", news_during_the_load)
     assert copy_of(app, meeting_id) is None
     assert copies.get(meeting_id) is copy_of(app, meeting_id) is not None
+
+
+def test_a_step_change_reads_the_members_login_from_one_column_and_the_meeting_row_once(answering):
+    projector, meeting = answering["projector"], answering["meeting"]
+    with statements() as ran:
+        ack = projector.emit("step:goto", {"pos": step_of(meeting, "responses", answering["pos"])}, callback=True)
+    assert ack == {"ok": True}
+    reads = [s.split(" WHERE")[0] for s in ran if s.startswith("SELECT")]
+    assert reads[0] == "SELECT user.session_version FROM user"  # not the whole user, as a page loads it
+    assert not [s for s in reads if s.startswith("SELECT user.id")], reads
+    assert len([s for s in reads if s.endswith("FROM meeting")]) == 1, reads
