@@ -73,7 +73,8 @@ class LiveMeetings:
         if copy is not None:
             return copy
         heard_before = self._heard
-        row = db.session.connection().execute(_LOAD, {"meeting_id": meeting_id}).first()
+        with db.engine.connect() as connection:
+            row = connection.execute(_LOAD, {"meeting_id": meeting_id}).first()
         if row is None:
             return None
         copy = LiveMeeting(*row)

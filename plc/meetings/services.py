@@ -221,13 +221,14 @@ def add_response(meeting: Meeting, participant_id: int, text: str, field: str | 
             raise MeetingError("Choose which of the four questions this answers.")
     elif field is not None:
         raise MeetingError("This step has a single question.")
-    response = db.session.connection().execute(_INSERT_RESPONSE, {
-        "meeting_id": meeting.id, "participant_id": participant_id, "step_pos": meeting.step_pos,
-        "field": field, "text": _clean_text(text),
-    }).first()
+    # One statement in a transaction of its own: the ORM's session would add a third of its cost.
+    with db.engine.begin() as connection:
+        response = connection.execute(_INSERT_RESPONSE, {
+            "meeting_id": meeting.id, "participant_id": participant_id, "step_pos": meeting.step_pos,
+            "field": field, "text": _clean_text(text),
+        }).first()
     if response is None:
         raise MeetingError(_why_not_saved(meeting.id, participant_id))
-    db.session.commit()
     if field is not None:
         answers_changed.send(meeting, field=field)
     return response

@@ -111,6 +111,10 @@ def live_event(name: str, payload: type[Payload] = Empty, *, control: bool = Fal
                     if current == meeting:
                         raise
                     ack = fn(current, seat, checked) or {"ok": True}
+                if control:
+                    # The change dropped this process's copy of the meeting: load it again now that
+                    # the broadcast is out, rather than in the way of the room's next answer.
+                    _find_meeting(seat, False, False)
             except UserError as exc:
                 db.session.rollback()
                 return reject(name, str(exc))

@@ -83,10 +83,13 @@ def test_every_committed_change_to_a_meeting_drops_its_copy(app, answering):
     meeting_id = answering["meeting"].id
     answering["phone"].emit("response:add", {"text": "loads the copy"}, callback=True)
     assert copy_of(app, meeting_id) is not None
+    before = copy_of(app, meeting_id)
     answering["projector"].emit("input:lock", {"value": True}, callback=True)  # an event
-    assert copy_of(app, meeting_id) is None
-    assert answering["phone"].emit("response:add", {"text": "locked"}, callback=True)["ok"] is False
+    # The facilitator's event dropped the copy, then loaded it again from the database.
+    assert copy_of(app, meeting_id) is not before
+    assert asdict(copy_of(app, meeting_id)) == as_in_database(meeting_id)
     assert copy_of(app, meeting_id).input_locked is True
+    assert answering["phone"].emit("response:add", {"text": "locked"}, callback=True)["ok"] is False
     answering["projector"].emit("input:lock", {"value": False}, callback=True)
     answering["phone"].emit("response:add", {"text": "loads it again"}, callback=True)
     services.end_meeting(db.session.get(Meeting, meeting_id))  # any other code path: a service
@@ -158,7 +161,15 @@ def test_a_copy_loaded_while_news_arrives_is_not_kept(app, answering):
     assert copies.get(meeting_id) is copy_of(app, meeting_id) is not None
 
 
-def test_a_step_change_reads_the_members_login_from_one_column_and_the_meeting_row_once(answering):
+def test_after_a_step_change_the_rooms_next_answer_reads_no_meeting_row(answering):
+    projector, phone, meeting = answering["projector"], answering["phone"], answering["meeting"]
+    assert projector.emit("step:goto", {"pos": step_of(meeting, "responses", answering["pos"])}, callback=True)["ok"]
+    with statements() as ran:
+        assert phone.emit("response:add", {"text": "Skip counted by sixes"}, callback=True)["ok"]
+    assert not [s for s in ran if s.startswith("SELECT")], ran
+
+
+def test_a_step_change_reads_the_members_login_from_one_column_and_the_meeting_row_once_before_its_broadcast(answering):
     projector, meeting = answering["projector"], answering["meeting"]
     with statements() as ran:
         ack = projector.emit("step:goto", {"pos": step_of(meeting, "responses", answering["pos"])}, callback=True)
@@ -166,4 +177,7 @@ def test_a_step_change_reads_the_members_login_from_one_column_and_the_meeting_r
     reads = [s.split(" WHERE")[0] for s in ran if s.startswith("SELECT")]
     assert reads[0] == "SELECT user.session_version FROM user"  # not the whole user, as a page loads it
     assert not [s for s in reads if s.startswith("SELECT user.id")], reads
-    assert len([s for s in reads if s.endswith("FROM meeting")]) == 1, reads
+    # The row to change, then, once the broadcast has read the room's answers, the process's copy.
+    meeting_reads = [n for n, s in enumerate(reads) if s.endswith("FROM meeting")]
+    answers_read = max(n for n, s in enumerate(reads) if "FROM response JOIN participant" in s)
+    assert len(meeting_reads) == 2 and meeting_reads[1] > answers_read, reads
