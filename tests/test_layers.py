@@ -14,8 +14,8 @@ PLC = Path(__file__).resolve().parent.parent / "plc"
 
 # Bottom to top. A package may import its own layer's packages and those below, never above.
 LAYERS = [
-    {"config", "extensions", "errors", "database", "storage", "timeutil", "roles", "urls", "jobs", "deletion",
-     "offload"},
+    {"config", "extensions", "errors", "database", "grouped_writes", "storage", "timeutil", "roles", "urls", "jobs",
+     "deletion", "offload"},
     {"realtime", "media", "ocr", "protocols", "accounts", "teams"},
     {"meetings", "work", "sort", "review", "solutions"},
     {"retention", "cli", "demo_work", "worker", "server", "models"},
