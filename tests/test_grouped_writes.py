@@ -9,6 +9,7 @@ from sqlalchemy import event, insert, text
 from sqlalchemy.exc import IntegrityError
 
 from plc.extensions import db
+from plc import grouped_writes as grouped_writes_module
 from plc.grouped_writes import grouped_writes
 from plc.meetings.models import Participant, Response
 from tests.conftest import join_as
@@ -48,9 +49,10 @@ def commits(app):
 def write_at_once(app, statements) -> list:
     """The first statement, then the others, each from a thread of its own, while another
     connection holds the database: the others queue while the first is being written. Then let
-    go. Returns each statement's row or error."""
+    go. Returns each statement's row or error. The app's writer must not be running yet."""
     results: list = [None] * len(statements)
     writer = grouped_writes()
+    assert not writer._running
 
     def write(n, statement, params):
         with app.app_context():
@@ -63,7 +65,7 @@ def write_at_once(app, statements) -> list:
     with db.engine.connect() as holder:
         holder.execute(text("BEGIN IMMEDIATE"))  # the database's write lock, as a long write would hold it
         threads[0].start()
-        waiting_for(lambda: writer._writing and not writer._waiting)  # the first is being written
+        waiting_for(lambda: writer._running and not writer._waiting)  # the first is being written
         for thread in threads[1:]:
             thread.start()
         waiting_for(lambda: len(writer._waiting) == len(statements) - 1)
@@ -101,10 +103,21 @@ def test_writes_that_arrive_while_one_is_written_go_in_one_transaction_each_with
 
 
 def test_a_bad_write_fails_alone_and_the_others_of_its_group_land(app, answer, commits):
-    taken = grouped_writes().execute(*answer("First")).id
+    with db.engine.begin() as connection:  # not through the writer: it starts in write_at_once
+        taken = connection.execute(*answer("First")).first().id
     statements = [answer("Before"), answer("Before, too"), answer("Clash", response_id=taken), answer("After")]
     results = write_at_once(app, statements)
     assert isinstance(results[2], IntegrityError)
     assert [r.text for n, r in enumerate(results) if n != 2] == ["Before", "Before, too", "After"]
     stored = db.session.execute(db.select(Response.text).order_by(Response.id)).scalars().all()
     assert stored == ["First", "Before", "Before, too", "After"]
+
+
+def test_the_writer_ends_when_idle_and_a_later_write_starts_it_again(app, answer, monkeypatch):
+    monkeypatch.setattr(grouped_writes_module, "IDLE_SECONDS", 0.05)
+    writer = grouped_writes()
+    assert writer.execute(*answer("Before the pause")).text == "Before the pause"
+    waiting_for(lambda: not writer._running)
+    assert writer.execute(*answer("After the pause")).text == "After the pause"
+    stored = db.session.execute(db.select(Response.text).order_by(Response.id)).scalars().all()
+    assert stored == ["Before the pause", "After the pause"]
