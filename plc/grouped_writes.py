@@ -7,7 +7,7 @@ it back (in a tight loop on SQLite: 0.10-0.14 ms an answer alone, 0.05-0.08 in g
 waits for the row; the writer runs every statement waiting at that moment in one transaction.
 A lone answer pays two switches to the writer and back (0.045 ms in a tight loop under gevent);
 in a burst, the answers the server read while it was busy are written together (in groups of
-3.5 on average in `python -m bench --scenarios c`).
+4.4 on average, up to 27, in `python -m bench --scenarios c`).
 
 A statement that fails is run again on its own, so that one bad write fails alone and the
 others still land.
@@ -71,6 +71,7 @@ class GroupedWrites:
                 if group:
                     _write(self._engine, group)
                     _finish(group)
+                    group = []
                 elif not self._wake.wait(IDLE_SECONDS):
                     with self._lock:
                         if not self._waiting:
