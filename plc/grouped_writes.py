@@ -24,6 +24,9 @@ from sqlalchemy.engine import Engine, Row
 
 from plc.extensions import db, socketio
 
+IDLE_SECONDS = 10.0  # a writer with nothing to write this long ends; the next write starts another
+_EXTENSION = "plc_grouped_writes"
+
 
 @dataclass
 class _Write:
@@ -91,10 +94,6 @@ def grouped_writes() -> GroupedWrites:
     if writer is None:
         writer = current_app.extensions[_EXTENSION] = GroupedWrites(db.engine)
     return writer
-
-
-_EXTENSION = "plc_grouped_writes"
-IDLE_SECONDS = 10.0
 
 
 def _finish(group: list[_Write], error: BaseException | None = None) -> None:

@@ -4,6 +4,7 @@ from __future__ import annotations
 import itertools
 import os
 import tempfile
+import time
 from pathlib import Path
 
 # Jobs queued by tests go to a throwaway queue (no worker runs unless a test starts one).
@@ -68,6 +69,14 @@ def app(tmp_path):
         db.create_all()
         yield app
         db.session.remove()
+
+
+def wait_for(predicate, timeout: float = 5.0) -> None:
+    """Wait until predicate() holds (another thread's work), failing after timeout seconds."""
+    deadline = time.monotonic() + timeout
+    while not predicate():
+        assert time.monotonic() < deadline, "timed out"
+        time.sleep(0.01)
 
 
 @pytest.fixture

@@ -12,7 +12,7 @@ from plc.extensions import db
 from plc import grouped_writes as grouped_writes_module
 from plc.grouped_writes import grouped_writes
 from plc.meetings.models import Participant, Response
-from tests.conftest import join_as
+from tests.conftest import join_as, wait_for
 
 WRITERS = 12
 
@@ -65,23 +65,14 @@ def write_at_once(app, statements) -> list:
     with db.engine.connect() as holder:
         holder.execute(text("BEGIN IMMEDIATE"))  # the database's write lock, as a long write would hold it
         threads[0].start()
-        waiting_for(lambda: writer._running and not writer._waiting)  # the first is being written
+        wait_for(lambda: writer._running and not writer._waiting)  # the first is being written
         for thread in threads[1:]:
             thread.start()
-        waiting_for(lambda: len(writer._waiting) == len(statements) - 1)
+        wait_for(lambda: len(writer._waiting) == len(statements) - 1)
         holder.execute(text("COMMIT"))
     for thread in threads:
         thread.join(timeout=20)
     return results
-
-
-def waiting_for(condition, seconds: float = 10) -> None:
-    done = threading.Event()
-    for _ in range(int(seconds * 100)):
-        if condition():
-            return
-        done.wait(0.01)
-    raise AssertionError("timed out")
 
 
 def test_a_lone_write_returns_its_row_and_commits_it(app, answer, commits):
@@ -117,7 +108,7 @@ def test_the_writer_ends_when_idle_and_a_later_write_starts_it_again(app, answer
     monkeypatch.setattr(grouped_writes_module, "IDLE_SECONDS", 0.05)
     writer = grouped_writes()
     assert writer.execute(*answer("Before the pause")).text == "Before the pause"
-    waiting_for(lambda: not writer._running)
+    wait_for(lambda: not writer._running)
     assert writer.execute(*answer("After the pause")).text == "After the pause"
     stored = db.session.execute(db.select(Response.text).order_by(Response.id)).scalars().all()
     assert stored == ["Before the pause", "After the pause"]

@@ -105,7 +105,6 @@ socket.on("key_words", (words) => {
   board.redraw();
 });
 socket.on("participants", (people) => { if (room.state) { room.state.participants = people; renderPeople(room); } });
-// After a step change: which answers on the new step are this phone's (ids are never reused).
 socket.on("response:upsert", (response) => {
   const { state } = room;
   if (!state || !answerNews.heard(response)) return;

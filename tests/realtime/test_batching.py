@@ -6,7 +6,7 @@ import time
 import pytest
 
 from plc.realtime.batching import BATCH_EVENT, outbox
-from tests.conftest import join_as, live_client
+from tests.conftest import join_as, live_client, wait_for
 from tests.meetings.test_live import goto_step
 
 WINDOW = 1.0  # long enough that the test's own emits all fall inside it, even on a busy machine
@@ -35,13 +35,6 @@ def news(client) -> list[tuple[str, object]]:
         elif event["name"].startswith("response:") or event["name"] == "state":
             heard.append((event["name"], event["args"][0], "alone"))
     return heard
-
-
-def wait_for(predicate, timeout=5.0):
-    deadline = time.monotonic() + timeout
-    while not predicate():
-        assert time.monotonic() < deadline, "nothing came"
-        time.sleep(0.02)
 
 
 def test_answers_sent_together_reach_every_screen_as_one_batch_in_order(answering):
