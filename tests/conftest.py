@@ -5,6 +5,7 @@ import itertools
 import os
 import tempfile
 import time
+from contextlib import contextmanager
 from pathlib import Path
 
 # Jobs queued by tests go to a throwaway queue (no worker runs unless a test starts one).
@@ -13,6 +14,7 @@ os.environ["PLC_TASK_QUEUE_URL"] = f"sqlite:///{tempfile.mkdtemp(prefix='plc-job
 import pytest  # noqa: E402
 from flask import g  # noqa: E402
 from flask.testing import FlaskClient  # noqa: E402
+from sqlalchemy import event  # noqa: E402
 
 from plc import create_app  # noqa: E402
 from plc.extensions import db  # noqa: E402
@@ -69,6 +71,21 @@ def app(tmp_path):
         db.create_all()
         yield app
         db.session.remove()
+
+
+@contextmanager
+def statements():
+    """The SQL statements the app runs inside the block, whitespace collapsed."""
+    ran: list[str] = []
+
+    def record(conn, cursor, statement, *args):
+        ran.append(" ".join(statement.split()))
+
+    event.listen(db.engine, "before_cursor_execute", record)
+    try:
+        yield ran
+    finally:
+        event.remove(db.engine, "before_cursor_execute", record)
 
 
 def wait_for(predicate, timeout: float = 5.0) -> None:

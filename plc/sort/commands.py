@@ -9,9 +9,11 @@ a message fit for the person who asked.
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date, timedelta
 
+from sqlalchemy import bindparam
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm.attributes import set_committed_value
 
@@ -107,13 +109,14 @@ def add_late_anticipations(sort: Sort) -> bool:
     return True
 
 
+_NEXT_REVISION = (db.update(Sort).where(Sort.id == bindparam("sort_id"), Sort.closed_at.is_(None))
+                  .values(revision=Sort.revision + 1).returning(Sort.revision))
+
+
 def _begin_change(sort: Sort) -> None:
     """Serialise changes to one sort and refuse them once it is closed. Call it before reading
     the sort's groups or cards: from here on nobody else changes them until the commit."""
-    revision = db.session.execute(
-        db.update(Sort).where(Sort.id == sort.id, Sort.closed_at.is_(None))
-        .values(revision=Sort.revision + 1).returning(Sort.revision)
-    ).scalar_one_or_none()
+    revision = db.session.execute(_NEXT_REVISION, {"sort_id": sort.id}).scalar_one_or_none()
     if revision is None:
         db.session.rollback()
         raise SortError("This sort is closed. Reopen it to make changes.")
@@ -133,11 +136,12 @@ def _placement(sort: Sort, sample_id: int, placed: dict | None = None) -> Placem
     return placement
 
 
-def _place(sort: Sort, placement: Placement, group_id: int | None, index: int) -> tuple[dict, list, int]:
-    """Put the card at index in group_id. A move normally writes the moved card's row only;
-    a column with no gap left is renumbered. Returns the board after the move, the columns
-    it touched, and where the card was in the one it left."""
-    board = queries.columns(sort)
+def _place(sort: Sort, placement: Placement, group_id: int | None, index: int,
+           sample_ids: Iterable[int]) -> tuple[dict, list, int]:
+    """Put the card at index in group_id (`sample_ids`: the board's cards). A move normally
+    writes the moved card's row only; a column with no gap left is renumbered. Returns the board
+    after the move, the columns it touched, and where the card was in the one it left."""
+    board = queries.columns(sort, sample_ids)
     old = placement.group_id if placement.group_id in board else None
     old_index = board[old].index(placement.sample_id)
     board[old].remove(placement.sample_id)
@@ -162,14 +166,14 @@ def move_card(sort: Sort, sample_id: int, group_id: int | None, index: int, card
     with it and `mover` who moved it (for undoing one's own moves). Returns the `sort:moved` payload."""
     _begin_change(sort)
     try:
-        card = queries.card_of(sort, sample_id)
+        cards = queries.cards(sort)
+        label = queries.card_label(cards, sample_id)
         queries.group_of(sort, group_id)
         placement = _placement(sort, sample_id)
         if placement.version != card_version:
-            raise MoveConflict(card.id, card.student_label, queries.group_name(sort, placement.group_id),
-                               placement.moved_by)
+            raise MoveConflict(sample_id, label, queries.group_name(sort, placement.group_id), placement.moved_by)
         from_group = placement.group_id
-        board, touched, from_position = _place(sort, placement, group_id, index)
+        board, touched, from_position = _place(sort, placement, group_id, index, cards)
         placement.version += 1
         placement.moved_by = moved_by
         db.session.add(Move(sort_id=sort.id, sample_id=sample_id, from_group_id=from_group,
@@ -204,13 +208,13 @@ def undo_move(sort: Sort, undone_by: str | None, mover: str, anyone: bool = Fals
         placement = _placement(sort, move.sample_id)
         if placement.group_id != move.to_group_id:
             raise SortError("That card is no longer where the last move put it; move it by hand.")
-        undone = Undone(queries.card_of(sort, move.sample_id).student_label, move.moved_by,
-                        own=move.mover == mover)
+        cards = queries.cards(sort)
+        undone = Undone(queries.card_label(cards, move.sample_id), move.moved_by, own=move.mover == mover)
     except SortError:
         db.session.rollback()
         raise
     group_id = move.from_group_id if any(g.id == move.from_group_id for g in sort.groups) else None
-    board, touched, _ = _place(sort, placement, group_id, move.from_position)
+    board, touched, _ = _place(sort, placement, group_id, move.from_position, cards)
     placement.version += 1
     placement.moved_by = undone_by
     move.undone = True
@@ -492,8 +496,9 @@ def set_share_order(sort: Sort, sample_ids: list[int]) -> None:
     """The samples to share in the class discussion, in order; the rest are not shared."""
     if len(set(sample_ids)) != len(sample_ids):
         raise SortError("Each sample can be shared once.")
+    cards = queries.cards(sort)
     for sample_id in sample_ids:
-        queries.card_of(sort, sample_id)
+        queries.card_label(cards, sample_id)
     _begin_change(sort)
     rank = {sid: n for n, sid in enumerate(sample_ids)}
     for sample_id in sample_ids:

@@ -6,7 +6,6 @@ the app's session: this process hears nothing of it, as when another process's n
 arrived yet. tests/district/test_live_copies.py runs two real processes."""
 from __future__ import annotations
 
-from contextlib import contextmanager
 from dataclasses import asdict, fields
 
 import pytest
@@ -16,26 +15,11 @@ from plc.extensions import db
 from plc.meetings import services
 from plc.meetings.live import LiveMeeting, live_meetings
 from plc.meetings.models import Meeting, Response
-from tests.conftest import events_named, join_as, live_client
+from tests.conftest import events_named, join_as, live_client, statements
 
 
 def step_of(meeting, activity: str, after: int = -1) -> int:
     return next(i for i, s in enumerate(meeting.agenda) if s["activity"] == activity and i > after)
-
-
-@contextmanager
-def statements():
-    """The SQL statements the app runs inside the block."""
-    ran: list[str] = []
-
-    def record(conn, cursor, statement, *args):
-        ran.append(" ".join(statement.split()))
-
-    event.listen(db.engine, "before_cursor_execute", record)
-    try:
-        yield ran
-    finally:
-        event.remove(db.engine, "before_cursor_execute", record)
 
 
 def changed_elsewhere(meeting_id: int, **values) -> None:

@@ -5,14 +5,13 @@ import io
 import pypdfium2
 from PIL import ImageFile
 import pytest
-from sqlalchemy import event
 
 from plc.accounts.models import User
 from plc.extensions import db
 from plc.sort.models import NextStep, Sort
 from plc.sort import commands as sorts
 from plc.teams.models import Membership, Strategy, Task
-from tests.conftest import gen_task, gen_team, gen_user, join_as, login
+from tests.conftest import gen_task, gen_team, gen_user, join_as, login, statements
 from tests.review.conftest import gen_closed_sort
 from tests.sort.conftest import CYCLE, gen_sort_meeting
 
@@ -171,14 +170,9 @@ def test_nobody_outside_the_team_sees_any_review_route(app, unit):
 
 def test_the_unit_page_runs_the_same_number_of_queries_for_one_sort_or_many(app, unit):
     def queries(url):
-        count = []
-        listener = lambda *args: count.append(1)  # noqa: E731
-        event.listen(db.engine, "before_cursor_execute", listener)
-        try:
+        with statements() as ran:
             page(unit["http"], url)
-        finally:
-            event.remove(db.engine, "before_cursor_execute", listener)
-        return len(count)
+        return len(ran)
 
     few = queries(f"/units/{unit['unit_id']}")
     team = unit["team"]

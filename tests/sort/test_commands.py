@@ -6,10 +6,10 @@ from plc.meetings import services as meetings
 from plc.sort import commands, ordering, queries
 from plc.sort.models import Placement, Sort
 from plc.sort.errors import MoveConflict, SortError, TierName
-from plc.sort.payloads import group_payload
+from plc.sort.payloads import board_payload, group_payload
 from plc.teams.models import Strategy
 from plc.teams.services import vocabulary
-from tests.conftest import gen_meeting, gen_task, gen_team, gen_user, join_as
+from tests.conftest import gen_meeting, gen_task, gen_team, gen_user, join_as, statements
 from tests.sort.conftest import CYCLE, gen_sample, gen_sort_meeting
 
 # Who moved a card, as commands.move_card keeps it (sort.events.mover_of makes these from a seat).
@@ -150,6 +150,22 @@ def test_cards_and_groups_of_another_task_cannot_be_moved_here(app, sort_setup):
 def test_failed_samples_are_not_cards(app, sort_setup):
     failed = gen_sample(sort_setup["meeting"].task, "F1", status="failed")
     assert failed.id not in queries.columns(sort_setup["sort"])[None]
+
+
+def test_a_change_reads_the_boards_cards_in_one_statement_however_many_it_checks(sort_setup):
+    sort, group_id = sort_setup["sort"], sort_setup["groups"][0].id
+    sample_ids = [s.id for s in sort_setup["samples"]]
+
+    def card_reads(ran):
+        return [s for s in ran if " FROM work_sample" in s]
+
+    with statements() as ran:
+        commands.move_card(sort, sample_ids[0], group_id, 0, 0, "Ana")
+    assert len(card_reads(ran)) == 1
+    with statements() as ran:
+        commands.set_share_order(sort, sample_ids[::-1])
+    assert len(card_reads(ran)) == 1
+    assert board_payload(sort)["share"] == sample_ids[::-1]
 
 
 def test_undo_puts_back_the_last_move_unless_the_card_moved_since(sort_setup):
