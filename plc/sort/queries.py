@@ -136,10 +136,9 @@ def cards(sort: Sort) -> dict[int, str]:
 
 def card_label(cards_on_board: dict[int, str], sample_id: int) -> str:
     """The card's student code (`cards_on_board`: from `cards`); SortError if it is not on the board."""
-    label = cards_on_board.get(sample_id)
-    if label is None:
+    if sample_id not in cards_on_board:
         raise SortError("That card is not on this board.")
-    return label
+    return cards_on_board[sample_id]
 
 
 def columns(sort: Sort, sample_ids: Iterable[int] | None = None) -> dict[int | None, list[int]]:
