@@ -51,6 +51,7 @@ def create_app(overrides: dict | None = None, instance_path: str | None = None) 
     from plc.sort import events as sort_events  # noqa: F401  (the Work Sort board)
     from plc.review import events as review_events  # noqa: F401  ("Since last time")
     from plc.solutions import events as solutions_events  # noqa: F401  (teachers' photos of their solutions)
+    from plc.realtime import logouts  # noqa: F401  (a logout closes the user's live connections)
     # The message queue's manager also carries news between the processes (plc/realtime/sync.py).
     # Always given (None: no queue), so that no app keeps the manager an earlier one was given.
     socketio.init_app(

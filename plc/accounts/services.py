@@ -10,6 +10,7 @@ from sqlalchemy import bindparam, select
 from werkzeug.security import check_password_hash, generate_password_hash
 
 from plc.accounts.models import User
+from plc.accounts.signals import sessions_ended
 from plc.database import MAX_ID
 from plc.extensions import db
 
@@ -89,9 +90,11 @@ def still_logged_in(user_id: int) -> bool:
 
 
 def end_sessions(user: User) -> None:
-    """Log the user out everywhere: every session made so far stops working."""
+    """Log the user out everywhere: every session made so far stops working, and so does every
+    live connection opened with one."""
     user.session_version += 1
     db.session.commit()
+    sessions_ended.send(user.id)
 
 
 def safe_next_url(target: str | None) -> str | None:

@@ -21,7 +21,7 @@ from plc.meetings.state import (
 from plc.realtime.batching import outbox
 from plc.realtime.gate import ENDED, live_event
 from plc.realtime.payloads import Empty, Id, Payload, Text, checked_auth
-from plc.realtime.rooms import control_room, participant_room, room
+from plc.realtime.rooms import control_room, participant_room, room, user_room
 from plc.realtime.seat import Seat, take_seat
 from plc.teams.access import can_facilitate, membership_of
 from plc.teams.signals import agreements_changed
@@ -116,6 +116,8 @@ def on_connect(auth=None):
         if seat.can_control:
             join_room(control_room(meeting.id))
             emit("control", control_state(meeting))
+        if seat.user_id is not None:
+            join_room(user_room(seat.user_id))
         mine = []
         if seat.participant_id:
             join_room(participant_room(seat.participant_id))

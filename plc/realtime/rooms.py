@@ -18,6 +18,11 @@ def participant_room(participant_id: int) -> str:
     return f"participant:{participant_id}"
 
 
+def user_room(user_id: int) -> str:
+    """Every live connection of a team member, in each namespace: a logout closes them."""
+    return f"user:{user_id}"
+
+
 def meeting_of_room(name: str) -> int | None:
     """The meeting whose room (not control room) this is, else None."""
     prefix, _, rest = name.partition(":")

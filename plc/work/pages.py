@@ -7,7 +7,7 @@ from flask_socketio import ConnectionRefusedError, join_room
 
 from plc.extensions import db, socketio
 from plc.realtime.payloads import Id, Payload, checked_auth
-from plc.realtime.rooms import task_room
+from plc.realtime.rooms import task_room, user_room
 from plc.teams.access import membership_of
 from plc.teams.models import Task
 
@@ -27,5 +27,6 @@ def on_connect(auth=None):
         if task is None or membership_of(current_user, task.unit.team_id) is None:
             raise ConnectionRefusedError("You are not in this task's team.")
         join_room(task_room(task_id))
+        join_room(user_room(current_user.id))
     finally:
         db.session.remove()

@@ -6,7 +6,7 @@
 
 import { renderFollowUp } from "./followup.js";
 import { el } from "./lib/dom.js";
-import { connect } from "./lib/socket.js";
+import { LOGGED_OUT, connect, endedByServer } from "./lib/socket.js";
 import { createAgreements } from "./room/agreements.js";
 import { createAnswerNews } from "./room/answer_news.js";
 import { createControls } from "./room/controls.js";
@@ -63,7 +63,10 @@ const setTimer = createTimer(room);
 const answerNews = createAnswerNews();
 
 socket.on("connect", () => say(""));
-socket.on("disconnect", (reason) => { if (reason !== "io client disconnect") say("Reconnecting…", "warn"); });
+socket.on("disconnect", (reason) => {
+  if (endedByServer(reason)) say(LOGGED_OUT, "error");
+  else if (reason !== "io client disconnect") say("Reconnecting…", "warn");
+});
 socket.on("connect_error", (err) => say(err.message === "xhr poll error" ? "Reconnecting…" : err.message, "error"));
 socket.on("error", (err) => say(err.message, "error"));
 

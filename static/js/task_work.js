@@ -2,7 +2,7 @@
 // The server tells the page of every change to the task's samples (Socket.IO namespace /tasks).
 import { el } from "./lib/dom.js";
 import { getJson } from "./lib/http.js";
-import { connect } from "./lib/socket.js";
+import { LOGGED_OUT, connect, endedByServer } from "./lib/socket.js";
 import { sampleCard } from "./work/cards.js";
 import { beingRead } from "./work/status.js";
 import { uploader } from "./work/uploader.js";
@@ -12,6 +12,7 @@ const root = document.getElementById("work-page");
 const grid = document.getElementById("samples");
 const filter = document.getElementById("work-filter");
 const count = document.getElementById("work-count");
+let loggedOut = false;
 const samples = new Map(JSON.parse(document.getElementById("initial-samples").textContent).map((s) => [s.id, s]));
 
 function matches(sample, query) {
@@ -44,7 +45,8 @@ function render() {
   if (!samples.size) grid.append(el("p", { class: "empty" }, "No student work yet. Upload photos or PDF scans above."));
   else if (!shown.length) grid.append(el("p", { class: "empty" }, "No work matches that filter."));
   const busy = [...samples.values()].filter(beingRead).length;
-  count.textContent = `${shown.length} of ${samples.size} shown${busy ? ` · ${busy} still being read` : ""}`;
+  count.textContent = `${shown.length} of ${samples.size} shown${busy ? ` · ${busy} still being read` : ""}`
+    + (loggedOut ? ` · ${LOGGED_OUT}` : "");
 }
 
 // On every (re)connect: the whole list, for whatever changed while the page was not listening.
@@ -60,6 +62,7 @@ const socket = connect("/tasks", { task_id: Number(root.dataset.taskId) });
 socket.on("connect", refresh);
 socket.on("work:sample", (sample) => { samples.set(sample.id, sample); render(); });
 socket.on("work:removed", ({ id }) => { samples.delete(id); render(); });
+socket.on("disconnect", (reason) => { if (endedByServer(reason)) { loggedOut = true; render(); } });
 
 document.getElementById("uploader-slot").replaceWith(uploader({
   url: root.dataset.uploadUrl,

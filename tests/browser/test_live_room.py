@@ -151,3 +151,28 @@ def test_answers_sent_at_once_come_as_one_batch_and_every_screen_shows_them_all(
         expect(phone.locator('[data-bind="response-count"]')).to_have_text(re.compile(r"^3 responses"))
         expect(phone.locator(".mine-item")).to_have_count(1)
     assert batches, "the answers came one by one"
+
+
+def test_logging_out_in_another_tab_stops_the_projector_and_says_why(new_context, live_server, artifacts_dir):
+    browser = new_context(**DESKTOP)
+    projector = browser.new_page()
+    log_in(projector, live_server.email, live_server.password)
+    code = start_meeting(projector, TASK, PROTOCOL)
+    phone = new_context(**PHONE).new_page()
+    join(phone, code, "Ana Teacher")
+    expect(step_title(phone)).to_have_text("Norms")
+    expect(projector.locator(".people-heading")).to_have_text("1 joined")
+
+    tab = browser.new_page()
+    tab.goto("/")
+    tab.get_by_role("button", name="Log out").click()
+    expect(tab.get_by_text("You are logged out.")).to_be_visible()
+
+    # The projector stops at once (it no longer hears the room) and says why, instead of "Reconnecting…".
+    status = projector.locator('[data-bind="status"]')
+    expect(status).to_have_text("You have logged out, so this page no longer updates. Log in again to carry on.")
+    expect(status).to_have_attribute("data-kind", "error")
+    projector.screenshot(path=str(artifacts_dir / "projector-logged-out.png"))
+    # Ana's phone is not Pat's: it stays in the meeting.
+    expect(phone.locator('[data-bind="status"]')).to_have_text("")
+    expect(step_title(phone)).to_have_text("Norms")

@@ -10,8 +10,9 @@ import re
 import pytest
 import requests
 
+from tests.conftest import wait_for
 from tests.district.conftest import logs_on_failure, seed_room
-from tests.district.live import WAIT_SECONDS, Recorder, close_all
+from tests.district.live import CSRF_META, WAIT_SECONDS, Recorder, close_all
 
 
 @pytest.fixture
@@ -51,6 +52,32 @@ def test_events_cross_between_server_processes_through_redis(district_servers, s
             facilitator.wait_for("response:removed", lambda r: r == {"id": ack["id"]})
     finally:
         close_all(facilitator, phone)
+
+
+def test_a_logout_on_one_process_closes_that_users_live_connections_on_both(district_servers, seeded_room):
+    server_a, server_b = district_servers
+    meeting_id, cookie = seeded_room["meeting_id"], seeded_room["facilitator_cookie"]
+    projector, laptop, phone = Recorder("facilitator on A"), Recorder("facilitator on B"), Recorder("phone on B")
+    try:
+        with logs_on_failure(server_a, server_b):
+            projector.connect(server_a.url, cookie, meeting_id)
+            laptop.connect(server_b.url, cookie, meeting_id)
+            phone.connect(server_b.url, seeded_room["phone_cookie"], meeting_id)
+            for client in (projector, laptop, phone):
+                client.wait_for("state")
+
+            # Pat logs out on A, in the browser that holds the session (its CSRF token is in the session).
+            page = requests.get(server_a.url + "/", cookies={"session": cookie}, timeout=WAIT_SECONDS)
+            logout = requests.post(server_a.url + "/logout", data={"csrf_token": CSRF_META.search(page.text).group(1)},
+                                   cookies={"session": page.cookies.get("session", cookie)},
+                                   timeout=WAIT_SECONDS, allow_redirects=False)
+            assert logout.status_code == 302, logout.text[:500]
+
+            # B heard of the logout through Redis and closed its connection of Pat's too.
+            wait_for(lambda: not projector.sio.connected and not laptop.sio.connected, timeout=WAIT_SECONDS)
+            assert phone.sio.connected
+    finally:
+        close_all(projector, laptop, phone)
 
 
 CSRF_INPUT = re.compile(r'<input[^>]*name="csrf_token"[^>]*>')
