@@ -157,7 +157,6 @@ def test_nobody_outside_the_team_sees_any_review_route(app, unit):
     gen_team(other, name="Other team")
     login(outsider, other)
     task = db.session.get(Task, db.session.get(Sort, first).task_id)
-    from tests.sort.conftest import CYCLE, gen_sort_meeting
     live = gen_sort_meeting(unit["team"], gen_user(email="f2@example.org"), task=task)
     phone = join_as(app, live)
     for client in (outsider, phone, app.test_client()):
