@@ -185,6 +185,15 @@ def live_client(app, http_client, meeting) -> LiveClient:
     return LiveClient(socketio.test_client(app, flask_test_client=http_client, auth={"meeting_id": meeting.id}))
 
 
+def task_page(app, http_client, auth):
+    """A Socket.IO test client of a task's student-work page (namespace /tasks) with the cookies of http_client."""
+    from plc.extensions import socketio
+    from plc.work.pages import TASK_PAGES
+
+    forget_cached_user()
+    return socketio.test_client(app, namespace=TASK_PAGES, flask_test_client=http_client, auth=auth)
+
+
 def events_named(client: LiveClient, name):
     return [e["args"][0] if e["args"] else None for e in client.events() if e["name"] == name]
 

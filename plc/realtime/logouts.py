@@ -22,8 +22,6 @@ def close_connections_of(user_id: int) -> None:
     """Disconnect this process's live connections of the user, in every namespace: each page
     hears "io server disconnect" and asks the person to log in again."""
     server = socketio.server
-    if server is None:
-        return
     for namespace in list(server.manager.rooms):
         for sid, _ in list(server.manager.get_participants(namespace, user_room(user_id))):
             server.disconnect(sid, namespace=namespace, ignore_queue=True)

@@ -6,14 +6,13 @@ from plc.accounts.models import User
 from plc.extensions import db
 from plc.meetings.models import Meeting
 from plc.teams.models import Membership
-from tests.conftest import gen_meeting, gen_team, gen_user, join_as, live_client
-from tests.work.test_pages import TASK_PAGES, task_page
+from plc.work.pages import TASK_PAGES
+from tests.conftest import gen_meeting, gen_team, gen_user, join_as, live_client, task_page
 
 PASSWORD = "a-long-password"
 
 
-def logged_in_browser(app, user_or_email):
-    email = getattr(user_or_email, "email", user_or_email)
+def logged_in_browser(app, email):
     browser = app.test_client()
     response = browser.post("/login", data={"email": email, "password": PASSWORD})
     assert response.status_code == 302
@@ -31,9 +30,9 @@ def test_a_copied_session_cookie_stops_working_at_logout(app):
     user = gen_user(email="pat@example.org", password=PASSWORD)
     team = gen_team(user)
     team_page = f"/teams/{team.id}"
-    browser = logged_in_browser(app, user)
+    browser = logged_in_browser(app, user.email)
     thief = copy_of(app, browser)
-    laptop = logged_in_browser(app, user)
+    laptop = logged_in_browser(app, user.email)
     assert thief.get(team_page).status_code == 200
 
     assert browser.post("/logout").status_code == 302
@@ -41,7 +40,7 @@ def test_a_copied_session_cookie_stops_working_at_logout(app):
         response = other.get(team_page)
         assert response.status_code == 302 and "/login" in response.headers["Location"]
     # Logging in again starts a session that works.
-    assert logged_in_browser(app, user).get(team_page).status_code == 200
+    assert logged_in_browser(app, user.email).get(team_page).status_code == 200
 
 
 def test_an_event_from_a_connection_whose_session_has_ended_is_refused(app):
@@ -50,7 +49,7 @@ def test_an_event_from_a_connection_whose_session_has_ended_is_refused(app):
     team = gen_team(user)
     meeting = gen_meeting(team, user)
     meeting_id, user_id = meeting.id, user.id
-    browser = logged_in_browser(app, user)
+    browser = logged_in_browser(app, user.email)
     thief = copy_of(app, browser)
     projector = live_client(app, browser, meeting)
     assert projector.emit("timer:start", callback=True) == {"ok": True}
@@ -68,7 +67,7 @@ def test_a_request_without_a_session_cookie_gets_an_empty_session_and_one_with_i
     from flask import session
 
     user = gen_user(email="pat@example.org", password=PASSWORD)
-    browser = logged_in_browser(app, user)
+    browser = logged_in_browser(app, user.email)
     cookie = browser.get_cookie("session").value
     with app.test_request_context("/"):
         assert dict(session) == {}
@@ -86,7 +85,7 @@ def test_logging_out_closes_every_live_connection_of_that_user_and_no_one_elses(
     db.session.commit()
     meeting = gen_meeting(team, user)
     meeting_id, task_id = meeting.id, meeting.task_id
-    browser, laptop = logged_in_browser(app, user), logged_in_browser(app, user)
+    browser, laptop = logged_in_browser(app, user.email), logged_in_browser(app, user.email)
     projector = live_client(app, browser, meeting)
     work_page = task_page(app, laptop, {"task_id": task_id})
     phone = live_client(app, join_as(app, db.session.get(Meeting, meeting_id), "Ana"), db.session.get(Meeting, meeting_id))

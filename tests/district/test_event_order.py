@@ -10,14 +10,14 @@ import threading
 
 from plc.extensions import db
 from plc.meetings.models import Meeting
-from tests.district.conftest import logs_on_failure, make_pg_app, seed_room
+from tests.district.conftest import logs_on_failure, seed_room
 from tests.district.live import WAIT_SECONDS, Recorder, close_all
 
 CHANGES = 40
 
 
 def test_step_changes_sent_without_waiting_land_and_reach_the_room_in_the_order_sent(
-        district_servers, district_db, tmp_path):
+        district_servers, district_db, pg_app, tmp_path):
     server_a, _ = district_servers
     room = seed_room(district_db, tmp_path)
     steps = [n % len(room["agenda"]) for n in range(1, CHANGES + 1)]  # never the step it is on
@@ -43,12 +43,7 @@ def test_step_changes_sent_without_waiting_land_and_reach_the_room_in_the_order_
             assert broadcast_steps(facilitator, start) == steps
     finally:
         close_all(facilitator)
-
-    app = make_pg_app(district_db, tmp_path / "check")
-    with app.app_context():
-        assert db.session.get(Meeting, room["meeting_id"]).step_pos == steps[-1]
-        db.session.remove()
-        db.engine.dispose()
+    assert db.session.get(Meeting, room["meeting_id"]).step_pos == steps[-1]
 
 
 def broadcast_steps(client: Recorder, after: int) -> list[int]:

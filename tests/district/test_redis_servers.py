@@ -6,13 +6,14 @@ server A and a phone on server B are in the same live room.
 from __future__ import annotations
 
 import re
+from urllib.parse import urlsplit
 
 import pytest
 import requests
 
 from tests.conftest import wait_for
 from tests.district.conftest import logs_on_failure, seed_room
-from tests.district.live import CSRF_META, WAIT_SECONDS, Recorder, close_all
+from tests.district.live import WAIT_SECONDS, Recorder, close_all, csrf_token
 
 
 @pytest.fixture
@@ -66,11 +67,11 @@ def test_a_logout_on_one_process_closes_that_users_live_connections_on_both(dist
             for client in (projector, laptop, phone):
                 client.wait_for("state")
 
-            # Pat logs out on A, in the browser that holds the session (its CSRF token is in the session).
-            page = requests.get(server_a.url + "/", cookies={"session": cookie}, timeout=WAIT_SECONDS)
-            logout = requests.post(server_a.url + "/logout", data={"csrf_token": CSRF_META.search(page.text).group(1)},
-                                   cookies={"session": page.cookies.get("session", cookie)},
-                                   timeout=WAIT_SECONDS, allow_redirects=False)
+            # Pat logs out on A, in a browser that holds the session.
+            http = requests.Session()
+            http.cookies.set("session", cookie, domain=urlsplit(server_a.url).hostname)
+            logout = http.post(server_a.url + "/logout", data={"csrf_token": csrf_token(http, server_a.url + "/")},
+                               timeout=WAIT_SECONDS, allow_redirects=False)
             assert logout.status_code == 302, logout.text[:500]
 
             # B heard of the logout through Redis and closed its connection of Pat's too.

@@ -1,15 +1,10 @@
 """A task's student-work page hears of its samples over Socket.IO (namespace /tasks); nobody else does."""
-from plc.extensions import db, socketio
+from plc.extensions import db
 from plc.teams.models import Membership
 from plc.work.models import WorkSample
 from plc.work.notify import emit_sample
 from plc.work.pages import TASK_PAGES
-from tests.conftest import forget_cached_user, gen_task, gen_team, gen_user, login
-
-
-def task_page(app, http, auth):
-    forget_cached_user()
-    return socketio.test_client(app, namespace=TASK_PAGES, flask_test_client=http, auth=auth)
+from tests.conftest import gen_task, gen_team, gen_user, login, task_page
 
 
 def received(client, name):
